@@ -1,0 +1,141 @@
+// Package warehouse is the seam between postclear and ClickHouse. One SQL
+// dialect, ClickHouse's, runs on two engines behind the Engine interface:
+// the embedded chDB library (package chdb) and a ClickHouse server or
+// cluster (package clickhouse). Everything above this package sees only the
+// interface; user values travel only as server-side {name:Type} parameters.
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// Engine runs ClickHouse SQL.
+type Engine interface {
+	// Query runs a statement that returns rows. Each {name:Type}
+	// placeholder in query is bound server-side to params[name].
+	Query(ctx context.Context, query string, params Params) (Rows, error)
+	// Exec runs a statement that returns no rows (DDL, INSERT … SELECT).
+	Exec(ctx context.Context, query string, params Params) error
+	// Insert stores rows in table; each row holds one value per column, in
+	// the order of columns. Values are string, time.Time (stored as UTC
+	// DateTime to the second), int64/uint64/int/uint8/uint32, float64, bool
+	// or postclear.Decimal. The batch is sent as one insert.
+	Insert(ctx context.Context, table string, columns []string, rows [][]any) error
+	// Ping reports whether the engine answers.
+	Ping(ctx context.Context) error
+	// Name is "chdb" or "clickhouse", for logs and /readyz.
+	Name() string
+	Close() error
+}
+
+// Rows is a result set, read with Next and Scan like database/sql.
+type Rows interface {
+	Next() bool
+	// Scan copies the current row into dest, one pointer per column, using
+	// clickhouse-go's type mapping (e.g. *string, *uint64, *float64,
+	// *time.Time, **float64 for Nullable(Float64), *[]string).
+	Scan(dest ...any) error
+	// Columns names the result's columns.
+	Columns() []string
+	Err() error
+	Close() error
+}
+
+// Params binds values to the {name:Type} placeholders of a query.
+type Params map[string]any
+
+// Date is a parameter value for a {name:Date} placeholder.
+type Date time.Time
+
+// Format renders each parameter as the text ClickHouse parses for its
+// placeholder type: both engines send parameters as strings.
+func (p Params) Format() (map[string]string, error) {
+	out := make(map[string]string, len(p))
+	for k, v := range p {
+		s, err := FormatValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %s: %w", k, err)
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// FormatValue renders one parameter value as ClickHouse text.
+func FormatValue(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case int:
+		return strconv.Itoa(x), nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case uint64:
+		return strconv.FormatUint(x, 10), nil
+	case uint32:
+		return strconv.FormatUint(uint64(x), 10), nil
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64), nil
+	case bool:
+		if x {
+			return "1", nil
+		}
+		return "0", nil
+	case time.Time:
+		return x.UTC().Format("2006-01-02 15:04:05"), nil
+	case Date:
+		return time.Time(x).UTC().Format("2006-01-02"), nil
+	case postclear.Decimal:
+		return x.String(), nil
+	case []string:
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, s := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(QuoteString(s))
+		}
+		b.WriteByte(']')
+		return b.String(), nil
+	default:
+		return "", fmt.Errorf("unsupported parameter type %T", v)
+	}
+}
+
+// QuoteString renders s as a ClickHouse string literal, for array
+// parameters. It is never used to splice user values into SQL text.
+func QuoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// Unavailable wraps an engine connection failure as the error users see.
+func Unavailable(engine string, err error) error {
+	return &postclear.Error{Code: postclear.EUnavailable, Message: "the " + engine + " engine is unavailable", Err: err}
+}
