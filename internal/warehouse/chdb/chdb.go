@@ -1,0 +1,392 @@
+// Package chdb is the embedded engine: ClickHouse running inside the
+// postclear process as the shared library libchdb, bound through purego
+// (no cgo) and loaded only when Open is called, so that a binary configured
+// for a ClickHouse server starts without the library.
+//
+// The library holds one engine per process. Every Engine this package
+// returns shares one process-wide connection to it; Open with a different
+// data directory while that connection is open is an error.
+package chdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	chproto "github.com/ClickHouse/clickhouse-go/v2/lib/proto"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// Options configure Open.
+type Options struct {
+	// LibPath is libchdb's path. Empty means POSTCLEAR_CHDB_LIB, then
+	// CHDB_LIB_PATH, then $XDG_CACHE_HOME/postclear/chdb/VERSION/libchdb.so
+	// (~/.cache when XDG_CACHE_HOME is unset), where `make chdb` puts it.
+	LibPath string
+	// DataDir is the directory the engine keeps its databases in; it is
+	// created if missing. Empty means an in-memory engine whose data is
+	// gone when the process ends.
+	DataDir string
+	// Settings are ClickHouse settings (e.g. max_execution_time) applied
+	// to the connection, and so to every query.
+	Settings map[string]string
+}
+
+// Engine is a handle on the process-wide embedded engine. It is safe for
+// concurrent use; the engine runs one statement at a time.
+type Engine struct {
+	s      *session
+	closed atomic.Bool
+}
+
+var _ warehouse.Engine = (*Engine)(nil)
+
+// session is the process's one connection to the engine.
+type session struct {
+	lib *lib
+	// connp is what chdb_connect returned (a chdb_connection*), needed to
+	// close; conn is the chdb_connection the query functions take.
+	connp, conn unsafe.Pointer
+	dataDir     string
+	settings    map[string]string
+	refs        int
+
+	// turn serialises statements. The engine runs one statement per
+	// connection at a time anyway; a channel rather than a mutex lets a
+	// caller waiting its turn give up when its context ends.
+	turn chan struct{}
+}
+
+var (
+	// mu guards current and loaded.
+	mu      sync.Mutex
+	current *session
+	// loaded is the library once dlopened: it is never unloaded, since
+	// ClickHouse's threads and globals outlive any connection.
+	loaded     *lib
+	loadedPath string
+)
+
+// identifier is what Insert accepts as a table or column name, and Open as
+// a setting name: plain names, optionally qualified with dots.
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+// codeName matches the symbolic error name ending an engine message.
+var codeName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+
+// Open returns a handle on the embedded engine, starting it on first use.
+// A second Open while the engine is open shares it, provided it asks for
+// the same data directory and settings.
+func Open(ctx context.Context, opts Options) (*Engine, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dataDir := opts.DataDir
+	if dataDir != "" {
+		abs, err := filepath.Abs(dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("chdb open: data directory: %w", err)
+		}
+		dataDir = abs
+	}
+	for name := range opts.Settings {
+		if !identifier.MatchString(name) {
+			return nil, fmt.Errorf("chdb open: invalid setting name %q", name)
+		}
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if s := current; s != nil {
+		if s.dataDir != dataDir {
+			return nil, fmt.Errorf("chdb open: the embedded engine is already open on %s; one process holds one engine, so it cannot also open %s",
+				describeDir(s.dataDir), describeDir(dataDir))
+		}
+		if !maps.Equal(s.settings, opts.Settings) {
+			return nil, errors.New("chdb open: the embedded engine is already open with other settings; settings apply to the whole process")
+		}
+		s.refs++
+		return &Engine{s: s}, nil
+	}
+
+	l, err := loadOnce(opts.LibPath)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, &postclear.Error{
+				Code:    postclear.EUnavailable,
+				Message: "the embedded engine library (libchdb) is missing: run `make chdb`, or set POSTCLEAR_CHDB_LIB to its path",
+				Err:     err,
+			}
+		}
+		return nil, warehouse.Unavailable("chdb", err)
+	}
+	args := []string{"clickhouse"}
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, warehouse.Unavailable("chdb", fmt.Errorf("chdb open: %w", err))
+		}
+		args = append(args, "--path="+dataDir)
+	}
+	connp, err := l.connectKeepingSignals(args)
+	if err != nil {
+		return nil, warehouse.Unavailable("chdb", err)
+	}
+	s := &session{
+		lib:      l,
+		connp:    connp,
+		conn:     *(*unsafe.Pointer)(connp),
+		dataDir:  dataDir,
+		settings: maps.Clone(opts.Settings),
+		refs:     1,
+		turn:     make(chan struct{}, 1),
+	}
+	// libchdb 26.5 ignores settings passed to chdb_connect as --name=value
+	// arguments (clickhouse-local's syntax): getSetting shows them
+	// unchanged. SET on the connection lasts for the connection's life.
+	for _, name := range slices.Sorted(maps.Keys(opts.Settings)) {
+		q := "SET " + name + " = " + warehouse.QuoteString(opts.Settings[name])
+		if err := s.exec(ctx, q, nil); err != nil {
+			l.closeConn(connp)
+			return nil, fmt.Errorf("chdb open: setting %s: %w", name, err)
+		}
+	}
+	current = s
+	return &Engine{s: s}, nil
+}
+
+func describeDir(dir string) string {
+	if dir == "" {
+		return "memory"
+	}
+	return dir
+}
+
+func loadOnce(path string) (*lib, error) {
+	if path == "" {
+		path = defaultLibPath()
+	}
+	if loaded != nil {
+		if path != loadedPath {
+			return nil, fmt.Errorf("load libchdb: %s is already loaded; cannot also load %s", loadedPath, path)
+		}
+		return loaded, nil
+	}
+	l, err := load(path)
+	if err != nil {
+		return nil, err
+	}
+	loaded, loadedPath = l, path
+	return l, nil
+}
+
+// Name reports "chdb".
+func (e *Engine) Name() string { return "chdb" }
+
+// Close releases this handle; the last handle to close closes the
+// connection, after which Open may start the engine again (on another
+// data directory, too). Close is idempotent.
+func (e *Engine) Close() error {
+	if !e.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	s := e.s
+	s.refs--
+	if s.refs > 0 {
+		return nil
+	}
+	// Wait for a running statement: closing under it would free the
+	// connection it uses.
+	s.turn <- struct{}{}
+	s.lib.closeConn(s.connp)
+	s.conn = nil
+	current = nil
+	<-s.turn
+	return nil
+}
+
+func (e *Engine) session() (*session, error) {
+	if e.closed.Load() {
+		return nil, errors.New("chdb: engine is closed")
+	}
+	return e.s, nil
+}
+
+// Ping runs SELECT 1.
+func (e *Engine) Ping(ctx context.Context) error {
+	s, err := e.session()
+	if err != nil {
+		return fmt.Errorf("chdb ping: %w", err)
+	}
+	if err := s.exec(ctx, "SELECT 1", nil); err != nil {
+		return fmt.Errorf("chdb ping: %w", err)
+	}
+	return nil
+}
+
+// Exec runs a statement and discards any output.
+func (e *Engine) Exec(ctx context.Context, query string, params warehouse.Params) error {
+	s, err := e.session()
+	if err != nil {
+		return fmt.Errorf("chdb exec: %w", err)
+	}
+	if err := s.exec(ctx, query, params); err != nil {
+		return fmt.Errorf("chdb exec: %w", err)
+	}
+	return nil
+}
+
+// Query runs a statement and returns its rows, read from the engine's
+// Native output with clickhouse-go's column types so that scanning behaves
+// exactly as it does on a ClickHouse server.
+func (e *Engine) Query(ctx context.Context, query string, params warehouse.Params) (warehouse.Rows, error) {
+	s, err := e.session()
+	if err != nil {
+		return nil, fmt.Errorf("chdb query: %w", err)
+	}
+	res, err := s.query(ctx, query, "Native", params)
+	if err != nil {
+		return nil, fmt.Errorf("chdb query: %w", err)
+	}
+	return newRows(s.lib, res), nil
+}
+
+func (s *session) exec(ctx context.Context, query string, params warehouse.Params) error {
+	// The Null format makes the engine skip serialising any output.
+	res, err := s.query(ctx, query, "Null", params)
+	if err != nil {
+		return err
+	}
+	s.lib.destroy(res)
+	return nil
+}
+
+// query runs one statement and returns its result, which the caller must
+// destroy. A context that is already done stops the statement from
+// starting; one that ends while the statement runs does not stop it, as
+// the C API has no way to cancel a running query (max_execution_time in
+// Options.Settings bounds it instead).
+func (s *session) query(ctx context.Context, query, format string, params warehouse.Params) (unsafe.Pointer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	values, err := params.Format()
+	if err != nil {
+		return nil, err
+	}
+	keys := slices.Sorted(maps.Keys(values))
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = values[k]
+	}
+	names, args := newCStrings(keys), newCStrings(vals)
+	q, f := cString(query), cString(format)
+
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	var res unsafe.Pointer
+	if s.conn != nil {
+		res = s.lib.queryParams(s.conn, &q[0], &f[0], names.ptr(), args.ptr(), uintptr(len(keys)))
+	}
+	<-s.turn
+	runtime.KeepAlive(names)
+	runtime.KeepAlive(args)
+	runtime.KeepAlive(q)
+	runtime.KeepAlive(f)
+	return s.check(res)
+}
+
+// queryBytes runs a statement given as bytes that may hold NUL, such as an
+// INSERT followed by RowBinary data. It takes no parameters: the C API's
+// binary-safe call with parameters is not exported by libchdb 26.5.
+func (s *session) queryBytes(ctx context.Context, query []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f := cString("Null")
+	if err := s.wait(ctx); err != nil {
+		return err
+	}
+	var res unsafe.Pointer
+	if s.conn != nil {
+		res = s.lib.queryN(s.conn, &query[0], uintptr(len(query)), &f[0], uintptr(len(f)-1))
+	}
+	<-s.turn
+	runtime.KeepAlive(query)
+	runtime.KeepAlive(f)
+	res, err := s.check(res)
+	if err != nil {
+		return err
+	}
+	s.lib.destroy(res)
+	return nil
+}
+
+// wait takes the connection's turn, or gives up when ctx ends.
+func (s *session) wait(ctx context.Context) error {
+	select {
+	case s.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// check turns a result carrying an engine error into a Go error (and
+// destroys it).
+func (s *session) check(res unsafe.Pointer) (unsafe.Pointer, error) {
+	if res == nil {
+		return nil, errors.New("the engine returned no result (connection closed?)")
+	}
+	if msg := s.lib.resultError(res); msg != nil {
+		err := parseException(goString(msg))
+		s.lib.destroy(res)
+		return nil, err
+	}
+	return res, nil
+}
+
+// parseException turns the engine's message, "Code: 62. DB::Exception:
+// Syntax error: … (SYNTAX_ERROR)", into the error type clickhouse-go
+// returns for server errors, so that callers can inspect errors from both
+// engines the same way (errors.As with *clickhouse.Exception).
+func parseException(msg string) error {
+	msg = strings.TrimSpace(msg)
+	exc := &chproto.Exception{Name: "DB::Exception", Message: msg}
+	rest, ok := strings.CutPrefix(msg, "Code: ")
+	if !ok {
+		return exc
+	}
+	num, rest, ok := strings.Cut(rest, ". ")
+	if !ok {
+		return exc
+	}
+	var code int32
+	if _, err := fmt.Sscan(num, &code); err != nil {
+		return exc
+	}
+	exc.Code = code
+	if name, text, ok := strings.Cut(rest, ": "); ok && strings.HasSuffix(name, "Exception") {
+		exc.Name, exc.Message = name, text
+	}
+	if i := strings.LastIndexByte(exc.Message, '('); i >= 0 && strings.HasSuffix(exc.Message, ")") {
+		if name := exc.Message[i+1 : len(exc.Message)-1]; codeName.MatchString(name) {
+			exc.CodeName = name
+		}
+	}
+	return exc
+}
