@@ -1,0 +1,309 @@
+// Package clickhouse is the warehouse engine for a ClickHouse server or
+// cluster, spoken to over clickhouse-go's native API (not database/sql, so
+// that batches, server-side parameters, query IDs and server exceptions keep
+// their own types).
+//
+// Opening never dials: a postclear server must be able to start while
+// ClickHouse is down, report not-ready, and recover on its own when
+// ClickHouse returns. Connections are made on demand by clickhouse-go's pool,
+// and Ping is what reports reachability.
+package clickhouse
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"time"
+
+	chgo "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/shopspring/decimal"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// DefaultDialTimeout bounds connecting to a server, handshake included,
+// when neither Options nor the URL say otherwise. clickhouse-go's own
+// default (30 s) would let a request wait on a hung server far longer than a
+// user does; the handshake ignores the request's context.
+const DefaultDialTimeout = 5 * time.Second
+
+// Options configures an Engine.
+type Options struct {
+	// URL names the server, e.g.
+	// clickhouse://user:pass@host:9000/db?dial_timeout=2s. Schemes
+	// clickhouse:// and tcp:// use the native protocol, http:// and https://
+	// the HTTP interface. Several hosts may be listed comma-separated. Query
+	// parameters that clickhouse-go does not know become ClickHouse
+	// settings.
+	URL string
+	// Settings are sent with every query, on top of those in URL; e.g.
+	// max_execution_time, so the server stops work that a client-side cancel
+	// would leave running.
+	Settings map[string]any
+	// MaxOpenConns caps concurrent connections; 0 keeps clickhouse-go's
+	// default.
+	MaxOpenConns int
+	// DialTimeout overrides the URL's dial_timeout; when both are unset it is
+	// DefaultDialTimeout.
+	DialTimeout time.Duration
+	// QueryID, when set, returns the ID to give the query run under ctx, or
+	// "" to let the server choose one. It lets the wiring reuse a request ID
+	// so a slow request can be found in system.query_log (and killed with
+	// KILL QUERY) without this package knowing where the ID comes from.
+	QueryID func(ctx context.Context) string
+}
+
+// Engine runs ClickHouse SQL on a server or cluster. It is safe for
+// concurrent use.
+type Engine struct {
+	conn    driver.Conn
+	queryID func(context.Context) string
+}
+
+var _ warehouse.Engine = (*Engine)(nil)
+
+// Open configures an Engine without connecting, so it succeeds while the
+// server is down; only a malformed URL is an error.
+func Open(ctx context.Context, o Options) (*Engine, error) {
+	_ = ctx // nothing to wait for: connections are made on first use
+	opts, err := driverOptions(o)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := chgo.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse open: %w", err)
+	}
+	return &Engine{conn: conn, queryID: o.QueryID}, nil
+}
+
+// driverOptions turns Options into clickhouse-go's, apart from any I/O, so
+// the URL handling can be tested without a server.
+func driverOptions(o Options) (*chgo.Options, error) {
+	scheme, _, ok := strings.Cut(o.URL, "://")
+	if !ok {
+		return nil, errors.New("clickhouse URL: want clickhouse://user:password@host:9000/database")
+	}
+	switch strings.ToLower(scheme) {
+	case "clickhouse", "tcp", "http", "https":
+	default:
+		// ParseDSN would take any scheme as the native protocol, so a
+		// postgres:// URL pasted by mistake would dial port 9000 of the
+		// wrong server instead of failing at startup.
+		return nil, fmt.Errorf("clickhouse URL: unsupported scheme %q (want clickhouse, tcp, http or https)", scheme)
+	}
+	// ParseDSN's errors already mask the password.
+	opts, err := chgo.ParseDSN(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse URL: %w", err)
+	}
+	if opts.Settings == nil {
+		opts.Settings = chgo.Settings{}
+	}
+	for k, v := range o.Settings {
+		opts.Settings[k] = v
+	}
+	if o.MaxOpenConns > 0 {
+		opts.MaxOpenConns = o.MaxOpenConns
+	}
+	switch {
+	case o.DialTimeout > 0:
+		opts.DialTimeout = o.DialTimeout
+	case opts.DialTimeout == 0:
+		opts.DialTimeout = DefaultDialTimeout
+	}
+	if opts.Protocol == chgo.Native {
+		opts.DialContext = dialer(opts.DialTimeout, opts.TLS)
+	}
+	return opts, nil
+}
+
+// dialer returns a dial function that honours the caller's context.
+// clickhouse-go's built-in native dial uses net.DialTimeout and ignores the
+// context, so a readiness probe with a 1 s deadline would block for the whole
+// dial timeout on an unreachable host. Setting DialContext replaces the
+// driver's TLS handling too, hence the tls.Dialer.
+func dialer(timeout time.Duration, cfg *tls.Config) func(ctx context.Context, addr string) (net.Conn, error) {
+	nd := &net.Dialer{Timeout: timeout}
+	if cfg == nil {
+		return func(ctx context.Context, addr string) (net.Conn, error) {
+			return nd.DialContext(ctx, "tcp", addr)
+		}
+	}
+	td := &tls.Dialer{NetDialer: nd, Config: cfg}
+	return func(ctx context.Context, addr string) (net.Conn, error) {
+		return td.DialContext(ctx, "tcp", addr)
+	}
+}
+
+// Name implements warehouse.Engine.
+func (e *Engine) Name() string { return engineName }
+
+// Close closes the pool's connections.
+func (e *Engine) Close() error { return e.conn.Close() }
+
+// Ping reports whether a server answers. Every failure, whatever its cause,
+// is ENGINE_UNAVAILABLE: that is what /readyz needs to know, and the cause is
+// kept for the log.
+func (e *Engine) Ping(ctx context.Context) error {
+	// clickhouse-go bounds the handshake of a new connection by the dial
+	// timeout, not by ctx, so a server that accepts connections but never
+	// answers would hold a probe past its deadline. The goroutine left
+	// behind ends within the dial timeout.
+	done := make(chan error, 1)
+	go func() { done <- e.conn.Ping(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return warehouse.Unavailable(engineName, fmt.Errorf("clickhouse ping: %w", err))
+	}
+	return nil
+}
+
+// Query implements warehouse.Engine.
+func (e *Engine) Query(ctx context.Context, query string, params warehouse.Params) (warehouse.Rows, error) {
+	qctx, err := e.queryContext(ctx, params)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse query: %w", err)
+	}
+	rows, err := e.conn.Query(qctx, query)
+	if err != nil {
+		return nil, translate(ctx, "query", err)
+	}
+	return &resultRows{ctx: ctx, rows: rows}, nil
+}
+
+// Exec implements warehouse.Engine.
+func (e *Engine) Exec(ctx context.Context, query string, params warehouse.Params) error {
+	qctx, err := e.queryContext(ctx, params)
+	if err != nil {
+		return fmt.Errorf("clickhouse exec: %w", err)
+	}
+	return translate(ctx, "exec", e.conn.Exec(qctx, query))
+}
+
+// identifier is what Insert accepts as a table or column name: plain
+// names, optionally database-qualified. Names come from the code, never from
+// users, so this guards against mistakes rather than attacks; it is what
+// lets the names go into the SQL text unquoted.
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+// Insert implements warehouse.Engine with one native batch, so the rows
+// travel in ClickHouse's columnar format and arrive as a single insert.
+func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) (err error) {
+	if !identifier.MatchString(table) {
+		return fmt.Errorf("clickhouse insert: invalid table name %q", table)
+	}
+	if len(columns) == 0 {
+		return fmt.Errorf("clickhouse insert into %s: no columns", table)
+	}
+	for _, c := range columns {
+		if !identifier.MatchString(c) {
+			return fmt.Errorf("clickhouse insert into %s: invalid column name %q", table, c)
+		}
+	}
+	for i, r := range rows {
+		if len(r) != len(columns) {
+			return fmt.Errorf("clickhouse insert into %s: row %d has %d values for %d columns", table, i, len(r), len(columns))
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+
+	qctx, err := e.queryContext(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("clickhouse insert into %s: %w", table, err)
+	}
+	op := "insert into " + table
+	batch, err := e.conn.PrepareBatch(qctx, "INSERT INTO "+table+" ("+strings.Join(columns, ", ")+")")
+	if err != nil {
+		return translate(ctx, op, err)
+	}
+	// Close aborts the insert and releases the connection when Append fails
+	// part-way; after Send it does nothing.
+	defer batch.Close()
+
+	vals := make([]any, len(columns))
+	for i, r := range rows {
+		for j, v := range r {
+			vals[j] = driverValue(v)
+		}
+		if err := batch.Append(vals...); err != nil {
+			return translate(ctx, fmt.Sprintf("%s, row %d", op, i), err)
+		}
+	}
+	return translate(ctx, op, batch.Send())
+}
+
+// driverValue converts the warehouse's value types into ones clickhouse-go's
+// columns accept; the rest it takes as they are.
+func driverValue(v any) any {
+	switch x := v.(type) {
+	case postclear.Decimal:
+		// A Decimal column appends shopspring decimals (or strings, which
+		// would be parsed again). units × 10⁻⁶ is exact, whatever the
+		// column's scale.
+		return decimal.New(x.Units(), -postclear.DecimalScale)
+	case time.Time:
+		// A DateTime column stores seconds since the epoch either way; UTC
+		// keeps what the embedded engine and this one store identical.
+		return x.UTC()
+	default:
+		return v
+	}
+}
+
+// queryContext attaches the per-query options clickhouse-go reads from the
+// context: the server-side {name:Type} parameters and the query ID.
+func (e *Engine) queryContext(ctx context.Context, params warehouse.Params) (context.Context, error) {
+	var opts []chgo.QueryOption
+	if len(params) > 0 {
+		formatted, err := params.Format()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, chgo.WithParameters(formatted))
+	}
+	if e.queryID != nil {
+		if id := e.queryID(ctx); id != "" {
+			opts = append(opts, chgo.WithQueryID(id))
+		}
+	}
+	if len(opts) == 0 {
+		return ctx, nil
+	}
+	return chgo.Context(ctx, opts...), nil
+}
+
+// resultRows adapts driver.Rows to warehouse.Rows, translating errors that
+// arrive while streaming (a server exception or a dropped connection can come
+// after the first block).
+type resultRows struct {
+	ctx  context.Context
+	rows driver.Rows
+}
+
+func (r *resultRows) Next() bool        { return r.rows.Next() }
+func (r *resultRows) Columns() []string { return r.rows.Columns() }
+func (r *resultRows) Err() error        { return translate(r.ctx, "query", r.rows.Err()) }
+func (r *resultRows) Close() error      { return translate(r.ctx, "query", r.rows.Close()) }
+
+// Scan errors are a mismatch between the SQL and the destination types, a
+// fault of ours, so they keep clickhouse-go's message and no user code.
+func (r *resultRows) Scan(dest ...any) error {
+	if err := r.rows.Scan(dest...); err != nil {
+		return fmt.Errorf("clickhouse scan: %w", err)
+	}
+	return nil
+}
