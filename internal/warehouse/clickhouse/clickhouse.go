@@ -216,6 +216,11 @@ func (e *Engine) Insert(ctx context.Context, table string, columns []string, row
 		if len(r) != len(columns) {
 			return fmt.Errorf("clickhouse insert into %s: row %d has %d values for %d columns", table, i, len(r), len(columns))
 		}
+		for j, v := range r {
+			if !insertable(v) {
+				return fmt.Errorf("clickhouse insert into %s: row %d, column %s: unsupported value type %T", table, i, columns[j], v)
+			}
+		}
 	}
 	if len(rows) == 0 {
 		return nil
@@ -244,6 +249,18 @@ func (e *Engine) Insert(ctx context.Context, table string, columns []string, row
 		}
 	}
 	return translate(ctx, op, batch.Send())
+}
+
+// insertable reports whether v is one of the value types warehouse.Engine
+// promises to store. clickhouse-go alone would accept more ([]byte or nil
+// into a String column, anything with a String method), and then this engine
+// would store rows the embedded one refuses.
+func insertable(v any) bool {
+	switch v.(type) {
+	case string, time.Time, int64, uint64, int, uint8, uint32, float64, bool, postclear.Decimal:
+		return true
+	}
+	return false
 }
 
 // driverValue converts the warehouse's value types into ones clickhouse-go's

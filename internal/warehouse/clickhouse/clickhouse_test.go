@@ -308,6 +308,8 @@ func TestInsertValidates(t *testing.T) {
 		{"leading digit", "db.t", []string{"1a"}, [][]any{{1}}, "invalid column name"},
 		{"no columns", "db.t", nil, [][]any{{}}, "no columns"},
 		{"short row", "db.t", []string{"a", "b"}, [][]any{{1, 2}, {3}}, "row 1 has 1 values for 2 columns"},
+		{"bytes", "db.t", []string{"a", "b"}, [][]any{{1, []byte("x")}}, "row 0, column b: unsupported value type []uint8"},
+		{"nil", "db.t", []string{"a"}, [][]any{{nil}}, "unsupported value type <nil>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
