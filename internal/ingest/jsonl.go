@@ -1,0 +1,406 @@
+package ingest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// nextJSONL reads lines until one holds a record or rejected row. Blank
+// lines are skipped, as is customary for JSON Lines.
+func (r *Reader[T]) nextJSONL() (T, int, []postclear.FieldError, error) {
+	for {
+		b, tooLong, err := r.readLine()
+		if err != nil && len(b) == 0 && !tooLong {
+			var zero T
+			if err != io.EOF {
+				err = fmt.Errorf("ingest %s: %w", r.name, err)
+			}
+			return zero, 0, nil, err
+		}
+		r.line++
+		if tooLong {
+			return r.rowError(r.line, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
+		}
+		if isBlank(b) {
+			continue
+		}
+		return r.parseObject(string(b), r.line)
+	}
+}
+
+// readLine returns the next line without its newline. The slice is valid
+// until the next call. A line longer than MaxLineBytes is consumed and
+// reported as tooLong.
+func (r *Reader[T]) readLine() (line []byte, tooLong bool, err error) {
+	b, err := r.br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return trimNewline(b), false, err
+	}
+	r.long = append(r.long[:0], b...)
+	for err == bufio.ErrBufferFull {
+		b, err = r.br.ReadSlice('\n')
+		if len(r.long) <= MaxLineBytes {
+			r.long = append(r.long, b...)
+		}
+	}
+	if len(r.long) > MaxLineBytes {
+		return nil, true, nil
+	}
+	if err == io.EOF {
+		err = nil // the line itself is complete; EOF comes with the next call
+	}
+	return trimNewline(r.long), false, err
+}
+
+func trimNewline(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		return b[:n-1]
+	}
+	return b
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// parseObject decodes one JSON Lines line: a flat object whose members are
+// the file field names with string values (or numbers, for decimals, or
+// null). It is a small hand-written parser rather than encoding/json so that
+// a row costs no reflection, unknown and repeated fields are caught with
+// their names, and a missing field is distinguishable from an empty one.
+func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.FieldError, error) {
+	p := jsonParser{s: line}
+	var rec T
+	var conv []fieldMsg
+	var seen uint64
+	p.ws()
+	if !p.consume('{') {
+		return r.rowError(lineNo, p.syntax("expected a JSON object"))
+	}
+	p.ws()
+	if !p.consume('}') {
+		for {
+			p.ws()
+			key, ok := p.str()
+			if !ok {
+				return r.rowError(lineNo, p.syntax("expected a field name in double quotes"))
+			}
+			p.ws()
+			if !p.consume(':') {
+				return r.rowError(lineNo, p.syntax("expected ':' after field name"))
+			}
+			p.ws()
+			f := r.s.index(key)
+			switch {
+			case f < 0:
+				conv = append(conv, fieldMsg{-1, fmt.Sprintf("unknown field %q", key)})
+			case seen&(1<<f) != 0:
+				conv = append(conv, fieldMsg{f, "field given twice"})
+			}
+			if f >= 0 {
+				seen |= 1 << f
+			}
+			val, kind := p.value()
+			switch {
+			case kind == jsonInvalid:
+				return r.rowError(lineNo, p.syntax("invalid value"))
+			case f < 0:
+			case kind == jsonString || kind == jsonNull:
+				if msg := r.s.set(&rec, f, val); msg != "" {
+					conv = append(conv, fieldMsg{f, msg})
+				}
+			case kind == jsonNumber && r.s.decimal[f]:
+				if msg := r.s.set(&rec, f, val); msg != "" {
+					conv = append(conv, fieldMsg{f, msg})
+				}
+			case kind == jsonNumber:
+				conv = append(conv, fieldMsg{f, fmt.Sprintf("must be a JSON string, not the number %s", val)})
+			default:
+				conv = append(conv, fieldMsg{f, "must be a JSON string"})
+			}
+			p.ws()
+			if p.consume('}') {
+				break
+			}
+			if !p.consume(',') {
+				return r.rowError(lineNo, p.syntax("expected ',' or '}'"))
+			}
+		}
+	}
+	p.ws()
+	if p.i != len(p.s) {
+		return r.rowError(lineNo, p.syntax("unexpected text after the object"))
+	}
+	// A missing field means the same as an empty one: a default for the
+	// optional fields, "required" for the others.
+	for f := range r.s.fields {
+		if seen&(1<<f) == 0 {
+			if msg := r.s.set(&rec, f, ""); msg != "" {
+				conv = append(conv, fieldMsg{f, msg})
+			}
+		}
+	}
+	return r.finish(&rec, lineNo, conv)
+}
+
+type jsonKind int
+
+const (
+	jsonInvalid jsonKind = iota
+	jsonString
+	jsonNumber
+	jsonNull
+	jsonOther // true, false, object, array: never a valid field value
+)
+
+type jsonParser struct {
+	s string
+	i int
+}
+
+func (p *jsonParser) ws() {
+	for p.i < len(p.s) && isSpace(p.s[p.i]) {
+		p.i++
+	}
+}
+
+func (p *jsonParser) consume(c byte) bool {
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *jsonParser) syntax(msg string) string {
+	return fmt.Sprintf("invalid JSON at column %d: %s", p.i+1, msg)
+}
+
+// value parses any JSON value. Strings are returned decoded, numbers as
+// their text, null as "". Objects and arrays are skipped (after checking
+// their syntax) and reported as jsonOther.
+func (p *jsonParser) value() (string, jsonKind) {
+	if p.i >= len(p.s) {
+		return "", jsonInvalid
+	}
+	switch c := p.s[p.i]; {
+	case c == '"':
+		s, ok := p.str()
+		if !ok {
+			return "", jsonInvalid
+		}
+		return s, jsonString
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.i
+		if !p.number() {
+			return "", jsonInvalid
+		}
+		return p.s[start:p.i], jsonNumber
+	case c == 'n':
+		return "", p.literal("null", jsonNull)
+	case c == 't':
+		return "", p.literal("true", jsonOther)
+	case c == 'f':
+		return "", p.literal("false", jsonOther)
+	case c == '{' || c == '[':
+		if !p.skipComposite() {
+			return "", jsonInvalid
+		}
+		return "", jsonOther
+	}
+	return "", jsonInvalid
+}
+
+func (p *jsonParser) literal(lit string, k jsonKind) jsonKind {
+	if len(p.s)-p.i >= len(lit) && p.s[p.i:p.i+len(lit)] == lit {
+		p.i += len(lit)
+		return k
+	}
+	return jsonInvalid
+}
+
+// skipComposite skips an object or array, checking its syntax.
+func (p *jsonParser) skipComposite() bool {
+	open := p.s[p.i]
+	closeC := byte(']')
+	if open == '{' {
+		closeC = '}'
+	}
+	p.i++
+	p.ws()
+	if p.consume(closeC) {
+		return true
+	}
+	for {
+		p.ws()
+		if open == '{' {
+			if _, ok := p.str(); !ok {
+				return false
+			}
+			p.ws()
+			if !p.consume(':') {
+				return false
+			}
+			p.ws()
+		}
+		if _, k := p.value(); k == jsonInvalid {
+			return false
+		}
+		p.ws()
+		if p.consume(closeC) {
+			return true
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// number checks the JSON number grammar:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *jsonParser) number() bool {
+	p.consume('-')
+	switch {
+	case p.consume('0'):
+	case p.i < len(p.s) && p.s[p.i] >= '1' && p.s[p.i] <= '9':
+		p.digits()
+	default:
+		return false
+	}
+	if p.consume('.') && p.digits() == 0 {
+		return false
+	}
+	if p.consume('e') || p.consume('E') {
+		if !p.consume('+') {
+			p.consume('-')
+		}
+		if p.digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *jsonParser) digits() int {
+	start := p.i
+	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		p.i++
+	}
+	return p.i - start
+}
+
+// str parses a JSON string at p.i. Without escapes the result is a
+// substring of the line (no allocation beyond the line's own).
+func (p *jsonParser) str() (string, bool) {
+	if !p.consume('"') {
+		return "", false
+	}
+	start := p.i
+	for p.i < len(p.s) {
+		switch c := p.s[p.i]; {
+		case c == '"':
+			s := p.s[start:p.i]
+			p.i++
+			return s, true
+		case c == '\\':
+			return p.strEscaped(start)
+		case c < 0x20:
+			return "", false
+		}
+		p.i++
+	}
+	return "", false
+}
+
+func (p *jsonParser) strEscaped(start int) (string, bool) {
+	buf := []byte(p.s[start:p.i])
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(buf), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			buf = append(buf, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.s) {
+			return "", false
+		}
+		e := p.s[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", false
+			}
+			if utf16.IsSurrogate(r) {
+				// A high surrogate followed by an escaped low one is one
+				// character; anything else becomes U+FFFD, as in
+				// encoding/json.
+				r2 := rune(-1)
+				if p.i+1 < len(p.s) && p.s[p.i] == '\\' && p.s[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					var ok2 bool
+					if r2, ok2 = p.hex4(); !ok2 {
+						return "", false
+					}
+					if utf16.DecodeRune(r, r2) == utf8.RuneError {
+						p.i, r2 = save, -1
+					}
+				}
+				if r2 >= 0 {
+					r = utf16.DecodeRune(r, r2)
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if len(p.s)-p.i < 4 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(p.s[p.i:p.i+4], 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(v), true
+}
