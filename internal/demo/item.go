@@ -65,16 +65,16 @@ func (g *gen) item(idx int) {
 	// often it exists and arrives in time depends on the MoU phase at the
 	// destination when the item arrives.
 	ph := d.phase(emd)
-	pEAD := lerp(0.82, 0.975, ph)
+	pEAD := lerp(0.87, 0.985, ph)
 	if g.cat == catDocuments {
-		pEAD = lerp(0.3, 0.45, ph)
+		pEAD = lerp(0.3, 0.6, ph)
 	}
 	ead := int64(-1) // time of the first declaration, -1 when none
 	complete := false
 	var prod *product
 	valueUSD, kg := 0.0, 0.0
 	if g.u() < pEAD {
-		if g.u() < lerp(0.13, 0.05, ph) {
+		if g.u() < lerp(0.13, 0.03, ph) {
 			ead = emd + g.secs(g.logn(20, 0.8)) // late: after arrival
 		} else {
 			ead = min(posted+g.secs(g.logn(6, 0.8)), emd-60)

@@ -86,7 +86,8 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 var Destinations = []Destination{
 	{
 		Country: "KE", Customs: "Kenya Revenue Authority", Post: "Posta Kenya",
-		MoUSigned:       day(2024, time.November, 18), UTCOffset: 3,
+		MoUSigned:       day(2024, time.November, 18),
+		UTCOffset:       3,
 		InwardOffices:   []Office{{"KENBOA", 0.78}, {"KEMBAA", 0.22}},
 		SortingCentre:   "KENBOC",
 		DeliveryOffices: []Office{{"KE00100", 0.42}, {"KE80100", 0.18}, {"KE40100", 0.12}, {"KE20100", 0.15}, {"KE30100", 0.13}},
@@ -95,7 +96,8 @@ var Destinations = []Destination{
 	},
 	{
 		Country: "MA", Customs: "Administration des Douanes et Impôts Indirects", Post: "Barid Al-Maghrib",
-		MoUSigned:       day(2025, time.February, 10), UTCOffset: 1,
+		MoUSigned:       day(2025, time.February, 10),
+		UTCOffset:       1,
 		InwardOffices:   []Office{{"MACASA", 0.7}, {"MATNGA", 0.2}, {"MARAKA", 0.1}},
 		SortingCentre:   "MACASC",
 		DeliveryOffices: []Office{{"MA20000", 0.38}, {"MA10000", 0.2}, {"MA40000", 0.15}, {"MA30000", 0.14}, {"MA90000", 0.13}},
@@ -104,7 +106,8 @@ var Destinations = []Destination{
 	},
 	{
 		Country: "TH", Customs: "Thai Customs Department", Post: "Thailand Post",
-		MoUSigned:       day(2025, time.May, 12), UTCOffset: 7,
+		MoUSigned:       day(2025, time.May, 12),
+		UTCOffset:       7,
 		InwardOffices:   []Office{{"THBKKA", 0.68}, {"THBKKB", 0.22}, {"THCNXA", 0.1}},
 		SortingCentre:   "THBKKC",
 		DeliveryOffices: []Office{{"TH10110", 0.25}, {"TH10330", 0.2}, {"TH50000", 0.15}, {"TH20150", 0.12}, {"TH83000", 0.14}, {"TH40000", 0.14}},
