@@ -79,14 +79,15 @@ func (r *Reader[T]) nextCSV() (T, int, []postclear.FieldError, error) {
 		return r.rowError(pe.StartLine, fmt.Sprintf("bad CSV quoting: %v", pe.Err))
 	}
 	line, _ := r.csv.FieldPos(0)
-	var rec T
+	var zero T
+	r.rec = zero
 	var conv []fieldMsg
 	for i, v := range row {
-		if msg := r.s.set(&rec, r.colField[i], v); msg != "" {
+		if msg := r.s.set(&r.rec, r.colField[i], v); msg != "" {
 			conv = append(conv, fieldMsg{r.colField[i], msg})
 		}
 	}
-	return r.finish(&rec, line, conv)
+	return r.finish(&r.rec, line, conv)
 }
 
 // nearest returns the field name within edit distance 2 of s, to suggest a

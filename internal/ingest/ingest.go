@@ -40,6 +40,11 @@ type Reader[T Record] struct {
 	now    time.Time
 	s      *schema[T]
 	format Format
+	// rec is the record being filled. It lives in the Reader, not on the
+	// stack of Next, because the setters are called through a function
+	// value and a local passed to them by address would escape: one heap
+	// allocation per row.
+	rec T
 
 	// CSV
 	csv      *csv.Reader

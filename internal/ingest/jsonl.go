@@ -83,7 +83,9 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // their names, and a missing field is distinguishable from an empty one.
 func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.FieldError, error) {
 	p := jsonParser{s: line}
-	var rec T
+	var zero T
+	r.rec = zero
+	rec := &r.rec
 	var conv []fieldMsg
 	var seen uint64
 	p.ws()
@@ -117,13 +119,21 @@ func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.Fi
 			switch {
 			case kind == jsonInvalid:
 				return r.rowError(lineNo, p.syntax("invalid value"))
+			case kind == jsonComposite:
+				// Not parsed further: no field holds an object or array, and
+				// skipping one would mean recursion an input could make
+				// arbitrarily deep.
+				if f >= 0 {
+					conv = append(conv, fieldMsg{f, "must be a JSON string, not an object or array"})
+				}
+				return r.reject(lineNo, conv)
 			case f < 0:
 			case kind == jsonString || kind == jsonNull:
-				if msg := r.s.set(&rec, f, val); msg != "" {
+				if msg := r.s.set(rec, f, val); msg != "" {
 					conv = append(conv, fieldMsg{f, msg})
 				}
 			case kind == jsonNumber && r.s.decimal[f]:
-				if msg := r.s.set(&rec, f, val); msg != "" {
+				if msg := r.s.set(rec, f, val); msg != "" {
 					conv = append(conv, fieldMsg{f, msg})
 				}
 			case kind == jsonNumber:
@@ -148,12 +158,23 @@ func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.Fi
 	// optional fields, "required" for the others.
 	for f := range r.s.fields {
 		if seen&(1<<f) == 0 {
-			if msg := r.s.set(&rec, f, ""); msg != "" {
+			if msg := r.s.set(rec, f, ""); msg != "" {
 				conv = append(conv, fieldMsg{f, msg})
 			}
 		}
 	}
-	return r.finish(&rec, lineNo, conv)
+	return r.finish(rec, lineNo, conv)
+}
+
+// reject returns the messages collected so far as the row's errors, for a
+// line that is abandoned before all of it was read.
+func (r *Reader[T]) reject(lineNo int, conv []fieldMsg) (T, int, []postclear.FieldError, error) {
+	errs := make([]postclear.FieldError, len(conv))
+	for i, c := range conv {
+		errs[i] = r.fieldError(lineNo, c.field, c.msg)
+	}
+	var zero T
+	return zero, lineNo, errs, nil
 }
 
 type jsonKind int
@@ -163,7 +184,8 @@ const (
 	jsonString
 	jsonNumber
 	jsonNull
-	jsonOther // true, false, object, array: never a valid field value
+	jsonOther     // true or false: never a valid field value
+	jsonComposite // an object or array, left unparsed
 )
 
 type jsonParser struct {
@@ -189,9 +211,9 @@ func (p *jsonParser) syntax(msg string) string {
 	return fmt.Sprintf("invalid JSON at column %d: %s", p.i+1, msg)
 }
 
-// value parses any JSON value. Strings are returned decoded, numbers as
-// their text, null as "". Objects and arrays are skipped (after checking
-// their syntax) and reported as jsonOther.
+// value parses a JSON scalar. Strings are returned decoded, numbers as
+// their text, null as "". At an object or array it stops and reports
+// jsonComposite.
 func (p *jsonParser) value() (string, jsonKind) {
 	if p.i >= len(p.s) {
 		return "", jsonInvalid
@@ -216,10 +238,7 @@ func (p *jsonParser) value() (string, jsonKind) {
 	case c == 'f':
 		return "", p.literal("false", jsonOther)
 	case c == '{' || c == '[':
-		if !p.skipComposite() {
-			return "", jsonInvalid
-		}
-		return "", jsonOther
+		return "", jsonComposite
 	}
 	return "", jsonInvalid
 }
@@ -230,43 +249,6 @@ func (p *jsonParser) literal(lit string, k jsonKind) jsonKind {
 		return k
 	}
 	return jsonInvalid
-}
-
-// skipComposite skips an object or array, checking its syntax.
-func (p *jsonParser) skipComposite() bool {
-	open := p.s[p.i]
-	closeC := byte(']')
-	if open == '{' {
-		closeC = '}'
-	}
-	p.i++
-	p.ws()
-	if p.consume(closeC) {
-		return true
-	}
-	for {
-		p.ws()
-		if open == '{' {
-			if _, ok := p.str(); !ok {
-				return false
-			}
-			p.ws()
-			if !p.consume(':') {
-				return false
-			}
-			p.ws()
-		}
-		if _, k := p.value(); k == jsonInvalid {
-			return false
-		}
-		p.ws()
-		if p.consume(closeC) {
-			return true
-		}
-		if !p.consume(',') {
-			return false
-		}
-	}
 }
 
 // number checks the JSON number grammar:

@@ -268,9 +268,9 @@ func TestFormatDetection(t *testing.T) {
 		{"-", csvText, CSV},
 		{"-", jsonText, JSONL},
 		{"-", gz(jsonText), JSONL},
-		{"e.csv", gz(csvText), CSV},    // gzip without the .gz name
-		{"e.gz", gz(jsonText), JSONL},  // no format in the name: sniffed
-		{"e.txt", csvText, CSV},        // unknown extension: sniffed
+		{"e.csv", gz(csvText), CSV},     // gzip without the .gz name
+		{"e.gz", gz(jsonText), JSONL},   // no format in the name: sniffed
+		{"e.txt", csvText, CSV},         // unknown extension: sniffed
 		{"e.jsonl.gz", jsonText, JSONL}, // .gz name but not compressed
 	}
 	for _, tt := range tests {
