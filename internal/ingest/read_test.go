@@ -3,6 +3,8 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -327,4 +329,40 @@ func TestJSONLLongLine(t *testing.T) {
 	if diff := cmp.Diff(want, gotErrs); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
+}
+
+// TestDocExamples reads the examples of docs/records.md, kept as fixtures
+// in testdata/examples: each must load without a rejected row.
+func TestDocExamples(t *testing.T) {
+	check := func(t *testing.T, name string, read func(string) (int, []postclear.FieldError)) {
+		n, errs := read(name)
+		if errs != nil || n == 0 {
+			t.Errorf("%s: %d records, rejected %v", name, n, errs)
+		}
+	}
+	for _, ext := range []string{"csv", "jsonl"} {
+		t.Run(ext, func(t *testing.T) {
+			check(t, "events."+ext, func(n string) (int, []postclear.FieldError) {
+				recs, errs := readAll[postclear.Event](t, n, readFixture(t, n))
+				return len(recs), errs
+			})
+			check(t, "declarations."+ext, func(n string) (int, []postclear.FieldError) {
+				recs, errs := readAll[postclear.Declaration](t, n, readFixture(t, n))
+				return len(recs), errs
+			})
+			check(t, "decisions."+ext, func(n string) (int, []postclear.FieldError) {
+				recs, errs := readAll[postclear.Decision](t, n, readFixture(t, n))
+				return len(recs), errs
+			})
+		})
+	}
+}
+
+func readFixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
