@@ -83,5 +83,8 @@ func (e FieldError) Error() string {
 			where = fmt.Sprintf("%s:%d", e.File, e.Line)
 		}
 	}
+	if e.Field == "" {
+		return where + ": " + e.Message
+	}
 	return fmt.Sprintf("%s: %s: %s", where, e.Field, e.Message)
 }

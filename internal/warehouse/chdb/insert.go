@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
-	"github.com/postclear/postclear/internal/warehouse"
 )
 
 // Insert stores rows in table as one statement, INSERT INTO table
@@ -91,15 +90,6 @@ var encodings = map[string]encoding{
 			return nil, fmt.Errorf("time %s is outside DateTime's range (1970 to 2106)", v.(time.Time).UTC().Format(time.RFC3339))
 		}
 		return binary.LittleEndian.AppendUint32(b, uint32(sec)), nil
-	}},
-	// Date is days since 1970 as UInt16.
-	"warehouse.Date": {"Date", func(b []byte, v any) ([]byte, error) {
-		t := time.Time(v.(warehouse.Date)).UTC()
-		days := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400
-		if days < 0 || days > math.MaxUint16 {
-			return nil, fmt.Errorf("date %s is outside Date's range (1970 to 2149)", t.Format(time.DateOnly))
-		}
-		return binary.LittleEndian.AppendUint16(b, uint16(days)), nil
 	}},
 	// Decimal(18, 6) is an Int64 count of millionths, which is exactly
 	// what postclear.Decimal holds.
@@ -202,8 +192,6 @@ func typeName(v any) string {
 		return "bool"
 	case time.Time:
 		return "time.Time"
-	case warehouse.Date:
-		return "warehouse.Date"
 	case postclear.Decimal:
 		return "postclear.Decimal"
 	case nil:

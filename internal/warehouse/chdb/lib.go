@@ -144,16 +144,22 @@ func goString(p *byte) string {
 	return string(unsafe.Slice(p, n))
 }
 
-// Signals whose handlers chdb_connect replaces. The first five are the
-// synchronous faults the Go runtime turns into panics (a nil dereference is
-// a SIGSEGV); SIGURG is how Go preempts goroutines.
+// Signals whose handlers chdb_connect replaces (resets to SIG_DFL, even
+// with chdb_set_signal_handlers_enabled(0)), as observed with libchdb 26.5:
+// the synchronous faults the Go runtime turns into panics (a nil
+// dereference is a SIGSEGV) or reports with a stack trace. SIGURG, which Go
+// uses to preempt goroutines, is kept too, in case a later version takes it.
+// TestSignalHandlersKept checks every signal, to catch a new library that
+// takes more.
 var savedSignals = []int32{
 	4,  // SIGILL
+	5,  // SIGTRAP
 	6,  // SIGABRT
 	7,  // SIGBUS
 	8,  // SIGFPE
 	11, // SIGSEGV
 	23, // SIGURG
+	31, // SIGSYS
 }
 
 // sigactionSize is larger than glibc's struct sigaction (152 bytes on

@@ -1,0 +1,127 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// Store writes validated records into the schema of a Layout and answers
+// what is loaded. It does not validate: callers (ingest, GraphQL) do, so
+// that every path rejects the same rows with the same reasons.
+type Store struct {
+	Engine Engine
+	Layout Layout
+
+	mu          sync.Mutex
+	lastVersion uint64
+}
+
+// NewStore returns a store over e for layout.
+func NewStore(e Engine, layout Layout) *Store { return &Store{Engine: e, Layout: layout} }
+
+// MaxInsertRows is the largest batch sent as one insert; larger batches are
+// split, so the memory one insert holds stays bounded.
+const MaxInsertRows = 200_000
+
+var (
+	eventColumns       = []string{"item_id", "event_code", "event_time", "office", "origin_country", "destination_country", "mail_class", "ingest_version"}
+	declarationColumns = []string{"item_id", "received_at", "origin_country", "destination_country", "mail_class", "category", "description", "hs_code", "declared_value", "currency", "gross_weight_kg", "ingest_version"}
+	decisionColumns    = []string{"item_id", "decided_at", "decision", "risk_channel", "seizure_category", "duty_amount", "ingest_version"}
+)
+
+// ingestVersion returns a version that is smaller than every version this
+// store handed out before, so that ReplacingMergeTree, which keeps the
+// largest, keeps the first stored copy of a key.
+func (s *Store) ingestVersion() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := math.MaxUint64 - uint64(time.Now().UnixNano())
+	if s.lastVersion != 0 && v >= s.lastVersion {
+		v = s.lastVersion - 1
+	}
+	s.lastVersion = v
+	return v
+}
+
+// InsertEvents stores events. Re-storing a stored key changes nothing that
+// any reader sees.
+func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
+	v := s.ingestVersion()
+	return insertChunks(ctx, s, "events", eventColumns, len(events), func(i int) []any {
+		e := &events[i]
+		return []any{e.ItemID, e.EventCode, e.EventTime, e.Office, e.OriginCountry, e.DestinationCountry, e.MailClass, v}
+	})
+}
+
+// InsertDeclarations stores declarations.
+func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
+	v := s.ingestVersion()
+	return insertChunks(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
+		d := &decls[i]
+		return []any{d.ItemID, d.ReceivedAt, d.OriginCountry, d.DestinationCountry, d.MailClass, d.Category, d.Description, d.HSCode, d.DeclaredValue, d.Currency, d.GrossWeightKg, v}
+	})
+}
+
+// InsertDecisions stores customs decisions.
+func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
+	v := s.ingestVersion()
+	return insertChunks(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
+		d := &decisions[i]
+		return []any{d.ItemID, d.DecidedAt, d.Decision, d.RiskChannel, d.SeizureCategory, d.DutyAmount, v}
+	})
+}
+
+func insertChunks(ctx context.Context, s *Store, table string, columns []string, n int, row func(int) []any) error {
+	full := s.Layout.Database + "." + table
+	for start := 0; start < n; start += MaxInsertRows {
+		end := min(start+MaxInsertRows, n)
+		rows := make([][]any, 0, end-start)
+		for i := start; i < end; i++ {
+			rows = append(rows, row(i))
+		}
+		if err := s.Engine.Insert(ctx, full, columns, rows); err != nil {
+			return fmt.Errorf("store %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// DataStatus counts what is stored. Counts use FINAL so that a duplicate
+// key not yet merged away is counted once.
+func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("data status: %w", err)
+		}
+	}()
+	const q = `SELECT
+    (SELECT count() FROM {db:Identifier}.events FINAL) AS events,
+    (SELECT count() FROM {db:Identifier}.declarations FINAL) AS declarations,
+    (SELECT count() FROM {db:Identifier}.decisions FINAL) AS decisions,
+    (SELECT uniqExact(item_id) FROM {db:Identifier}.item_state) AS items,
+    (SELECT minOrNull(event_time) FROM {db:Identifier}.events) AS first_event,
+    (SELECT maxOrNull(event_time) FROM {db:Identifier}.events) AS last_event`
+	rows, err := s.Engine.Query(ctx, q, Params{"db": s.Layout.Database})
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	var events, decls, decisions, items uint64
+	for rows.Next() {
+		if err := rows.Scan(&events, &decls, &decisions, &items, &st.FirstEventAt, &st.LastEventAt); err != nil {
+			return st, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	st.Events, st.Declarations, st.Decisions, st.Items = int64(events), int64(decls), int64(decisions), int64(items)
+	st.Engine = s.Engine.Name()
+	st.SchemaVersion, err = AppliedVersion(ctx, s.Engine, s.Layout.Database)
+	return st, err
+}

@@ -1,0 +1,75 @@
+package warehouse_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestMigrateTwiceIsHarmless(t *testing.T) {
+	for _, e := range testenv.Engines(t) {
+		t.Run(e.Name(), func(t *testing.T) {
+			layout := testenv.Database(t, e)
+			ctx := context.Background()
+			v1, err := warehouse.AppliedVersion(ctx, e, layout.Database)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v2, err := warehouse.Migrate(ctx, e, layout)
+			if err != nil {
+				t.Fatalf("second migrate: %v", err)
+			}
+			migrations, _ := warehouse.Migrations(layout)
+			want := migrations[len(migrations)-1].Version
+			if v1 != want || v2 != want {
+				t.Errorf("versions after first and second run = %d, %d; want %d", v1, v2, want)
+			}
+		})
+	}
+}
+
+func TestStoreDuplicatesCountOnce(t *testing.T) {
+	for _, e := range testenv.Engines(t) {
+		t.Run(e.Name(), func(t *testing.T) {
+			layout := testenv.Database(t, e)
+			s := warehouse.NewStore(e, layout)
+			ctx := context.Background()
+			events := []postclear.Event{
+				{ItemID: "RR123456785CN", EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"},
+				{ItemID: "RR123456785CN", EventCode: "EMD", EventTime: ts("2025-03-05T10:00:00Z"), Office: "KENBOA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"},
+			}
+			decisions := []postclear.Decision{{ItemID: "RR123456785CN", DecidedAt: ts("2025-03-06T10:00:00Z"), Decision: "RELEASE"}}
+			for range 2 {
+				if err := s.InsertEvents(ctx, events); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.InsertDecisions(ctx, decisions); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.DataStatus(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, last := ts("2025-03-01T10:00:00Z"), ts("2025-03-05T10:00:00Z")
+			want := postclear.DataStatus{Events: 2, Decisions: 1, Items: 1, FirstEventAt: &first, LastEventAt: &last, SchemaVersion: got.SchemaVersion, Engine: e.Name()}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("DataStatus (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
