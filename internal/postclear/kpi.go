@@ -1,0 +1,108 @@
+package postclear
+
+import "time"
+
+// Granularity is the size of the time buckets KPIs are grouped into.
+type Granularity string
+
+// The granularities; a bucket is named by its first day (weeks start on
+// Monday), in UTC.
+const (
+	Day     Granularity = "DAY"
+	Week    Granularity = "WEEK"
+	Month   Granularity = "MONTH"
+	Quarter Granularity = "QUARTER"
+	Year    Granularity = "YEAR"
+)
+
+// Dimension is an item attribute KPIs can be grouped by.
+type Dimension string
+
+// The dimensions, in the order rows are sorted by.
+const (
+	DimOriginCountry      Dimension = "ORIGIN_COUNTRY"
+	DimDestinationCountry Dimension = "DESTINATION_COUNTRY"
+	DimMailClass          Dimension = "MAIL_CLASS"
+	DimOffice             Dimension = "OFFICE"
+	DimCategory           Dimension = "CATEGORY"
+)
+
+// Dimensions lists every Dimension in sort order.
+var Dimensions = []Dimension{DimOriginCountry, DimDestinationCountry, DimMailClass, DimOffice, DimCategory}
+
+// AnalyticsFilter restricts a KPI to attribution dates in [From, To) (UTC
+// dates) and to items whose attributes are in the given lists (an empty
+// list does not restrict).
+type AnalyticsFilter struct {
+	From                 time.Time
+	To                   time.Time
+	OriginCountries      []string
+	DestinationCountries []string
+	MailClasses          []string
+	Offices              []string
+	Categories           []string
+}
+
+// KPIQuery is what every KPI family takes: a filter, the dimensions to
+// group by, an optional granularity, and whether to fill empty buckets.
+type KPIQuery struct {
+	Filter      AnalyticsFilter
+	GroupBy     []Dimension
+	Granularity *Granularity
+	FillGaps    bool
+}
+
+// GroupKey identifies a result row; fields not grouped by are nil.
+type GroupKey struct {
+	Period             *time.Time
+	OriginCountry      *string
+	DestinationCountry *string
+	MailClass          *string
+	Office             *string
+	Category           *string
+}
+
+// ClearanceStat is the clearance-time KPI of one group (docs/domain.md, KPI 1).
+type ClearanceStat struct {
+	Key              GroupKey
+	Items            int64
+	MeanHours        *float64
+	P50Hours         *float64
+	P90Hours         *float64
+	P95Hours         *float64
+	WithinTargetRate *float64
+}
+
+// DeliveryStat is the delivery-time KPI of one group (KPI 2).
+type DeliveryStat struct {
+	Key        GroupKey
+	Items      int64
+	Delivered  int64
+	MeanDays   *float64
+	P50Days    *float64
+	P90Days    *float64
+	OnTimeRate *float64
+}
+
+// ComplianceStat combines the four compliance sub-populations of one group
+// (KPI 3), each attributed by its own date.
+type ComplianceStat struct {
+	Key                            GroupKey
+	ItemsArrived                   int64
+	EadCoverage                    *float64
+	Declarations                   int64
+	DeclarationCompleteness        *float64
+	ItemsPresented                 int64
+	InspectionRate                 *float64
+	HitRate                        *float64
+	ReleaseWithoutInterventionRate *float64
+}
+
+// SeizureStat counts seized items of one group and seizure category (KPI 4).
+type SeizureStat struct {
+	Key                      GroupKey
+	SeizureCategory          string
+	Seizures                 int64
+	PerTenThousandItems      *float64
+	ChangeFromPreviousPeriod *float64
+}
