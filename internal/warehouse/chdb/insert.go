@@ -5,43 +5,94 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
 )
 
-// Insert stores rows in table as one statement, INSERT INTO table
-// (columns) FORMAT Native, followed in the same buffer by the rows encoded
-// as one Native block. Native is columnar and binary: the cheapest format
-// for us to write and for the engine to read. It names a type for each
-// column, and the engine converts from the type we write to the table's
-// (Int64 to UInt32, String to LowCardinality(String), DateTime to
-// DateTime64 …; input_format_native_allow_types_conversion is on by
-// default), so Insert writes each Go type one way (string as String, int64
-// as Int64, …) and needs no lookup of the table's schema. Each column's Go
-// type is taken from the first row; every row must use the same types.
+// Insert stores rows in table as one statement,
 //
-// (Two alternatives fail on libchdb 26.5: INSERT … SELECT FROM input()
-// with inline data inserts nothing without an error, and
-// RowBinaryWithNamesAndTypes rejects a type that differs from the table's.)
-func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) error {
+//	INSERT INTO table (columns) FROM INFILE '/tmp/….native' FORMAT Native
+//
+// reading the rows from a temporary file holding them as one Native block.
+// Native is columnar and binary: the cheapest format for us to write and
+// for the engine to read. It names a type for each column, and the engine
+// converts from the type we write to the table's (Int64 to UInt32, String
+// to LowCardinality(String), DateTime to DateTime64 …), so Insert writes
+// each Go type one way (string as String, int64 as Int64, …) and needs no
+// lookup of the table's schema. Each column's Go type is taken from the
+// first row; every row must use the same types.
+//
+// Why a file: libchdb splits a query text into statements the way
+// clickhouse-client does, and data inline after FORMAT ends at the first
+// blank line ("\n\n"), which binary data (the UInt32 2570 is 0A 0A …) and
+// even TSV (an empty string in a one-column row) can contain; the rest is
+// then silently dropped or an error. INSERT … SELECT FROM input() with inline
+// data inserts nothing, and RowBinaryWithNamesAndTypes rejects a type that
+// differs from the table's. Writing a 100 000-row file costs a few
+// milliseconds against the page cache.
+func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("chdb insert into %s: %w", table, err)
+		}
+	}()
 	s, err := e.session()
 	if err != nil {
-		return fmt.Errorf("chdb insert into %s: %w", table, err)
+		return err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := checkInsert(table, columns, rows); err != nil {
 		return err
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	q, err := encodeInsert(table, columns, rows)
+	data, err := encodeNative(columns, rows)
 	if err != nil {
-		return fmt.Errorf("chdb insert into %s: %w", table, err)
+		return err
 	}
-	if err := s.queryBytes(ctx, q); err != nil {
-		return fmt.Errorf("chdb insert into %s: %w", table, err)
+	f, err := os.CreateTemp("", "postclear-chdb-insert-*.native")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") FROM INFILE " +
+		warehouse.QuoteString(f.Name()) + " FORMAT Native"
+	return s.exec(ctx, q, nil)
+}
+
+// checkInsert rejects names that are not plain identifiers (they come
+// from code, never from users, so this catches mistakes rather than
+// attacks) and rows of the wrong length.
+func checkInsert(table string, columns []string, rows [][]any) error {
+	if !identifier.MatchString(table) {
+		return fmt.Errorf("invalid table name %q", table)
+	}
+	if len(columns) == 0 {
+		return fmt.Errorf("no columns")
+	}
+	for _, c := range columns {
+		if !identifier.MatchString(c) {
+			return fmt.Errorf("invalid column name %q", c)
+		}
+	}
+	for i, row := range rows {
+		if len(row) != len(columns) {
+			return fmt.Errorf("row %d has %d values for %d columns", i, len(row), len(columns))
+		}
 	}
 	return nil
 }
@@ -98,33 +149,11 @@ var encodings = map[string]encoding{
 	}},
 }
 
-// encodeInsert builds the INSERT statement followed by its Native block.
-func encodeInsert(table string, columns []string, rows [][]any) ([]byte, error) {
-	if !identifier.MatchString(table) {
-		return nil, fmt.Errorf("invalid table name %q", table)
-	}
-	if len(columns) == 0 {
-		return nil, fmt.Errorf("no columns")
-	}
-	for i, row := range rows {
-		if len(row) != len(columns) {
-			return nil, fmt.Errorf("row %d has %d values for %d columns", i, len(row), len(columns))
-		}
-	}
-	for _, c := range columns {
-		if !identifier.MatchString(c) {
-			return nil, fmt.Errorf("invalid column name %q", c)
-		}
-	}
-	b := make([]byte, 0, estimateSize(table, columns, rows))
-	b = append(b, "INSERT INTO "...)
-	b = append(b, table...)
-	b = append(b, " ("...)
-	b = append(b, strings.Join(columns, ", ")...)
-	b = append(b, ") FORMAT Native\n"...)
-
-	// The block: column and row counts, then each column's name, type and
-	// values. Revision 0, as in a Native file: no block-info header.
+// encodeNative encodes rows as one Native block: column and row counts,
+// then each column's name, type and values. (Revision 0, as in a Native
+// file: no block-info header.)
+func encodeNative(columns []string, rows [][]any) ([]byte, error) {
+	b := make([]byte, 0, estimateSize(columns, rows))
 	b = binary.AppendUvarint(b, uint64(len(columns)))
 	b = binary.AppendUvarint(b, uint64(len(rows)))
 	for j, c := range columns {
@@ -151,8 +180,8 @@ func encodeInsert(table string, columns []string, rows [][]any) ([]byte, error) 
 
 // estimateSize guesses the statement's size from the first row, so that a
 // large batch grows its buffer a few times rather than dozens.
-func estimateSize(table string, columns []string, rows [][]any) int {
-	n := 64 + len(table)
+func estimateSize(columns []string, rows [][]any) int {
+	n := 32
 	for j, c := range columns {
 		n += 2*len(c) + 32
 		switch v := rows[0][j].(type) {

@@ -22,7 +22,6 @@ type lib struct {
 	connect      func(argc int32, argv unsafe.Pointer) unsafe.Pointer
 	closeConn    func(conn unsafe.Pointer)
 	queryParams  func(conn unsafe.Pointer, query, format *byte, names, values unsafe.Pointer, count uintptr) unsafe.Pointer
-	queryN       func(conn unsafe.Pointer, query *byte, queryLen uintptr, format *byte, formatLen uintptr) unsafe.Pointer
 	resultBuffer func(res unsafe.Pointer) unsafe.Pointer
 	resultLength func(res unsafe.Pointer) uintptr
 	resultError  func(res unsafe.Pointer) *byte
@@ -84,7 +83,6 @@ func load(path string) (*lib, error) {
 		{h, "chdb_connect", &l.connect},
 		{h, "chdb_close_conn", &l.closeConn},
 		{h, "chdb_query_with_params", &l.queryParams},
-		{h, "chdb_query_n", &l.queryN},
 		{h, "chdb_result_buffer", &l.resultBuffer},
 		{h, "chdb_result_length", &l.resultLength},
 		{h, "chdb_result_error", &l.resultError},
