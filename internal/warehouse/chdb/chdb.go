@@ -179,6 +179,9 @@ func loadOnce(path string) (*lib, error) {
 	}
 	if loaded != nil {
 		if path != loadedPath {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("load libchdb: %w at %s", errNotFound, path)
+			}
 			return nil, fmt.Errorf("load libchdb: %s is already loaded; cannot also load %s", loadedPath, path)
 		}
 		return loaded, nil
