@@ -21,7 +21,14 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/postclear/chdb/$CHDB_VERSION"
 lib="$cache/libchdb.so"
 if [ -f "$lib" ]; then echo "$lib"; exit 0; fi
 
-command -v npm >/dev/null || { echo "fetch-chdb: npm is needed to fetch libchdb (apt-get install npm)" >&2; exit 1; }
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "fetch-chdb: installing npm from Debian's packages" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2
+  else
+    echo "fetch-chdb: npm is needed to fetch libchdb (apt-get install npm)" >&2; exit 1
+  fi
+fi
 mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/fetch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -71,7 +71,10 @@ func (p Params) Format() (map[string]string, error) {
 func FormatValue(v any) (string, error) {
 	switch x := v.(type) {
 	case string:
-		return x, nil
+		// The engine parses a parameter in ClickHouse's escaped text
+		// format (as in TSV), so a backslash, tab or newline must be
+		// escaped to arrive as written, and NUL to survive a C string.
+		return textEscaper.Replace(x), nil
 	case int:
 		return strconv.Itoa(x), nil
 	case int64:
@@ -108,6 +111,8 @@ func FormatValue(v any) (string, error) {
 		return "", fmt.Errorf("unsupported parameter type %T", v)
 	}
 }
+
+var textEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`, "\x00", `\0`)
 
 // QuoteString renders s as a ClickHouse string literal, for array
 // parameters. It is never used to splice user values into SQL text.

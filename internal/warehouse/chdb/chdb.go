@@ -286,7 +286,7 @@ func (s *session) query(ctx context.Context, query, format string, params wareho
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	values, err := formatParams(params)
+	values, err := params.Format()
 	if err != nil {
 		return nil, err
 	}
@@ -313,31 +313,7 @@ func (s *session) query(ctx context.Context, query, format string, params wareho
 	return s.check(res)
 }
 
-// formatParams renders params as the engine parses them. The engine reads
-// a parameter's text in ClickHouse's escaped format (as in TSV), so a String
-// value holding a backslash, tab or newline must be escaped, and one
-// holding NUL must be, to survive as a C string. warehouse.FormatValue
-// returns strings as they are (and clickhouse-go does not escape either),
-// so a string the formatting left unchanged is escaped here; should
-// FormatValue start escaping, its output differs from the raw value for
-// exactly the strings that need it, and they are left alone.
-func formatParams(params warehouse.Params) (map[string]string, error) {
-	values, err := params.Format()
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range params {
-		if s, ok := v.(string); ok && values[k] == s {
-			values[k] = escapeText(s)
-		}
-	}
-	return values, nil
-}
 
-var textEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`, "\x00", `\0`)
-
-// escapeText renders s in ClickHouse's escaped text format.
-func escapeText(s string) string { return textEscaper.Replace(s) }
 
 // wait takes the connection's turn, or gives up when ctx ends.
 func (s *session) wait(ctx context.Context) error {
