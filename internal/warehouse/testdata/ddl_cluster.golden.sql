@@ -1,0 +1,209 @@
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.events_local ON CLUSTER postclear_cluster (
+    item_id String,
+    event_code LowCardinality(String),
+    event_time DateTime('UTC'),
+    office LowCardinality(String),
+    origin_country LowCardinality(String),
+    destination_country LowCardinality(String),
+    mail_class LowCardinality(String),
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/events_local', '{replica}', ingest_version)
+ORDER BY (item_id, event_code, event_time, office);
+
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.events ON CLUSTER postclear_cluster AS postclear.events_local
+ENGINE = Distributed(postclear_cluster, postclear, events_local, cityHash64(item_id));
+
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.declarations_local ON CLUSTER postclear_cluster (
+    item_id String,
+    received_at DateTime('UTC'),
+    origin_country LowCardinality(String),
+    destination_country LowCardinality(String),
+    mail_class LowCardinality(String),
+    category LowCardinality(String),
+    description String,
+    hs_code String,
+    declared_value Decimal(18, 6),
+    currency LowCardinality(String),
+    gross_weight_kg Decimal(18, 6),
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/declarations_local', '{replica}', ingest_version)
+ORDER BY (item_id, received_at);
+
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.declarations ON CLUSTER postclear_cluster AS postclear.declarations_local
+ENGINE = Distributed(postclear_cluster, postclear, declarations_local, cityHash64(item_id));
+
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.decisions_local ON CLUSTER postclear_cluster (
+    item_id String,
+    decided_at DateTime('UTC'),
+    decision LowCardinality(String),
+    risk_channel LowCardinality(String),
+    seizure_category LowCardinality(String),
+    duty_amount Decimal(18, 6),
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/decisions_local', '{replica}', ingest_version)
+ORDER BY (item_id, decided_at, decision);
+
+-- migration records
+CREATE TABLE IF NOT EXISTS postclear.decisions ON CLUSTER postclear_cluster AS postclear.decisions_local
+ENGINE = Distributed(postclear_cluster, postclear, decisions_local, cityHash64(item_id));
+
+-- migration item_state
+CREATE TABLE IF NOT EXISTS postclear.item_state_local ON CLUSTER postclear_cluster (
+    item_id String,
+    first_event SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String, String, String, String)),
+    posted_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    first_arrival SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String)),
+    presented_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    returned_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    delivered_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    release_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    first_declaration SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String)),
+    inspected SimpleAggregateFunction(max, UInt8),
+    seized SimpleAggregateFunction(max, UInt8),
+    intervened SimpleAggregateFunction(max, UInt8)
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/postclear/item_state_local', '{replica}')
+ORDER BY item_id;
+
+-- migration item_state
+CREATE TABLE IF NOT EXISTS postclear.item_state ON CLUSTER postclear_cluster AS postclear.item_state_local
+ENGINE = Distributed(postclear_cluster, postclear, item_state_local, cityHash64(item_id));
+
+-- migration item_state
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.events_to_item_state_local ON CLUSTER postclear_cluster
+TO postclear.item_state_local AS
+SELECT
+    item_id,
+    min((event_time, toString(event_code), toString(origin_country), toString(destination_country), toString(mail_class))) AS first_event,
+    minIf(toNullable(event_time), event_code = 'EMA') AS posted_at,
+    min(if(event_code = 'EMD', (event_time, toString(office)), (toDateTime(4294967295, 'UTC'), ''))) AS first_arrival,
+    minIf(toNullable(event_time), event_code = 'EDB') AS presented_at,
+    minIf(toNullable(event_time), event_code = 'EDC') AS returned_at,
+    minIf(toNullable(event_time), event_code = 'EMI') AS delivered_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS release_decision_at,
+    (toDateTime(4294967295, 'UTC'), '') AS first_declaration,
+    toUInt8(0) AS inspected,
+    toUInt8(0) AS seized,
+    toUInt8(0) AS intervened
+FROM postclear.events_local
+GROUP BY item_id;
+
+-- migration item_state
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.declarations_to_item_state_local ON CLUSTER postclear_cluster
+TO postclear.item_state_local AS
+SELECT
+    item_id,
+    (toDateTime(4294967295, 'UTC'), '', '', '', '') AS first_event,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS posted_at,
+    (toDateTime(4294967295, 'UTC'), '') AS first_arrival,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS presented_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS returned_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS delivered_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS release_decision_at,
+    min((received_at, toString(category))) AS first_declaration,
+    toUInt8(0) AS inspected,
+    toUInt8(0) AS seized,
+    toUInt8(0) AS intervened
+FROM postclear.declarations_local
+GROUP BY item_id;
+
+-- migration item_state
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_item_state_local ON CLUSTER postclear_cluster
+TO postclear.item_state_local AS
+SELECT
+    item_id,
+    (toDateTime(4294967295, 'UTC'), '', '', '', '') AS first_event,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS posted_at,
+    (toDateTime(4294967295, 'UTC'), '') AS first_arrival,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS presented_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS returned_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS delivered_at,
+    minIf(toNullable(decided_at), decision = 'RELEASE') AS release_decision_at,
+    (toDateTime(4294967295, 'UTC'), '') AS first_declaration,
+    toUInt8(max(decision = 'INSPECT')) AS inspected,
+    toUInt8(max(decision = 'SEIZE')) AS seized,
+    toUInt8(max(decision IN ('HOLD', 'INSPECT', 'SEIZE', 'RETURN', 'DO_NOT_LOAD', 'REQUEST_INFO'))) AS intervened
+FROM postclear.decisions_local
+GROUP BY item_id;
+
+-- migration item_state
+CREATE TABLE IF NOT EXISTS postclear.seizure_state_local ON CLUSTER postclear_cluster (
+    item_id String,
+    seizure_category LowCardinality(String),
+    first_seized_at SimpleAggregateFunction(min, DateTime('UTC'))
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/postclear/seizure_state_local', '{replica}')
+ORDER BY (item_id, seizure_category);
+
+-- migration item_state
+CREATE TABLE IF NOT EXISTS postclear.seizure_state ON CLUSTER postclear_cluster AS postclear.seizure_state_local
+ENGINE = Distributed(postclear_cluster, postclear, seizure_state_local, cityHash64(item_id));
+
+-- migration item_state
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_seizure_state_local ON CLUSTER postclear_cluster
+TO postclear.seizure_state_local AS
+SELECT item_id, seizure_category, min(decided_at) AS first_seized_at
+FROM postclear.decisions_local
+WHERE decision = 'SEIZE'
+GROUP BY item_id, seizure_category;
+
+-- migration item_state
+CREATE VIEW IF NOT EXISTS postclear.item_milestones ON CLUSTER postclear_cluster AS
+SELECT
+    item_id,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.3) AS origin_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.4) AS destination_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.5) AS mail_class,
+    if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.2) AS office,
+    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.2) AS category,
+    posted_at,
+    if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.1) AS arrived_at,
+    presented_at,
+    coalesce(release_decision_at, returned_at) AS released_at,
+    delivered_at,
+    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.1) AS ead_at,
+    inspected,
+    seized,
+    intervened
+FROM
+(
+    SELECT
+        item_id,
+        min(first_event) AS fe,
+        min(posted_at) AS posted_at,
+        min(first_arrival) AS arr,
+        min(presented_at) AS presented_at,
+        min(returned_at) AS returned_at,
+        min(delivered_at) AS delivered_at,
+        min(release_decision_at) AS release_decision_at,
+        min(first_declaration) AS decl,
+        max(inspected) AS inspected,
+        max(seized) AS seized,
+        max(intervened) AS intervened
+    FROM postclear.item_state
+    GROUP BY item_id
+);
+
+-- migration mous
+CREATE TABLE IF NOT EXISTS postclear.mous_local ON CLUSTER postclear_cluster (
+    id String,
+    version UInt64,
+    destination_country LowCardinality(String),
+    customs_administration String,
+    postal_operator String,
+    signed_on Date,
+    effective_from Date,
+    effective_to Nullable(Date),
+    archived UInt8,
+    targets String,
+    updated_at DateTime('UTC') DEFAULT now()
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/mous_local', '{replica}', version)
+ORDER BY id;
+
+-- migration mous
+CREATE TABLE IF NOT EXISTS postclear.mous ON CLUSTER postclear_cluster AS postclear.mous_local
+ENGINE = Distributed(postclear_cluster, postclear, mous_local, cityHash64(item_id));
+
