@@ -1,0 +1,116 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/postclear/postclear/graph/generated"
+	"github.com/postclear/postclear/graph/playground"
+)
+
+// Config shapes the HTTP surface.
+type Config struct {
+	// CORSOrigins may call /graphql from a browser; empty allows none
+	// (same-origin only), "*" allows any.
+	CORSOrigins []string
+	// MaxBodyBytes bounds a request body (default 8 MiB).
+	MaxBodyBytes int64
+	// Introspection allows schema introspection (the playground needs it).
+	Introspection bool
+	// ComplexityLimit bounds a query's complexity (0: default 1000).
+	ComplexityLimit int
+	Logger          *slog.Logger
+}
+
+// Ready reports whether the engine answers; /readyz calls it.
+type Ready func(ctx context.Context) error
+
+// NewHandler returns the whole HTTP surface: /graphql (POST and GET),
+// the offline playground at /, /healthz and /readyz.
+func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if r.Logger == nil {
+		r.Logger = cfg.Logger
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 8 << 20
+	}
+	if cfg.ComplexityLimit <= 0 {
+		cfg.ComplexityLimit = 1000
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.SetErrorPresenter(presentError(cfg.Logger))
+	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
+
+	api := cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		MaxAge:         600,
+	}).Handler(limitBody(cfg.MaxBodyBytes, srv))
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	mux.Handle("/", playground.Handler("/graphql", "postclear"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, req *http.Request) {
+		ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			cfg.Logger.WarnContext(ctx, "not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "engine unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	return mux
+}
+
+// limitBody refuses bodies over n bytes with 413 before gqlgen reads them.
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+				"message":    "request body too large: the limit is " + byteSize(n),
+				"extensions": map[string]string{"code": "TOO_LARGE"},
+			}}})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func byteSize(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b) + " bytes"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,28 @@
+package ingest
+
+import (
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// ParseFields builds and validates one record of kind T from its fields as
+// text, keyed by file field name (item_id, event_time, …), exactly as a
+// file row is parsed: the GraphQL mutations use it so that a record sent
+// over the API is judged by the same code, with the same messages, as the
+// same record in a file. Absent keys are empty. Errors carry Index and
+// the file field name; the caller may rename fields for its audience.
+func ParseFields[T Record](values map[string]string, index int, now time.Time) (T, []postclear.FieldError) {
+	r := &Reader[T]{now: now, s: schemaFor[T]()}
+	var conv []fieldMsg
+	for f, name := range r.s.fields {
+		if msg := r.s.set(&r.rec, f, values[name]); msg != "" {
+			conv = append(conv, fieldMsg{field: f, msg: msg})
+		}
+	}
+	rec, _, errs, _ := r.finish(&r.rec, 0, conv)
+	for i := range errs {
+		errs[i].Index = index
+	}
+	return rec, errs
+}
