@@ -1,0 +1,37 @@
+# postclear: the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/postclear
+# The embedded engine's library, fetched once into a cache outside the repo.
+CHDB_LIB = $(shell scripts/fetch-chdb.sh)
+
+.PHONY: run test build chdb generate vet fmt-check bench bench-quick clean
+
+## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
+run: build chdb
+	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
+
+## test: the whole suite on the embedded engine (what CI runs)
+test: chdb fmt-check vet
+	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
+
+build:
+	$(GO) build -o $(BIN) ./cmd/postclear
+
+## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
+chdb:
+	@scripts/fetch-chdb.sh >/dev/null
+
+## generate: regenerate the GraphQL executor from schema.graphqls
+generate:
+	$(GO) run github.com/99designs/gqlgen generate
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf bin

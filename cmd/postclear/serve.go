@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/postclear/postclear/graph"
+	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet("serve", "serve [flags]", stderr)
+	cfg.engineFlags(fs)
+	cfg.serveFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s := &Server{Config: cfg, Logger: newLogger(cfg.LogFormat, stderr)}
+	if err := s.Open(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	s.Logger.Info("shutting down")
+	return s.Close()
+}
+
+// Server is the running postclear server: engine, schema, HTTP. Tests run
+// the whole program through it on port 0.
+type Server struct {
+	Config Config
+	Logger *slog.Logger
+
+	engine   warehouse.Engine
+	listener net.Listener
+	http     *http.Server
+	done     chan error
+}
+
+// Open opens the engine, migrates, loads demo data when asked and the
+// database is empty, and starts serving.
+func (s *Server) Open(ctx context.Context) error {
+	c := s.Config
+	e, store, err := openStore(ctx, c, s.Logger)
+	if err != nil {
+		return err
+	}
+	s.engine = e
+	if c.Demo {
+		if err := s.seedIfEmpty(ctx, store); err != nil {
+			e.Close()
+			return err
+		}
+	}
+	resolver := &graph.Resolver{
+		Analytics: &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now},
+		Records:   store,
+		Logger:    s.Logger,
+	}
+	handler := graph.NewHandler(resolver, e.Ping, graph.Config{
+		CORSOrigins:   c.CORSOrigins,
+		Introspection: c.Introspection,
+		Logger:        s.Logger,
+	})
+	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		e.Close()
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	s.listener = ln
+	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	s.done = make(chan error, 1)
+	go func() { s.done <- s.http.Serve(ln) }()
+	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", e.Name())
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// Close stops accepting requests, lets running ones finish (up to 10 s),
+// and closes the engine.
+func (s *Server) Close() error {
+	var err error
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = s.http.Shutdown(ctx)
+		cancel()
+		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+			err = serveErr
+		}
+	}
+	if s.engine != nil {
+		if cerr := s.engine.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {
+	st, err := store.DataStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Events > 0 || st.Declarations > 0 || st.Decisions > 0 {
+		s.Logger.Info("database holds data; demo data not loaded", "events", st.Events)
+		return nil
+	}
+	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
+	start := time.Now()
+	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	records := stats.Events + stats.Declarations + stats.Decisions
+	s.Logger.Info("demo data loaded", "items", stats.Items, "records", records,
+		"seconds", time.Since(start).Seconds(), "records_per_second", float64(records)/time.Since(start).Seconds())
+	return nil
+}
