@@ -313,8 +313,6 @@ func (s *session) query(ctx context.Context, query, format string, params wareho
 	return s.check(res)
 }
 
-
-
 // wait takes the connection's turn, or gives up when ctx ends.
 func (s *session) wait(ctx context.Context) error {
 	select {
