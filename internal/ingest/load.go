@@ -1,0 +1,345 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// Sink stores validated records; warehouse.Store is one. A sink must not
+// keep a batch after the call returns: the loader reuses the slice.
+// Storing a key that is already stored must change nothing, so that loading
+// a file twice is harmless.
+type Sink interface {
+	InsertEvents(ctx context.Context, events []postclear.Event) error
+	InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error
+	InsertDecisions(ctx context.Context, decisions []postclear.Decision) error
+}
+
+// Defaults of LoadOptions.
+const (
+	// DefaultBatchSize is large enough that the per-insert cost of the
+	// engine (a new part, the materialized views) is small per row, and
+	// small enough that two batches in memory stay in the tens of MB.
+	DefaultBatchSize = 100_000
+	// DefaultMaxFirstErrors is how many rejections a Summary keeps for the
+	// CLI to print; the rest are only counted (and written to the report).
+	DefaultMaxFirstErrors = 20
+)
+
+// progressInterval is how often Progress is called; a variable so that
+// tests need not wait a second.
+var progressInterval = time.Second
+
+// LoadOptions tunes LoadFiles. The zero value works, except that "-" then
+// cannot be read.
+type LoadOptions struct {
+	// Stdin is read for the file name "-". The library never touches
+	// os.Stdin itself.
+	Stdin io.Reader
+	// Now is the ingestion time that future timestamps are judged against;
+	// zero means time.Now().
+	Now time.Time
+	// BatchSize is the number of records per insert; zero means
+	// DefaultBatchSize.
+	BatchSize int
+	// Errors, when not nil, receives every rejected row. The caller
+	// flushes it.
+	Errors *ErrorReport
+	// MaxFirstErrors bounds Summary.FirstErrors; zero means
+	// DefaultMaxFirstErrors.
+	MaxFirstErrors int
+	// Progress, when not nil, is called about once a second from the
+	// goroutine that called LoadFiles (never concurrently).
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running load.
+type Progress struct {
+	File     string // the file being read
+	Read     int64  // rows read so far, valid or not, over all files
+	Accepted int64  // rows stored so far
+	Rejected int64
+	Elapsed  time.Duration
+	// RowsPerSecond is Read / Elapsed: the average since the start, which
+	// is steadier on a terminal than the rate of the last second.
+	RowsPerSecond float64
+}
+
+// Summary says what a load did.
+type Summary struct {
+	// Files is the number of files read to their end; a file that could
+	// not be opened or read is not counted and is named in the error.
+	Files int64
+	// Read counts rows (records) read, valid or not.
+	Read int64
+	// Accepted counts valid rows that were stored (or were stored
+	// already: loading a file again accepts its rows again and changes
+	// nothing).
+	Accepted int64
+	// Rejected counts rows that broke a rule.
+	Rejected int64
+	Elapsed  time.Duration
+	// FirstErrors holds the first field errors, in reading order, each
+	// with file, line, field and reason. A row that breaks several rules
+	// contributes several entries.
+	FirstErrors []postclear.FieldError
+}
+
+// Exit statuses of `postclear ingest`.
+const (
+	ExitOK       = 0 // every row was accepted
+	ExitRejected = 1 // some rows were rejected; the valid ones are stored
+	ExitFailed   = 2 // the run failed: a file, the engine, or cancellation
+)
+
+// ExitCode maps the outcome of LoadFiles to the CLI's exit status. A failed
+// run outranks rejected rows: a script must not mistake "file 2 was never
+// read" for "some rows were bad".
+func (s Summary) ExitCode(err error) int {
+	switch {
+	case err != nil:
+		return ExitFailed
+	case s.Rejected > 0:
+		return ExitRejected
+	}
+	return ExitOK
+}
+
+// LoadFiles reads the files of one record kind, stores their valid rows in
+// sink and reports the rejected ones. "-" names opts.Stdin.
+//
+// Reading and validating overlap with inserting: a full batch is inserted
+// by a second goroutine while the next one is filled, so memory holds at
+// most two batches whatever the input size.
+//
+// A problem with one file (missing, unreadable, a bad header, a corrupt
+// gzip stream) fails that file and loading goes on with the next: what was
+// stored stays stored, and the run's error names every failed file. The
+// valid rows of a file read before such a problem are stored. An engine
+// failure or the cancellation of ctx stops the whole run; rows stored
+// before stay stored and are counted in Summary.Accepted, so loading the
+// same files again completes the job without duplicating anything.
+func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
+	switch kind {
+	case postclear.KindEvents:
+		return loadFiles(ctx, sink.InsertEvents, names, opts)
+	case postclear.KindDeclarations:
+		return loadFiles(ctx, sink.InsertDeclarations, names, opts)
+	case postclear.KindDecisions:
+		return loadFiles(ctx, sink.InsertDecisions, names, opts)
+	}
+	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
+}
+
+// loader is the state of one LoadFiles run.
+type loader[T Record] struct {
+	opts  LoadOptions
+	p     *pipe
+	b     *batcher[T]
+	sum   Summary
+	start time.Time
+	// lastProgress is when Progress was last called.
+	lastProgress time.Time
+}
+
+func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, names []string, opts LoadOptions) (Summary, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.MaxFirstErrors <= 0 {
+		opts.MaxFirstErrors = DefaultMaxFirstErrors
+	}
+	l := &loader[T]{opts: opts, start: time.Now()}
+	l.lastProgress = l.start
+	l.p = startPipe(ctx)
+	l.b = newBatcher(l.p, insert, opts.BatchSize)
+
+	var fileErrs []error
+	var fatal error
+	for _, name := range names {
+		fileErr, err := l.loadFile(name)
+		if err != nil {
+			fatal = err
+			break
+		}
+		if fileErr != nil {
+			fileErrs = append(fileErrs, fileErr)
+			continue
+		}
+		l.sum.Files++
+	}
+	if fatal == nil {
+		// The tail of the last file, and of files before a failed one.
+		fatal = l.b.flush()
+	}
+	insertErr := l.p.close()
+	l.sum.Accepted = l.p.stored.Load()
+	l.sum.Elapsed = time.Since(l.start)
+
+	// An insert failure cancels the pipe, so the producer sees the cause
+	// as its own error; report the engine's error once, and say what is
+	// stored, because the run is incomplete.
+	if insertErr != nil {
+		fatal = insertErr
+	}
+	if fatal != nil {
+		fatal = fmt.Errorf("ingest %s: stopped after storing %d rows: %w", schemaFor[T]().kind, l.sum.Accepted, fatal)
+		return l.sum, errors.Join(append(fileErrs, fatal)...)
+	}
+	return l.sum, errors.Join(fileErrs...)
+}
+
+// loadFile reads one file into the batcher. fileErr is a problem of this
+// file only; err ends the run (cancellation, engine, error report).
+func (l *loader[T]) loadFile(name string) (fileErr, err error) {
+	if err := l.p.ctx.Err(); err != nil {
+		return nil, context.Cause(l.p.ctx)
+	}
+	var r io.Reader
+	if name == "-" {
+		if l.opts.Stdin == nil {
+			return postclear.Errorf(postclear.EInvalid, "-: no standard input to read"), nil
+		}
+		r = l.opts.Stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err), nil
+		}
+		defer f.Close()
+		r = f
+	}
+	rd, err := Open[T](name, r, l.opts.Now)
+	if err != nil {
+		return err, nil
+	}
+	for n := 0; ; n++ {
+		// Checking the clock and the context every row would cost more
+		// than reading some rows do.
+		if n&1023 == 0 {
+			if err := l.p.ctx.Err(); err != nil {
+				return nil, context.Cause(l.p.ctx)
+			}
+			l.progress(name)
+		}
+		rec, _, errs, err := rd.Next()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return err, nil
+		}
+		l.sum.Read++
+		if errs != nil {
+			if err := l.reject(errs); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := l.b.add(rec); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (l *loader[T]) reject(errs []postclear.FieldError) error {
+	l.sum.Rejected++
+	if room := l.opts.MaxFirstErrors - len(l.sum.FirstErrors); room > 0 {
+		l.sum.FirstErrors = append(l.sum.FirstErrors, errs[:min(room, len(errs))]...)
+	}
+	if l.opts.Errors != nil {
+		// A report that cannot be written would silently lose the reasons
+		// for every later rejection, so it stops the run.
+		return l.opts.Errors.Add(errs...)
+	}
+	return nil
+}
+
+func (l *loader[T]) progress(file string) {
+	if l.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(l.lastProgress) < progressInterval {
+		return
+	}
+	l.lastProgress = now
+	elapsed := now.Sub(l.start)
+	l.opts.Progress(Progress{
+		File:          file,
+		Read:          l.sum.Read,
+		Accepted:      l.p.stored.Load(),
+		Rejected:      l.sum.Rejected,
+		Elapsed:       elapsed,
+		RowsPerSecond: float64(l.sum.Read) / elapsed.Seconds(),
+	})
+}
+
+// LoadRecords validates recs (as the GraphQL ingest mutations receive them)
+// and stores the valid ones. Rejections carry Index, the position in recs.
+// More than maxRecords records (maxRecords > 0) is refused as a whole with
+// a *postclear.Error of code ETooLarge and nothing is stored, so that a
+// client cannot make the server hold an unbounded request.
+//
+// On an engine error nothing is accepted as far as the result says; some
+// records may be stored, which is harmless because storing them again
+// changes nothing.
+func LoadRecords[T Record](ctx context.Context, sink Sink, recs []T, now time.Time, maxRecords int) (postclear.IngestResult, error) {
+	s := schemaFor[T]()
+	if maxRecords > 0 && len(recs) > maxRecords {
+		return postclear.IngestResult{}, postclear.Errorf(postclear.ETooLarge,
+			"ingest %s: %d records in one request; at most %d are allowed, send them in several requests or as a file",
+			s.kind, len(recs), maxRecords)
+	}
+	var res postclear.IngestResult
+	valid := recs
+	for i := range recs {
+		errs := s.validate(&recs[i], now)
+		if errs == nil {
+			if res.Rejected > 0 {
+				valid = append(valid, recs[i])
+			}
+			continue
+		}
+		if res.Rejected == 0 {
+			// From the first rejection on, the valid records go to a
+			// copy; the caller's slice is left as it was.
+			valid = append(make([]T, 0, len(recs)-1), recs[:i]...)
+		}
+		res.Rejected++
+		for _, fe := range errs {
+			fe.Index = i
+			res.Errors = append(res.Errors, fe)
+		}
+	}
+	if len(valid) > 0 {
+		if err := insertOf[T](sink)(ctx, valid); err != nil {
+			return res, fmt.Errorf("ingest %s: %w", s.kind, err)
+		}
+	}
+	res.Accepted = len(valid)
+	return res, nil
+}
+
+// insertOf returns the insert method of sink for T.
+func insertOf[T Record](sink Sink) func(context.Context, []T) error {
+	var f any
+	switch any(*new(T)).(type) {
+	case postclear.Event:
+		f = sink.InsertEvents
+	case postclear.Declaration:
+		f = sink.InsertDeclarations
+	default:
+		f = sink.InsertDecisions
+	}
+	return f.(func(context.Context, []T) error)
+}
