@@ -97,6 +97,7 @@ func parseAPIKeyLine(line string) (apiKey, error) {
 	if !ok {
 		return k, fmt.Errorf("first field must be sha256:<hex>")
 	}
+	digest = strings.ToLower(digest)
 	if len(digest) != 2*sha256.Size {
 		return k, fmt.Errorf("hash must be %d hex digits", 2*sha256.Size)
 	}
@@ -119,6 +120,9 @@ func parseAPIKeyLine(line string) (apiKey, error) {
 			k.p.Countries = strings.Split(value, ",")
 		case "name":
 			dup, haveName = haveName, true
+			if !printableASCII(value) {
+				return k, fmt.Errorf("name must be printable ASCII")
+			}
 			k.p.Subject = value
 		default:
 			return k, fmt.Errorf("unknown field %q", truncate(name, 32))
@@ -135,11 +139,21 @@ func parseAPIKeyLine(line string) (apiKey, error) {
 	}
 	// The hash prefix, not the name, identifies the credential in audit
 	// logs: names may be reused across rotated keys.
-	k.p.TokenID = "sha256:" + strings.ToLower(digest[:16])
+	k.p.TokenID = "sha256:" + digest[:16]
 	if err := k.p.validate(); err != nil {
 		return k, fmt.Errorf("%s", postclear.ErrorMessage(err))
 	}
 	return k, nil
+}
+
+// printableASCII keeps control bytes out of subjects, which end up in logs.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupAPIKey finds the key whose hash matches token. It compares against

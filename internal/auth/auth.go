@@ -141,6 +141,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 		return Principal{}, err
 	}
 	if looksLikeJWT(token) {
+		if len(a.methods) == 0 {
+			// Also keeps the parser from running with no algorithm list,
+			// which it would read as "any algorithm".
+			return Principal{}, postclear.Errorf(EUnauthenticated, "JWT authentication is not configured")
+		}
 		return a.verifyJWT(token)
 	}
 	if a.apiKeys == nil {
