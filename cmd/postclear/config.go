@@ -25,6 +25,7 @@ type Config struct {
 	DemoItems     int
 	LogFormat     string
 	QueryTimeout  time.Duration
+	CacheEntries  int
 }
 
 // DefaultConfig returns the defaults: the embedded engine with its data in
@@ -38,6 +39,7 @@ func DefaultConfig() Config {
 		DemoItems:     200_000,
 		LogFormat:     "text",
 		QueryTimeout:  30 * time.Second,
+		CacheEntries:  1000,
 	}
 }
 
@@ -77,6 +79,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
+	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "KPI results kept in memory until the next ingest (0 disables the cache)")
 }
 
 // parse fills c from the environment, then from args; the environment

@@ -14,6 +14,7 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) Open(ctx context.Context) error {
 		}
 	}
 	resolver := &graph.Resolver{
-		Analytics: &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now},
+		Analytics: s.analytics(e, store),
 		Records:   store,
 		Logger:    s.Logger,
 	}
@@ -106,6 +107,15 @@ func (s *Server) Close() error {
 		}
 	}
 	return err
+}
+
+// analytics is the KPI service, behind a result cache unless disabled.
+func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store) graph.Analytics {
+	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Now: time.Now}
+	if s.Config.CacheEntries <= 0 {
+		return svc
+	}
+	return &graph.CachedAnalytics{Inner: svc, Cache: resultcache.New(s.Config.CacheEntries, store.DataVersion)}
 }
 
 func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {

@@ -84,7 +84,11 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 		for i := start; i < end; i++ {
 			rows = append(rows, row(i))
 		}
-		if err := s.Engine.Insert(ctx, full, columns, rows); err != nil {
+		err := s.Engine.Insert(ctx, full, columns, rows)
+		// Even a failed insert may have stored part of its rows, so the
+		// data version moves either way.
+		writeCounter(s.Layout.Database).Add(1)
+		if err != nil {
 			return fmt.Errorf("store %s: %w", table, err)
 		}
 	}

@@ -73,3 +73,23 @@ func TestStoreDuplicatesCountOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestDataVersionMovesWithEveryInsert(t *testing.T) {
+	e := testenv.Embedded(t)
+	s := warehouse.NewStore(e, testenv.Database(t, e))
+	ctx := context.Background()
+	before, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.DataVersion(ctx); again != before {
+		t.Fatalf("version changed without a write: %q then %q", before, again)
+	}
+	ev := []postclear.Event{{ItemID: "RR123456785CN", EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"}}
+	if err := s.InsertEvents(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.DataVersion(ctx); after == before {
+		t.Errorf("version %q unchanged after an insert", after)
+	}
+}

@@ -1,0 +1,106 @@
+// Package resultcache remembers query results for as long as the data they
+// were computed from is unchanged. Every entry is keyed by the data version
+// (warehouse.Store.DataVersion) in force when it was computed, so a result
+// can never be served once an ingest has been accepted since: dashboards
+// refreshing the same query get it from memory, and never a stale number.
+package resultcache
+
+import (
+	"container/list"
+	"context"
+	"sync"
+)
+
+// Cache is a bounded LRU of results with in-flight deduplication: identical
+// requests arriving together compute once.
+type Cache struct {
+	version func(ctx context.Context) (string, error)
+	max     int
+
+	mu       sync.Mutex
+	lru      *list.List // of *entry, most recent first
+	entries  map[string]*list.Element
+	inflight map[string]*call
+
+	hits, misses uint64
+}
+
+type entry struct {
+	key   string
+	value any
+}
+
+type call struct {
+	done  chan struct{}
+	value any
+	err   error
+}
+
+// New returns a cache of at most max entries whose keys are qualified by
+// version.
+func New(max int, version func(ctx context.Context) (string, error)) *Cache {
+	return &Cache{version: version, max: max, lru: list.New(), entries: map[string]*list.Element{}, inflight: map[string]*call{}}
+}
+
+// Stats returns the hit and miss counts so far.
+func (c *Cache) Stats() (hits, misses uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// Do returns the cached result of key under the current data version, or
+// computes it. Errors are not cached. Callers must treat the returned value
+// as read-only: it is shared.
+func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.Context) (T, error)) (T, error) {
+	if c == nil {
+		return compute(ctx)
+	}
+	v, err := c.version(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	key = v + "\x00" + key
+	c.mu.Lock()
+	if el, ok := c.entries[key]; ok {
+		c.lru.MoveToFront(el)
+		c.hits++
+		c.mu.Unlock()
+		return el.Value.(*entry).value.(T), nil
+	}
+	c.misses++
+	if cl, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-cl.done:
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+		if cl.err != nil {
+			var zero T
+			return zero, cl.err
+		}
+		return cl.value.(T), nil
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[key] = cl
+	c.mu.Unlock()
+
+	res, err := compute(ctx)
+	cl.value, cl.err = res, err
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if err == nil {
+		c.entries[key] = c.lru.PushFront(&entry{key: key, value: res})
+		for c.lru.Len() > c.max {
+			old := c.lru.Back()
+			c.lru.Remove(old)
+			delete(c.entries, old.Value.(*entry).key)
+		}
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return res, err
+}

@@ -1,0 +1,103 @@
+package resultcache
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestServesUntilVersionChanges(t *testing.T) {
+	version := "1"
+	c := New(10, func(context.Context) (string, error) { return version, nil })
+	var computed int
+	get := func() int {
+		v, err := Do(context.Background(), c, "q", func(context.Context) (int, error) {
+			computed++
+			return computed, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if a, b := get(), get(); a != 1 || b != 1 {
+		t.Errorf("same version: got %d then %d, want 1 twice", a, b)
+	}
+	version = "2" // an ingest was accepted
+	if got := get(); got != 2 {
+		t.Errorf("after a version change got %d, want a fresh result 2", got)
+	}
+	if h, m := c.Stats(); h != 1 || m != 2 {
+		t.Errorf("hits, misses = %d, %d; want 1, 2", h, m)
+	}
+}
+
+func TestErrorsAreNotCached(t *testing.T) {
+	c := New(10, func(context.Context) (string, error) { return "v", nil })
+	fail := true
+	for i, want := range []bool{true, false} {
+		_, err := Do(context.Background(), c, "q", func(context.Context) (int, error) {
+			if fail {
+				fail = false
+				return 0, errors.New("engine down")
+			}
+			return 1, nil
+		})
+		if (err != nil) != want {
+			t.Errorf("call %d: err = %v, want error %v", i, err, want)
+		}
+	}
+}
+
+func TestBoundedAndDeduplicated(t *testing.T) {
+	c := New(2, func(context.Context) (string, error) { return "v", nil })
+	for _, k := range []string{"a", "b", "c"} {
+		Do(context.Background(), c, k, func(context.Context) (string, error) { return k, nil })
+	}
+	if c.lru.Len() != 2 {
+		t.Errorf("entries = %d, want 2", c.lru.Len())
+	}
+	// Identical requests arriving while one computes wait for it.
+	var calls atomic.Int32
+	release := make(chan struct{})
+	slow := func(context.Context) (int, error) {
+		calls.Add(1)
+		<-release
+		return 1, nil
+	}
+	var wg sync.WaitGroup
+	start := func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v, err := Do(context.Background(), c, "slow", slow); v != 1 || err != nil {
+				t.Errorf("Do = %d, %v", v, err)
+			}
+		}()
+	}
+	start()
+	for c.inflightLen() == 0 {
+		runtime.Gosched()
+	}
+	_, missesBefore := c.Stats()
+	for range 7 {
+		start()
+	}
+	for _, m := c.Stats(); m < missesBefore+7; _, m = c.Stats() {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("computed %d times, want once", n)
+	}
+}
+
+func (c *Cache) inflightLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.inflight)
+}
