@@ -24,7 +24,7 @@ import (
 	"time"
 )
 
-//go:embed index.html playground.js playground.css examples.json
+//go:embed index.html playground.js playground.css favicon.svg examples.json
 var files embed.FS
 
 // asset is one file the handler serves, with the headers computed once.
@@ -67,6 +67,7 @@ func Handler(endpoint string, title string) http.Handler {
 	for name, ctype := range map[string]string{
 		"playground.js":  "text/javascript; charset=utf-8",
 		"playground.css": "text/css; charset=utf-8",
+		"favicon.svg":    "image/svg+xml",
 		"examples.json":  "application/json",
 	} {
 		body, err := files.ReadFile(name)
@@ -83,12 +84,13 @@ func Handler(endpoint string, title string) http.Handler {
 	tmpl := template.Must(template.New("index.html").Parse(string(page)))
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, struct {
-		Title, Endpoint, JSVersion, CSSVersion string
+		Title, Endpoint, JSVersion, CSSVersion, IconVersion string
 	}{
-		Title:      title,
-		Endpoint:   endpoint,
-		JSVersion:  h.assets["playground.js"].version,
-		CSSVersion: h.assets["playground.css"].version,
+		Title:       title,
+		Endpoint:    endpoint,
+		JSVersion:   h.assets["playground.js"].version,
+		CSSVersion:  h.assets["playground.css"].version,
+		IconVersion: h.assets["favicon.svg"].version,
 	}); err != nil {
 		panic(fmt.Sprintf("playground: index.html: %v", err))
 	}

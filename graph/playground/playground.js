@@ -47,7 +47,7 @@
       else if (k === 'text') el.textContent = v;
       else el.setAttribute(k, v === true ? '' : v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c == null || c === false) continue;
       el.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -103,11 +103,16 @@
     }
   }
 
-  // setValue replaces the whole content of ta, undoably.
+  // setValue replaces the whole content of ta, undoably when ta can take the focus.
   function setValue(ta, text) {
     ta.focus();
-    ta.select();
-    insertText(ta, text);
+    if (document.activeElement === ta) {
+      ta.select();
+      insertText(ta, text);
+    } else {
+      ta.value = text;
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+    }
     ta.setSelectionRange(0, 0);
     ta.scrollTop = 0;
   }
@@ -306,6 +311,7 @@
         // Selection sets and the top level.
         const top = stack.length === 0;
         if (v === '{') {
+          if (top && prev && prev.v === '}') out += '\n';
           out = out.replace(/[ \t]+$/, '') + (out && !/\n$/.test(out) ? ' ' : '') + '{';
           stack.push('sel');
           depthSel++;
@@ -324,7 +330,7 @@
           const afterOn = prev && (prev.t === 'spread' || prev.v === 'on' || prev.v === '@' || prev.v === ':');
           if (!top && prev && prev.v !== '{' && !afterOn && v !== ':' && v !== '@' && v !== 'on' && (endsValue(prev))) newline();
           else if (!top && tk.t === 'spread' && prev && prev.v !== '{') newline();
-          else if (prev && v !== ':' && v !== '!' && !/\s$/.test(out) && prev.v !== '@') out += ' ';
+          else if (prev && v !== ':' && v !== '!' && !/\s$/.test(out) && prev.v !== '@' && (prev.t !== 'spread' || v === 'on')) out += ' ';
           else if (prev && prev.v === ':') out += ' ';
           out += v;
         }
@@ -341,6 +347,79 @@
     constructor(msg, target, offset) { super(msg); this.target = target; this.offset = offset; }
   }
 
+  // jsonError finds where text stops being JSON: {offset, message}. Browsers' JSON.parse messages differ
+  // and some omit the position, so the playground locates errors itself.
+  function jsonError(text) {
+    let i = 0;
+    const fail = (what) => {
+      const found = i >= text.length ? 'the end of the text' : JSON.stringify(text[i]);
+      throw { offset: i, message: `expected ${what}, found ${found}` };
+    };
+    const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+    const lit = (w) => { if (text.startsWith(w, i)) i += w.length; else fail('a value'); };
+    const str = () => {
+      i++;
+      for (;;) {
+        if (i >= text.length || text[i] === '\n') fail('a closing quote');
+        const c = text[i];
+        if (c === '"') { i++; return; }
+        if (c === '\\') {
+          i++;
+          if (text[i] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 5;
+          else if ('"\\/bfnrt'.includes(text[i]) && i < text.length) i++;
+          else fail('an escape such as \\n or \\"');
+        } else if (c < ' ') fail('no control character in a string');
+        else i++;
+      }
+    };
+    const num = () => {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!m) fail('a number');
+      i += m[0].length;
+    };
+    const value = () => {
+      ws();
+      const c = text[i];
+      if (c === '{') {
+        i++; ws();
+        if (text[i] === '}') { i++; return; }
+        for (;;) {
+          ws();
+          if (text[i] !== '"') fail('a property name in double quotes');
+          str(); ws();
+          if (text[i] !== ':') fail("':' after the property name");
+          i++;
+          value(); ws();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === '}') { i++; return; }
+          fail("',' or '}'");
+        }
+      } else if (c === '[') {
+        i++; ws();
+        if (text[i] === ']') { i++; return; }
+        for (;;) {
+          value(); ws();
+          if (text[i] === ',') { i++; continue; }
+          if (text[i] === ']') { i++; return; }
+          fail("',' or ']'");
+        }
+      } else if (c === '"') str();
+      else if (c === 't') lit('true');
+      else if (c === 'f') lit('false');
+      else if (c === 'n') lit('null');
+      else if (c === '-' || (c >= '0' && c <= '9')) num();
+      else fail('a value');
+    };
+    try {
+      value(); ws();
+      if (i < text.length) fail('the end of the text');
+    } catch (err) {
+      if (err && typeof err.offset === 'number') return err;
+      throw err;
+    }
+    return null;
+  }
+
   // parseVariables returns the variables object, or null when the editor is empty.
   function parseVariables() {
     const text = els.variables.value;
@@ -349,14 +428,10 @@
     try {
       v = JSON.parse(text);
     } catch (err) {
-      const msg = String(err.message || err);
-      let line, col, offset;
-      const lc = /line (\d+) column (\d+)/.exec(msg);
-      const pos = /position (\d+)/.exec(msg);
-      if (lc) { line = +lc[1]; col = +lc[2]; offset = offsetOf(text, line, col); } else if (pos) { offset = +pos[1]; ({ line, col } = lineCol(text, offset)); }
-      const where = line ? ` (line ${line}, column ${col})` : '';
-      const why = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/ at line \d+ column \d+ of the JSON data$/, '');
-      throw new InputError(`Variables are not valid JSON${where}: ${why}`, 'variables', offset);
+      const where = jsonError(text);
+      if (!where) throw new InputError(`Variables are not valid JSON: ${err.message}`, 'variables', 0);
+      const { line, col } = lineCol(text, where.offset);
+      throw new InputError(`Variables are not valid JSON: line ${line}, column ${col}: ${where.message}.`, 'variables', where.offset);
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
       throw new InputError('Variables must be a JSON object, such as {"filter": {"from": "2025-01-01", "to": "2025-04-01"}}.', 'variables', 0);
@@ -398,8 +473,9 @@
 
   function showInputError(err) {
     if (!(err instanceof InputError)) throw err;
-    renderStatus('err', err.message);
+    renderStatus('err', 'Not sent');
     renderErrorsBox([{ message: err.message, extensions: { code: 'INVALID_INPUT' } }], 'The request was not sent');
+    els.output.replaceChildren();
     if (err.target === 'variables') selectTab('vars');
     if (err.target === 'headers') selectTab('headers');
     const ta = els[err.target];
@@ -469,7 +545,7 @@
   function renderResponse(res, text, ms) {
     let json = null;
     try { json = JSON.parse(text); } catch { json = null; }
-    const httpText = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
+    const httpText = `${res.status}${res.statusText ? ' ' + res.statusText : ''}`;
     const size = formatBytes(new TextEncoder().encode(text).length);
     const errs = json && Array.isArray(json.errors) ? json.errors : [];
     const parts = [httpText, `${ms} ms`, size];
@@ -555,6 +631,7 @@
     $('curl-text').value = cmd;
     dlg.showModal();
     $('curl-text').select();
+    $('curl-text').scrollTop = 0;
   }
 
   // ---------------------------------------------------------------- history and examples
@@ -576,6 +653,7 @@
   }
 
   function loadRequest(query, variables) {
+    if (variables && Object.keys(variables).length) selectTab('vars');
     setValue(els.variables, variables && Object.keys(variables).length ? JSON.stringify(variables, null, 2) : '');
     setValue(els.query, query.endsWith('\n') ? query : query + '\n');
     validateVariablesSoon();
@@ -632,9 +710,11 @@
       const v = parseVariables();
       st.className = 'tab-status ok';
       st.textContent = v ? '✓ valid JSON' : '';
+      st.title = '';
     } catch (err) {
       st.className = 'tab-status err';
-      st.textContent = err.message.replace(/^Variables are not valid JSON/, '✗ invalid JSON');
+      st.textContent = err.message.replace(/^Variables are not valid JSON: /, '✗ ');
+      st.title = err.message;
     }
   }, 250);
 
@@ -753,10 +833,12 @@ fragment TypeRef on __Type {
     return x.isDeprecated ? h('div', { class: 'deprecated', text: 'Deprecated' + (x.deprecationReason ? ': ' + x.deprecationReason : '') }) : null;
   }
 
-  function argList(args) {
+  function anchorId(type, name) { return 'doc-' + type + '-' + name; }
+
+  function argList(args, anchorType) {
     if (!args || !args.length) return null;
     return h('dl', { class: 'args' }, args.map((a) => [
-      h('dt', {}, h('span', { class: 'arg-name', text: a.name }), ': ', typeRef(a.type),
+      h('dt', { id: anchorType ? anchorId(anchorType, a.name) : null }, h('span', { class: 'arg-name', text: a.name }), ': ', typeRef(a.type),
         a.defaultValue != null ? h('span', { class: 'default' }, ' = ', h('code', { text: a.defaultValue })) : null),
       h('dd', {}, description(a.description) || h('span', { class: 'muted', text: 'No description.' })),
     ]));
@@ -766,7 +848,7 @@ fragment TypeRef on __Type {
     const name = opts && opts.root
       ? h('button', { type: 'button', class: 'link field', onclick: () => showDoc({ view: 'field', type: parent, field: f.name }), text: f.name })
       : h('span', { class: 'field', text: f.name });
-    return h('li', { class: 'entry', id: opts && opts.anchor ? 'doc-' + parent + '-' + f.name : null },
+    return h('li', { class: 'entry', id: opts && opts.anchor ? anchorId(parent, f.name) : null },
       h('div', { class: 'sig' }, name, f.args && f.args.length ? h('span', { class: 'muted' }, '(…)') : null, ': ', typeRef(f.type)),
       deprecation(f),
       description(f.description),
@@ -797,6 +879,11 @@ fragment TypeRef on __Type {
     } else if (view.view === 'search') { crumbs.push(' › ', h('span', { text: `search “${view.q}”` })); renderSearch(body, view.q); }
     els.docsCrumbs.replaceChildren(...crumbs);
     body.scrollTop = 0;
+    const target = view.focus && document.getElementById(anchorId(view.name, view.focus));
+    if (target) {
+      target.classList.add('focus-target');
+      target.scrollIntoView({ block: 'start' });
+    }
   }
 
   function renderRoot(body) {
@@ -837,12 +924,12 @@ fragment TypeRef on __Type {
     }
     if (t.inputFields && t.inputFields.length) {
       body.append(h('h3', { text: 'Input fields' }));
-      body.append(argList(t.inputFields));
+      body.append(argList(t.inputFields, t.name));
     }
     if (t.enumValues && t.enumValues.length) {
       body.append(h('h3', { text: 'Values' }));
       body.append(h('dl', { class: 'args' }, t.enumValues.map((v) => [
-        h('dt', {}, h('span', { class: 'enum-value', text: v.name })),
+        h('dt', { id: anchorId(t.name, v.name) }, h('span', { class: 'enum-value', text: v.name })),
         h('dd', {}, deprecation(v), description(v.description) || h('span', { class: 'muted', text: 'No description.' })),
       ])));
     }
@@ -859,7 +946,7 @@ fragment TypeRef on __Type {
 
   function usageLink(u) {
     const roots = [docs.schema.queryType, docs.schema.mutationType].filter(Boolean).map((r) => r.name);
-    const go = roots.includes(u.type) ? () => showDoc({ view: 'field', type: u.type, field: u.field }) : () => showDoc({ view: 'type', name: u.type });
+    const go = roots.includes(u.type) ? () => showDoc({ view: 'field', type: u.type, field: u.field }) : () => showDoc({ view: 'type', name: u.type, focus: u.field });
     return h('button', { type: 'button', class: 'link', onclick: go, text: `${u.type}.${u.field}` });
   }
 
@@ -886,7 +973,7 @@ fragment TypeRef on __Type {
     const opType = typeName === (docs.schema.mutationType || {}).name ? 'mutation' : 'query';
     const req = f.args.filter((a) => a.type.kind === 'NON_NULL' && a.defaultValue == null);
     const vars = {};
-    for (const a of req) vars[a.name] = placeholder(a.type, 0);
+    for (const a of req) vars[a.name] = placeholder(a.type, 0, a.name);
     const opName = f.name[0].toUpperCase() + f.name.slice(1);
     const defs = req.length ? '(' + req.map((a) => `$${a.name}: ${typeRefText(a.type)}`).join(', ') + ')' : '';
     const args = req.length ? '(' + req.map((a) => `${a.name}: $${a.name}`).join(', ') + ')' : '';
@@ -912,8 +999,8 @@ fragment TypeRef on __Type {
     return out;
   }
 
-  function placeholder(ref, depth) {
-    if (ref.kind === 'NON_NULL') return placeholder(ref.ofType, depth);
+  function placeholder(ref, depth, name) {
+    if (ref.kind === 'NON_NULL') return placeholder(ref.ofType, depth, name);
     if (ref.kind === 'LIST') return [];
     const t = docs.types.get(ref.name);
     if (!t) return null;
@@ -921,7 +1008,7 @@ fragment TypeRef on __Type {
     if (t.kind === 'INPUT_OBJECT') {
       const o = {};
       if (depth > 3) return o;
-      for (const x of t.inputFields) if (x.type.kind === 'NON_NULL' && x.defaultValue == null) o[x.name] = placeholder(x.type, depth + 1);
+      for (const x of t.inputFields) if (x.type.kind === 'NON_NULL' && x.defaultValue == null) o[x.name] = placeholder(x.type, depth + 1, x.name);
       return o;
     }
     const today = new Date();
@@ -929,7 +1016,11 @@ fragment TypeRef on __Type {
       case 'Int': case 'Int64': return 0;
       case 'Float': return 0;
       case 'Boolean': return false;
-      case 'Date': return today.toISOString().slice(0, 10);
+      case 'Date': {
+        // A range start defaults to the first day of the month a year ago, anything else to today.
+        if (name === 'from') return new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), 1)).toISOString().slice(0, 10);
+        return today.toISOString().slice(0, 10);
+      }
       case 'Time': return today.toISOString().slice(0, 19) + 'Z';
       default: return '';
     }
@@ -946,15 +1037,16 @@ fragment TypeRef on __Type {
     for (const t of docs.schema.types) {
       if (t.name.startsWith('__')) continue;
       const toType = () => showDoc({ view: 'type', name: t.name });
+      const toMember = (member) => () => showDoc({ view: 'type', name: t.name, focus: member });
       consider(t.name, t.description, toType, 0);
       const root = [docs.schema.queryType, docs.schema.mutationType].some((r) => r && r.name === t.name);
       for (const f of t.fields || []) {
-        const go = root ? () => showDoc({ view: 'field', type: t.name, field: f.name }) : toType;
+        const go = root ? () => showDoc({ view: 'field', type: t.name, field: f.name }) : toMember(f.name);
         consider(`${t.name}.${f.name}`, f.description, go, root ? 1 : 2);
         for (const a of f.args || []) consider(`${t.name}.${f.name}(${a.name})`, a.description, go, 3);
       }
-      for (const f of t.inputFields || []) consider(`${t.name}.${f.name}`, f.description, toType, 2);
-      for (const v of t.enumValues || []) consider(`${t.name}.${v.name}`, v.description, toType, 2);
+      for (const f of t.inputFields || []) consider(`${t.name}.${f.name}`, f.description, toMember(f.name), 2);
+      for (const v of t.enumValues || []) consider(`${t.name}.${v.name}`, v.description, toMember(v.name), 2);
     }
     hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
     if (!hits.length) { body.append(h('p', { class: 'muted', text: `Nothing matches “${q}”.` })); return; }

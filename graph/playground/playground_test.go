@@ -55,6 +55,7 @@ func TestServesPageAndAssets(t *testing.T) {
 	want := map[string]string{
 		"playground.js":  "text/javascript; charset=utf-8",
 		"playground.css": "text/css; charset=utf-8",
+		"favicon.svg":    "image/svg+xml",
 	}
 	refs := assetRef.FindAllStringSubmatch(page, -1)
 	seen := map[string]bool{}
@@ -103,7 +104,7 @@ func TestServesPageAndAssets(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	h := Handler("/query", "postclear")
-	for _, path := range []string{"/", "/index.html", "/playground.js", "/playground.css", "/examples.json"} {
+	for _, path := range []string{"/", "/index.html", "/playground.js", "/playground.css", "/favicon.svg", "/examples.json"} {
 		res, _ := get(t, h, path, nil)
 		csp := res.Header.Get("Content-Security-Policy")
 		for _, d := range []string{"default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
@@ -128,7 +129,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 func TestCachingAndErrors(t *testing.T) {
 	h := Handler("/query", "postclear")
-	for _, path := range []string{"/", "/playground.js", "/playground.css", "/examples.json"} {
+	for _, path := range []string{"/", "/playground.js", "/playground.css", "/favicon.svg", "/examples.json"} {
 		res, _ := get(t, h, path, nil)
 		etag := res.Header.Get("ETag")
 		if etag == "" {
@@ -186,9 +187,11 @@ func TestNoExternalReferences(t *testing.T) {
 	const endpoint = "/query"
 	h := Handler(endpoint, "postclear")
 	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}|https?:`)
-	for _, path := range []string{"/", "/playground.js", "/playground.css", "/examples.json"} {
+	for _, path := range []string{"/", "/playground.js", "/playground.css", "/favicon.svg", "/examples.json"} {
 		_, body := get(t, h, path, nil)
 		code := strings.ReplaceAll(stripComments(body), endpoint, "")
+		// An XML namespace is a name, not a place the browser loads anything from.
+		code = strings.ReplaceAll(code, `xmlns="http://www.w3.org/2000/svg"`, "")
 		for _, m := range external.FindAllString(code, -1) {
 			t.Errorf("%s refers to an external URL: %q", path, m)
 		}
