@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"unsafe"
 
 	chproto "github.com/ClickHouse/clickhouse-go/v2/lib/proto"
@@ -137,6 +138,9 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, warehouse.Unavailable("chdb", fmt.Errorf("chdb open: %w", err))
 		}
+		if err := checkNotLocked(dataDir); err != nil {
+			return nil, err
+		}
 		args = append(args, "--path="+dataDir)
 	}
 	connp, err := l.connectKeepingSignals(args)
@@ -164,6 +168,27 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	current = s
 	return &Engine{s: s}, nil
+}
+
+// checkNotLocked refuses a data directory another process holds. The
+// engine locks DIR/status itself, but its refusal only reaches the process's
+// stderr and chdb_connect returns a bare failure; asking first gives the
+// user a message that says what to do.
+func checkNotLocked(dir string) error {
+	f, err := os.OpenFile(filepath.Join(dir, "status"), os.O_RDONLY, 0)
+	if err != nil {
+		return nil // no status file yet: nobody has opened the directory
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return &postclear.Error{
+			Code: postclear.EUnavailable,
+			Message: "the data directory " + dir + " is in use by another process (a running postclear server?): " +
+				"stop it, or send the records to that server through the ingest mutations",
+			Err: err,
+		}
+	}
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 }
 
 func describeDir(dir string) string {
