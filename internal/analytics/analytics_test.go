@@ -298,3 +298,5 @@ func TestFixtureCases(t *testing.T) {
 		}, got)
 	})
 }
+
+func testEngine(t *testing.T) warehouse.Engine { return testenv.Embedded(t) }

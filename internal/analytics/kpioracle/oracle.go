@@ -27,8 +27,8 @@ type Records struct {
 
 // Item is an item's milestones (DOMAIN.md, "Item milestones").
 type Item struct {
-	ID                                                  string
-	Origin, Destination, MailClass, Office, Category    *string
+	ID                                                   string
+	Origin, Destination, MailClass, Office, Category     *string
 	Posted, Arrived, Presented, Released, Delivered, EAD *time.Time
 	Inspected, Seized, Intervened                        bool
 	// FirstSeizure is the first SEIZE decision per seizure category.
