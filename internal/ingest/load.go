@@ -143,9 +143,7 @@ type loader[T Record] struct {
 	p     *pipe
 	b     *batcher[T]
 	sum   Summary
-	start time.Time
-	// lastProgress is when Progress was last called.
-	lastProgress time.Time
+	meter meter
 }
 
 func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, names []string, opts LoadOptions) (Summary, error) {
@@ -158,8 +156,7 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	if opts.MaxFirstErrors <= 0 {
 		opts.MaxFirstErrors = DefaultMaxFirstErrors
 	}
-	l := &loader[T]{opts: opts, start: time.Now()}
-	l.lastProgress = l.start
+	l := &loader[T]{opts: opts, meter: newMeter(opts.Progress)}
 	l.p = startPipe(ctx)
 	l.b = newBatcher(l.p, insert, opts.BatchSize)
 
@@ -183,7 +180,7 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	}
 	insertErr := l.p.close()
 	l.sum.Accepted = l.p.stored.Load()
-	l.sum.Elapsed = time.Since(l.start)
+	l.sum.Elapsed = time.Since(l.meter.start)
 
 	// An insert failure cancels the pipe, so the producer sees the cause
 	// as its own error; report the engine's error once, and say what is
@@ -229,7 +226,7 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 			if err := l.p.ctx.Err(); err != nil {
 				return nil, context.Cause(l.p.ctx)
 			}
-			l.progress(name)
+			l.meter.tick(Progress{File: name, Read: l.sum.Read, Accepted: l.p.stored.Load(), Rejected: l.sum.Rejected})
 		}
 		rec, _, errs, err := rd.Next()
 		if err == io.EOF {
@@ -264,24 +261,32 @@ func (l *loader[T]) reject(errs []postclear.FieldError) error {
 	return nil
 }
 
-func (l *loader[T]) progress(file string) {
-	if l.opts.Progress == nil {
+// meter calls a Progress function about once every progressInterval.
+type meter struct {
+	fn    func(Progress)
+	start time.Time
+	last  time.Time
+}
+
+func newMeter(fn func(Progress)) meter {
+	now := time.Now()
+	return meter{fn: fn, start: now, last: now}
+}
+
+// tick reports p, with Elapsed and RowsPerSecond filled in, if the
+// interval has passed.
+func (m *meter) tick(p Progress) {
+	if m.fn == nil {
 		return
 	}
 	now := time.Now()
-	if now.Sub(l.lastProgress) < progressInterval {
+	if now.Sub(m.last) < progressInterval {
 		return
 	}
-	l.lastProgress = now
-	elapsed := now.Sub(l.start)
-	l.opts.Progress(Progress{
-		File:          file,
-		Read:          l.sum.Read,
-		Accepted:      l.p.stored.Load(),
-		Rejected:      l.sum.Rejected,
-		Elapsed:       elapsed,
-		RowsPerSecond: float64(l.sum.Read) / elapsed.Seconds(),
-	})
+	m.last = now
+	p.Elapsed = now.Sub(m.start)
+	p.RowsPerSecond = float64(p.Read) / p.Elapsed.Seconds()
+	m.fn(p)
 }
 
 // LoadRecords validates recs (as the GraphQL ingest mutations receive them)

@@ -23,32 +23,11 @@ import (
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-// demoSet holds copies of a small demo data set: realistic, valid records
-// of all three kinds with distinct keys.
-type demoSet struct {
-	events []postclear.Event
-	decls  []postclear.Declaration
-	decs   []postclear.Decision
-}
-
-func (s *demoSet) Events(_ context.Context, b []postclear.Event) error {
-	s.events = append(s.events, b...)
-	return nil
-}
-
-func (s *demoSet) Declarations(_ context.Context, b []postclear.Declaration) error {
-	s.decls = append(s.decls, b...)
-	return nil
-}
-
-func (s *demoSet) Decisions(_ context.Context, b []postclear.Decision) error {
-	s.decs = append(s.decs, b...)
-	return nil
-}
-
-func demoData(t testing.TB, items int) *demoSet {
+// demoData returns copies of a small demo data set: realistic, valid
+// records of all three kinds with distinct keys.
+func demoData(t testing.TB, items int) *memSink {
 	t.Helper()
-	s := &demoSet{}
+	s := &memSink{}
 	if _, err := demo.Generate(context.Background(), demo.Config{Items: items, Seed: 7, Now: testenv.Now}, s); err != nil {
 		t.Fatal(err)
 	}
@@ -523,34 +502,41 @@ func (s *memSink) call() error {
 	return nil
 }
 
-func (s *memSink) InsertEvents(_ context.Context, b []postclear.Event) error {
+// insert appends a copy of b to *dst unless this insert is to fail.
+func insert[T any](s *memSink, dst *[]T, b []T) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.call(); err != nil {
 		return err
 	}
-	s.events = append(s.events, b...)
+	*dst = append(*dst, b...)
 	return nil
+}
+
+func (s *memSink) InsertEvents(_ context.Context, b []postclear.Event) error {
+	return insert(s, &s.events, b)
 }
 
 func (s *memSink) InsertDeclarations(_ context.Context, b []postclear.Declaration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(); err != nil {
-		return err
-	}
-	s.decls = append(s.decls, b...)
-	return nil
+	return insert(s, &s.decls, b)
 }
 
 func (s *memSink) InsertDecisions(_ context.Context, b []postclear.Decision) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.call(); err != nil {
-		return err
-	}
-	s.decs = append(s.decs, b...)
-	return nil
+	return insert(s, &s.decs, b)
+}
+
+// memSink is a demo.Sink too, to collect demo data sets.
+
+func (s *memSink) Events(ctx context.Context, b []postclear.Event) error {
+	return s.InsertEvents(ctx, b)
+}
+
+func (s *memSink) Declarations(ctx context.Context, b []postclear.Declaration) error {
+	return s.InsertDeclarations(ctx, b)
+}
+
+func (s *memSink) Decisions(ctx context.Context, b []postclear.Decision) error {
+	return s.InsertDecisions(ctx, b)
 }
 
 func TestLoadFilesStops(t *testing.T) {
@@ -707,5 +693,39 @@ func TestSeedRejectsInvalidRecords(t *testing.T) {
 	}
 	if len(sink.events)+len(sink.decls)+len(sink.decs) != 0 {
 		t.Errorf("stored records despite the failure")
+	}
+}
+
+func TestSeedWithoutEngine(t *testing.T) {
+	defer func(d time.Duration) { progressInterval = d }(progressInterval)
+	progressInterval = 0
+	cfg := demo.Config{Items: 500, Now: testenv.Now, BatchSize: 100}
+	tests := []struct {
+		name    string
+		sink    *memSink
+		wantErr error
+	}{
+		{"stored", &memSink{}, nil},
+		{"engine failure", &memSink{failAt: 2}, errEngine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls []Progress
+			st, err := Seed(context.Background(), tt.sink, cfg, testenv.Now, func(p Progress) { calls = append(calls, p) })
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			got := demo.Stats{Items: st.Items, Events: int64(len(tt.sink.events)),
+				Declarations: int64(len(tt.sink.decls)), Decisions: int64(len(tt.sink.decs))}
+			if diff := cmp.Diff(st, got); diff != "" {
+				t.Errorf("Stats vs stored (-stats +sink):\n%s", diff)
+			}
+			if len(calls) == 0 || calls[len(calls)-1].Read > st.Events+st.Declarations+st.Decisions {
+				t.Errorf("progress calls %+v for %+v", calls, st)
+			}
+		})
 	}
 }

@@ -20,8 +20,7 @@ import (
 // progress, when not nil, is called about once a second with Read counting
 // the records generated so far.
 func Seed(ctx context.Context, sink Sink, cfg demo.Config, now time.Time, progress func(Progress)) (demo.Stats, error) {
-	s := &seedSink{now: now, progress: progress, start: time.Now(), p: startPipe(ctx)}
-	s.lastProgress = s.start
+	s := &seedSink{now: now, meter: newMeter(progress), p: startPipe(ctx)}
 	s.events = newBatcher(s.p, sink.InsertEvents, DefaultBatchSize)
 	s.decls = newBatcher(s.p, sink.InsertDeclarations, DefaultBatchSize)
 	s.decs = newBatcher(s.p, sink.InsertDecisions, DefaultBatchSize)
@@ -46,15 +45,13 @@ func Seed(ctx context.Context, sink Sink, cfg demo.Config, now time.Time, progre
 // seedSink is the demo.Sink that validates and batches generated records.
 // demo reuses its batches, so records are copied into the batchers' own.
 type seedSink struct {
-	now          time.Time
-	progress     func(Progress)
-	start        time.Time
-	lastProgress time.Time
-	generated    int64
-	p            *pipe
-	events       *batcher[postclear.Event]
-	decls        *batcher[postclear.Declaration]
-	decs         *batcher[postclear.Decision]
+	now       time.Time
+	meter     meter
+	generated int64
+	p         *pipe
+	events    *batcher[postclear.Event]
+	decls     *batcher[postclear.Declaration]
+	decs      *batcher[postclear.Decision]
 }
 
 func (s *seedSink) Events(_ context.Context, batch []postclear.Event) error {
@@ -80,14 +77,7 @@ func seedBatch[T Record](s *seedSink, b *batcher[T], batch []T) error {
 		}
 	}
 	s.generated += int64(len(batch))
-	if s.progress != nil {
-		if now := time.Now(); now.Sub(s.lastProgress) >= progressInterval {
-			s.lastProgress = now
-			elapsed := now.Sub(s.start)
-			s.progress(Progress{Read: s.generated, Accepted: s.p.stored.Load(), Elapsed: elapsed,
-				RowsPerSecond: float64(s.generated) / elapsed.Seconds()})
-		}
-	}
+	s.meter.tick(Progress{Read: s.generated, Accepted: s.p.stored.Load()})
 	return nil
 }
 
