@@ -16,6 +16,8 @@ import (
 
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/playground"
+	"github.com/postclear/postclear/internal/auth"
+	"github.com/postclear/postclear/internal/metrics"
 )
 
 // Config shapes the HTTP surface.
@@ -30,6 +32,13 @@ type Config struct {
 	// ComplexityLimit bounds a query's complexity (0: default 1000).
 	ComplexityLimit int
 	Logger          *slog.Logger
+	// Metrics, when set, counts operations and serves /metrics.
+	Metrics *metrics.Metrics
+	// Auth authenticates /graphql callers; nil or not Enabled runs open
+	// (the caller decides whether that is allowed: loopback only).
+	Auth *auth.Authenticator
+	// RateLimit, when set, limits requests per principal.
+	RateLimit *auth.RateLimiter
 }
 
 // Ready reports whether the engine answers; /readyz calls it.
@@ -60,15 +69,30 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	if cfg.Metrics != nil {
+		srv.Use(operationMetrics{cfg.Metrics})
+	}
 	srv.SetErrorPresenter(presentError(cfg.Logger))
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 
-	api := cors.New(cors.Options{
+	// Outside in: CORS answers preflight requests (which carry no
+	// credential) before authentication; the rate limiter runs after it
+	// so that it can key on the principal.
+	var api http.Handler = limitBody(cfg.MaxBodyBytes, srv)
+	if cfg.RateLimit != nil {
+		api = cfg.RateLimit.Middleware(api)
+	}
+	if cfg.Auth == nil {
+		cfg.Auth, _ = auth.New(auth.Config{})
+	}
+	api = cfg.Auth.Middleware(api)
+	api = cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-ID"},
+		ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
 		MaxAge:         600,
-	}).Handler(limitBody(cfg.MaxBodyBytes, srv))
+	}).Handler(api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -86,7 +110,10 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	return mux
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
+	return withRequestID(cfg.Logger, mux)
 }
 
 // limitBody refuses bodies over n bytes with 413 before gqlgen reads them.

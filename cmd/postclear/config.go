@@ -26,6 +26,23 @@ type Config struct {
 	LogFormat     string
 	QueryTimeout  time.Duration
 	CacheEntries  int
+
+	// Access control (docs/auth.md).
+	AuthHS256SecretFile string
+	AuthJWKSFile        string
+	AuthAPIKeysFile     string
+	AuthIssuer          string
+	AuthAudience        string
+	RateLimit           float64
+	RateBurst           int
+
+	// Limits.
+	MaxBodyBytes     int64
+	MaxIngestRecords int
+	ComplexityLimit  int
+	SlowQuery        time.Duration
+	MaxExecutionTime time.Duration
+	MaxMemoryUsage   int64
 }
 
 // DefaultConfig returns the defaults: the embedded engine with its data in
@@ -40,6 +57,16 @@ func DefaultConfig() Config {
 		LogFormat:     "text",
 		QueryTimeout:  30 * time.Second,
 		CacheEntries:  1000,
+
+		RateLimit: 20,
+		RateBurst: 60,
+
+		MaxBodyBytes:     16 << 20,
+		MaxIngestRecords: 10_000,
+		ComplexityLimit:  1000,
+		SlowQuery:        time.Second,
+		MaxExecutionTime: 30 * time.Second,
+		MaxMemoryUsage:   4 << 30,
 	}
 }
 
@@ -67,6 +94,17 @@ func (c *Config) engineFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Database, "database", c.Database, "database holding postclear's tables")
 	fs.StringVar(&c.ChdbLib, "chdb-lib", c.ChdbLib, "path of libchdb.so (default: POSTCLEAR_CHDB_LIB, CHDB_LIB_PATH, then the cache `make chdb` fills)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.DurationVar(&c.MaxExecutionTime, "max-execution-time", c.MaxExecutionTime, "engine-side limit on one query's run time (ClickHouse max_execution_time)")
+	fs.Int64Var(&c.MaxMemoryUsage, "max-memory-usage", c.MaxMemoryUsage, "engine-side limit on one query's memory in bytes (ClickHouse max_memory_usage)")
+}
+
+// engineSettings are the ClickHouse settings every query runs under: the
+// engine enforces them, since a client-side cancel does not stop a query.
+func (c *Config) engineSettings() map[string]string {
+	return map[string]string{
+		"max_execution_time": strconv.FormatInt(int64(c.MaxExecutionTime/time.Second), 10),
+		"max_memory_usage":   strconv.FormatInt(c.MaxMemoryUsage, 10),
+	}
 }
 
 func (c *Config) serveFlags(fs *flag.FlagSet) {
@@ -80,6 +118,17 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
 	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "KPI results kept in memory until the next ingest (0 disables the cache)")
+	fs.StringVar(&c.AuthHS256SecretFile, "auth-hs256-secret-file", c.AuthHS256SecretFile, "file holding the HS256 JWT secret (its text, surrounding white space trimmed; at least 32 bytes)")
+	fs.StringVar(&c.AuthJWKSFile, "auth-jwks-file", c.AuthJWKSFile, "JWKS file with the public keys of RS256/ES256 JWTs (re-read when it changes)")
+	fs.StringVar(&c.AuthAPIKeysFile, "auth-api-keys-file", c.AuthAPIKeysFile, "file of hashed API keys (see docs/auth.md; re-read when it changes)")
+	fs.StringVar(&c.AuthIssuer, "auth-issuer", c.AuthIssuer, "required JWT issuer (iss), if set")
+	fs.StringVar(&c.AuthAudience, "auth-audience", c.AuthAudience, "required JWT audience (aud), if set")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per caller on average (0 disables)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
+	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
+	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
 }
 
 // parse fills c from the environment, then from args; the environment

@@ -17,7 +17,11 @@ import (
 // never needs libchdb.
 func openEngine(ctx context.Context, c Config) (warehouse.Engine, error) {
 	if c.ClickHouseURL != "" {
-		return clickhouse.Open(ctx, clickhouse.Options{URL: c.ClickHouseURL})
+		settings := map[string]any{}
+		for k, v := range c.engineSettings() {
+			settings[k] = v
+		}
+		return clickhouse.Open(ctx, clickhouse.Options{URL: c.ClickHouseURL, Settings: settings, QueryID: warehouse.QueryID})
 	}
 	if c.Cluster != "" {
 		return nil, fmt.Errorf("--cluster needs --clickhouse-url: the embedded engine is a single node")
@@ -25,7 +29,7 @@ func openEngine(ctx context.Context, c Config) (warehouse.Engine, error) {
 	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return chdb.Open(ctx, chdb.Options{LibPath: c.ChdbLib, DataDir: c.DataDir})
+	return chdb.Open(ctx, chdb.Options{LibPath: c.ChdbLib, DataDir: c.DataDir, Settings: c.engineSettings()})
 }
 
 func (c Config) layout() warehouse.Layout {

@@ -185,3 +185,43 @@ func TestHealthAndPlayground(t *testing.T) {
 		}
 	}
 }
+
+func TestRefusesOpenServerOffLoopback(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Addr = "0.0.0.0:0"
+	cfg.DataDir = testDataDir
+	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
+	err := s.Open(context.Background())
+	if err == nil {
+		s.Close()
+		t.Fatal("an open server on every interface started")
+	}
+	if !strings.Contains(err.Error(), "without authentication") {
+		t.Errorf("error %q does not say why", err)
+	}
+}
+
+func TestMetricsAndRequestID(t *testing.T) {
+	s := startServer(t, "e2e_metrics")
+	post(t, s, `{ dataStatus { events } }`, nil)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+s.Addr()+"/metrics", nil)
+	req.Header.Set("X-Request-ID", "trace-42")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Request-ID"); got != "trace-42" {
+		t.Errorf("X-Request-ID = %q, want the caller's trace-42", got)
+	}
+	for _, want := range []string{
+		`postclear_graphql_requests_total{operation="dataStatus",outcome="ok"} 1`,
+		`postclear_engine_query_duration_seconds_count{statement="query"}`,
+		`postclear_cache_hits_total`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,12 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -51,39 +55,81 @@ type Server struct {
 // database is empty, and starts serving.
 func (s *Server) Open(ctx context.Context) error {
 	c := s.Config
-	e, store, err := openStore(ctx, c, s.Logger)
+	authn, err := s.authenticator()
+	if err != nil {
+		return err
+	}
+	e, _, err := openStore(ctx, c, s.Logger)
 	if err != nil {
 		return err
 	}
 	s.engine = e
+	m := metrics.New()
+	e = m.Engine(e, s.Logger, c.SlowQuery)
+	store := warehouse.NewStore(e, c.layout())
 	if c.Demo {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
-			e.Close()
+			s.engine.Close()
 			return err
 		}
 	}
 	resolver := &graph.Resolver{
-		Analytics: s.analytics(e, store),
-		Records:   store,
-		Logger:    s.Logger,
+		Analytics:        s.analytics(e, store, m),
+		Records:          store,
+		Logger:           s.Logger,
+		MaxIngestRecords: c.MaxIngestRecords,
+	}
+	var limiter *auth.RateLimiter
+	if c.RateLimit > 0 {
+		limiter = auth.NewRateLimiter(c.RateLimit, c.RateBurst, 10_000)
 	}
 	handler := graph.NewHandler(resolver, e.Ping, graph.Config{
-		CORSOrigins:   c.CORSOrigins,
-		Introspection: c.Introspection,
-		Logger:        s.Logger,
+		CORSOrigins:     c.CORSOrigins,
+		Introspection:   c.Introspection,
+		Logger:          s.Logger,
+		Metrics:         m,
+		Auth:            authn,
+		RateLimit:       limiter,
+		MaxBodyBytes:    c.MaxBodyBytes,
+		ComplexityLimit: c.ComplexityLimit,
 	})
 	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		e.Close()
+		s.engine.Close()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	s.listener = ln
 	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
-	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", e.Name())
+	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", s.engine.Name())
 	return nil
+}
+
+// authenticator builds the access control the config names. With none
+// configured the server is open, which it allows only on loopback.
+func (s *Server) authenticator() (*auth.Authenticator, error) {
+	c := s.Config
+	ac := auth.Config{JWKSFile: c.AuthJWKSFile, APIKeysFile: c.AuthAPIKeysFile, Issuer: c.AuthIssuer, Audience: c.AuthAudience}
+	if c.AuthHS256SecretFile != "" {
+		b, err := os.ReadFile(c.AuthHS256SecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("--auth-hs256-secret-file: %w", err)
+		}
+		ac.HS256Secret = bytes.TrimSpace(b)
+	}
+	a, err := auth.New(ac)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Enabled() {
+		if !auth.LoopbackOnly(c.Addr) {
+			return nil, fmt.Errorf("refusing to serve on %s without authentication: configure --auth-hs256-secret-file, --auth-jwks-file or --auth-api-keys-file (docs/auth.md), or listen on a loopback address such as 127.0.0.1:8080", c.Addr)
+		}
+		s.Logger.Warn("authentication is off: every caller is an administrator; allowed because the server listens on loopback only", "addr", c.Addr)
+	}
+	return a, nil
 }
 
 // Addr is the address the server listens on (useful with port 0).
@@ -110,12 +156,14 @@ func (s *Server) Close() error {
 }
 
 // analytics is the KPI service, behind a result cache unless disabled.
-func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store) graph.Analytics {
+func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store, m *metrics.Metrics) graph.Analytics {
 	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Now: time.Now}
 	if s.Config.CacheEntries <= 0 {
 		return svc
 	}
-	return &graph.CachedAnalytics{Inner: svc, Cache: resultcache.New(s.Config.CacheEntries, store.DataVersion)}
+	cache := resultcache.New(s.Config.CacheEntries, store.DataVersion)
+	m.CacheStats(cache.Stats)
+	return &graph.CachedAnalytics{Inner: svc, Cache: cache}
 }
 
 func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {

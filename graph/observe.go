@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/postclear/postclear/internal/metrics"
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// withRequestID gives every request an ID: the caller's X-Request-ID when
+// it is sane, otherwise a new one. It is echoed in the response, put in
+// every log line of the request, and becomes the engine's query ID.
+func withRequestID(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !requestIDRE.MatchString(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-ID", id)
+		ctx := warehouse.WithQueryID(r.Context(), id)
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		logger.InfoContext(ctx, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// operationMetrics is a gqlgen extension counting each root field of an
+// operation by outcome and timing it.
+type operationMetrics struct{ m *metrics.Metrics }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = operationMetrics{}
+
+func (operationMetrics) ExtensionName() string                   { return "OperationMetrics" }
+func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
+func (o operationMetrics) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil || fc.Parent.Parent != nil || fc.Object == "__Schema" || fc.Object == "__Type" {
+		return next(ctx) // not a root field
+	}
+	start := time.Now()
+	res, err := next(ctx)
+	outcome := "ok"
+	if err != nil {
+		// Resolver errors are *postclear.Error (see Resolver.fail), so
+		// the outcome is the code users see.
+		outcome = postclear.ErrorCode(err)
+	}
+	o.m.Requests.WithLabelValues(fc.Field.Name, outcome).Inc()
+	o.m.RequestDuration.WithLabelValues(fc.Field.Name).Observe(time.Since(start).Seconds())
+	return res, err
+}
