@@ -75,6 +75,11 @@ func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, in
 		}
 	}
 	res.Accepted = len(valid)
+	if r.Metrics != nil {
+		kind := string(ingest.Kind[T]())
+		r.Metrics.RowsIngested.WithLabelValues(kind).Add(float64(res.Accepted))
+		r.Metrics.RowsRejected.WithLabelValues(kind).Add(float64(res.Rejected))
+	}
 	return res, nil
 }
 

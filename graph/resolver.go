@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 )
 
@@ -44,6 +45,8 @@ type Resolver struct {
 	// MaxIngestRecords bounds the records of one ingest mutation.
 	MaxIngestRecords int
 	Logger           *slog.Logger
+	// Metrics, when set, counts ingested and rejected records.
+	Metrics *metrics.Metrics
 }
 
 func (r *Resolver) now() time.Time {

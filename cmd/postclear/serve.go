@@ -78,6 +78,7 @@ func (s *Server) Open(ctx context.Context) error {
 		Records:          store,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
+		Metrics:          m,
 	}
 	var limiter *auth.RateLimiter
 	if c.RateLimit > 0 {

@@ -26,3 +26,6 @@ func ParseFields[T Record](values map[string]string, index int, now time.Time) (
 	}
 	return rec, errs
 }
+
+// Kind returns the record kind of T.
+func Kind[T Record]() postclear.RecordKind { return schemaFor[T]().kind }
