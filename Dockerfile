@@ -1,0 +1,32 @@
+# postclear with the embedded engine (libchdb): one container, data in a volume.
+# Build: docker build -t postclear .
+# Run:   docker run -p 8080:8080 -v postclear-data:/data \
+#          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
+
+# libchdb comes from the npm registry, pinned and integrity-checked by the
+# same script `make chdb` uses.
+FROM node:20-bookworm-slim AS chdb
+RUN apt-get update && apt-get install -y --no-install-recommends openssl ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-chdb.sh /fetch-chdb.sh
+RUN XDG_CACHE_HOME=/cache /fetch-chdb.sh && cp /cache/postclear/chdb/*/libchdb.so /libchdb.so
+
+FROM debian:bookworm-slim
+RUN useradd --system --home /data postclear && mkdir -p /data /etc/postclear && chown postclear /data
+COPY --from=build /out/postclear /usr/local/bin/postclear
+COPY --from=chdb /libchdb.so /opt/postclear/libchdb.so
+ENV POSTCLEAR_CHDB_LIB=/opt/postclear/libchdb.so \
+    POSTCLEAR_DATA_DIR=/data \
+    POSTCLEAR_ADDR=0.0.0.0:8080 \
+    POSTCLEAR_LOG_FORMAT=json \
+    POSTCLEAR_AUTH_API_KEYS_FILE=/etc/postclear/api-keys.txt
+USER postclear
+VOLUME /data
+EXPOSE 8080
+HEALTHCHECK CMD ["postclear", "version"]
+ENTRYPOINT ["postclear", "serve"]
