@@ -1,0 +1,85 @@
+package analytics_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// storeSink stores generated records as they come.
+type storeSink struct{ st *warehouse.Store }
+
+func (s storeSink) Events(ctx context.Context, b []postclear.Event) error {
+	return s.st.InsertEvents(ctx, b)
+}
+func (s storeSink) Declarations(ctx context.Context, b []postclear.Declaration) error {
+	return s.st.InsertDeclarations(ctx, b)
+}
+func (s storeSink) Decisions(ctx context.Context, b []postclear.Decision) error {
+	return s.st.InsertDecisions(ctx, b)
+}
+
+// BenchmarkKPIs times each KPI's generated SQL straight on the embedded
+// engine for one destination and one quarter, the dashboard's commonest
+// question, over POSTCLEAR_BENCH_ITEMS demo items (default 200,000).
+//
+//	POSTCLEAR_REQUIRE_CHDB=1 go test ./internal/analytics -run '^$' -bench KPIs -benchtime 20x
+func BenchmarkKPIs(b *testing.B) {
+	n := 200_000
+	if s := os.Getenv("POSTCLEAR_BENCH_ITEMS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e := testenv.Embedded(b)
+	layout := testenv.Database(b, e)
+	ctx := context.Background()
+	if _, err := demo.Generate(ctx, demo.Config{Items: n, Seed: 1, Now: testenv.Now}, storeSink{warehouse.NewStore(e, layout)}); err != nil {
+		b.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	month := postclear.Month
+	q := postclear.KPIQuery{
+		Filter:      postclear.AnalyticsFilter{From: date("2025-07-01"), To: date("2025-10-01"), DestinationCountries: []string{"KE"}},
+		GroupBy:     []postclear.Dimension{postclear.DimOriginCountry},
+		Granularity: &month,
+	}
+	families := []struct {
+		name string
+		sql  func() (string, warehouse.Params, error)
+	}{
+		{"clearance", func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) }},
+		{"delivery", func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) }},
+		{"compliance", func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) }},
+		{"seizures", func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) }},
+	}
+	for _, f := range families {
+		b.Run(f.name, func(b *testing.B) {
+			text, params, err := f.sql()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				rows, err := e.Query(ctx, text, params)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				if err := rows.Err(); err != nil {
+					b.Fatal(err)
+				}
+				rows.Close()
+			}
+		})
+	}
+}
