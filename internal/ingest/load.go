@@ -343,8 +343,10 @@ func insertOf[T Record](sink Sink) func(context.Context, []T) error {
 		f = sink.InsertEvents
 	case postclear.Declaration:
 		f = sink.InsertDeclarations
-	default:
+	case postclear.Decision:
 		f = sink.InsertDecisions
+	default:
+		return commitmentInsert[T](sink)
 	}
 	return f.(func(context.Context, []T) error)
 }

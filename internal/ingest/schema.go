@@ -7,9 +7,10 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-// Record is one of the three record kinds a file can hold.
+// Record is one of the record kinds a file can hold: the three streams,
+// and the MoU commitments (activities, disputes; commitments.go).
 type Record interface {
-	postclear.Event | postclear.Declaration | postclear.Decision
+	postclear.Event | postclear.Declaration | postclear.Decision | postclear.Activity | postclear.Dispute
 }
 
 // schema describes one record kind to the readers and writers. Fields are
@@ -156,6 +157,10 @@ func schemaFor[T Record]() *schema[T] {
 		return any(&eventSchema).(*schema[T])
 	case postclear.Declaration:
 		return any(&declarationSchema).(*schema[T])
+	case postclear.Activity:
+		return any(&activitySchema).(*schema[T])
+	case postclear.Dispute:
+		return any(&disputeSchema).(*schema[T])
 	default:
 		return any(&decisionSchema).(*schema[T])
 	}

@@ -116,12 +116,18 @@ func render(src string, l Layout) ([]string, error) {
 			}
 			return "Replicated" + name + "(" + path + ")"
 		},
-		"distributed": func(table string) string {
+		// distributed shards by item_id, or by the column given as the
+		// second argument for tables without items (mous by id).
+		"distributed": func(table string, key ...string) string {
 			if l.Cluster == "" {
 				return ""
 			}
-			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s\nENGINE = Distributed(%s, %s, %s, cityHash64(item_id));",
-				l.Database, table, l.Cluster, l.Database, local(table), l.Cluster, l.Database, local(table))
+			column := "item_id"
+			if len(key) > 0 {
+				column = key[0]
+			}
+			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s\nENGINE = Distributed(%s, %s, %s, cityHash64(%s));",
+				l.Database, table, l.Cluster, l.Database, local(table), l.Cluster, l.Database, local(table), column)
 		},
 	}
 	t, err := template.New("migration").Funcs(funcs).Parse(src)

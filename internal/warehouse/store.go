@@ -19,6 +19,11 @@ type Store struct {
 
 	mu          sync.Mutex
 	lastVersion uint64
+
+	// mouMu serialises MoU writes (mou.go); lastWrite is the last version
+	// handed to them.
+	mouMu     sync.Mutex
+	lastWrite uint64
 }
 
 // NewStore returns a store over e for layout.

@@ -191,19 +191,50 @@ FROM
 CREATE TABLE IF NOT EXISTS postclear.mous_local ON CLUSTER postclear_cluster (
     id String,
     version UInt64,
-    destination_country LowCardinality(String),
+    country LowCardinality(String),
     customs_administration String,
     postal_operator String,
-    signed_on Date,
-    effective_from Date,
-    effective_to Nullable(Date),
+    signed_on DateTime('UTC'),
+    effective_from DateTime('UTC'),
+    effective_to DateTime('UTC'),
     archived UInt8,
     targets String,
-    updated_at DateTime('UTC') DEFAULT now()
+    updated_at DateTime('UTC')
 ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/mous_local', '{replica}', version)
 ORDER BY id;
 
 -- migration mous
 CREATE TABLE IF NOT EXISTS postclear.mous ON CLUSTER postclear_cluster AS postclear.mous_local
-ENGINE = Distributed(postclear_cluster, postclear, mous_local, cityHash64(item_id));
+ENGINE = Distributed(postclear_cluster, postclear, mous_local, cityHash64(id));
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_activities_local ON CLUSTER postclear_cluster (
+    mou_id String,
+    held_on DateTime('UTC'),
+    title String,
+    kind LowCardinality(String),
+    customs_participants UInt32,
+    post_participants UInt32,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/mou_activities_local', '{replica}', version)
+ORDER BY (mou_id, held_on, title);
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_activities ON CLUSTER postclear_cluster AS postclear.mou_activities_local
+ENGINE = Distributed(postclear_cluster, postclear, mou_activities_local, cityHash64(mou_id));
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_disputes_local ON CLUSTER postclear_cluster (
+    mou_id String,
+    opened_on DateTime('UTC'),
+    subject String,
+    resolved_on DateTime('UTC'),
+    resolution LowCardinality(String),
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/mou_disputes_local', '{replica}', version)
+ORDER BY (mou_id, opened_on, subject);
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_disputes ON CLUSTER postclear_cluster AS postclear.mou_disputes_local
+ENGINE = Distributed(postclear_cluster, postclear, mou_disputes_local, cityHash64(mou_id));
 

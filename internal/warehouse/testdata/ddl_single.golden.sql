@@ -171,15 +171,38 @@ FROM
 CREATE TABLE IF NOT EXISTS postclear.mous (
     id String,
     version UInt64,
-    destination_country LowCardinality(String),
+    country LowCardinality(String),
     customs_administration String,
     postal_operator String,
-    signed_on Date,
-    effective_from Date,
-    effective_to Nullable(Date),
+    signed_on DateTime('UTC'),
+    effective_from DateTime('UTC'),
+    effective_to DateTime('UTC'),
     archived UInt8,
     targets String,
-    updated_at DateTime('UTC') DEFAULT now()
+    updated_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_activities (
+    mou_id String,
+    held_on DateTime('UTC'),
+    title String,
+    kind LowCardinality(String),
+    customs_participants UInt32,
+    post_participants UInt32,
+    version UInt64
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (mou_id, held_on, title);
+
+-- migration mou_commitments
+CREATE TABLE IF NOT EXISTS postclear.mou_disputes (
+    mou_id String,
+    opened_on DateTime('UTC'),
+    subject String,
+    resolved_on DateTime('UTC'),
+    resolution LowCardinality(String),
+    version UInt64
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (mou_id, opened_on, subject);
 

@@ -1,0 +1,94 @@
+package demo
+
+import (
+	"fmt"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// MoUSeed is a demo MoU with its commitments. The activities and disputes
+// lack their MoU id, which the store assigns; set it before storing them.
+type MoUSeed struct {
+	MoU        postclear.MoUInput
+	Activities []postclear.Activity
+	Disputes   []postclear.Dispute
+}
+
+// MoUs returns one MoU per destination, signed on its MoUSigned date, with
+// targets the generated data meets in some quarters and misses in others
+// (the data improves from the signing on), and capacity-building
+// activities and disputes up to DefaultNow. The result is deterministic.
+func MoUs() []MoUSeed {
+	var out []MoUSeed
+	for i, d := range Destinations {
+		s := MoUSeed{MoU: postclear.MoUInput{
+			Country: d.Country, CustomsAdministration: d.Customs, PostalOperator: d.Post,
+			SignedOn: d.MoUSigned, EffectiveFrom: d.MoUSigned,
+			Targets: []postclear.Target{
+				{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 2.5 * d.ClearanceHoursAfter},
+				{KPI: postclear.KPIEadCoverage, Comparison: postclear.AtLeast, Value: 0.8},
+				{KPI: postclear.KPIDeliveryOnTimeRate, Comparison: postclear.AtLeast, Value: 0.8},
+				{KPI: postclear.KPIDeclarationCompleteness, Comparison: postclear.AtLeast, Value: 0.75},
+				{KPI: postclear.KPIReleaseWithoutInterventionRate, Comparison: postclear.AtLeast, Value: 0.9},
+			},
+		}}
+		if i == 1 {
+			// One MoU also commits to the risk-management figures.
+			s.MoU.Targets = append(s.MoU.Targets,
+				postclear.Target{KPI: postclear.KPIHitRate, Comparison: postclear.AtLeast, Value: 0.1},
+				postclear.Target{KPI: postclear.KPIInspectionRate, Comparison: postclear.AtMost, Value: 0.05})
+		}
+		s.Activities = activities(i, d)
+		s.Disputes = disputes(i, d)
+		out = append(out, s)
+	}
+	return out
+}
+
+var activityPlan = []struct {
+	kind, title  string
+	customs, pst int
+}{
+	{"WORKSHOP", "Joint workshop on exchanging electronic advance data", 12, 9},
+	{"TRAINING", "Risk profiling of postal items for customs officers", 18, 4},
+	{"EXCHANGE", "Staff exchange at the inward office of exchange", 3, 3},
+	{"TRAINING", "HS classification for postal counter staff", 2, 24},
+	{"WORKSHOP", "Review of clearance times with the joint working group", 8, 8},
+}
+
+// activities holds about one activity every six weeks from the signing,
+// rotating through activityPlan.
+func activities(seed int, d Destination) []postclear.Activity {
+	var out []postclear.Activity
+	for n, t := 0, d.MoUSigned.AddDate(0, 0, 20+7*seed); t.Before(DefaultNow); n, t = n+1, t.AddDate(0, 0, 38+5*((n+seed)%4)) {
+		p := activityPlan[(n+seed)%len(activityPlan)]
+		out = append(out, postclear.Activity{
+			Date: t, Title: p.title, Kind: p.kind,
+			CustomsParticipants: p.customs + (n+seed)%5, PostParticipants: p.pst + (2*n+seed)%4,
+		})
+	}
+	return out
+}
+
+var disputeSubjects = []string{
+	"Storage charges for items held beyond 15 days",
+	"Responsibility for items missing after customs inspection",
+	"Format of the daily release file sent to the post",
+	"Return of seized items' packaging to the post",
+}
+
+// disputes holds a few disputes: most resolved after a few weeks, the
+// latest one still open.
+func disputes(seed int, d Destination) []postclear.Dispute {
+	var out []postclear.Dispute
+	resolutions := []string{"AGREEMENT", "MEDIATION", "AGREEMENT", "ARBITRATION"}
+	for n, t := 0, d.MoUSigned.AddDate(0, 2, 3*seed); t.Before(DefaultNow.AddDate(0, 0, -20)); n, t = n+1, t.AddDate(0, 0, 75+11*seed) {
+		ds := postclear.Dispute{OpenedOn: t, Subject: fmt.Sprintf("%s (%s)", disputeSubjects[(n+seed)%len(disputeSubjects)], d.Country)}
+		if resolved := t.AddDate(0, 0, 9+13*((n+seed)%4)); resolved.Before(DefaultNow.AddDate(0, 0, -30)) {
+			ds.ResolvedOn = &resolved
+			ds.Resolution = resolutions[(n+seed)%len(resolutions)]
+		}
+		out = append(out, ds)
+	}
+	return out
+}
