@@ -19,6 +19,9 @@ import (
 var testDataDir string
 
 func TestMain(m *testing.M) {
+	if childMain() {
+		return
+	}
 	dir, err := os.MkdirTemp("", "postclear-cmd-test")
 	if err != nil {
 		panic(err)
