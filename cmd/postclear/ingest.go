@@ -19,7 +19,7 @@ import (
 // stored), 2 when the run failed.
 func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg := DefaultConfig()
-	fs := newFlagSet("ingest", "ingest events|declarations|decisions [flags] FILE...", stderr)
+	fs := newFlagSet("ingest", "ingest events|declarations|decisions|activities|disputes [flags] FILE...", stderr)
 	cfg.engineFlags(fs)
 	errorsFile := fs.String("errors", "", "write every rejected row (file, line, field, message) to this file: CSV, or JSON Lines when it ends in .jsonl")
 	batch := fs.Int("batch-size", ingest.DefaultBatchSize, "rows per insert")
@@ -29,15 +29,15 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			fs.Usage()
 			return 0
 		}
-		fmt.Fprintln(stderr, "postclear ingest: name the record kind first: events, declarations or decisions")
+		fmt.Fprintln(stderr, "postclear ingest: name the record kind first: events, declarations, decisions, activities or disputes")
 		fs.Usage()
 		return ingest.ExitFailed
 	}
 	kind := postclear.RecordKind(args[0])
 	switch kind {
-	case postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions:
+	case postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions, postclear.KindActivities, postclear.KindDisputes:
 	default:
-		fmt.Fprintf(stderr, "postclear ingest: unknown record kind %q: use events, declarations or decisions\n", args[0])
+		fmt.Fprintf(stderr, "postclear ingest: unknown record kind %q: use events, declarations, decisions, activities or disputes\n", args[0])
 		return ingest.ExitFailed
 	}
 	if err := parse(fs, args[1:]); err != nil {
@@ -74,7 +74,12 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer e.Close()
 
-	sum, err := ingest.LoadFiles(ctx, store, kind, files, opts)
+	var sum ingest.Summary
+	if kind == postclear.KindActivities || kind == postclear.KindDisputes {
+		sum, err = ingest.LoadCommitmentFiles(ctx, store, kind, files, opts)
+	} else {
+		sum, err = ingest.LoadFiles(ctx, store, kind, files, opts)
+	}
 	if opts.Errors != nil {
 		if ferr := opts.Errors.Flush(); ferr != nil && err == nil {
 			err = ferr

@@ -4,8 +4,9 @@
 // queries over GraphQL.
 //
 //	postclear serve     run the GraphQL server
-//	postclear ingest    load events, declarations or decisions from files
+//	postclear ingest    load events, declarations, decisions, MoU activities or disputes from files
 //	postclear seed      generate deterministic demo data
+//	postclear report    write the quarterly evaluation of an MoU
 //	postclear migrate   create or upgrade the schema
 //	postclear version   print the version
 package main
@@ -28,9 +29,11 @@ const usage = `postclear: GraphQL analytics for customs–post MoU evaluation
 
 Usage:
   postclear serve   [flags]                          run the GraphQL server
-  postclear ingest  events|declarations|decisions [flags] FILE...
+  postclear ingest  events|declarations|decisions|activities|disputes [flags] FILE...
                                                      load records (CSV or JSON Lines, optionally .gz; - for stdin)
   postclear seed    [flags]                          generate deterministic demo data (load it, or --out DIR)
+  postclear report  --mou ID --quarter 2025-Q3 [--format pdf|csv|json] [-o FILE]
+                                                     write the quarterly evaluation of an MoU
   postclear migrate [flags]                          create or upgrade the schema
   postclear version                                  print the version
 
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIngest(ctx, rest, stdin, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, rest, stdout, stderr)
+	case "report":
+		err = runReport(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":

@@ -62,6 +62,9 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if _, err := seedMoUs(ctx, store); err != nil {
+		return err
+	}
 	printSeedStats(stdout, st, time.Since(start))
 	return nil
 }

@@ -176,6 +176,11 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 		s.Logger.Info("database holds data; demo data not loaded", "events", st.Events)
 		return nil
 	}
+	if n, err := seedMoUs(ctx, store); err != nil {
+		return fmt.Errorf("demo MoUs: %w", err)
+	} else if n > 0 {
+		s.Logger.Info("demo MoUs created", "mous", n)
+	}
 	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
 	start := time.Now()
 	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)

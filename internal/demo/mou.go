@@ -25,9 +25,12 @@ func MoUs() []MoUSeed {
 			Country: d.Country, CustomsAdministration: d.Customs, PostalOperator: d.Post,
 			SignedOn: d.MoUSigned, EffectiveFrom: d.MoUSigned,
 			Targets: []postclear.Target{
-				{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 2.5 * d.ClearanceHoursAfter},
+				{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 4.5 * d.ClearanceHoursAfter},
 				{KPI: postclear.KPIEadCoverage, Comparison: postclear.AtLeast, Value: 0.8},
-				{KPI: postclear.KPIDeliveryOnTimeRate, Comparison: postclear.AtLeast, Value: 0.8},
+				// J+n counts from posting abroad (DOMAIN.md), which the
+				// transport time alone often exceeds: the MoU commits to
+				// the p90 of delivery days instead.
+				{KPI: postclear.KPIDeliveryP90Days, Comparison: postclear.AtMost, Value: 13.5},
 				{KPI: postclear.KPIDeclarationCompleteness, Comparison: postclear.AtLeast, Value: 0.75},
 				{KPI: postclear.KPIReleaseWithoutInterventionRate, Comparison: postclear.AtLeast, Value: 0.9},
 			},

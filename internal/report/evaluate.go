@@ -1,0 +1,380 @@
+// Package report computes the quarterly evaluation of a customs–post MoU
+// (docs/mou.md) and renders it as CSV, JSON and PDF. There is one
+// evaluation and several renderings: GraphQL, the HTTP downloads and the
+// CLI all call Evaluator.Evaluate and then, for files, one Write function,
+// so that every rendering carries the same numbers.
+//
+// The evaluation computes nothing itself that the KPI queries compute: it
+// asks the analytics service for the MoU's country and the quarter, exactly
+// as a GraphQL user of clearanceTimes & co. would, and only combines the
+// answers (the sum over seizure categories, changes, met or missed).
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// KPIs computes the KPI families (implemented by analytics.Service).
+type KPIs interface {
+	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
+	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
+	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
+}
+
+// MoUs reads MoUs and their commitments (implemented by warehouse.Store).
+type MoUs interface {
+	MoU(ctx context.Context, id string) (postclear.MoU, error)
+	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
+	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+}
+
+// The KPI parameters an evaluation uses: DOMAIN.md's defaults, which are
+// also what CLEARANCE_WITHIN_TARGET_RATE and DELIVERY_ON_TIME_RATE mean.
+const (
+	TargetHours  = 24
+	StandardDays = 5
+)
+
+// Evaluator computes MoU evaluations.
+type Evaluator struct {
+	KPIs KPIs
+	MoUs MoUs
+}
+
+// Evaluate computes the evaluation of MoU mouID for quarter ("2025-Q3").
+// ctx carries the caller, so that a scope check can be added here once for
+// every rendering.
+func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("evaluate MoU %s %s: %w", mouID, quarter, err)
+		}
+	}()
+	q, err := postclear.ParseQuarter(quarter)
+	if err != nil {
+		return ev, err
+	}
+	m, err := e.MoUs.MoU(ctx, mouID)
+	if err != nil {
+		return ev, err
+	}
+	prev := q.Prev()
+	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(), PreviousQuarter: prev.String()}
+
+	cur, err := e.quarterFigures(ctx, m.Country, q)
+	if err != nil {
+		return ev, err
+	}
+	ev.KPIs = make([]postclear.KPIResult, 0, len(postclear.KPIs))
+	for _, k := range postclear.KPIs {
+		r := postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: cur.values[q][k], Previous: cur.values[prev][k], Population: cur.population[k]}
+		if t, ok := m.Target(k); ok {
+			r.Comparison, r.Target = &t.Comparison, &t.Value
+			r.Met = met(t, r.Actual)
+		}
+		if r.Actual != nil && r.Previous != nil {
+			r.Change = ptr(*r.Actual - *r.Previous)
+		}
+		ev.KPIs = append(ev.KPIs, r)
+	}
+	if ev.Monthly, ev.SeizuresByCategory, err = e.monthly(ctx, &m, q); err != nil {
+		return ev, err
+	}
+	if ev.Origins, err = e.origins(ctx, m.Country, q); err != nil {
+		return ev, err
+	}
+	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
+		return ev, err
+	}
+	ev.Findings = Findings(&ev)
+	return ev, nil
+}
+
+func met(t postclear.Target, actual *float64) *bool {
+	if actual == nil {
+		return nil
+	}
+	return ptr(t.Comparison.Met(*actual, t.Value))
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// quarterly holds the KPI values of the quarter and the one before.
+type quarterly struct {
+	values     map[postclear.YearQuarter]map[postclear.KPI]*float64
+	population map[postclear.KPI]int64 // of the evaluated quarter
+}
+
+// query is the KPI query of the evaluation: the MoU's country over [from, to).
+func query(country string, from, to time.Time, g *postclear.Granularity, groupBy ...postclear.Dimension) postclear.KPIQuery {
+	return postclear.KPIQuery{
+		Filter:      postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}},
+		GroupBy:     groupBy,
+		Granularity: g,
+	}
+}
+
+var (
+	byQuarter = ptr(postclear.Quarter)
+	byMonth   = ptr(postclear.Month)
+)
+
+// quarterFigures computes every KPI for q and the quarter before with one
+// query per family, bucketed by QUARTER.
+func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
+	out := quarterly{values: map[postclear.YearQuarter]map[postclear.KPI]*float64{}, population: map[postclear.KPI]int64{}}
+	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
+		out.values[p] = map[postclear.KPI]*float64{}
+	}
+	kq := query(country, q.Prev().Start(), q.End(), byQuarter)
+	set := func(period *time.Time, k postclear.KPI, v *float64, n int64) {
+		p := postclear.QuarterOf(*period)
+		out.values[p][k] = v
+		if p == q {
+			out.population[k] = n
+		}
+	}
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range clearance {
+		set(r.Key.Period, postclear.KPIClearanceP90Hours, r.P90Hours, r.Items)
+		set(r.Key.Period, postclear.KPIClearanceMeanHours, r.MeanHours, r.Items)
+		set(r.Key.Period, postclear.KPIClearanceWithinTargetRate, r.WithinTargetRate, r.Items)
+	}
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range delivery {
+		set(r.Key.Period, postclear.KPIDeliveryOnTimeRate, r.OnTimeRate, r.Items)
+		set(r.Key.Period, postclear.KPIDeliveryP90Days, r.P90Days, r.Delivered)
+	}
+	compliance, err := e.KPIs.ComplianceRates(ctx, kq)
+	if err != nil {
+		return out, err
+	}
+	presented := map[time.Time]int64{}
+	for _, r := range compliance {
+		set(r.Key.Period, postclear.KPIEadCoverage, r.EadCoverage, r.ItemsArrived)
+		set(r.Key.Period, postclear.KPIDeclarationCompleteness, r.DeclarationCompleteness, r.Declarations)
+		set(r.Key.Period, postclear.KPIInspectionRate, r.InspectionRate, r.ItemsPresented)
+		set(r.Key.Period, postclear.KPIHitRate, r.HitRate, r.ItemsPresented)
+		set(r.Key.Period, postclear.KPIReleaseWithoutInterventionRate, r.ReleaseWithoutInterventionRate, r.ItemsPresented)
+		presented[*r.Key.Period] = r.ItemsPresented
+	}
+	seizures, err := e.KPIs.SeizureTrends(ctx, kq)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
+		start := p.Start()
+		set(&start, postclear.KPISeizuresPer10K, per10K(seizures, start, presented[start]), presented[start])
+	}
+	return out, nil
+}
+
+// per10K is SEIZURES_PER_10K of one bucket: 10,000 × the seizures of every
+// category / the items presented, which is the sum over categories of the
+// seizure query's perTenThousandItems. Null when no item was presented.
+func per10K(rows []postclear.SeizureStat, period time.Time, presented int64) *float64 {
+	if presented == 0 {
+		return nil
+	}
+	var n int64
+	for _, r := range rows {
+		if r.Key.Period == nil || r.Key.Period.Equal(period) {
+			n += r.Seizures
+		}
+	}
+	return ptr(10_000 * float64(n) / float64(presented))
+}
+
+// monthly computes the headline KPIs per month of q, and seizures per
+// month and category.
+func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) ([]postclear.MonthlyValue, []postclear.SeizureCount, error) {
+	kq := query(m.Country, q.Start(), q.End(), byMonth)
+	values := map[string]map[time.Time]*float64{}
+	put := func(metric string, month *time.Time, v *float64) {
+		if values[metric] == nil {
+			values[metric] = map[time.Time]*float64{}
+		}
+		values[metric][month.UTC()] = v
+	}
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range clearance {
+		put(postclear.MetricClearanceP50Hours, r.Key.Period, r.P50Hours)
+		put(string(postclear.KPIClearanceP90Hours), r.Key.Period, r.P90Hours)
+	}
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range delivery {
+		put(string(postclear.KPIDeliveryOnTimeRate), r.Key.Period, r.OnTimeRate)
+	}
+	compliance, err := e.KPIs.ComplianceRates(ctx, kq)
+	if err != nil {
+		return nil, nil, err
+	}
+	presented := map[time.Time]int64{}
+	for _, r := range compliance {
+		put(string(postclear.KPIEadCoverage), r.Key.Period, r.EadCoverage)
+		presented[r.Key.Period.UTC()] = r.ItemsPresented
+	}
+	seizures, err := e.KPIs.SeizureTrends(ctx, kq)
+	if err != nil {
+		return nil, nil, err
+	}
+	var counts []postclear.SeizureCount
+	for _, r := range seizures {
+		if r.Seizures > 0 {
+			counts = append(counts, postclear.SeizureCount{Month: r.Key.Period.UTC(), Category: r.SeizureCategory, Seizures: r.Seizures})
+		}
+	}
+	var out []postclear.MonthlyValue
+	for _, metric := range MonthlyMetrics {
+		for _, month := range q.Months() {
+			v := values[metric][month]
+			if metric == string(postclear.KPISeizuresPer10K) {
+				v = per10K(seizures, month, presented[month])
+			}
+			mv := postclear.MonthlyValue{Metric: metric, Month: month, Value: v}
+			if t, ok := m.Target(postclear.KPI(metric)); ok {
+				mv.Target = &t.Value
+				mv.Met = met(t, v)
+			}
+			out = append(out, mv)
+		}
+	}
+	return out, counts, nil
+}
+
+// MonthlyMetrics are the headline metrics broken down by month, in order.
+var MonthlyMetrics = []string{
+	postclear.MetricClearanceP50Hours,
+	string(postclear.KPIClearanceP90Hours),
+	string(postclear.KPIEadCoverage),
+	string(postclear.KPIDeliveryOnTimeRate),
+	string(postclear.KPISeizuresPer10K),
+}
+
+// origins ranks the origin countries of q by items arrived (ties by
+// country code).
+func (e *Evaluator) origins(ctx context.Context, country string, q postclear.YearQuarter) ([]postclear.OriginFigures, error) {
+	kq := query(country, q.Start(), q.End(), nil, postclear.DimOriginCountry)
+	byOrigin := map[string]*postclear.OriginFigures{}
+	get := func(k postclear.GroupKey) *postclear.OriginFigures {
+		c := ""
+		if k.OriginCountry != nil {
+			c = *k.OriginCountry
+		}
+		if byOrigin[c] == nil {
+			byOrigin[c] = &postclear.OriginFigures{Country: c}
+		}
+		return byOrigin[c]
+	}
+	compliance, err := e.KPIs.ComplianceRates(ctx, kq)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range compliance {
+		o := get(r.Key)
+		o.Items, o.EadCoverage = r.ItemsArrived, r.EadCoverage
+	}
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range clearance {
+		get(r.Key).ClearanceP90Hours = r.P90Hours
+	}
+	seizures, err := e.KPIs.SeizureTrends(ctx, kq)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range seizures {
+		get(r.Key).Seizures += r.Seizures
+	}
+	out := make([]postclear.OriginFigures, 0, len(byOrigin))
+	for _, o := range byOrigin {
+		out = append(out, *o)
+	}
+	slices.SortFunc(out, func(a, b postclear.OriginFigures) int {
+		if a.Items != b.Items {
+			return int(b.Items - a.Items)
+		}
+		switch {
+		case a.Country < b.Country:
+			return -1
+		case a.Country > b.Country:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// commitments summarises the activities and disputes of q.
+func (e *Evaluator) commitments(ctx context.Context, mouID string, q postclear.YearQuarter) (postclear.ActivitySummary, postclear.DisputeSummary, error) {
+	var as postclear.ActivitySummary
+	var ds postclear.DisputeSummary
+	acts, err := e.MoUs.Activities(ctx, mouID, q.Start(), q.End())
+	if err != nil {
+		return as, ds, err
+	}
+	as.Activities = acts
+	as.Count = len(acts)
+	for _, a := range acts {
+		as.CustomsParticipants += a.CustomsParticipants
+		as.PostParticipants += a.PostParticipants
+	}
+	disputes, err := e.MoUs.Disputes(ctx, mouID, q.Start(), q.End())
+	if err != nil {
+		return as, ds, err
+	}
+	ds.Disputes = disputes
+	inQ := func(t time.Time) bool { return !t.Before(q.Start()) && t.Before(q.End()) }
+	var days []float64
+	for _, d := range disputes {
+		if inQ(d.OpenedOn) {
+			ds.Opened++
+		}
+		if d.ResolvedOn != nil && inQ(*d.ResolvedOn) {
+			ds.Resolved++
+			days = append(days, d.ResolvedOn.Sub(d.OpenedOn).Hours()/24)
+		}
+		if d.OpenAt(q.End()) {
+			ds.OpenAtEnd++
+		}
+	}
+	ds.MedianDaysToResolve = median(days)
+	return as, ds, nil
+}
+
+// median interpolates linearly between closest ranks, as every percentile
+// of DOMAIN.md does; nil for no values.
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	h := float64(len(xs)-1) / 2
+	lo := int(h)
+	v := xs[lo]
+	if lo+1 < len(xs) {
+		v += (h - float64(lo)) * (xs[lo+1] - xs[lo])
+	}
+	return &v
+}
