@@ -35,3 +35,12 @@ fmt-check:
 
 clean:
 	rm -rf bin
+
+## bench: the benchmark of issue 5 at BENCH_ITEMS items (default 20 M; long); see docs/benchmarks.md
+BENCH_ITEMS ?= 20000000
+bench: chdb
+	BENCH_ITEMS=$(BENCH_ITEMS) scripts/bench.sh
+
+## bench-quick: the same at 1 M items, for development
+bench-quick: chdb
+	BENCH_ITEMS=1000000 scripts/bench.sh

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/internal/warehouse/chdb"
+)
+
+// EngineResult is what the engine subcommand reports for one case.
+type EngineResult struct {
+	Case   string        `json:"case"`
+	Rows   int           `json:"rows"`
+	Engine bench.Summary `json:"engine"`
+	Naive  bench.Summary `json:"naive"`
+	// NaiveMatches is whether the naive SQL returned the server SQL's
+	// numbers on this data set.
+	NaiveMatches bool   `json:"naive_matches"`
+	NaiveError   string `json:"naive_error,omitempty"`
+	// Lines is the server SQL's result, for the PostgreSQL comparison.
+	Lines []string `json:"lines"`
+	// ReadRows and ReadBytes are what the engine read for one run of the
+	// server SQL, from system.query_log when the engine keeps it.
+	ReadRows  uint64 `json:"read_rows,omitempty"`
+	ReadBytes uint64 `json:"read_bytes,omitempty"`
+}
+
+// runEngine runs the server's SQL and the naive SQL straight on the
+// engine, in this process, which must be the only one with the data
+// directory open: the server has been stopped before.
+func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", "", "chDB data directory")
+	db := fs.String("database", "postclear", "database")
+	lib := fs.String("chdb-lib", "", "libchdb.so (default: as postclear)")
+	warmup := fs.Int("warmup", 3, "untimed runs first")
+	reps := fs.Int("reps", 20, "timed runs")
+	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow)")
+	export := fs.String("export-dir", "", "also export the PostgreSQL tables as CSV here")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	e, err := chdb.Open(ctx, chdb.Options{LibPath: *lib, DataDir: *dataDir})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	layout := warehouse.Layout{Database: *db}
+	// The server's clock decides "today" for on-time delivery; the same
+	// day here gives the same parameters.
+	svc := &analytics.Service{Engine: e, Layout: layout, Now: time.Now}
+	var out []EngineResult
+	for _, c := range bench.Cases(bench.DefaultWindow) {
+		sqlText, params, err := bench.SQL(svc, c)
+		if err != nil {
+			return err
+		}
+		r := EngineResult{Case: c.Name()}
+		r.Lines, err = bench.Lines(ctx, e, sqlText, params)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name(), err)
+		}
+		r.Rows = len(r.Lines)
+		if r.Engine, err = timeQuery(ctx, e, sqlText, params, *warmup, *reps); err != nil {
+			return fmt.Errorf("%s: %w", c.Name(), err)
+		}
+		r.ReadRows, r.ReadBytes = lastRead(ctx, e, c.Name(), sqlText, params)
+		naive, err := bench.NaiveSQL(c)
+		if err != nil {
+			return err
+		}
+		got, err := bench.Lines(ctx, e, naive, params)
+		if err == nil {
+			r.NaiveMatches = bench.SameNumbers(r.Lines, got) == nil
+			// One untimed run above is the naive warm-up.
+			r.Naive, err = timeQuery(ctx, e, naive, params, 0, *naiveReps)
+		}
+		if err != nil {
+			r.NaiveError = err.Error()
+		}
+		fmt.Fprintf(os.Stderr, "engine %-28s engine p50 %8.1f ms  naive p50 %9.1f ms  match %v\n", c.Name(), r.Engine.Median, r.Naive.Median, r.NaiveMatches)
+		out = append(out, r)
+	}
+	if *export != "" {
+		if err := exportPG(ctx, e, *db, *export); err != nil {
+			return err
+		}
+	}
+	return json.NewEncoder(stdout).Encode(out)
+}
+
+func timeQuery(ctx context.Context, e warehouse.Engine, sqlText string, params warehouse.Params, warmup, reps int) (bench.Summary, error) {
+	var ds []time.Duration
+	for i := 0; i < warmup+reps; i++ {
+		start := time.Now()
+		rows, err := e.Query(ctx, sqlText, params)
+		if err != nil {
+			return bench.Summary{}, err
+		}
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return bench.Summary{}, err
+		}
+		if i >= warmup {
+			ds = append(ds, time.Since(start))
+		}
+	}
+	return bench.Summarize(ds), nil
+}
+
+// lastRead runs sqlText once more under a query id and reads what it read
+// from system.query_log; the embedded engine may not keep the log, in
+// which case it reports zeros.
+func lastRead(ctx context.Context, e warehouse.Engine, name, sqlText string, params warehouse.Params) (uint64, uint64) {
+	tag := fmt.Sprintf("/* bench %s %d */ ", name, time.Now().UnixNano())
+	rows, err := e.Query(ctx, tag+sqlText, params)
+	if err != nil {
+		return 0, 0
+	}
+	for rows.Next() {
+	}
+	rows.Close()
+	_ = e.Exec(ctx, "SYSTEM FLUSH LOGS", nil)
+	rows, err = e.Query(ctx, `SELECT read_rows, read_bytes FROM system.query_log
+WHERE type = 'QueryFinish' AND startsWith(query, {tag:String}) ORDER BY event_time DESC LIMIT 1`, warehouse.Params{"tag": tag})
+	if err != nil {
+		return 0, 0
+	}
+	defer rows.Close()
+	var r, b uint64
+	for rows.Next() {
+		_ = rows.Scan(&r, &b)
+	}
+	return r, b
+}
+
+// exportPG writes each PostgreSQL table as CSV into dir through the
+// engine's own file() table function.
+func exportPG(ctx context.Context, e warehouse.Engine, db, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for table, q := range bench.PGExport(db) {
+		path := filepath.Join(abs, table+".csv")
+		os.Remove(path)
+		// The path is the benchmark's own, never user input.
+		stmt := "INSERT INTO FUNCTION file(" + warehouse.QuoteString(path) + ", 'CSV') " + q
+		if err := e.Exec(ctx, stmt, nil); err != nil {
+			return fmt.Errorf("export %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// ingestColumns is the file() structure of each CSV kind: the header
+// names of docs/records.md with the stored types, timestamps parsed by the
+// engine's best-effort parser (RFC 3339 with offsets).
+var ingestColumns = map[string]struct{ structure, columns string }{
+	"events": {
+		"item_id String, event_code String, event_time DateTime('UTC'), office String, origin_country String, destination_country String, mail_class String",
+		"item_id, event_code, event_time, office, origin_country, destination_country, mail_class",
+	},
+	"declarations": {
+		"item_id String, received_at DateTime('UTC'), origin_country String, destination_country String, mail_class String, category String, description String, hs_code String, declared_value Decimal(18, 6), currency String, gross_weight_kg Decimal(18, 6)",
+		"item_id, received_at, origin_country, destination_country, mail_class, category, description, hs_code, declared_value, currency, gross_weight_kg",
+	},
+	"decisions": {
+		"item_id String, decided_at DateTime('UTC'), decision String, risk_channel String, seizure_category String, duty_amount Decimal(18, 6)",
+		"item_id, decided_at, decision, risk_channel, seizure_category, duty_amount",
+	},
+}
+
+// IngestResult is one kind's unvalidated load straight into the engine.
+type IngestResult struct {
+	Kind    string  `json:"kind"`
+	Rows    uint64  `json:"rows"`
+	Seconds float64 `json:"seconds"`
+	PerSec  float64 `json:"rows_per_second"`
+}
+
+// runEngineIngest loads the seed CSV files straight into a fresh, migrated
+// database with INSERT … SELECT FROM file(…, CSVWithNames): no validation,
+// no Go on the data path, the same tables and materialized views. It is
+// the ceiling `postclear ingest` is measured against.
+func runEngineIngest(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("engine-ingest", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", "", "fresh chDB data directory")
+	seedDir := fs.String("seed-dir", "", "directory with events.csv, declarations.csv, decisions.csv")
+	lib := fs.String("chdb-lib", "", "libchdb.so")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	e, err := chdb.Open(ctx, chdb.Options{LibPath: *lib, DataDir: *dataDir})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	layout := warehouse.Layout{Database: "postclear"}
+	if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
+		return err
+	}
+	var out []IngestResult
+	for _, kind := range []string{"events", "declarations", "decisions"} {
+		path, err := filepath.Abs(filepath.Join(*seedDir, kind+".csv"))
+		if err != nil {
+			return err
+		}
+		ic := ingestColumns[kind]
+		stmt := fmt.Sprintf("INSERT INTO postclear.%s (%s, ingest_version) SELECT %s, 1 FROM file(%s, 'CSVWithNames', %s) SETTINGS date_time_input_format = 'best_effort'",
+			kind, ic.columns, ic.columns, warehouse.QuoteString(path), warehouse.QuoteString(ic.structure))
+		start := time.Now()
+		if err := e.Exec(ctx, stmt, nil); err != nil {
+			return fmt.Errorf("engine ingest %s: %w", kind, err)
+		}
+		secs := time.Since(start).Seconds()
+		rows, err := e.Query(ctx, "SELECT count() FROM postclear."+kind, nil)
+		if err != nil {
+			return err
+		}
+		var n uint64
+		for rows.Next() {
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+		}
+		rows.Close()
+		out = append(out, IngestResult{Kind: kind, Rows: n, Seconds: secs, PerSec: float64(n) / secs})
+		fmt.Fprintf(os.Stderr, "engine ingest %-12s %d rows in %.1f s (%.0f rows/s)\n", kind, n, secs, float64(n)/secs)
+	}
+	return json.NewEncoder(stdout).Encode(out)
+}

@@ -1,0 +1,51 @@
+// Command postclear-bench is the benchmark of issue 5 (docs/benchmarks.md),
+// run by `make bench` through scripts/bench.sh. It drives the real
+// binaries: it seeds CSV files with `postclear seed --out`, loads them with
+// `postclear ingest`, times GraphQL over HTTP against `postclear serve`,
+// and compares with the engine alone, a naive raw-events query, the
+// engine's unvalidated CSV ingest and PostgreSQL.
+//
+// The embedded engine allows one engine per process and one process per
+// data directory, so every step that opens chDB runs in its own process:
+// the orchestrating `run` never opens it itself, it starts this binary's
+// `engine` and `engine-ingest` subcommands.
+//
+//	postclear-bench run --items N          the whole benchmark at one size
+//	postclear-bench engine ...             (child) SQL straight on the engine
+//	postclear-bench engine-ingest ...      (child) INSERT … FROM file() ceiling
+//	postclear-bench plot OUT.png RESULT... latency against data size
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "run":
+		err = runBench(ctx, args)
+	case "engine":
+		err = runEngine(ctx, args, os.Stdout)
+	case "engine-ingest":
+		err = runEngineIngest(ctx, args, os.Stdout)
+	case "plot":
+		err = runPlot(args)
+	default:
+		err = fmt.Errorf("unknown command %q", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "postclear-bench:", err)
+		os.Exit(1)
+	}
+}

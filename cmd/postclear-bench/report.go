@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/postclear/postclear/internal/bench"
+)
+
+// writeResult writes results-N.json (for the plot and later comparison)
+// and results-N.md (for docs/benchmarks.md) into the output directory.
+func writeResult(c config, res *Result) error {
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	base := filepath.Join(c.out, fmt.Sprintf("results-%d", res.Items))
+	if err := os.WriteFile(base+".json", b, 0o644); err != nil {
+		return err
+	}
+	md := markdown(res)
+	fmt.Print(md)
+	return os.WriteFile(base+".md", []byte(md), 0o644)
+}
+
+func markdown(r *Result) string {
+	var sb strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&sb, format, args...) }
+	p("## %d items (%s)\n\n", r.Items, r.Started.Format("2006-01-02 15:04 UTC"))
+	p("Machine: %d CPUs, %s, %.1f GB; %s. Command: `%s`.\n\n", r.Machine.CPUs, r.Machine.CPU, r.Machine.MemoryGB, r.Machine.Go, r.Command)
+
+	p("### Ingest\n\n| kind | rows | `postclear ingest` s | rows/s | engine `INSERT … FROM file()` s | rows/s | ratio |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	var tr, ts, er, es float64
+	for i, in := range r.Ingest {
+		tr += float64(in.Rows)
+		ts += in.Seconds
+		line := fmt.Sprintf("| %s | %d | %.1f | %.0f |", in.Kind, in.Rows, in.Seconds, in.PerSec)
+		if i < len(r.EngineIngest) {
+			e := r.EngineIngest[i]
+			er += float64(e.Rows)
+			es += e.Seconds
+			line += fmt.Sprintf(" %.1f | %.0f | %.2f |", e.Seconds, e.PerSec, in.PerSec/e.PerSec)
+		} else {
+			line += " | | |"
+		}
+		p("%s\n", line)
+	}
+	if ts > 0 && es > 0 {
+		p("| all | %.0f | %.1f | %.0f | %.1f | %.0f | %.2f |\n", tr, ts, tr/ts, es, er/es, (tr/ts)/(er/es))
+	}
+
+	p("\n### Queries (ms; median / p95 over %d runs after %s)\n\n", firstRuns(r), "a warm-up")
+	p("| case | HTTP GraphQL | HTTP repeated | engine, same SQL | server overhead (p50) | naive raw events | naive ÷ HTTP | PostgreSQL | PG ÷ HTTP | result rows |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, h := range r.HTTP {
+		e := find(r.Engine, func(x EngineResult) bool { return x.Case == h.Case })
+		pg := find(r.Postgres, func(x PGResult) bool { return x.Case == h.Case })
+		naive, pgCell, ratioN, ratioPG := "", "", "", ""
+		if e != nil {
+			naive = cell(e.Naive)
+			if !e.NaiveMatches {
+				naive += " (differs!)"
+			}
+			ratioN = fmt.Sprintf("%.0f×", e.Naive.Median/h.First.Median)
+		}
+		if pg != nil {
+			pgCell = cell(pg.Timing)
+			if !pg.Matches {
+				pgCell += " (differs!)"
+			}
+			ratioPG = fmt.Sprintf("%.0f×", pg.Timing.Median/h.First.Median)
+		}
+		eng, over, rows := "", "", ""
+		if e != nil {
+			eng = cell(e.Engine)
+			over = fmt.Sprintf("%.1f", h.First.Median-e.Engine.Median)
+			rows = fmt.Sprint(e.Rows)
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, over, naive, ratioN, pgCell, ratioPG, rows)
+	}
+	p("\nServer RSS: peak (VmHWM) %.0f MB, largest sampled during queries %.0f MB, idle after start %.0f MB.\n",
+		float64(r.RSS.PeakKB)/1024, float64(r.RSS.MaxSampledKB)/1024, float64(r.RSS.IdleKB)/1024)
+	if r.PGLoad > 0 {
+		p("PostgreSQL load of milestones, first seizures and declarations, with indexes and ANALYZE: %.0f s.\n", r.PGLoad)
+	}
+	if r.PGNote != "" {
+		p("PostgreSQL: %s\n", r.PGNote)
+	}
+	var reads []string
+	for _, e := range r.Engine {
+		if e.ReadRows > 0 {
+			reads = append(reads, fmt.Sprintf("%s %d rows / %.1f MB", e.Case, e.ReadRows, float64(e.ReadBytes)/1e6))
+		}
+	}
+	if len(reads) > 0 {
+		p("Engine reads per query (system.query_log): %s.\n", strings.Join(reads, "; "))
+	}
+	return sb.String()
+}
+
+func firstRuns(r *Result) int {
+	if len(r.HTTP) > 0 {
+		return r.HTTP[0].First.Runs
+	}
+	return 0
+}
+
+func cell(s bench.Summary) string {
+	if s.Runs == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%s / %s", ms(s.Median), ms(s.P95))
+}
+
+func ms(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func find[T any](xs []T, f func(T) bool) *T {
+	if i := slices.IndexFunc(xs, f); i >= 0 {
+		return &xs[i]
+	}
+	return nil
+}

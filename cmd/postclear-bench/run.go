@@ -1,0 +1,446 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/postclear/postclear/internal/bench"
+)
+
+// Result is one benchmark run at one data size, written as JSON and
+// Markdown into the output directory.
+type Result struct {
+	Items        int                `json:"items"`
+	Command      string             `json:"command"`
+	Machine      Machine            `json:"machine"`
+	Started      time.Time          `json:"started"`
+	SeedSeconds  float64            `json:"seed_seconds,omitempty"`
+	Ingest       []IngestResult     `json:"ingest"`
+	EngineIngest []IngestResult     `json:"engine_ingest"`
+	HTTP         []HTTPResult       `json:"http"`
+	RSS          RSS                `json:"server_rss"`
+	Engine       []EngineResult     `json:"engine"`
+	Postgres     []PGResult         `json:"postgres,omitempty"`
+	PGLoad       float64            `json:"postgres_load_seconds,omitempty"`
+	PGNote       string             `json:"postgres_note,omitempty"`
+	Notes        map[string]float64 `json:"notes,omitempty"`
+}
+
+// Machine is what the figures were measured on.
+type Machine struct {
+	CPUs     int     `json:"cpus"`
+	CPU      string  `json:"cpu"`
+	MemoryGB float64 `json:"memory_gb"`
+	Go       string  `json:"go"`
+}
+
+// HTTPResult is one case through GraphQL over HTTP.
+type HTTPResult struct {
+	Case string `json:"case"`
+	// First is each run of the case with the server's result cache off,
+	// interleaved with the other cases; Repeated is the second of two
+	// identical requests sent back to back with the cache on.
+	First    bench.Summary `json:"first"`
+	Repeated bench.Summary `json:"repeated"`
+}
+
+// RSS is the server's resident memory.
+type RSS struct {
+	// PeakKB is VmHWM at the end of the query runs: the high-water mark
+	// since the server started, so it covers opening the data as well.
+	PeakKB int64 `json:"peak_kb"`
+	// MaxSampledKB is the largest VmRSS seen while queries ran.
+	MaxSampledKB int64 `json:"max_sampled_kb"`
+	// IdleKB is VmRSS once the server was ready, before any query.
+	IdleKB int64 `json:"idle_kb"`
+}
+
+// PGResult is one case on PostgreSQL.
+type PGResult struct {
+	Case    string        `json:"case"`
+	Timing  bench.Summary `json:"timing"`
+	Matches bool          `json:"matches"`
+	Error   string        `json:"error,omitempty"`
+}
+
+type config struct {
+	items                    int
+	work, out, postclear     string
+	self, lib                string
+	warmup, reps, naiveReps  int
+	pg, engineIngest, keepDB bool
+}
+
+func runBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var c config
+	fs.IntVar(&c.items, "items", 1_000_000, "items to generate")
+	fs.StringVar(&c.work, "work", "bench-out/work", "work directory: seed files, data directories, PostgreSQL cluster")
+	fs.StringVar(&c.out, "out", "bench-out", "where results-N.json and results-N.md go")
+	fs.StringVar(&c.postclear, "postclear", "bin/postclear", "the postclear binary under test")
+	fs.StringVar(&c.lib, "chdb-lib", os.Getenv("POSTCLEAR_CHDB_LIB"), "libchdb.so")
+	fs.IntVar(&c.warmup, "warmup", 3, "untimed runs of each query first")
+	fs.IntVar(&c.reps, "reps", 20, "timed runs of each query")
+	fs.IntVar(&c.naiveReps, "naive-reps", 3, "timed runs of each naive query")
+	fs.BoolVar(&c.pg, "postgres", true, "compare with PostgreSQL")
+	fs.BoolVar(&c.engineIngest, "engine-ingest", true, "measure the unvalidated engine ingest ceiling")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	c.self = self
+	res := &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}
+	seedDir := filepath.Join(c.work, fmt.Sprintf("seed-%d", c.items))
+	dataDir := filepath.Join(c.work, fmt.Sprintf("db-%d", c.items))
+
+	if res.SeedSeconds, err = seed(ctx, c, seedDir); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dataDir); err != nil {
+		return err
+	}
+	for _, kind := range []string{"events", "declarations", "decisions"} {
+		r, err := ingestKind(ctx, c, dataDir, seedDir, kind)
+		if err != nil {
+			return err
+		}
+		res.Ingest = append(res.Ingest, r)
+	}
+	if c.engineIngest {
+		rawDir := dataDir + "-raw"
+		os.RemoveAll(rawDir)
+		err := childJSON(ctx, &res.EngineIngest, c.self, "engine-ingest", "--data-dir", rawDir, "--seed-dir", seedDir, "--chdb-lib", c.lib)
+		os.RemoveAll(rawDir) // the same data again: only its timing matters
+		if err != nil {
+			return err
+		}
+	}
+	if res.HTTP, res.RSS, err = serveAndQuery(ctx, c, dataDir); err != nil {
+		return err
+	}
+	exportDir := filepath.Join(c.work, fmt.Sprintf("pg-export-%d", c.items))
+	engineArgs := []string{"engine", "--data-dir", dataDir, "--chdb-lib", c.lib,
+		"--warmup", strconv.Itoa(c.warmup), "--reps", strconv.Itoa(c.reps), "--naive-reps", strconv.Itoa(c.naiveReps)}
+	if c.pg {
+		engineArgs = append(engineArgs, "--export-dir", exportDir)
+	}
+	if err := childJSON(ctx, &res.Engine, c.self, engineArgs...); err != nil {
+		return err
+	}
+	if c.pg {
+		if err := postgres(ctx, c, exportDir, res); err != nil {
+			// PostgreSQL is a comparison, not the subject: report why it
+			// is missing rather than lose the rest.
+			res.PGNote = err.Error()
+			fmt.Fprintln(os.Stderr, "postgres:", err)
+		}
+		os.RemoveAll(exportDir)
+	}
+	for i := range res.Engine {
+		res.Engine[i].Lines = nil
+	}
+	return writeResult(c, res)
+}
+
+func machine() Machine {
+	m := Machine{CPUs: runtime.NumCPU(), Go: runtime.Version()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if mm := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); mm != nil {
+			m.CPU = string(mm[1])
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		if mm := regexp.MustCompile(`MemTotal:\s*(\d+) kB`).FindSubmatch(b); mm != nil {
+			kb, _ := strconv.ParseFloat(string(mm[1]), 64)
+			m.MemoryGB = kb / (1 << 20)
+		}
+	}
+	return m
+}
+
+// seed writes the CSV files once per size; a marker file written last
+// tells a complete set from one interrupted half-way.
+func seed(ctx context.Context, c config, dir string) (float64, error) {
+	marker := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(marker); err == nil {
+		fmt.Fprintf(os.Stderr, "seed: reusing %s\n", dir)
+		return 0, nil
+	}
+	os.RemoveAll(dir)
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, c.postclear, "seed", "--items", strconv.Itoa(c.items), "--out", dir)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("seed: %w", err)
+	}
+	secs := time.Since(start).Seconds()
+	return secs, os.WriteFile(marker, nil, 0o644)
+}
+
+var rowsRead = regexp.MustCompile(`(\d+) rows read, (\d+) accepted, (\d+) rejected`)
+
+// ingestKind loads one file through `postclear ingest` and times the
+// whole process, start-up and schema check included, as a user sees it.
+func ingestKind(ctx context.Context, c config, dataDir, seedDir, kind string) (IngestResult, error) {
+	var stdout bytes.Buffer
+	cmd := exec.CommandContext(ctx, c.postclear, "ingest", kind, "--quiet", "--data-dir", dataDir, filepath.Join(seedDir, kind+".csv"))
+	cmd.Env = append(os.Environ(), "POSTCLEAR_CHDB_LIB="+c.lib)
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	secs := time.Since(start).Seconds()
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("ingest %s: %w: %s", kind, err, stdout.String())
+	}
+	m := rowsRead.FindStringSubmatch(stdout.String())
+	if m == nil {
+		return IngestResult{}, fmt.Errorf("ingest %s: unexpected output %q", kind, stdout.String())
+	}
+	if m[3] != "0" {
+		return IngestResult{}, fmt.Errorf("ingest %s: %s rows rejected from generated data", kind, m[3])
+	}
+	n, _ := strconv.ParseUint(m[2], 10, 64)
+	fmt.Fprintf(os.Stderr, "ingest %-12s %d rows in %.1f s (%.0f rows/s)\n", kind, n, secs, float64(n)/secs)
+	return IngestResult{Kind: kind, Rows: n, Seconds: secs, PerSec: float64(n) / secs}, nil
+}
+
+// childJSON runs this binary with args and decodes its standard output.
+func childJSON(ctx context.Context, dst any, self string, args ...string) error {
+	var stdout bytes.Buffer
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	return json.Unmarshal(stdout.Bytes(), dst)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// serveAndQuery times the query set through HTTP GraphQL twice, each time
+// against a freshly started `postclear serve` over dataDir: once with the
+// result cache off, so that every request does the whole work (the
+// "first run" of a query), and once with it on, timing the second of two
+// identical requests (a dashboard refresh). The server's memory is sampled
+// throughout.
+func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult, RSS, error) {
+	cases := bench.Cases(bench.DefaultWindow)
+	out := make([]HTTPResult, len(cases))
+	var rss RSS
+	err := withServer(ctx, c, dataDir, false, &rss, func(post func(int) (time.Duration, error)) error {
+		first := make([][]time.Duration, len(cases))
+		// Interleaved: each request differs from the one before it.
+		for rep := 0; rep < c.warmup+c.reps; rep++ {
+			for i := range cases {
+				d, err := post(i)
+				if err != nil {
+					return err
+				}
+				if rep >= c.warmup {
+					first[i] = append(first[i], d)
+				}
+			}
+		}
+		for i := range cases {
+			out[i].First = bench.Summarize(first[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, rss, err
+	}
+	err = withServer(ctx, c, dataDir, true, &rss, func(post func(int) (time.Duration, error)) error {
+		for i := range cases {
+			var repeated []time.Duration
+			for rep := 0; rep < c.reps; rep++ {
+				if _, err := post(i); err != nil {
+					return err
+				}
+				d, err := post(i)
+				if err != nil {
+					return err
+				}
+				repeated = append(repeated, d)
+			}
+			out[i].Repeated = bench.Summarize(repeated)
+		}
+		return nil
+	})
+	for i, cs := range cases {
+		out[i].Case = cs.Name()
+		fmt.Fprintf(os.Stderr, "http %-28s p50 %7.1f ms  p95 %7.1f ms  repeated p50 %7.2f ms\n", cs.Name(), out[i].First.Median, out[i].First.P95, out[i].Repeated.Median)
+	}
+	return out, rss, err
+}
+
+// withServer starts `postclear serve` over dataDir, calls run with a
+// function that posts case i's GraphQL and returns its latency, and stops
+// the server; rss keeps the largest figures seen over every call.
+func withServer(ctx context.Context, c config, dataDir string, cache bool, rss *RSS, run func(post func(int) (time.Duration, error)) error) error {
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(c.postclear, "serve", "--data-dir", dataDir, "--addr", addr, "--log-format", "json")
+	// The per-caller rate limit protects a shared server from one client;
+	// the benchmark is that one client on purpose.
+	cmd.Env = append(os.Environ(), "POSTCLEAR_CHDB_LIB="+c.lib, "POSTCLEAR_RATE_LIMIT=0")
+	if !cache {
+		cmd.Env = append(cmd.Env, "POSTCLEAR_CACHE_ENTRIES=0")
+	}
+	logFile, err := os.OpenFile(filepath.Join(c.work, fmt.Sprintf("serve-%d.log", c.items)), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}()
+	base := "http://" + addr
+	client := &http.Client{Timeout: 5 * time.Minute}
+	if err := waitReady(ctx, client, base+"/readyz"); err != nil {
+		return err
+	}
+	pid := cmd.Process.Pid
+	rss.IdleKB = max(rss.IdleKB, procStatusKB(pid, "VmRSS"))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var sampled int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				sampled = max(sampled, procStatusKB(pid, "VmRSS"))
+			}
+		}
+	}()
+	cases := bench.Cases(bench.DefaultWindow)
+	err = run(func(i int) (time.Duration, error) {
+		d, _, err := graphql(ctx, client, base+"/graphql", bench.GraphQL(cases[i]))
+		if err != nil {
+			return 0, fmt.Errorf("%s over HTTP: %w", cases[i].Name(), err)
+		}
+		return d, nil
+	})
+	close(stop)
+	wg.Wait()
+	rss.MaxSampledKB = max(rss.MaxSampledKB, sampled)
+	rss.PeakKB = max(rss.PeakKB, procStatusKB(pid, "VmHWM"))
+	return err
+}
+
+func waitReady(ctx context.Context, client *http.Client, url string) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if resp, err := client.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return errors.New("server not ready after 2 minutes")
+}
+
+// graphql posts one query and returns its latency (until the whole body
+// is read) and the body's size; a response with errors is an error.
+func graphql(ctx context.Context, client *http.Client, url, query string) (time.Duration, int, error) {
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	d := time.Since(start)
+	if err != nil {
+		return 0, 0, err
+	}
+	var r struct {
+		Data   map[string][]json.RawMessage `json:"data"`
+		Errors []json.RawMessage            `json:"errors"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil || len(r.Errors) > 0 || resp.StatusCode != http.StatusOK {
+		return 0, 0, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
+	}
+	for _, rows := range r.Data {
+		if len(rows) == 0 {
+			return 0, 0, errors.New("no rows: the query measures nothing")
+		}
+	}
+	return d, len(b), nil
+}
+
+// procStatusKB reads one kB field of /proc/PID/status.
+func procStatusKB(pid int, field string) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			n, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			return n
+		}
+	}
+	return 0
+}
