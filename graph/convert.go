@@ -94,3 +94,25 @@ func camelCase(s string) string {
 	}
 	return strings.Join(parts, "")
 }
+
+func activityFields(in model.ActivityInput) map[string]string {
+	return map[string]string{
+		"mou_id": in.MouID, "date": in.Date, "title": in.Title, "kind": in.Kind,
+		"customs_participants": in.CustomsParticipants, "post_participants": in.PostParticipants,
+	}
+}
+
+func disputeFields(in model.DisputeInput) map[string]string {
+	return map[string]string{
+		"mou_id": in.MouID, "opened_on": in.OpenedOn, "subject": in.Subject,
+		"resolved_on": deref(in.ResolvedOn, ""), "resolution": deref(in.Resolution, ""),
+	}
+}
+
+// nonNil makes an empty result a list, not null, for a non-null GraphQL list.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

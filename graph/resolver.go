@@ -32,14 +32,35 @@ type Records interface {
 	DataStatus(ctx context.Context) (postclear.DataStatus, error)
 }
 
+// MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
+type MoUs interface {
+	MoUs(ctx context.Context, archived bool) ([]postclear.MoU, error)
+	MoU(ctx context.Context, id string) (postclear.MoU, error)
+	CreateMoU(ctx context.Context, in postclear.MoUInput) (postclear.MoU, error)
+	UpdateMoU(ctx context.Context, id string, in postclear.MoUInput) (postclear.MoU, error)
+	ArchiveMoU(ctx context.Context, id string) (postclear.MoU, error)
+	InsertActivities(ctx context.Context, acts []postclear.Activity) error
+	InsertDisputes(ctx context.Context, ds []postclear.Dispute) error
+	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
+	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+}
+
+// Evaluations computes quarterly MoU evaluations (implemented by
+// report.Evaluator); the CSV and PDF downloads render the same ones.
+type Evaluations interface {
+	Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error)
+}
+
 // DefaultMaxIngestRecords bounds one ingest mutation; larger loads belong
 // in files (`postclear ingest`).
 const DefaultMaxIngestRecords = 10_000
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Analytics Analytics
-	Records   Records
+	Analytics   Analytics
+	Records     Records
+	MoUs        MoUs
+	Evaluations Evaluations
 	// Now is the clock that judges future timestamps of ingested records.
 	Now func() time.Time
 	// MaxIngestRecords bounds the records of one ingest mutation.

@@ -44,7 +44,8 @@ type Config struct {
 // Ready reports whether the engine answers; /readyz calls it.
 type Ready func(ctx context.Context) error
 
-// NewHandler returns the whole HTTP surface: /graphql (POST and GET),
+// NewHandler returns the whole HTTP surface: /graphql (POST and GET), the
+// MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf,
 // the offline playground at /, /healthz and /readyz.
 func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.Logger == nil {
@@ -94,8 +95,17 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 		MaxAge:         600,
 	}).Handler(api)
 
+	// The report downloads pass the same authentication and rate limit
+	// as /graphql.
+	var reports http.Handler = reportsHandler(r, cfg.Logger)
+	if cfg.RateLimit != nil {
+		reports = cfg.RateLimit.Middleware(reports)
+	}
+	reports = cfg.Auth.Middleware(reports)
+
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
+	mux.Handle("GET /reports/mous/{id}/{file}", reports)
 	mux.Handle("/", playground.Handler("/graphql", "postclear"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

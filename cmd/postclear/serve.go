@@ -18,6 +18,7 @@ import (
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
+	evaluation "github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -73,9 +74,12 @@ func (s *Server) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	kpis := s.analytics(e, store, m)
 	resolver := &graph.Resolver{
-		Analytics:        s.analytics(e, store, m),
+		Analytics:        kpis,
 		Records:          store,
+		MoUs:             store,
+		Evaluations:      &evaluation.Evaluator{KPIs: kpis, MoUs: store},
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
 		Metrics:          m,

@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	MoU() MoUResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 }
@@ -38,6 +39,22 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Activity struct {
+		CustomsParticipants func(childComplexity int) int
+		Date                func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		MoUID               func(childComplexity int) int
+		PostParticipants    func(childComplexity int) int
+		Title               func(childComplexity int) int
+	}
+
+	ActivitySummary struct {
+		Activities          func(childComplexity int) int
+		Count               func(childComplexity int) int
+		CustomsParticipants func(childComplexity int) int
+		PostParticipants    func(childComplexity int) int
+	}
+
 	ClearanceStat struct {
 		Items            func(childComplexity int) int
 		Key              func(childComplexity int) int
@@ -81,6 +98,48 @@ type ComplexityRoot struct {
 		P90Days    func(childComplexity int) int
 	}
 
+	Dispute struct {
+		MoUID      func(childComplexity int) int
+		OpenedOn   func(childComplexity int) int
+		Resolution func(childComplexity int) int
+		ResolvedOn func(childComplexity int) int
+		Subject    func(childComplexity int) int
+	}
+
+	DisputeSummary struct {
+		Disputes            func(childComplexity int) int
+		MedianDaysToResolve func(childComplexity int) int
+		OpenAtEnd           func(childComplexity int) int
+		Opened              func(childComplexity int) int
+		Resolved            func(childComplexity int) int
+	}
+
+	Evaluation struct {
+		Activities         func(childComplexity int) int
+		Disputes           func(childComplexity int) int
+		Findings           func(childComplexity int) int
+		From               func(childComplexity int) int
+		KPIs               func(childComplexity int) int
+		MoU                func(childComplexity int) int
+		Monthly            func(childComplexity int) int
+		Origins            func(childComplexity int) int
+		PreviousQuarter    func(childComplexity int) int
+		Quarter            func(childComplexity int) int
+		SeizuresByCategory func(childComplexity int) int
+		To                 func(childComplexity int) int
+	}
+
+	FigureRef struct {
+		Metric  func(childComplexity int) int
+		Period  func(childComplexity int) int
+		Section func(childComplexity int) int
+	}
+
+	Finding struct {
+		References func(childComplexity int) int
+		Text       func(childComplexity int) int
+	}
+
 	GroupKey struct {
 		Category           func(childComplexity int) int
 		DestinationCountry func(childComplexity int) int
@@ -96,10 +155,58 @@ type ComplexityRoot struct {
 		Rejected func(childComplexity int) int
 	}
 
+	KPIResult struct {
+		Actual     func(childComplexity int) int
+		Change     func(childComplexity int) int
+		Comparison func(childComplexity int) int
+		KPI        func(childComplexity int) int
+		Met        func(childComplexity int) int
+		Population func(childComplexity int) int
+		Previous   func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Unit       func(childComplexity int) int
+	}
+
+	MoU struct {
+		Activities            func(childComplexity int) int
+		Archived              func(childComplexity int) int
+		Country               func(childComplexity int) int
+		CustomsAdministration func(childComplexity int) int
+		Disputes              func(childComplexity int) int
+		EffectiveFrom         func(childComplexity int) int
+		EffectiveTo           func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		PostalOperator        func(childComplexity int) int
+		SignedOn              func(childComplexity int) int
+		Targets               func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+	}
+
+	MonthlyValue struct {
+		Met    func(childComplexity int) int
+		Metric func(childComplexity int) int
+		Month  func(childComplexity int) int
+		Target func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
 	Mutation struct {
+		ArchiveMou         func(childComplexity int, id string) int
+		CreateMou          func(childComplexity int, input postclear.MoUInput) int
 		IngestDecisions    func(childComplexity int, records []model.DecisionInput) int
 		IngestDeclarations func(childComplexity int, records []model.DeclarationInput) int
 		IngestEvents       func(childComplexity int, records []model.EventInput) int
+		RecordActivities   func(childComplexity int, records []model.ActivityInput) int
+		RecordDisputes     func(childComplexity int, records []model.DisputeInput) int
+		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
+	}
+
+	OriginFigures struct {
+		ClearanceP90Hours func(childComplexity int) int
+		Country           func(childComplexity int) int
+		EadCoverage       func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Seizures          func(childComplexity int) int
 	}
 
 	Query struct {
@@ -107,6 +214,9 @@ type ComplexityRoot struct {
 		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
 		DataStatus      func(childComplexity int) int
 		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) int
+		Mou             func(childComplexity int, id string) int
+		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
+		Mous            func(childComplexity int, includeArchived *bool) int
 		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
 	}
 
@@ -116,6 +226,12 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	SeizureCount struct {
+		Category func(childComplexity int) int
+		Month    func(childComplexity int) int
+		Seizures func(childComplexity int) int
+	}
+
 	SeizureStat struct {
 		ChangeFromPreviousPeriod func(childComplexity int) int
 		Key                      func(childComplexity int) int
@@ -123,16 +239,31 @@ type ComplexityRoot struct {
 		SeizureCategory          func(childComplexity int) int
 		Seizures                 func(childComplexity int) int
 	}
+
+	Target struct {
+		Comparison func(childComplexity int) int
+		KPI        func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type MoUResolver interface {
+	Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error)
+	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
+}
 type MutationResolver interface {
 	IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error)
 	IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error)
 	IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error)
+	CreateMou(ctx context.Context, input postclear.MoUInput) (*postclear.MoU, error)
+	UpdateMou(ctx context.Context, id string, input postclear.MoUInput) (*postclear.MoU, error)
+	ArchiveMou(ctx context.Context, id string) (*postclear.MoU, error)
+	RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error)
+	RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error)
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
@@ -140,6 +271,9 @@ type QueryResolver interface {
 	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error)
 	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error)
 	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error)
+	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
+	Mou(ctx context.Context, id string) (*postclear.MoU, error)
+	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -159,6 +293,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Activity.customsParticipants":
+		if e.ComplexityRoot.Activity.CustomsParticipants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.CustomsParticipants(childComplexity), true
+	case "Activity.date":
+		if e.ComplexityRoot.Activity.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Date(childComplexity), true
+	case "Activity.kind":
+		if e.ComplexityRoot.Activity.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Kind(childComplexity), true
+	case "Activity.mouId":
+		if e.ComplexityRoot.Activity.MoUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.MoUID(childComplexity), true
+	case "Activity.postParticipants":
+		if e.ComplexityRoot.Activity.PostParticipants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.PostParticipants(childComplexity), true
+	case "Activity.title":
+		if e.ComplexityRoot.Activity.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Title(childComplexity), true
+
+	case "ActivitySummary.activities":
+		if e.ComplexityRoot.ActivitySummary.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivitySummary.Activities(childComplexity), true
+	case "ActivitySummary.count":
+		if e.ComplexityRoot.ActivitySummary.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivitySummary.Count(childComplexity), true
+	case "ActivitySummary.customsParticipants":
+		if e.ComplexityRoot.ActivitySummary.CustomsParticipants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivitySummary.CustomsParticipants(childComplexity), true
+	case "ActivitySummary.postParticipants":
+		if e.ComplexityRoot.ActivitySummary.PostParticipants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivitySummary.PostParticipants(childComplexity), true
 
 	case "ClearanceStat.items":
 		if e.ComplexityRoot.ClearanceStat.Items == nil {
@@ -350,6 +546,173 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeliveryStat.P90Days(childComplexity), true
 
+	case "Dispute.mouId":
+		if e.ComplexityRoot.Dispute.MoUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.MoUID(childComplexity), true
+	case "Dispute.openedOn":
+		if e.ComplexityRoot.Dispute.OpenedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.OpenedOn(childComplexity), true
+	case "Dispute.resolution":
+		if e.ComplexityRoot.Dispute.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Resolution(childComplexity), true
+	case "Dispute.resolvedOn":
+		if e.ComplexityRoot.Dispute.ResolvedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.ResolvedOn(childComplexity), true
+	case "Dispute.subject":
+		if e.ComplexityRoot.Dispute.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Subject(childComplexity), true
+
+	case "DisputeSummary.disputes":
+		if e.ComplexityRoot.DisputeSummary.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeSummary.Disputes(childComplexity), true
+	case "DisputeSummary.medianDaysToResolve":
+		if e.ComplexityRoot.DisputeSummary.MedianDaysToResolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeSummary.MedianDaysToResolve(childComplexity), true
+	case "DisputeSummary.openAtEnd":
+		if e.ComplexityRoot.DisputeSummary.OpenAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeSummary.OpenAtEnd(childComplexity), true
+	case "DisputeSummary.opened":
+		if e.ComplexityRoot.DisputeSummary.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeSummary.Opened(childComplexity), true
+	case "DisputeSummary.resolved":
+		if e.ComplexityRoot.DisputeSummary.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeSummary.Resolved(childComplexity), true
+
+	case "Evaluation.activities":
+		if e.ComplexityRoot.Evaluation.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.disputes":
+		if e.ComplexityRoot.Evaluation.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Disputes(childComplexity), true
+	case "Evaluation.findings":
+		if e.ComplexityRoot.Evaluation.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Findings(childComplexity), true
+	case "Evaluation.from":
+		if e.ComplexityRoot.Evaluation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.From(childComplexity), true
+	case "Evaluation.kpis":
+		if e.ComplexityRoot.Evaluation.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.KPIs(childComplexity), true
+	case "Evaluation.mou":
+		if e.ComplexityRoot.Evaluation.MoU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.MoU(childComplexity), true
+	case "Evaluation.monthly":
+		if e.ComplexityRoot.Evaluation.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Monthly(childComplexity), true
+	case "Evaluation.origins":
+		if e.ComplexityRoot.Evaluation.Origins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Origins(childComplexity), true
+	case "Evaluation.previousQuarter":
+		if e.ComplexityRoot.Evaluation.PreviousQuarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.PreviousQuarter(childComplexity), true
+	case "Evaluation.quarter":
+		if e.ComplexityRoot.Evaluation.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Quarter(childComplexity), true
+	case "Evaluation.seizuresByCategory":
+		if e.ComplexityRoot.Evaluation.SeizuresByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.SeizuresByCategory(childComplexity), true
+	case "Evaluation.to":
+		if e.ComplexityRoot.Evaluation.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.To(childComplexity), true
+
+	case "FigureRef.metric":
+		if e.ComplexityRoot.FigureRef.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureRef.Metric(childComplexity), true
+	case "FigureRef.period":
+		if e.ComplexityRoot.FigureRef.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureRef.Period(childComplexity), true
+	case "FigureRef.section":
+		if e.ComplexityRoot.FigureRef.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureRef.Section(childComplexity), true
+
+	case "Finding.references":
+		if e.ComplexityRoot.Finding.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.References(childComplexity), true
+	case "Finding.text":
+		if e.ComplexityRoot.Finding.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Text(childComplexity), true
+
 	case "GroupKey.category":
 		if e.ComplexityRoot.GroupKey.Category == nil {
 			break
@@ -406,6 +769,187 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IngestResult.Rejected(childComplexity), true
 
+	case "KPIResult.actual":
+		if e.ComplexityRoot.KPIResult.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Actual(childComplexity), true
+	case "KPIResult.change":
+		if e.ComplexityRoot.KPIResult.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Change(childComplexity), true
+	case "KPIResult.comparison":
+		if e.ComplexityRoot.KPIResult.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Comparison(childComplexity), true
+	case "KPIResult.kpi":
+		if e.ComplexityRoot.KPIResult.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.KPI(childComplexity), true
+	case "KPIResult.met":
+		if e.ComplexityRoot.KPIResult.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Met(childComplexity), true
+	case "KPIResult.population":
+		if e.ComplexityRoot.KPIResult.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Population(childComplexity), true
+	case "KPIResult.previous":
+		if e.ComplexityRoot.KPIResult.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Previous(childComplexity), true
+	case "KPIResult.target":
+		if e.ComplexityRoot.KPIResult.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Target(childComplexity), true
+	case "KPIResult.unit":
+		if e.ComplexityRoot.KPIResult.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Unit(childComplexity), true
+
+	case "MoU.activities":
+		if e.ComplexityRoot.MoU.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.Activities(childComplexity), true
+	case "MoU.archived":
+		if e.ComplexityRoot.MoU.Archived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.Archived(childComplexity), true
+	case "MoU.country":
+		if e.ComplexityRoot.MoU.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.Country(childComplexity), true
+	case "MoU.customsAdministration":
+		if e.ComplexityRoot.MoU.CustomsAdministration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.CustomsAdministration(childComplexity), true
+	case "MoU.disputes":
+		if e.ComplexityRoot.MoU.Disputes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.Disputes(childComplexity), true
+	case "MoU.effectiveFrom":
+		if e.ComplexityRoot.MoU.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.EffectiveFrom(childComplexity), true
+	case "MoU.effectiveTo":
+		if e.ComplexityRoot.MoU.EffectiveTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.EffectiveTo(childComplexity), true
+	case "MoU.id":
+		if e.ComplexityRoot.MoU.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.ID(childComplexity), true
+	case "MoU.postalOperator":
+		if e.ComplexityRoot.MoU.PostalOperator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.PostalOperator(childComplexity), true
+	case "MoU.signedOn":
+		if e.ComplexityRoot.MoU.SignedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.SignedOn(childComplexity), true
+	case "MoU.targets":
+		if e.ComplexityRoot.MoU.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.Targets(childComplexity), true
+	case "MoU.updatedAt":
+		if e.ComplexityRoot.MoU.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.UpdatedAt(childComplexity), true
+
+	case "MonthlyValue.met":
+		if e.ComplexityRoot.MonthlyValue.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyValue.Met(childComplexity), true
+	case "MonthlyValue.metric":
+		if e.ComplexityRoot.MonthlyValue.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyValue.Metric(childComplexity), true
+	case "MonthlyValue.month":
+		if e.ComplexityRoot.MonthlyValue.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyValue.Month(childComplexity), true
+	case "MonthlyValue.target":
+		if e.ComplexityRoot.MonthlyValue.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyValue.Target(childComplexity), true
+	case "MonthlyValue.value":
+		if e.ComplexityRoot.MonthlyValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyValue.Value(childComplexity), true
+
+	case "Mutation.archiveMou":
+		if e.ComplexityRoot.Mutation.ArchiveMou == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveMou_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveMou(childComplexity, args["id"].(string)), true
+	case "Mutation.createMou":
+		if e.ComplexityRoot.Mutation.CreateMou == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMou_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMou(childComplexity, args["input"].(postclear.MoUInput)), true
 	case "Mutation.ingestDecisions":
 		if e.ComplexityRoot.Mutation.IngestDecisions == nil {
 			break
@@ -439,6 +983,70 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]model.EventInput)), true
+	case "Mutation.recordActivities":
+		if e.ComplexityRoot.Mutation.RecordActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]model.ActivityInput)), true
+	case "Mutation.recordDisputes":
+		if e.ComplexityRoot.Mutation.RecordDisputes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordDisputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]model.DisputeInput)), true
+	case "Mutation.updateMou":
+		if e.ComplexityRoot.Mutation.UpdateMou == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMou_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMou(childComplexity, args["id"].(string), args["input"].(postclear.MoUInput)), true
+
+	case "OriginFigures.clearanceP90Hours":
+		if e.ComplexityRoot.OriginFigures.ClearanceP90Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OriginFigures.ClearanceP90Hours(childComplexity), true
+	case "OriginFigures.country":
+		if e.ComplexityRoot.OriginFigures.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OriginFigures.Country(childComplexity), true
+	case "OriginFigures.eadCoverage":
+		if e.ComplexityRoot.OriginFigures.EadCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OriginFigures.EadCoverage(childComplexity), true
+	case "OriginFigures.items":
+		if e.ComplexityRoot.OriginFigures.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OriginFigures.Items(childComplexity), true
+	case "OriginFigures.seizures":
+		if e.ComplexityRoot.OriginFigures.Seizures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OriginFigures.Seizures(childComplexity), true
 
 	case "Query.clearanceTimes":
 		if e.ComplexityRoot.Query.ClearanceTimes == nil {
@@ -480,6 +1088,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int)), true
 
+	case "Query.mou":
+		if e.ComplexityRoot.Query.Mou == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mou_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Mou(childComplexity, args["id"].(string)), true
+	case "Query.mouEvaluation":
+		if e.ComplexityRoot.Query.MouEvaluation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mouEvaluation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MouEvaluation(childComplexity, args["mouId"].(string), args["quarter"].(string)), true
+	case "Query.mous":
+		if e.ComplexityRoot.Query.Mous == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mous_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Mous(childComplexity, args["includeArchived"].(*bool)), true
 	case "Query.seizureTrends":
 		if e.ComplexityRoot.Query.SeizureTrends == nil {
 			break
@@ -510,6 +1151,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordError.Message(childComplexity), true
+
+	case "SeizureCount.category":
+		if e.ComplexityRoot.SeizureCount.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeizureCount.Category(childComplexity), true
+	case "SeizureCount.month":
+		if e.ComplexityRoot.SeizureCount.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeizureCount.Month(childComplexity), true
+	case "SeizureCount.seizures":
+		if e.ComplexityRoot.SeizureCount.Seizures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeizureCount.Seizures(childComplexity), true
 
 	case "SeizureStat.changeFromPreviousPeriod":
 		if e.ComplexityRoot.SeizureStat.ChangeFromPreviousPeriod == nil {
@@ -542,6 +1202,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeizureStat.Seizures(childComplexity), true
 
+	case "Target.comparison":
+		if e.ComplexityRoot.Target.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Comparison(childComplexity), true
+	case "Target.kpi":
+		if e.ComplexityRoot.Target.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.KPI(childComplexity), true
+	case "Target.value":
+		if e.ComplexityRoot.Target.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Value(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -551,10 +1230,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
+			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
 	first := true
@@ -1058,6 +1741,411 @@ type Mutation {
   "Stores customs decisions. At most maxIngestRecords (default 10,000) per call."
   ingestDecisions(records: [DecisionInput!]!): IngestResult!
 }
+
+# ---------------------------------------------------------------------------
+# MoUs and their quarterly evaluation (docs/mou.md)
+# ---------------------------------------------------------------------------
+
+"""
+A figure an MoU can set a target for (DOMAIN.md, "MoU evaluation"). Rates are fractions in [0, 1].
+"""
+enum KPI {
+  "90th percentile of clearance time, in hours."
+  CLEARANCE_P90_HOURS
+  "Mean clearance time, in hours."
+  CLEARANCE_MEAN_HOURS
+  "Share of items cleared within 24 hours (a rate)."
+  CLEARANCE_WITHIN_TARGET_RATE
+  "Share of items delivered by J+5 (a rate)."
+  DELIVERY_ON_TIME_RATE
+  "90th percentile of delivery time, in days."
+  DELIVERY_P90_DAYS
+  "Share of arrived non-document items with advance data at arrival (a rate)."
+  EAD_COVERAGE
+  "Share of complete declarations (a rate)."
+  DECLARATION_COMPLETENESS
+  "Share of presented items inspected (a rate)."
+  INSPECTION_RATE
+  "Share of inspected items seized (a rate)."
+  HIT_RATE
+  "Share of released items released without intervention (a rate)."
+  RELEASE_WITHOUT_INTERVENTION_RATE
+  "Items seized per 10,000 items presented, summed over seizure categories."
+  SEIZURES_PER_10K
+}
+
+"""
+On which side of its value a target is met.
+"""
+enum Comparison {
+  "Met when the actual value is at most the target."
+  AT_MOST
+  "Met when the actual value is at least the target."
+  AT_LEAST
+}
+
+"""
+What a KPI value is measured in.
+"""
+enum Unit {
+  "Hours."
+  HOURS
+  "Days."
+  DAYS
+  "A fraction in [0, 1]."
+  RATE
+  "Per 10,000 items presented to customs."
+  PER_10K
+  "A number of items."
+  COUNT
+}
+
+"""
+One commitment of an MoU on a KPI.
+"""
+type Target {
+  "The KPI."
+  kpi: KPI!
+  "Whether the value is a ceiling (AT_MOST) or a floor (AT_LEAST)."
+  comparison: Comparison!
+  "The target value, in the KPI's unit; a fraction in [0, 1] for rates."
+  value: Float!
+}
+
+"""
+A target to set on an MoU.
+"""
+input TargetInput {
+  "The KPI; each KPI at most once per MoU."
+  kpi: KPI!
+  "AT_MOST or AT_LEAST."
+  comparison: Comparison!
+  "The target value in the KPI's unit; a fraction in [0, 1] for rates (0.8 for 80 %)."
+  value: Float!
+}
+
+"""
+A customs–post Memorandum of Understanding of one destination country, in force on the days in
+[effectiveFrom, effectiveTo).
+"""
+type MoU {
+  "Readable id, e.g. mou-ke-2024."
+  id: ID!
+  "The destination country (ISO 3166-1 alpha-2) whose customs and post signed it."
+  country: String!
+  "Name of the national customs administration."
+  customsAdministration: String!
+  "Name of the designated postal operator."
+  postalOperator: String!
+  "Date of signature."
+  signedOn: Date!
+  "First day in force."
+  effectiveFrom: Date!
+  "First day no longer in force; null when open-ended."
+  effectiveTo: Date
+  "The KPI targets."
+  targets: [Target!]!
+  "Whether the MoU was archived: it no longer counts for overlaps but can still be evaluated."
+  archived: Boolean!
+  "When this version was written."
+  updatedAt: Time!
+  "Capacity-building activities recorded under this MoU, by date."
+  activities: [Activity!]!
+  "Disputes recorded under this MoU, by opening date."
+  disputes: [Dispute!]!
+}
+
+"""
+The fields of an MoU to create or replace.
+"""
+input MoUInput {
+  "ISO 3166-1 alpha-2 destination country; one active MoU per country at a time."
+  country: String!
+  "Name of the national customs administration."
+  customsAdministration: String!
+  "Name of the designated postal operator."
+  postalOperator: String!
+  "Date of signature."
+  signedOn: Date!
+  "First day in force; not before signedOn."
+  effectiveFrom: Date!
+  "First day no longer in force; omit for open-ended."
+  effectiveTo: Date
+  "KPI targets; each KPI at most once."
+  targets: [TargetInput!] = []
+}
+
+"""
+A capacity-building activity held jointly by the two agencies under an MoU. Its key is (mouId, date, title):
+recording it again replaces it.
+"""
+type Activity {
+  "The MoU."
+  mouId: ID!
+  "The day it was held."
+  date: Date!
+  "What it was about."
+  title: String!
+  "TRAINING, WORKSHOP, EXCHANGE or OTHER."
+  kind: String!
+  "Participants from the customs administration."
+  customsParticipants: Int!
+  "Participants from the postal operator."
+  postParticipants: Int!
+}
+
+"""
+A dispute between the agencies handled by the MoU's dispute-resolution procedure. Its key is
+(mouId, openedOn, subject): recording it again, e.g. once resolved, replaces it.
+"""
+type Dispute {
+  "The MoU."
+  mouId: ID!
+  "The day it was opened."
+  openedOn: Date!
+  "What it is about."
+  subject: String!
+  "The day it was resolved; null while open."
+  resolvedOn: Date
+  "MEDIATION, ARBITRATION or AGREEMENT when resolved; empty while open."
+  resolution: String!
+}
+
+"""
+A capacity-building activity to record. Fields are strings as in files (docs/mou.md), so that every rule is
+checked per record.
+"""
+input ActivityInput {
+  "Id of an existing MoU."
+  mouId: String!
+  "YYYY-MM-DD."
+  date: String!
+  "What it was about, at most 200 characters."
+  title: String!
+  "TRAINING, WORKSHOP, EXCHANGE or OTHER."
+  kind: String!
+  "Participants from customs, a whole number ≥ 0."
+  customsParticipants: String!
+  "Participants from the post, a whole number ≥ 0."
+  postParticipants: String!
+}
+
+"""
+A dispute to record or update.
+"""
+input DisputeInput {
+  "Id of an existing MoU."
+  mouId: String!
+  "YYYY-MM-DD."
+  openedOn: String!
+  "What it is about, at most 200 characters."
+  subject: String!
+  "YYYY-MM-DD, not before openedOn; empty while open."
+  resolvedOn: String = ""
+  "MEDIATION, ARBITRATION or AGREEMENT; required with resolvedOn, empty without."
+  resolution: String = ""
+}
+
+"""
+One KPI of a quarterly evaluation.
+"""
+type KPIResult {
+  "The KPI."
+  kpi: KPI!
+  "Its unit."
+  unit: Unit!
+  "Its value in the quarter; null when its population is empty."
+  actual: Float
+  "The MoU's comparison, when it sets a target on this KPI."
+  comparison: Comparison
+  "The MoU's target, when it sets one."
+  target: Float
+  "Whether actual meets the target (unrounded values); null without a target or without a value."
+  met: Boolean
+  "Its value in the previous quarter."
+  previous: Float
+  "actual − previous, in the KPI's unit (rate points for rates); null when either is null."
+  change: Float
+  "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE and RELEASE_WITHOUT_INTERVENTION_RATE the items presented."
+  population: Int64!
+}
+
+"""
+A headline metric in one month of the quarter.
+"""
+type MonthlyValue {
+  "CLEARANCE_P50_HOURS, CLEARANCE_P90_HOURS, EAD_COVERAGE, DELIVERY_ON_TIME_RATE or SEIZURES_PER_10K."
+  metric: String!
+  "First day of the month."
+  month: Date!
+  "The value; null when its population is empty."
+  value: Float
+  "The MoU's target on the metric, if any."
+  target: Float
+  "Whether the month's value meets the target; null without a target or a value."
+  met: Boolean
+}
+
+"""
+Seizures of one category in one month.
+"""
+type SeizureCount {
+  "First day of the month."
+  month: Date!
+  "The seizure category."
+  category: SeizureCategory!
+  "Items seized (first SEIZE of the category in the month)."
+  seizures: Int64!
+}
+
+"""
+The quarter's figures of one origin country.
+"""
+type OriginFigures {
+  "ISO 3166-1 alpha-2 origin country; empty for items without a known origin."
+  country: String!
+  "Items from it that arrived at the inward office of exchange in the quarter (the ranking key)."
+  items: Int64!
+  "90th percentile of clearance time, in hours, of its items released in the quarter."
+  clearanceP90Hours: Float
+  "EAD coverage of its items arrived in the quarter."
+  eadCoverage: Float
+  "Its items seized in the quarter, summed over categories."
+  seizures: Int64!
+}
+
+"""
+Capacity building in the quarter.
+"""
+type ActivitySummary {
+  "Activities held in the quarter."
+  count: Int!
+  "Participants from customs, summed over the activities."
+  customsParticipants: Int!
+  "Participants from the post, summed over the activities."
+  postParticipants: Int!
+  "The activities."
+  activities: [Activity!]!
+}
+
+"""
+Dispute resolution in the quarter.
+"""
+type DisputeSummary {
+  "Disputes opened in the quarter."
+  opened: Int!
+  "Disputes resolved in the quarter."
+  resolved: Int!
+  "Disputes opened before the quarter's end and not resolved by then."
+  openAtEnd: Int!
+  "Median of (resolvedOn − openedOn) in days over the disputes resolved in the quarter; null when none."
+  medianDaysToResolve: Float
+  "The disputes opened or resolved in the quarter, or open at its end."
+  disputes: [Dispute!]!
+}
+
+"""
+A figure of the evaluation, named by the keys of its row in the CSV download.
+"""
+type FigureRef {
+  "CSV section: kpi, change, monthly, seizures, origin:XX, activities or disputes."
+  section: String!
+  "CSV kpi column: a KPI or metric name."
+  metric: String!
+  "CSV period column: a quarter (2025-Q3) or a month (2025-07)."
+  period: String!
+}
+
+"""
+A plain-language statement generated from the figures.
+"""
+type Finding {
+  "The statement, quoting the figures as the PDF shows them."
+  text: String!
+  "The figures it is based on."
+  references: [FigureRef!]!
+}
+
+"""
+The quarterly evaluation of an MoU: the same figures as the CSV and PDF downloads
+(/reports/mous/{id}/{quarter}.csv and .pdf).
+"""
+type Evaluation {
+  "The MoU evaluated."
+  mou: MoU!
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "First day of the quarter."
+  from: Date!
+  "First day after the quarter."
+  to: Date!
+  "The quarter compared with."
+  previousQuarter: String!
+  "Every KPI, with target, met, previous value and change."
+  kpis: [KPIResult!]!
+  "The headline metrics month by month."
+  monthly: [MonthlyValue!]!
+  "Seizures per month and category."
+  seizuresByCategory: [SeizureCount!]!
+  "Origin countries ranked by items arrived."
+  origins: [OriginFigures!]!
+  "Capacity building in the quarter."
+  activities: ActivitySummary!
+  "Dispute resolution in the quarter."
+  disputes: DisputeSummary!
+  "Plain-language findings, each traceable to its figures."
+  findings: [Finding!]!
+}
+
+extend type Query {
+  "MoUs, by country and effective date."
+  mous(
+    "Include archived MoUs."
+    includeArchived: Boolean = false
+  ): [MoU!]!
+  "One MoU, archived or not; null when there is none with this id."
+  mou(
+    "The MoU's id."
+    id: ID!
+  ): MoU
+  "The evaluation of an MoU for a quarter: KPIs of items destined for its country against its targets."
+  mouEvaluation(
+    "The MoU's id."
+    mouId: ID!
+    "The quarter, written YYYY-Qn, e.g. 2025-Q3."
+    quarter: String!
+  ): Evaluation!
+}
+
+extend type Mutation {
+  "Creates an MoU; refused when another active MoU of the country is in force on an overlapping day."
+  createMou(
+    "Its fields."
+    input: MoUInput!
+  ): MoU!
+  "Replaces the fields of an MoU (not its country); an archived MoU cannot be changed."
+  updateMou(
+    "The MoU's id."
+    id: ID!
+    "Its new fields."
+    input: MoUInput!
+  ): MoU!
+  "Archives an MoU."
+  archiveMou(
+    "The MoU's id."
+    id: ID!
+  ): MoU!
+  "Records capacity-building activities; a stored key is replaced. Each MoU named must exist."
+  recordActivities(
+    "The activities."
+    records: [ActivityInput!]!
+  ): IngestResult!
+  "Records disputes, or updates them (e.g. once resolved); a stored key is replaced. Each MoU named must exist."
+  recordDisputes(
+    "The disputes."
+    records: [DisputeInput!]!
+  ): IngestResult!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1065,6 +2153,38 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Activity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mouId":
+		return ec.fieldContext_Activity_mouId(ctx, field)
+	case "date":
+		return ec.fieldContext_Activity_date(ctx, field)
+	case "title":
+		return ec.fieldContext_Activity_title(ctx, field)
+	case "kind":
+		return ec.fieldContext_Activity_kind(ctx, field)
+	case "customsParticipants":
+		return ec.fieldContext_Activity_customsParticipants(ctx, field)
+	case "postParticipants":
+		return ec.fieldContext_Activity_postParticipants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivitySummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_ActivitySummary_count(ctx, field)
+	case "customsParticipants":
+		return ec.fieldContext_ActivitySummary_customsParticipants(ctx, field)
+	case "postParticipants":
+		return ec.fieldContext_ActivitySummary_postParticipants(ctx, field)
+	case "activities":
+		return ec.fieldContext_ActivitySummary_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivitySummary", field.Name)
+}
 
 func (ec *executionContext) childFields_ClearanceStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1152,6 +2272,90 @@ func (ec *executionContext) childFields_DeliveryStat(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryStat", field.Name)
 }
 
+func (ec *executionContext) childFields_Dispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mouId":
+		return ec.fieldContext_Dispute_mouId(ctx, field)
+	case "openedOn":
+		return ec.fieldContext_Dispute_openedOn(ctx, field)
+	case "subject":
+		return ec.fieldContext_Dispute_subject(ctx, field)
+	case "resolvedOn":
+		return ec.fieldContext_Dispute_resolvedOn(ctx, field)
+	case "resolution":
+		return ec.fieldContext_Dispute_resolution(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dispute", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "opened":
+		return ec.fieldContext_DisputeSummary_opened(ctx, field)
+	case "resolved":
+		return ec.fieldContext_DisputeSummary_resolved(ctx, field)
+	case "openAtEnd":
+		return ec.fieldContext_DisputeSummary_openAtEnd(ctx, field)
+	case "medianDaysToResolve":
+		return ec.fieldContext_DisputeSummary_medianDaysToResolve(ctx, field)
+	case "disputes":
+		return ec.fieldContext_DisputeSummary_disputes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Evaluation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mou":
+		return ec.fieldContext_Evaluation_mou(ctx, field)
+	case "quarter":
+		return ec.fieldContext_Evaluation_quarter(ctx, field)
+	case "from":
+		return ec.fieldContext_Evaluation_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Evaluation_to(ctx, field)
+	case "previousQuarter":
+		return ec.fieldContext_Evaluation_previousQuarter(ctx, field)
+	case "kpis":
+		return ec.fieldContext_Evaluation_kpis(ctx, field)
+	case "monthly":
+		return ec.fieldContext_Evaluation_monthly(ctx, field)
+	case "seizuresByCategory":
+		return ec.fieldContext_Evaluation_seizuresByCategory(ctx, field)
+	case "origins":
+		return ec.fieldContext_Evaluation_origins(ctx, field)
+	case "activities":
+		return ec.fieldContext_Evaluation_activities(ctx, field)
+	case "disputes":
+		return ec.fieldContext_Evaluation_disputes(ctx, field)
+	case "findings":
+		return ec.fieldContext_Evaluation_findings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
+}
+
+func (ec *executionContext) childFields_FigureRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "section":
+		return ec.fieldContext_FigureRef_section(ctx, field)
+	case "metric":
+		return ec.fieldContext_FigureRef_metric(ctx, field)
+	case "period":
+		return ec.fieldContext_FigureRef_period(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FigureRef", field.Name)
+}
+
+func (ec *executionContext) childFields_Finding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_Finding_text(ctx, field)
+	case "references":
+		return ec.fieldContext_Finding_references(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
+}
+
 func (ec *executionContext) childFields_GroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "period":
@@ -1182,6 +2386,92 @@ func (ec *executionContext) childFields_IngestResult(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IngestResult", field.Name)
 }
 
+func (ec *executionContext) childFields_KPIResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpi":
+		return ec.fieldContext_KPIResult_kpi(ctx, field)
+	case "unit":
+		return ec.fieldContext_KPIResult_unit(ctx, field)
+	case "actual":
+		return ec.fieldContext_KPIResult_actual(ctx, field)
+	case "comparison":
+		return ec.fieldContext_KPIResult_comparison(ctx, field)
+	case "target":
+		return ec.fieldContext_KPIResult_target(ctx, field)
+	case "met":
+		return ec.fieldContext_KPIResult_met(ctx, field)
+	case "previous":
+		return ec.fieldContext_KPIResult_previous(ctx, field)
+	case "change":
+		return ec.fieldContext_KPIResult_change(ctx, field)
+	case "population":
+		return ec.fieldContext_KPIResult_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KPIResult", field.Name)
+}
+
+func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MoU_id(ctx, field)
+	case "country":
+		return ec.fieldContext_MoU_country(ctx, field)
+	case "customsAdministration":
+		return ec.fieldContext_MoU_customsAdministration(ctx, field)
+	case "postalOperator":
+		return ec.fieldContext_MoU_postalOperator(ctx, field)
+	case "signedOn":
+		return ec.fieldContext_MoU_signedOn(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_MoU_effectiveFrom(ctx, field)
+	case "effectiveTo":
+		return ec.fieldContext_MoU_effectiveTo(ctx, field)
+	case "targets":
+		return ec.fieldContext_MoU_targets(ctx, field)
+	case "archived":
+		return ec.fieldContext_MoU_archived(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MoU_updatedAt(ctx, field)
+	case "activities":
+		return ec.fieldContext_MoU_activities(ctx, field)
+	case "disputes":
+		return ec.fieldContext_MoU_disputes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoU", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthlyValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_MonthlyValue_metric(ctx, field)
+	case "month":
+		return ec.fieldContext_MonthlyValue_month(ctx, field)
+	case "value":
+		return ec.fieldContext_MonthlyValue_value(ctx, field)
+	case "target":
+		return ec.fieldContext_MonthlyValue_target(ctx, field)
+	case "met":
+		return ec.fieldContext_MonthlyValue_met(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyValue", field.Name)
+}
+
+func (ec *executionContext) childFields_OriginFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_OriginFigures_country(ctx, field)
+	case "items":
+		return ec.fieldContext_OriginFigures_items(ctx, field)
+	case "clearanceP90Hours":
+		return ec.fieldContext_OriginFigures_clearanceP90Hours(ctx, field)
+	case "eadCoverage":
+		return ec.fieldContext_OriginFigures_eadCoverage(ctx, field)
+	case "seizures":
+		return ec.fieldContext_OriginFigures_seizures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OriginFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_RecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "index":
@@ -1192,6 +2482,18 @@ func (ec *executionContext) childFields_RecordError(ctx context.Context, field g
 		return ec.fieldContext_RecordError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordError", field.Name)
+}
+
+func (ec *executionContext) childFields_SeizureCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_SeizureCount_month(ctx, field)
+	case "category":
+		return ec.fieldContext_SeizureCount_category(ctx, field)
+	case "seizures":
+		return ec.fieldContext_SeizureCount_seizures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeizureCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SeizureStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1208,6 +2510,18 @@ func (ec *executionContext) childFields_SeizureStat(ctx context.Context, field g
 		return ec.fieldContext_SeizureStat_changeFromPreviousPeriod(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SeizureStat", field.Name)
+}
+
+func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpi":
+		return ec.fieldContext_Target_kpi(ctx, field)
+	case "comparison":
+		return ec.fieldContext_Target_comparison(ctx, field)
+	case "value":
+		return ec.fieldContext_Target_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1326,6 +2640,34 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_archiveMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (postclear.MoUInput, error) {
+			return ec.unmarshalNMoUInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_ingestDecisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1365,6 +2707,56 @@ func (ec *executionContext) field_Mutation_ingestEvents_args(ctx context.Context
 		return nil, err
 	}
 	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]model.ActivityInput, error) {
+			return ec.unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordDisputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]model.DisputeInput, error) {
+			return ec.unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (postclear.MoUInput, error) {
+			return ec.unmarshalNMoUInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -1512,6 +2904,56 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_mouEvaluation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mouId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mouId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quarter",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quarter"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mous_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeArchived"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1623,6 +3065,245 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Activity_mouId(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_mouId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_mouId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Activity_date(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Activity_title(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Activity_kind(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Activity_customsParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_customsParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomsParticipants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_customsParticipants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Activity_postParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Activity_postParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostParticipants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Activity_postParticipants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivitySummary_count(ctx context.Context, field graphql.CollectedField, obj *postclear.ActivitySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivitySummary_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivitySummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivitySummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivitySummary_customsParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.ActivitySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivitySummary_customsParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomsParticipants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivitySummary_customsParticipants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivitySummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivitySummary_postParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.ActivitySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivitySummary_postParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostParticipants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivitySummary_postParticipants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivitySummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivitySummary_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.ActivitySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivitySummary_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivitySummary_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivitySummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _ClearanceStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.ClearanceStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -2364,6 +4045,717 @@ func (ec *executionContext) fieldContext_DeliveryStat_onTimeRate(_ context.Conte
 	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Dispute_mouId(ctx context.Context, field graphql.CollectedField, obj *postclear.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_mouId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_mouId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Dispute_openedOn(ctx context.Context, field graphql.CollectedField, obj *postclear.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_openedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_openedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Dispute_subject(ctx context.Context, field graphql.CollectedField, obj *postclear.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dispute_resolvedOn(ctx context.Context, field graphql.CollectedField, obj *postclear.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_resolvedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_resolvedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Dispute_resolution(ctx context.Context, field graphql.CollectedField, obj *postclear.Dispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dispute_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dispute_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisputeSummary_opened(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeSummary_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeSummary_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisputeSummary_resolved(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeSummary_resolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeSummary_resolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisputeSummary_openAtEnd(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeSummary_openAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeSummary_openAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisputeSummary_medianDaysToResolve(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeSummary_medianDaysToResolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToResolve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeSummary_medianDaysToResolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisputeSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DisputeSummary_disputes(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeSummary_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeSummary_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_mou(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_mou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_mou(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evaluation_from(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Evaluation_to(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Evaluation_previousQuarter(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_previousQuarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousQuarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_previousQuarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evaluation_kpis(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPIs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.KPIResult) graphql.Marshaler {
+			return ec.marshalNKPIResult2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KPIResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_monthly(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_monthly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monthly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.MonthlyValue) graphql.Marshaler {
+			return ec.marshalNMonthlyValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_monthly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthlyValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_seizuresByCategory(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_seizuresByCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeizuresByCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.SeizureCount) graphql.Marshaler {
+			return ec.marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_seizuresByCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeizureCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_origins(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_origins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.OriginFigures) graphql.Marshaler {
+			return ec.marshalNOriginFigures2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFiguresᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_origins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OriginFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.ActivitySummary) graphql.Marshaler {
+			return ec.marshalNActivitySummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivitySummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivitySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_disputes(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.DisputeSummary) graphql.Marshaler {
+			return ec.marshalNDisputeSummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDisputeSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisputeSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_findings(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Finding) graphql.Marshaler {
+			return ec.marshalNFinding2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureRef_section(ctx context.Context, field graphql.CollectedField, obj *postclear.FigureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureRef_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureRef_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _FigureRef_metric(ctx context.Context, field graphql.CollectedField, obj *postclear.FigureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureRef_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureRef_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _FigureRef_period(ctx context.Context, field graphql.CollectedField, obj *postclear.FigureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureRef_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureRef_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_text(ctx context.Context, field graphql.CollectedField, obj *postclear.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, "String")
+}
+
+func (ec *executionContext) _Finding_references(ctx context.Context, field graphql.CollectedField, obj *postclear.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.References, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.FigureRef) graphql.Marshaler {
+			return ec.marshalNFigureRef2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Finding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FigureRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GroupKey_period(ctx context.Context, field graphql.CollectedField, obj *postclear.GroupKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2580,6 +4972,631 @@ func (ec *executionContext) fieldContext_IngestResult_errors(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _KPIResult_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _KPIResult_unit(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Unit")
+}
+
+func (ec *executionContext) _KPIResult_actual(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_actual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_comparison(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.Comparison) graphql.Marshaler {
+			return ec.marshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Comparison")
+}
+
+func (ec *executionContext) _KPIResult_target(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_met(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _KPIResult_previous(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_change(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_population(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _MoU_id(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MoU_country(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoU_customsAdministration(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_customsAdministration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomsAdministration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_customsAdministration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoU_postalOperator(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_postalOperator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalOperator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_postalOperator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "String")
+}
+
+func (ec *executionContext) _MoU_signedOn(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_signedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_signedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MoU_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MoU_effectiveTo(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_effectiveTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_effectiveTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MoU_targets(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoU",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoU_archived(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_archived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Archived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_archived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MoU_updatedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MoU_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MoU().Activities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoU",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoU_disputes(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_disputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MoU().Disputes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Dispute) graphql.Marshaler {
+			return ec.marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDisputeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_disputes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoU",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyValue_metric(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyValue_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyValue_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyValue_month(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyValue_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyValue_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyValue", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MonthlyValue_value(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MonthlyValue_target(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyValue_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyValue_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MonthlyValue_met(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyValue_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyValue_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyValue", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_ingestEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2710,6 +5727,341 @@ func (ec *executionContext) fieldContext_Mutation_ingestDecisions(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMou(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMou(ctx, fc.Args["input"].(postclear.MoUInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMou(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMou_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMou(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMou(ctx, fc.Args["id"].(string), fc.Args["input"].(postclear.MoUInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMou(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMou_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveMou(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveMou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveMou(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveMou(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveMou_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordActivities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]model.ActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordDisputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordDisputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]model.DisputeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordDisputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OriginFigures_country(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OriginFigures_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OriginFigures_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "String")
+}
+
+func (ec *executionContext) _OriginFigures_items(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OriginFigures_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OriginFigures_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _OriginFigures_clearanceP90Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OriginFigures_clearanceP90Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClearanceP90Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OriginFigures_clearanceP90Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OriginFigures_eadCoverage(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OriginFigures_eadCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EadCoverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OriginFigures_eadCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OriginFigures_seizures(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OriginFigures_seizures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seizures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OriginFigures_seizures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "Int64")
 }
 
 func (ec *executionContext) _Query_dataStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -2920,6 +6272,138 @@ func (ec *executionContext) fieldContext_Query_seizureTrends(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_mous(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Mous(ctx, fc.Args["includeArchived"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mous(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mous_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mou(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Mou(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+			return ec.marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mou(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mou_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mouEvaluation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mouEvaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MouEvaluation(ctx, fc.Args["mouId"].(string), fc.Args["quarter"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.Evaluation) graphql.Marshaler {
+			return ec.marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvaluation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mouEvaluation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evaluation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mouEvaluation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3065,6 +6549,75 @@ func (ec *executionContext) fieldContext_RecordError_message(_ context.Context, 
 	return graphql.NewScalarFieldContext("RecordError", field, false, false, "String")
 }
 
+func (ec *executionContext) _SeizureCount_month(ctx context.Context, field graphql.CollectedField, obj *postclear.SeizureCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeizureCount_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeizureCount_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeizureCount", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SeizureCount_category(ctx context.Context, field graphql.CollectedField, obj *postclear.SeizureCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeizureCount_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSeizureCategory2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeizureCount_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeizureCount", field, false, false, "SeizureCategory")
+}
+
+func (ec *executionContext) _SeizureCount_seizures(ctx context.Context, field graphql.CollectedField, obj *postclear.SeizureCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeizureCount_seizures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seizures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeizureCount_seizures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeizureCount", field, false, false, "Int64")
+}
+
 func (ec *executionContext) _SeizureStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.SeizureStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3187,6 +6740,75 @@ func (ec *executionContext) _SeizureStat_changeFromPreviousPeriod(ctx context.Co
 }
 func (ec *executionContext) fieldContext_SeizureStat_changeFromPreviousPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SeizureStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Target_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _Target_comparison(ctx context.Context, field graphql.CollectedField, obj *postclear.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "Comparison")
+}
+
+func (ec *executionContext) _Target_value(ctx context.Context, field graphql.CollectedField, obj *postclear.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -4262,6 +7884,83 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (model.ActivityInput, error) {
+	var it model.ActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mouId", "date", "title", "kind", "customsParticipants", "postParticipants"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mouId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MouID = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "customsParticipants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customsParticipants"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomsParticipants = data
+		case "postParticipants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postParticipants"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostParticipants = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivityInput unmarshals raw into the ActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivityInput(ctx context.Context, raw any) (model.ActivityInput, error) {
+	var out model.ActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnalyticsFilter(ctx context.Context, obj any) (postclear.AnalyticsFilter, error) {
 	var it postclear.AnalyticsFilter
 	if obj == nil {
@@ -4555,6 +8254,83 @@ func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
+	var it model.DisputeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["resolvedOn"]; !present {
+		asMap["resolvedOn"] = ""
+	}
+	if _, present := asMap["resolution"]; !present {
+		asMap["resolution"] = ""
+	}
+
+	fieldsInOrder := [...]string{"mouId", "openedOn", "subject", "resolvedOn", "resolution"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mouId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MouID = data
+		case "openedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedOn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenedOn = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "resolvedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOn = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisputeInput unmarshals raw into the DisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
+	var out model.DisputeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
 	var it model.EventInput
 	if obj == nil {
@@ -4639,6 +8415,150 @@ func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any) (postclear.MoUInput, error) {
+	var it postclear.MoUInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["targets"]; !present {
+		asMap["targets"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"country", "customsAdministration", "postalOperator", "signedOn", "effectiveFrom", "effectiveTo", "targets"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "customsAdministration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customsAdministration"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomsAdministration = data
+		case "postalOperator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalOperator"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalOperator = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		case "effectiveTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveTo = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOTargetInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoUInput unmarshals raw into the MoUInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoUInput(ctx context.Context, raw any) (postclear.MoUInput, error) {
+	var out postclear.MoUInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoUInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (postclear.Target, error) {
+	var it postclear.Target
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kpi", "comparison", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kpi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kpi"))
+			data, err := ec.unmarshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KPI = data
+		case "comparison":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comparison"))
+			data, err := ec.unmarshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comparison = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetInput unmarshals raw into the TargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetInput(ctx context.Context, raw any) (postclear.Target, error) {
+	var out postclear.Target
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -4646,6 +8566,112 @@ func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error)
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var activityImplementors = []string{"Activity"}
+
+func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *postclear.Activity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Activity")
+		case "mouId":
+			out.Values[i] = ec._Activity_mouId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._Activity_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Activity_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Activity_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customsParticipants":
+			out.Values[i] = ec._Activity_customsParticipants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postParticipants":
+			out.Values[i] = ec._Activity_postParticipants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var activitySummaryImplementors = []string{"ActivitySummary"}
+
+func (ec *executionContext) _ActivitySummary(ctx context.Context, sel ast.SelectionSet, obj *postclear.ActivitySummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activitySummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivitySummary")
+		case "count":
+			out.Values[i] = ec._ActivitySummary_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customsParticipants":
+			out.Values[i] = ec._ActivitySummary_customsParticipants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postParticipants":
+			out.Values[i] = ec._ActivitySummary_postParticipants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._ActivitySummary_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var clearanceStatImplementors = []string{"ClearanceStat"}
 
@@ -4914,6 +8940,281 @@ func (ec *executionContext) _DeliveryStat(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var disputeImplementors = []string{"Dispute"}
+
+func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, obj *postclear.Dispute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dispute")
+		case "mouId":
+			out.Values[i] = ec._Dispute_mouId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openedOn":
+			out.Values[i] = ec._Dispute_openedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Dispute_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedOn":
+			out.Values[i] = ec._Dispute_resolvedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._Dispute_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeSummaryImplementors = []string{"DisputeSummary"}
+
+func (ec *executionContext) _DisputeSummary(ctx context.Context, sel ast.SelectionSet, obj *postclear.DisputeSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeSummary")
+		case "opened":
+			out.Values[i] = ec._DisputeSummary_opened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolved":
+			out.Values[i] = ec._DisputeSummary_resolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openAtEnd":
+			out.Values[i] = ec._DisputeSummary_openAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianDaysToResolve":
+			out.Values[i] = ec._DisputeSummary_medianDaysToResolve(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "disputes":
+			out.Values[i] = ec._DisputeSummary_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evaluationImplementors = []string{"Evaluation"}
+
+func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSet, obj *postclear.Evaluation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Evaluation")
+		case "mou":
+			out.Values[i] = ec._Evaluation_mou(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quarter":
+			out.Values[i] = ec._Evaluation_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Evaluation_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Evaluation_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousQuarter":
+			out.Values[i] = ec._Evaluation_previousQuarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpis":
+			out.Values[i] = ec._Evaluation_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthly":
+			out.Values[i] = ec._Evaluation_monthly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seizuresByCategory":
+			out.Values[i] = ec._Evaluation_seizuresByCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "origins":
+			out.Values[i] = ec._Evaluation_origins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._Evaluation_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disputes":
+			out.Values[i] = ec._Evaluation_disputes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._Evaluation_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var figureRefImplementors = []string{"FigureRef"}
+
+func (ec *executionContext) _FigureRef(ctx context.Context, sel ast.SelectionSet, obj *postclear.FigureRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FigureRef")
+		case "section":
+			out.Values[i] = ec._FigureRef_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._FigureRef_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._FigureRef_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var findingImplementors = []string{"Finding"}
+
+func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *postclear.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, findingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Finding")
+		case "text":
+			out.Values[i] = ec._Finding_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "references":
+			out.Values[i] = ec._Finding_references(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var groupKeyImplementors = []string{"GroupKey"}
 
 func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet, obj *postclear.GroupKey) graphql.Marshaler {
@@ -5015,6 +9316,222 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var kPIResultImplementors = []string{"KPIResult"}
+
+func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kPIResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KPIResult")
+		case "kpi":
+			out.Values[i] = ec._KPIResult_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._KPIResult_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actual":
+			out.Values[i] = ec._KPIResult_actual(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._KPIResult_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._KPIResult_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._KPIResult_met(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._KPIResult_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._KPIResult_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._KPIResult_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moUImplementors = []string{"MoU"}
+
+func (ec *executionContext) _MoU(ctx context.Context, sel ast.SelectionSet, obj *postclear.MoU) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moUImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoU")
+		case "id":
+			out.Values[i] = ec._MoU_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._MoU_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customsAdministration":
+			out.Values[i] = ec._MoU_customsAdministration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalOperator":
+			out.Values[i] = ec._MoU_postalOperator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "signedOn":
+			out.Values[i] = ec._MoU_signedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._MoU_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effectiveTo":
+			out.Values[i] = ec._MoU_effectiveTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targets":
+			out.Values[i] = ec._MoU_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archived":
+			out.Values[i] = ec._MoU_archived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MoU_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoU_activities(ctx, field, obj)
+				})
+		case "disputes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoU_disputes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monthlyValueImplementors = []string{"MonthlyValue"}
+
+func (ec *executionContext) _MonthlyValue(ctx context.Context, sel ast.SelectionSet, obj *postclear.MonthlyValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthlyValue")
+		case "metric":
+			out.Values[i] = ec._MonthlyValue_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._MonthlyValue_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._MonthlyValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._MonthlyValue_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._MonthlyValue_met(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -5052,6 +9569,94 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_ingestDecisions(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMou":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMou(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMou":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMou(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveMou":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveMou(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordActivities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordActivities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordDisputes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordDisputes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var originFiguresImplementors = []string{"OriginFigures"}
+
+func (ec *executionContext) _OriginFigures(ctx context.Context, sel ast.SelectionSet, obj *postclear.OriginFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, originFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OriginFigures")
+		case "country":
+			out.Values[i] = ec._OriginFigures_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._OriginFigures_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clearanceP90Hours":
+			out.Values[i] = ec._OriginFigures_clearanceP90Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "eadCoverage":
+			out.Values[i] = ec._OriginFigures_eadCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "seizures":
+			out.Values[i] = ec._OriginFigures_seizures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -5120,6 +9725,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_seizureTrends(ctx, field)
+				})
+		case "mous":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mous(ctx, field)
+				})
+		case "mou":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mou(ctx, field)
+				})
+		case "mouEvaluation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mouEvaluation(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -5195,6 +9818,49 @@ func (ec *executionContext) _RecordError(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var seizureCountImplementors = []string{"SeizureCount"}
+
+func (ec *executionContext) _SeizureCount(ctx context.Context, sel ast.SelectionSet, obj *postclear.SeizureCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seizureCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeizureCount")
+		case "month":
+			out.Values[i] = ec._SeizureCount_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._SeizureCount_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seizures":
+			out.Values[i] = ec._SeizureCount_seizures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var seizureStatImplementors = []string{"SeizureStat"}
 
 func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.SeizureStat) graphql.Marshaler {
@@ -5229,6 +9895,49 @@ func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionS
 		case "changeFromPreviousPeriod":
 			out.Values[i] = ec._SeizureStat_changeFromPreviousPeriod(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetImplementors = []string{"Target"}
+
+func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *postclear.Target) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Target")
+		case "kpi":
+			out.Values[i] = ec._Target_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._Target_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Target_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -5610,6 +10319,49 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActivity2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivity(ctx context.Context, sel ast.SelectionSet, v postclear.Activity) graphql.Marshaler {
+	return ec._Activity(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Activity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivity2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
+	res, err := ec.unmarshalInputActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx context.Context, v any) ([]model.ActivityInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ActivityInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActivitySummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivitySummary(ctx context.Context, sel ast.SelectionSet, v postclear.ActivitySummary) graphql.Marshaler {
+	return ec._ActivitySummary(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
 	res, err := ec.unmarshalInputAnalyticsFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5647,6 +10399,21 @@ func (ec *executionContext) marshalNClearanceStat2ᚕgithubᚗcomᚋpostclearᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, v any) (postclear.Comparison, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.Comparison(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, sel ast.SelectionSet, v postclear.Comparison) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Comparison!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNComplianceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStat(ctx context.Context, sel ast.SelectionSet, v postclear.ComplianceStat) graphql.Marshaler {
@@ -5764,6 +10531,57 @@ func (ec *executionContext) marshalNDimension2githubᚗcomᚋpostclearᚋpostcle
 	return res
 }
 
+func (ec *executionContext) marshalNDispute2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDispute(ctx context.Context, sel ast.SelectionSet, v postclear.Dispute) graphql.Marshaler {
+	return ec._Dispute(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDisputeᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Dispute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDispute2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDispute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx context.Context, v any) (model.DisputeInput, error) {
+	res, err := ec.unmarshalInputDisputeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]model.DisputeInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DisputeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDisputeSummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDisputeSummary(ctx context.Context, sel ast.SelectionSet, v postclear.DisputeSummary) graphql.Marshaler {
+	return ec._DisputeSummary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *postclear.Evaluation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Evaluation!")
+		return graphql.Null
+	}
+	return ec._Evaluation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
 	res, err := ec.unmarshalInputEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5783,8 +10601,76 @@ func (ec *executionContext) unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋp
 	return res, nil
 }
 
+func (ec *executionContext) marshalNFigureRef2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRef(ctx context.Context, sel ast.SelectionSet, v postclear.FigureRef) graphql.Marshaler {
+	return ec._FigureRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFigureRef2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRefᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.FigureRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFigureRef2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFinding2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFinding(ctx context.Context, sel ast.SelectionSet, v postclear.Finding) graphql.Marshaler {
+	return ec._Finding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFinding2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFinding2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
 	return ec._GroupKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
@@ -5837,6 +10723,41 @@ func (ec *executionContext) marshalNItemCategory2string(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx context.Context, v any) (postclear.KPI, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.KPI(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx context.Context, sel ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "KPI!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNKPIResult2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResult(ctx context.Context, sel ast.SelectionSet, v postclear.KPIResult) graphql.Marshaler {
+	return ec._KPIResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKPIResult2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResultᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.KPIResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPIResult2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMailClass2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5849,6 +10770,79 @@ func (ec *executionContext) marshalNMailClass2string(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "MailClass!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx context.Context, sel ast.SelectionSet, v postclear.MoU) graphql.Marshaler {
+	return ec._MoU(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMoU2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.MoU) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx context.Context, sel ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoU!")
+		return graphql.Null
+	}
+	return ec._MoU(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMoUInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUInput(ctx context.Context, v any) (postclear.MoUInput, error) {
+	res, err := ec.unmarshalInputMoUInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonthlyValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValue(ctx context.Context, sel ast.SelectionSet, v postclear.MonthlyValue) graphql.Marshaler {
+	return ec._MonthlyValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMonthlyValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.MonthlyValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthlyValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOriginFigures2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFigures(ctx context.Context, sel ast.SelectionSet, v postclear.OriginFigures) graphql.Marshaler {
+	return ec._OriginFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOriginFigures2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.OriginFigures) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOriginFigures2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFigures(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRecordError2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldError(ctx context.Context, sel ast.SelectionSet, v postclear.FieldError) graphql.Marshaler {
@@ -5885,6 +10879,26 @@ func (ec *executionContext) marshalNSeizureCategory2string(ctx context.Context, 
 	return res
 }
 
+func (ec *executionContext) marshalNSeizureCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCount(ctx context.Context, sel ast.SelectionSet, v postclear.SeizureCount) graphql.Marshaler {
+	return ec._SeizureCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.SeizureCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeizureCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStat(ctx context.Context, sel ast.SelectionSet, v postclear.SeizureStat) graphql.Marshaler {
 	return ec._SeizureStat(ctx, sel, &v)
 }
@@ -5915,6 +10929,60 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, sel ast.SelectionSet, v postclear.Target) graphql.Marshaler {
+	return ec._Target(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Target) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, v any) (postclear.Target, error) {
+	res, err := ec.unmarshalInputTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx context.Context, v any) (postclear.Unit, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.Unit(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx context.Context, sel ast.SelectionSet, v postclear.Unit) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Unit!")
 	}
 	return res
 }
@@ -6088,6 +11156,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, v any) (*postclear.Comparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.Comparison(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, sel ast.SelectionSet, v *postclear.Comparison) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -6307,6 +11394,13 @@ func (ec *executionContext) marshalOMailClass2ᚖstring(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx context.Context, sel ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MoU(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -6358,6 +11452,23 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTargetInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetᚄ(ctx context.Context, v any) ([]postclear.Target, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Target, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTargetInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

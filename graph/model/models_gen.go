@@ -2,6 +2,23 @@
 
 package model
 
+// A capacity-building activity to record. Fields are strings as in files (docs/mou.md), so that every rule is
+// checked per record.
+type ActivityInput struct {
+	// Id of an existing MoU.
+	MouID string `json:"mouId"`
+	// YYYY-MM-DD.
+	Date string `json:"date"`
+	// What it was about, at most 200 characters.
+	Title string `json:"title"`
+	// TRAINING, WORKSHOP, EXCHANGE or OTHER.
+	Kind string `json:"kind"`
+	// Participants from customs, a whole number ≥ 0.
+	CustomsParticipants string `json:"customsParticipants"`
+	// Participants from the post, a whole number ≥ 0.
+	PostParticipants string `json:"postParticipants"`
+}
+
 // A customs decision to ingest.
 type DecisionInput struct {
 	// UPU S10 item identifier.
@@ -42,6 +59,20 @@ type DeclarationInput struct {
 	Currency *string `json:"currency,omitempty"`
 	// Gross weight in kilograms, a decimal ≥ 0.
 	GrossWeightKg string `json:"grossWeightKg"`
+}
+
+// A dispute to record or update.
+type DisputeInput struct {
+	// Id of an existing MoU.
+	MouID string `json:"mouId"`
+	// YYYY-MM-DD.
+	OpenedOn string `json:"openedOn"`
+	// What it is about, at most 200 characters.
+	Subject string `json:"subject"`
+	// YYYY-MM-DD, not before openedOn; empty while open.
+	ResolvedOn *string `json:"resolvedOn,omitempty"`
+	// MEDIATION, ARBITRATION or AGREEMENT; required with resolvedOn, empty without.
+	Resolution *string `json:"resolution,omitempty"`
 }
 
 // A tracking event to ingest. Fields are strings exactly as in files, so that every rule is checked per record

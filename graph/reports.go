@@ -1,0 +1,79 @@
+package graph
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/report"
+)
+
+// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv and .pdf: the
+// evaluation the mouEvaluation query returns, rendered as a file. The
+// document is rendered into memory first, so that a failure is an error
+// response rather than half a file.
+func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		id, file := req.PathValue("id"), req.PathValue("file")
+		quarter, ext, _ := strings.Cut(file, ".")
+		var contentType string
+		var write func(*bytes.Buffer, *postclear.Evaluation) error
+		switch ext {
+		case "csv":
+			contentType = "text/csv; charset=utf-8"
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteCSV(b, ev) }
+		case "pdf":
+			contentType = "application/pdf"
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
+				return report.WritePDF(b, ev, report.PDFOptions{Generated: r.now()})
+			}
+		default:
+			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv or .pdf", ext))
+			return
+		}
+		if r.Evaluations == nil {
+			reportError(w, logger, req, postclear.Errorf(postclear.EUnavailable, "MoU evaluations are not configured"))
+			return
+		}
+		ev, err := r.Evaluations.Evaluate(req.Context(), id, quarter)
+		if err != nil {
+			reportError(w, logger, req, err)
+			return
+		}
+		var buf bytes.Buffer
+		if err := write(&buf, &ev); err != nil {
+			reportError(w, logger, req, err)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+ev.MoU.ID+"-"+ev.Quarter+"."+ext+`"`)
+		w.Write(buf.Bytes())
+	})
+}
+
+// httpStatus maps error codes to HTTP statuses for the downloads.
+var httpStatus = map[string]int{
+	postclear.EInvalid:     http.StatusBadRequest,
+	postclear.ENotFound:    http.StatusNotFound,
+	postclear.EConflict:    http.StatusConflict,
+	postclear.EUnavailable: http.StatusServiceUnavailable,
+	postclear.ETooLarge:    http.StatusRequestEntityTooLarge,
+	postclear.EForbidden:   http.StatusForbidden,
+	postclear.ETimeout:     http.StatusGatewayTimeout,
+}
+
+// reportError answers with the error's message and code as JSON, shaped
+// like a GraphQL error; internal causes go to the log only.
+func reportError(w http.ResponseWriter, logger *slog.Logger, req *http.Request, err error) {
+	code := postclear.ErrorCode(err)
+	status, ok := httpStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+		logger.ErrorContext(req.Context(), "report failed", "path", req.URL.Path, "err", err)
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
+		"message": postclear.ErrorMessage(err), "extensions": map[string]string{"code": code},
+	}}})
+}
