@@ -142,9 +142,9 @@ var statePrefilter = map[string]string{
 // for statePrefilter holds: the partial row holding the earliest event
 // carries the attributes the item ends up with.
 var eventAttrState = map[postclear.Dimension]string{
-	postclear.DimOriginCountry:      "tupleElement(first_event, 3)",
-	postclear.DimDestinationCountry: "tupleElement(first_event, 4)",
-	postclear.DimMailClass:          "tupleElement(first_event, 5)",
+	postclear.DimOriginCountry:      "tupleElement(first_event, 5)",
+	postclear.DimDestinationCountry: "tupleElement(first_event, 6)",
+	postclear.DimMailClass:          "tupleElement(first_event, 7)",
 }
 
 // candidates returns the item_id conditions that narrow item_milestones

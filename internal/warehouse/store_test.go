@@ -93,3 +93,55 @@ func TestDataVersionMovesWithEveryInsert(t *testing.T) {
 		t.Errorf("version %q unchanged after an insert", after)
 	}
 }
+
+// A record stored again under its key with other attributes changes
+// nothing: the milestones keep the first stored copy's attributes, even
+// where the later copy's would sort first.
+func TestConflictingDuplicateChangesNothing(t *testing.T) {
+	for _, e := range testenv.Engines(t) {
+		t.Run(e.Name(), func(t *testing.T) {
+			layout := testenv.Database(t, e)
+			s := warehouse.NewStore(e, layout)
+			ctx := context.Background()
+			first := postclear.Event{ItemID: "RR123456785US", EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "USJFKA", OriginCountry: "US", DestinationCountry: "TH", MailClass: "PACKET"}
+			again := first
+			again.OriginCountry, again.DestinationCountry, again.MailClass = "CN", "KE", "EMS"
+			decl := postclear.Declaration{ItemID: first.ItemID, ReceivedAt: ts("2025-03-01T09:00:00Z"), OriginCountry: "US", DestinationCountry: "TH", MailClass: "PACKET", Category: "GIFT", Description: "book", DeclaredValue: postclear.DecimalFromUnits(10_000_000), Currency: "USD", GrossWeightKg: postclear.DecimalFromUnits(500_000)}
+			declAgain := decl
+			declAgain.Category = "DOCUMENTS"
+			for _, step := range []func() error{
+				func() error { return s.InsertEvents(ctx, []postclear.Event{first}) },
+				func() error { return s.InsertDeclarations(ctx, []postclear.Declaration{decl}) },
+				func() error { return s.InsertEvents(ctx, []postclear.Event{again}) },
+				func() error { return s.InsertDeclarations(ctx, []postclear.Declaration{declAgain}) },
+			} {
+				if err := step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := e.Query(ctx, `SELECT origin_country, destination_country, mail_class, category FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var got [][4]*string
+			for rows.Next() {
+				var r [4]*string
+				if err := rows.Scan(&r[0], &r[1], &r[2], &r[3]); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, r)
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d milestone rows, want 1", len(got))
+			}
+			var vals []string
+			for _, p := range got[0] {
+				vals = append(vals, *p)
+			}
+			if diff := cmp.Diff([]string{"US", "TH", "PACKET", "GIFT"}, vals); diff != "" {
+				t.Errorf("item attributes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

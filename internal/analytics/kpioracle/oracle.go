@@ -87,7 +87,7 @@ func (r Records) Items() map[string]*Item {
 	for _, e := range r.Events {
 		it := get(e.ItemID)
 		t := e.EventTime.UTC()
-		if fe, ok := firstEvent[e.ItemID]; !ok || t.Before(fe.EventTime) || t.Equal(fe.EventTime) && e.EventCode < fe.EventCode {
+		if fe, ok := firstEvent[e.ItemID]; !ok || t.Before(fe.EventTime) || t.Equal(fe.EventTime) && (e.EventCode < fe.EventCode || e.EventCode == fe.EventCode && e.Office < fe.Office) {
 			e.EventTime = t
 			firstEvent[e.ItemID] = e
 		}

@@ -43,14 +43,14 @@ ORDER BY (item_id, decided_at, decision);
 -- migration item_state
 CREATE TABLE IF NOT EXISTS postclear.item_state (
     item_id String,
-    first_event SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String, String, String, String)),
+    first_event SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String, String, UInt64, String, String, String)),
     posted_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     first_arrival SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String)),
     presented_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     returned_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     delivered_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     release_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    first_declaration SimpleAggregateFunction(min, Tuple(DateTime('UTC'), String)),
+    first_declaration SimpleAggregateFunction(min, Tuple(DateTime('UTC'), UInt64, String)),
     inspected SimpleAggregateFunction(max, UInt8),
     seized SimpleAggregateFunction(max, UInt8),
     intervened SimpleAggregateFunction(max, UInt8)
@@ -62,14 +62,14 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.events_to_item_state
 TO postclear.item_state AS
 SELECT
     item_id,
-    min((event_time, toString(event_code), toString(origin_country), toString(destination_country), toString(mail_class))) AS first_event,
+    min((event_time, toString(event_code), toString(office), bitNot(ingest_version), toString(origin_country), toString(destination_country), toString(mail_class))) AS first_event,
     minIf(toNullable(event_time), event_code = 'EMA') AS posted_at,
     min(if(event_code = 'EMD', (event_time, toString(office)), (toDateTime(4294967295, 'UTC'), ''))) AS first_arrival,
     minIf(toNullable(event_time), event_code = 'EDB') AS presented_at,
     minIf(toNullable(event_time), event_code = 'EDC') AS returned_at,
     minIf(toNullable(event_time), event_code = 'EMI') AS delivered_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS release_decision_at,
-    (toDateTime(4294967295, 'UTC'), '') AS first_declaration,
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), '') AS first_declaration,
     toUInt8(0) AS inspected,
     toUInt8(0) AS seized,
     toUInt8(0) AS intervened
@@ -81,14 +81,14 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.declarations_to_item_state
 TO postclear.item_state AS
 SELECT
     item_id,
-    (toDateTime(4294967295, 'UTC'), '', '', '', '') AS first_event,
+    (toDateTime(4294967295, 'UTC'), '', '', toUInt64(0), '', '', '') AS first_event,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS posted_at,
     (toDateTime(4294967295, 'UTC'), '') AS first_arrival,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS presented_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS returned_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS delivered_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS release_decision_at,
-    min((received_at, toString(category))) AS first_declaration,
+    min((received_at, bitNot(ingest_version), toString(category))) AS first_declaration,
     toUInt8(0) AS inspected,
     toUInt8(0) AS seized,
     toUInt8(0) AS intervened
@@ -100,14 +100,14 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_item_state
 TO postclear.item_state AS
 SELECT
     item_id,
-    (toDateTime(4294967295, 'UTC'), '', '', '', '') AS first_event,
+    (toDateTime(4294967295, 'UTC'), '', '', toUInt64(0), '', '', '') AS first_event,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS posted_at,
     (toDateTime(4294967295, 'UTC'), '') AS first_arrival,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS presented_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS returned_at,
     CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS delivered_at,
     minIf(toNullable(decided_at), decision = 'RELEASE') AS release_decision_at,
-    (toDateTime(4294967295, 'UTC'), '') AS first_declaration,
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), '') AS first_declaration,
     toUInt8(max(decision = 'INSPECT')) AS inspected,
     toUInt8(max(decision = 'SEIZE')) AS seized,
     toUInt8(max(decision IN ('HOLD', 'INSPECT', 'SEIZE', 'RETURN', 'DO_NOT_LOAD', 'REQUEST_INFO'))) AS intervened
@@ -134,11 +134,11 @@ GROUP BY item_id, seizure_category;
 CREATE VIEW IF NOT EXISTS postclear.item_milestones AS
 SELECT
     item_id,
-    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.3) AS origin_country,
-    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.4) AS destination_country,
-    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.5) AS mail_class,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.5) AS origin_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.6) AS destination_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.7) AS mail_class,
     if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.2) AS office,
-    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.2) AS category,
+    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.3) AS category,
     posted_at,
     if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.1) AS arrived_at,
     presented_at,
