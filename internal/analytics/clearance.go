@@ -52,6 +52,7 @@ func (s *Service) clearanceSQL(q postclear.KPIQuery, targetHours float64) (*buil
 // has no other).
 func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) (out []postclear.ClearanceStat, err error) {
 	defer wrap(&err, "clearance times")
+	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.clearanceSQL(q, targetHours)
 	if err != nil {
 		return nil, err

@@ -112,6 +112,7 @@ func (s *Service) complianceSQL(q postclear.KPIQuery) (*builder, string, error) 
 // and filtering by office leaves them out.
 func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) (out []postclear.ComplianceStat, err error) {
 	defer wrap(&err, "compliance rates")
+	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.complianceSQL(q)
 	if err != nil {
 		return nil, err

@@ -58,6 +58,7 @@ func (s *Service) deliverySQL(q postclear.KPIQuery, standardDays int) (*builder,
 // standard (DefaultStandardDays is the UPU J+5).
 func (s *Service) DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) (out []postclear.DeliveryStat, err error) {
 	defer wrap(&err, "delivery times")
+	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.deliverySQL(q, standardDays)
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ func (s *Service) newBuilder(q postclear.KPIQuery) (*builder, error) {
 			b.params[filterParam[d]] = v
 		}
 	}
+	if q.Scope.Restricted {
+		b.params["scope"] = append([]string{}, q.Scope.Countries...)
+	}
 	return b, nil
 }
 
@@ -112,8 +115,17 @@ func (b *builder) keySelect(attr string, dims map[postclear.Dimension]string) []
 // dimFilters returns the filter conditions on dims; a null attribute
 // matches no list, so filtering on a dimension leaves out the items (and
 // declarations, for OFFICE) that lack it.
+//
+// Every population of every KPI passes through here, which is why the
+// caller's scope is enforced here too: an item (or declaration) is seen
+// only when its origin or destination country is in the scope, whatever
+// the filter names or the grouping shows.
 func (b *builder) dimFilters(dims map[postclear.Dimension]string) []string {
 	var conds []string
+	if b.q.Scope.Restricted {
+		conds = append(conds, fmt.Sprintf("%s IN {scope:Array(String)} OR %s IN {scope:Array(String)}",
+			dims[postclear.DimOriginCountry], dims[postclear.DimDestinationCountry]))
+	}
 	for _, d := range postclear.Dimensions {
 		if len(filterValues(b.q.Filter, d)) > 0 {
 			conds = append(conds, fmt.Sprintf("%s IN {%s:Array(String)}", dims[d], filterParam[d]))

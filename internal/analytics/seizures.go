@@ -86,6 +86,7 @@ func (s *Service) seizureSQL(q postclear.KPIQuery) (*builder, string, error) {
 // the previous bucket.
 func (s *Service) SeizureTrends(ctx context.Context, q postclear.KPIQuery) (out []postclear.SeizureStat, err error) {
 	defer wrap(&err, "seizure trends")
+	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.seizureSQL(q)
 	if err != nil {
 		return nil, err

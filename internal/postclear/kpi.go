@@ -50,6 +50,10 @@ type KPIQuery struct {
 	GroupBy     []Dimension
 	Granularity *Granularity
 	FillGaps    bool
+	// Scope is what the caller may see. It is not an argument: services
+	// set it from the request's context (ScopeFrom), so that it applies to
+	// every population of every KPI whatever the filter and grouping.
+	Scope Scope
 }
 
 // GroupKey identifies a result row; fields not grouped by are nil.
