@@ -101,21 +101,36 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 }
 
 // DataStatus counts what is stored. Counts use FINAL so that a duplicate
-// key not yet merged away is counted once.
+// key not yet merged away is counted once. A caller with a restricted scope
+// (postclear.ScopeFrom) sees only the items whose origin or destination is
+// in it (by the item's attributes, as in every KPI), their events and
+// decisions, and the declarations whose own countries are in it.
 func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("data status: %w", err)
 		}
 	}()
-	const q = `SELECT
-    (SELECT count() FROM {db:Identifier}.events FINAL) AS events,
-    (SELECT count() FROM {db:Identifier}.declarations FINAL) AS declarations,
-    (SELECT count() FROM {db:Identifier}.decisions FINAL) AS decisions,
-    (SELECT uniqExact(item_id) FROM {db:Identifier}.item_state) AS items,
-    (SELECT minOrNull(event_time) FROM {db:Identifier}.events) AS first_event,
-    (SELECT maxOrNull(event_time) FROM {db:Identifier}.events) AS last_event`
-	rows, err := s.Engine.Query(ctx, q, Params{"db": s.Layout.Database})
+	// visible is the set of items the caller may see; unscoped callers
+	// see every item, and their counts skip the set altogether.
+	itemCond, declCond := "1", "1"
+	visible := "SELECT DISTINCT item_id FROM {db:Identifier}.item_state"
+	params := Params{"db": s.Layout.Database}
+	if sc := postclear.ScopeFrom(ctx); sc.Restricted {
+		params["scope"] = append([]string{}, sc.Countries...)
+		visible = "SELECT item_id FROM {db:Identifier}.item_milestones WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
+		itemCond = "item_id IN visible"
+		declCond = "origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
+	}
+	q := "WITH visible AS (" + visible + ")" + `
+SELECT
+    (SELECT count() FROM {db:Identifier}.events FINAL WHERE ` + itemCond + `) AS events,
+    (SELECT count() FROM {db:Identifier}.declarations FINAL WHERE ` + declCond + `) AS declarations,
+    (SELECT count() FROM {db:Identifier}.decisions FINAL WHERE ` + itemCond + `) AS decisions,
+    (SELECT count() FROM visible) AS items,
+    (SELECT minOrNull(event_time) FROM {db:Identifier}.events WHERE ` + itemCond + `) AS first_event,
+    (SELECT maxOrNull(event_time) FROM {db:Identifier}.events WHERE ` + itemCond + `) AS last_event`
+	rows, err := s.Engine.Query(ctx, q, params)
 	if err != nil {
 		return st, err
 	}

@@ -145,3 +145,26 @@ func TestConflictingDuplicateChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestDataStatusRespectsScope(t *testing.T) {
+	e := testenv.Embedded(t)
+	s := warehouse.NewStore(e, testenv.Database(t, e))
+	ctx := context.Background()
+	ke := postclear.Event{ItemID: "RR123456785CN", EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"}
+	ma := postclear.Event{ItemID: "RR000000017FR", EventCode: "EMA", EventTime: ts("2025-02-01T10:00:00Z"), Office: "FRCDGA", OriginCountry: "FR", DestinationCountry: "MA", MailClass: "LETTER"}
+	if err := s.InsertEvents(ctx, []postclear.Event{ke, ma}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertDecisions(ctx, []postclear.Decision{{ItemID: ma.ItemID, DecidedAt: ts("2025-02-05T10:00:00Z"), Decision: "RELEASE"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DataStatus(postclear.WithScope(ctx, postclear.Scope{Restricted: true, Countries: []string{"KE"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ke.EventTime
+	want := postclear.DataStatus{Events: 1, Items: 1, FirstEventAt: &first, LastEventAt: &first, SchemaVersion: got.SchemaVersion, Engine: "chdb"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("KE-scoped DataStatus (-want +got):\n%s", diff)
+	}
+}
