@@ -1,0 +1,384 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// fixture is one database with demo data and the demo MoUs, shared by the
+// tests of this file because loading it is the slow part.
+type fixture struct {
+	e     warehouse.Engine
+	store *warehouse.Store
+	kpis  *analytics.Service
+	ev    *report.Evaluator
+	ids   map[string]string // country → MoU id
+}
+
+var (
+	fixOnce sync.Once
+	fix     *fixture
+)
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	e := testenv.Embedded(t)
+	fixOnce.Do(func() {
+		// A database that outlives the test that created it; TestMain
+		// drops it.
+		layout := warehouse.Layout{Database: "report_fixture_" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+		ctx := context.Background()
+		if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
+			t.Fatal(err)
+		}
+		store := warehouse.NewStore(e, layout)
+		if _, err := ingest.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
+			t.Fatal(err)
+		}
+		f := &fixture{e: e, store: store, ids: map[string]string{},
+			kpis: &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}}
+		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store}
+		for _, s := range demo.MoUs() {
+			m, err := store.CreateMoU(ctx, s.MoU)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.ids[m.Country] = m.ID
+			for i := range s.Activities {
+				s.Activities[i].MoUID = m.ID
+			}
+			for i := range s.Disputes {
+				s.Disputes[i].MoUID = m.ID
+			}
+			if err := store.InsertActivities(ctx, s.Activities); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.InsertDisputes(ctx, s.Disputes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fix = f
+	})
+	if fix == nil {
+		t.Fatal("fixture failed in an earlier test")
+	}
+	return fix
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fix != nil {
+		fix.e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+fix.store.Layout.Database, nil)
+	}
+	os.Exit(code)
+}
+
+// direct computes every KPI of DOMAIN.md for country and quarter with the
+// KPI queries, as a GraphQL user would, without granularity.
+func direct(t *testing.T, f *fixture, country string, q postclear.YearQuarter) map[postclear.KPI]*float64 {
+	t.Helper()
+	ctx := context.Background()
+	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: q.Start(), To: q.End(), DestinationCountries: []string{country}}}
+	out := map[postclear.KPI]*float64{}
+	cl, err := f.kpis.ClearanceTimes(ctx, kq, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cl {
+		out[postclear.KPIClearanceP90Hours], out[postclear.KPIClearanceMeanHours], out[postclear.KPIClearanceWithinTargetRate] = r.P90Hours, r.MeanHours, r.WithinTargetRate
+	}
+	de, err := f.kpis.DeliveryTimes(ctx, kq, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range de {
+		out[postclear.KPIDeliveryOnTimeRate], out[postclear.KPIDeliveryP90Days] = r.OnTimeRate, r.P90Days
+	}
+	co, err := f.kpis.ComplianceRates(ctx, kq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var presented int64
+	for _, r := range co {
+		out[postclear.KPIEadCoverage], out[postclear.KPIDeclarationCompleteness] = r.EadCoverage, r.DeclarationCompleteness
+		out[postclear.KPIInspectionRate], out[postclear.KPIHitRate] = r.InspectionRate, r.HitRate
+		out[postclear.KPIReleaseWithoutInterventionRate] = r.ReleaseWithoutInterventionRate
+		presented = r.ItemsPresented
+	}
+	se, err := f.kpis.SeizureTrends(ctx, kq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if presented > 0 {
+		// SEIZURES_PER_10K is the sum over categories of perTenThousandItems.
+		sum := 0.0
+		for _, r := range se {
+			sum += *r.PerTenThousandItems
+		}
+		out[postclear.KPISeizuresPer10K] = &sum
+	}
+	return out
+}
+
+func TestEvaluationEqualsKPIQueries(t *testing.T) {
+	f := setup(t)
+	for _, quarter := range []string{"2025-Q3", "2025-Q1"} { // 2025-Q1 compares with 2024-Q4
+		t.Run(quarter, func(t *testing.T) {
+			q, _ := postclear.ParseQuarter(quarter)
+			ev, err := f.ev.Evaluate(context.Background(), f.ids["KE"], quarter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.PreviousQuarter != q.Prev().String() {
+				t.Errorf("PreviousQuarter = %s, want %s", ev.PreviousQuarter, q.Prev())
+			}
+			cur, prev := direct(t, f, "KE", q), direct(t, f, "KE", q.Prev())
+			got, want := map[postclear.KPI][2]*float64{}, map[postclear.KPI][2]*float64{}
+			for _, r := range ev.KPIs {
+				got[r.KPI] = [2]*float64{r.Actual, r.Previous}
+				want[r.KPI] = [2]*float64{cur[r.KPI], prev[r.KPI]}
+				if cur[r.KPI] == nil {
+					t.Errorf("%s: no value in the fixture; the test would prove little", r.KPI)
+				}
+			}
+			// Seizures per 10k is a sum in another order: allow rounding.
+			if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool {
+				return a == b || (a-b)/b < 1e-12 && (b-a)/b < 1e-12
+			})); diff != "" {
+				t.Errorf("evaluation differs from the KPI queries (-want +got):\n%s", diff)
+			}
+			for _, r := range ev.KPIs {
+				if r.Actual != nil && r.Previous != nil && *r.Change != *r.Actual-*r.Previous {
+					t.Errorf("%s: change %v, want actual − previous", r.KPI, *r.Change)
+				}
+				if tg, ok := ev.MoU.Target(r.KPI); ok && r.Actual != nil && *r.Met != tg.Comparison.Met(*r.Actual, tg.Value) {
+					t.Errorf("%s: met %v for %v %s %v", r.KPI, *r.Met, *r.Actual, tg.Comparison, tg.Value)
+				}
+			}
+			// The monthly p90 equals a MONTH query.
+			month := postclear.Month
+			rows, err := f.kpis.ClearanceTimes(context.Background(), postclear.KPIQuery{Granularity: &month,
+				Filter: postclear.AnalyticsFilter{From: q.Start(), To: q.End(), DestinationCountries: []string{"KE"}}}, 24)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				i := slices.IndexFunc(ev.Monthly, func(m postclear.MonthlyValue) bool {
+					return m.Metric == "CLEARANCE_P90_HOURS" && m.Month.Equal(*r.Key.Period)
+				})
+				if i < 0 || *ev.Monthly[i].Value != *r.P90Hours {
+					t.Errorf("monthly p90 of %s: evaluation %v, query %v", r.Key.Period, ev.Monthly, *r.P90Hours)
+				}
+			}
+		})
+	}
+}
+
+func TestEvaluationWithoutTargetsOrData(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	m, err := f.store.CreateMoU(ctx, postclear.MoUInput{Country: "FR", CustomsAdministration: "DGDDI", PostalOperator: "La Poste",
+		SignedOn: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := f.ev.Evaluate(ctx, m.ID, "2025-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.KPIs) != len(postclear.KPIs) {
+		t.Errorf("%d KPI rows, want %d", len(ev.KPIs), len(postclear.KPIs))
+	}
+	for _, r := range ev.KPIs {
+		if r.Actual != nil || r.Target != nil || r.Met != nil || r.Change != nil {
+			t.Errorf("%s: %+v, want no value, target or met", r.KPI, r)
+		}
+	}
+	if len(ev.Origins) != 0 || ev.Activities.Count != 0 || ev.Disputes.Opened != 0 {
+		t.Errorf("origins %v, activities %v, disputes %v; want none", ev.Origins, ev.Activities, ev.Disputes)
+	}
+	if len(ev.Findings) == 0 || !strings.Contains(ev.Findings[0].Text, "No KPI can be computed for FR in 2025-Q3") {
+		t.Errorf("findings %v, want the no-data finding first", ev.Findings)
+	}
+	// The renderings do not fail on an empty evaluation.
+	var b bytes.Buffer
+	if err := report.WritePDF(&b, &ev, report.PDFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteCSV(&b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	// A target on an MoU with no data is not judged.
+	ke, _ := f.store.MoU(ctx, f.ids["KE"])
+	ev2, err := f.ev.Evaluate(ctx, ke.ID, "2020-Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ev2.KPIs {
+		if r.Target != nil && r.Met != nil {
+			t.Errorf("%s judged without data: %v", r.KPI, *r.Met)
+		}
+	}
+}
+
+func TestEvaluateErrors(t *testing.T) {
+	f := setup(t)
+	for _, tt := range []struct{ id, quarter, code string }{
+		{f.ids["KE"], "2025-7", postclear.EInvalid},
+		{"mou-none", "2025-Q3", postclear.ENotFound},
+	} {
+		if _, err := f.ev.Evaluate(context.Background(), tt.id, tt.quarter); postclear.ErrorCode(err) != tt.code {
+			t.Errorf("Evaluate(%s, %s) = %v, want code %s", tt.id, tt.quarter, err, tt.code)
+		}
+	}
+}
+
+// pdfText returns the strings of the text-showing operators of an
+// uncompressed PDF, in page order, decoded from Windows-1252 escapes.
+func pdfText(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	re := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
+	var out []string
+	for _, m := range re.FindAllSubmatch(pdf, -1) {
+		s := strings.NewReplacer(`\\`, `\`, `\(`, `(`, `\)`, `)`, `\r`, "\r").Replace(string(m[1]))
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		t.Fatal("no text in the PDF: is it compressed?")
+	}
+	return out
+}
+
+func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
+	f := setup(t)
+	ev, err := f.ev.Evaluate(context.Background(), f.ids["MA"], "2025-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("csv", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := report.WriteCSV(&b, &ev); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(report.CSVHeader, recs[0]); diff != "" {
+			t.Errorf("header (-want +got):\n%s", diff)
+		}
+		cells := map[string][]string{}
+		for _, r := range recs[1:] {
+			cells[r[0]+"|"+r[1]+"|"+r[2]] = r[3:]
+		}
+		num := func(s string) *float64 {
+			if s == "" {
+				return nil
+			}
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return &v
+		}
+		for _, r := range ev.KPIs {
+			c := cells["kpi|"+string(r.KPI)+"|"+ev.Quarter]
+			p := cells["kpi|"+string(r.KPI)+"|"+ev.PreviousQuarter]
+			met := ""
+			if r.Met != nil {
+				met = strconv.FormatBool(*r.Met)
+			}
+			if !cmp.Equal(num(c[0]), r.Actual) || !cmp.Equal(num(c[1]), r.Target) || c[2] != met || !cmp.Equal(num(p[0]), r.Previous) {
+				t.Errorf("%s: CSV %v / %v, evaluation %+v", r.KPI, c, p, r)
+			}
+		}
+		for _, m := range ev.Monthly {
+			c := cells["monthly|"+m.Metric+"|"+report.MonthPeriod(m.Month)]
+			if !cmp.Equal(num(c[0]), m.Value) {
+				t.Errorf("monthly %s %s: CSV %v, evaluation %v", m.Metric, m.Month, c, m.Value)
+			}
+		}
+		// Every finding refers to rows that exist.
+		for _, fd := range ev.Findings {
+			for _, ref := range fd.References {
+				if _, ok := cells[ref.Section+"|"+ref.Metric+"|"+ref.Period]; !ok {
+					t.Errorf("finding %q refers to %+v, which is not a CSV row", fd.Text, ref)
+				}
+			}
+		}
+	})
+
+	t.Run("pdf", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := report.WritePDF(&b, &ev, report.PDFOptions{Uncompressed: true}); err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, b.Bytes())
+		all := strings.Join(text, "\n")
+		// Each KPI row of the table: label, actual, target, result,
+		// previous, change, in this order.
+		for _, r := range ev.KPIs {
+			want := []string{r.KPI.Label(), report.FormatValue(r.Unit, r.Actual)}
+			if r.Target != nil {
+				want = append(want, strings.ToLower(strings.ReplaceAll(string(*r.Comparison), "_", " "))+" "+report.FormatValue(r.Unit, r.Target))
+				switch {
+				case r.Met == nil:
+					want = append(want, "no value")
+				case *r.Met:
+					want = append(want, "MET")
+				default:
+					want = append(want, "MISSED")
+				}
+			}
+			want = append(want, report.FormatValue(r.Unit, r.Previous), report.FormatChange(r.Unit, r.Change))
+			i := slices.Index(text, want[0])
+			if i < 0 || !inOrder(text[i:i+7], want) {
+				end := min(len(text), max(i, 0)+7)
+				t.Errorf("KPI row %s: want cells %q in order, PDF has %q", r.KPI, want, text[max(i, 0):end])
+			}
+		}
+		for _, o := range ev.Origins[:min(3, len(ev.Origins))] {
+			if !strings.Contains(all, report.FormatValue(postclear.UnitHours, o.ClearanceP90Hours)) {
+				t.Errorf("origin %s: clearance p90 %s not in the PDF", o.Country, report.FormatValue(postclear.UnitHours, o.ClearanceP90Hours))
+			}
+		}
+		// Findings are wrapped over lines: compare without line breaks.
+		flat := strings.Join(text, " ")
+		for _, fd := range ev.Findings {
+			if !strings.Contains(flat, fd.Text) {
+				t.Errorf("finding not in the PDF: %q", fd.Text)
+			}
+		}
+	})
+}
+
+// inOrder reports whether want occurs in cells as a subsequence.
+func inOrder(cells, want []string) bool {
+	j := 0
+	for _, c := range cells {
+		if j < len(want) && c == want[j] {
+			j++
+		}
+	}
+	return j == len(want)
+}
