@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/postclear/postclear/graph/model"
+	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 )
@@ -16,6 +18,10 @@ import (
 // response rather than half a file.
 func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if err := permitted(req.Context(), model.PermissionRead); err != nil {
+			reportError(w, logger, req, err)
+			return
+		}
 		id, file := req.PathValue("id"), req.PathValue("file")
 		quarter, ext, _ := strings.Cut(file, ".")
 		var contentType string
@@ -62,6 +68,7 @@ var httpStatus = map[string]int{
 	postclear.ETooLarge:    http.StatusRequestEntityTooLarge,
 	postclear.EForbidden:   http.StatusForbidden,
 	postclear.ETimeout:     http.StatusGatewayTimeout,
+	auth.EUnauthenticated:  http.StatusUnauthorized,
 }
 
 // reportError answers with the error's message and code as JSON, shaped

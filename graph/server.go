@@ -60,7 +60,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.ComplexityLimit <= 0 {
 		cfg.ComplexityLimit = 1000
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -86,7 +86,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.Auth == nil {
 		cfg.Auth, _ = auth.New(auth.Config{})
 	}
-	api = cfg.Auth.Middleware(api)
+	api = cfg.Auth.Middleware(withScope(api))
 	api = cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -101,7 +101,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.RateLimit != nil {
 		reports = cfg.RateLimit.Middleware(reports)
 	}
-	reports = cfg.Auth.Middleware(reports)
+	reports = cfg.Auth.Middleware(withScope(reports))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)

@@ -5,6 +5,7 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -36,6 +37,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Allow func(ctx context.Context, obj any, next graphql.Resolver, to model.Permission) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -1315,6 +1317,25 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `"""
+Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only items whose origin
+or destination country is in its token's scope, and only the MoUs of those countries). INGEST: ADMIN and
+INGEST callers. ADMIN: administrators only. See docs/auth.md.
+"""
+directive @allow(to: Permission!) on FIELD_DEFINITION
+
+"""
+What a caller's role permits.
+"""
+enum Permission {
+  "Read KPIs, MoUs and evaluations (within the caller's scope)."
+  READ
+  "Send records through the ingest mutations."
+  INGEST
+  "Create and change MoUs and their commitments."
+  ADMIN
+}
+
+"""
 A calendar date in UTC, written YYYY-MM-DD.
 """
 scalar Date
@@ -1586,7 +1607,7 @@ type DataStatus {
 
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
-  dataStatus: DataStatus!
+  dataStatus: DataStatus! @allow(to: READ)
 
   "Clearance times at import customs (KPI 1). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
   clearanceTimes(
@@ -1600,7 +1621,7 @@ type Query {
     fillGaps: Boolean = false
     "Target clearance time in hours for withinTargetRate; must be ≥ 0."
     targetHours: Float = 24
-  ): [ClearanceStat!]!
+  ): [ClearanceStat!]! @allow(to: READ)
 
   "Delivery times from posting (KPI 2). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
   deliveryTimes(
@@ -1614,7 +1635,7 @@ type Query {
     fillGaps: Boolean = false
     "n of the J+n delivery standard, in days; must be ≥ 0."
     standardDays: Int = 5
-  ): [DeliveryStat!]!
+  ): [DeliveryStat!]! @allow(to: READ)
 
   "Compliance rates (KPI 3). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
   complianceRates(
@@ -1626,7 +1647,7 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
-  ): [ComplianceStat!]!
+  ): [ComplianceStat!]! @allow(to: READ)
 
   "Seizure trends (KPI 4). Rows are ordered by period, then the group fields in Dimension order (nulls last), then seizure category."
   seizureTrends(
@@ -1638,7 +1659,7 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group and category."
     fillGaps: Boolean = false
-  ): [SeizureStat!]!
+  ): [SeizureStat!]! @allow(to: READ)
 }
 
 """
@@ -1735,11 +1756,11 @@ type IngestResult {
 
 type Mutation {
   "Stores tracking events. At most maxIngestRecords (default 10,000) per call."
-  ingestEvents(records: [EventInput!]!): IngestResult!
+  ingestEvents(records: [EventInput!]!): IngestResult! @allow(to: INGEST)
   "Stores declarations. At most maxIngestRecords (default 10,000) per call."
-  ingestDeclarations(records: [DeclarationInput!]!): IngestResult!
+  ingestDeclarations(records: [DeclarationInput!]!): IngestResult! @allow(to: INGEST)
   "Stores customs decisions. At most maxIngestRecords (default 10,000) per call."
-  ingestDecisions(records: [DecisionInput!]!): IngestResult!
+  ingestDecisions(records: [DecisionInput!]!): IngestResult! @allow(to: INGEST)
 }
 
 # ---------------------------------------------------------------------------
@@ -2102,19 +2123,19 @@ extend type Query {
   mous(
     "Include archived MoUs."
     includeArchived: Boolean = false
-  ): [MoU!]!
+  ): [MoU!]! @allow(to: READ)
   "One MoU, archived or not; null when there is none with this id."
   mou(
     "The MoU's id."
     id: ID!
-  ): MoU
+  ): MoU @allow(to: READ)
   "The evaluation of an MoU for a quarter: KPIs of items destined for its country against its targets."
   mouEvaluation(
     "The MoU's id."
     mouId: ID!
     "The quarter, written YYYY-Qn, e.g. 2025-Q3."
     quarter: String!
-  ): Evaluation!
+  ): Evaluation! @allow(to: READ)
 }
 
 extend type Mutation {
@@ -2122,29 +2143,29 @@ extend type Mutation {
   createMou(
     "Its fields."
     input: MoUInput!
-  ): MoU!
+  ): MoU! @allow(to: ADMIN)
   "Replaces the fields of an MoU (not its country); an archived MoU cannot be changed."
   updateMou(
     "The MoU's id."
     id: ID!
     "Its new fields."
     input: MoUInput!
-  ): MoU!
+  ): MoU! @allow(to: ADMIN)
   "Archives an MoU."
   archiveMou(
     "The MoU's id."
     id: ID!
-  ): MoU!
+  ): MoU! @allow(to: ADMIN)
   "Records capacity-building activities; a stored key is replaced. Each MoU named must exist."
   recordActivities(
     "The activities."
     records: [ActivityInput!]!
-  ): IngestResult!
+  ): IngestResult! @allow(to: ADMIN)
   "Records disputes, or updates them (e.g. once resolved); a stored key is replaced. Each MoU named must exist."
   recordDisputes(
     "The disputes."
     records: [DisputeInput!]!
-  ): IngestResult!
+  ): IngestResult! @allow(to: ADMIN)
 }
 `, BuiltIn: false},
 }
@@ -2639,6 +2660,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_allow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Permission, error) {
+			return ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_archiveMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -5609,7 +5644,25 @@ func (ec *executionContext) _Mutation_ingestEvents(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]model.EventInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "INGEST")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
 			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
 		},
@@ -5653,7 +5706,25 @@ func (ec *executionContext) _Mutation_ingestDeclarations(ctx context.Context, fi
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]model.DeclarationInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "INGEST")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
 			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
 		},
@@ -5697,7 +5768,25 @@ func (ec *executionContext) _Mutation_ingestDecisions(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]model.DecisionInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "INGEST")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
 			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
 		},
@@ -5741,7 +5830,25 @@ func (ec *executionContext) _Mutation_createMou(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateMou(ctx, fc.Args["input"].(postclear.MoUInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
 			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
 		},
@@ -5785,7 +5892,25 @@ func (ec *executionContext) _Mutation_updateMou(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateMou(ctx, fc.Args["id"].(string), fc.Args["input"].(postclear.MoUInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
 			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
 		},
@@ -5829,7 +5954,25 @@ func (ec *executionContext) _Mutation_archiveMou(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().ArchiveMou(ctx, fc.Args["id"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
 			return ec.marshalNMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
 		},
@@ -5873,7 +6016,25 @@ func (ec *executionContext) _Mutation_recordActivities(ctx context.Context, fiel
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]model.ActivityInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
 			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
 		},
@@ -5917,7 +6078,25 @@ func (ec *executionContext) _Mutation_recordDisputes(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]model.DisputeInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
 			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
 		},
@@ -6075,7 +6254,25 @@ func (ec *executionContext) _Query_dataStatus(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().DataStatus(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *postclear.DataStatus
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.DataStatus
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.DataStatus) graphql.Marshaler {
 			return ec.marshalNDataStatus2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataStatus(ctx, selections, v)
 		},
@@ -6108,7 +6305,25 @@ func (ec *executionContext) _Query_clearanceTimes(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.ClearanceStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.ClearanceStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ClearanceStat) graphql.Marshaler {
 			return ec.marshalNClearanceStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐClearanceStatᚄ(ctx, selections, v)
 		},
@@ -6152,7 +6367,25 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.DeliveryStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.DeliveryStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []postclear.DeliveryStat) graphql.Marshaler {
 			return ec.marshalNDeliveryStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStatᚄ(ctx, selections, v)
 		},
@@ -6196,7 +6429,25 @@ func (ec *executionContext) _Query_complianceRates(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.ComplianceStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.ComplianceStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ComplianceStat) graphql.Marshaler {
 			return ec.marshalNComplianceStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStatᚄ(ctx, selections, v)
 		},
@@ -6240,7 +6491,25 @@ func (ec *executionContext) _Query_seizureTrends(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.SeizureStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.SeizureStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []postclear.SeizureStat) graphql.Marshaler {
 			return ec.marshalNSeizureStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStatᚄ(ctx, selections, v)
 		},
@@ -6284,7 +6553,25 @@ func (ec *executionContext) _Query_mous(ctx context.Context, field graphql.Colle
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Mous(ctx, fc.Args["includeArchived"].(*bool))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.MoU
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.MoU
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []postclear.MoU) graphql.Marshaler {
 			return ec.marshalNMoU2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoUᚄ(ctx, selections, v)
 		},
@@ -6328,7 +6615,25 @@ func (ec *executionContext) _Query_mou(ctx context.Context, field graphql.Collec
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Mou(ctx, fc.Args["id"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.MoU
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.MoU) graphql.Marshaler {
 			return ec.marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
 		},
@@ -6372,7 +6677,25 @@ func (ec *executionContext) _Query_mouEvaluation(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().MouEvaluation(ctx, fc.Args["mouId"].(string), fc.Args["quarter"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *postclear.Evaluation
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.Evaluation
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *postclear.Evaluation) graphql.Marshaler {
 			return ec.marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvaluation(ctx, selections, v)
 		},
@@ -10843,6 +11166,16 @@ func (ec *executionContext) marshalNOriginFigures2ᚕgithubᚗcomᚋpostclearᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx context.Context, v any) (model.Permission, error) {
+	var res model.Permission
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx context.Context, sel ast.SelectionSet, v model.Permission) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNRecordError2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldError(ctx context.Context, sel ast.SelectionSet, v postclear.FieldError) graphql.Marshaler {

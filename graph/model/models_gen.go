@@ -2,6 +2,13 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
 // A capacity-building activity to record. Fields are strings as in files (docs/mou.md), so that every rule is
 // checked per record.
 type ActivityInput struct {
@@ -98,4 +105,65 @@ type Mutation struct {
 }
 
 type Query struct {
+}
+
+// What a caller's role permits.
+type Permission string
+
+const (
+	// Read KPIs, MoUs and evaluations (within the caller's scope).
+	PermissionRead Permission = "READ"
+	// Send records through the ingest mutations.
+	PermissionIngest Permission = "INGEST"
+	// Create and change MoUs and their commitments.
+	PermissionAdmin Permission = "ADMIN"
+)
+
+var AllPermission = []Permission{
+	PermissionRead,
+	PermissionIngest,
+	PermissionAdmin,
+}
+
+func (e Permission) IsValid() bool {
+	switch e {
+	case PermissionRead, PermissionIngest, PermissionAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Permission) String() string {
+	return string(e)
+}
+
+func (e *Permission) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Permission(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Permission", str)
+	}
+	return nil
+}
+
+func (e Permission) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Permission) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Permission) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
