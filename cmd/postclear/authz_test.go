@@ -117,3 +117,39 @@ func TestRolesAndScopes(t *testing.T) {
 		})
 	}
 }
+
+func TestAgencySeesOnlyItsMoUs(t *testing.T) {
+	s, mint := authServer(t, "e2e_mou_scope")
+	admin := mint(auth.Principal{Subject: "admin", Role: auth.RoleAdmin})
+	kenya := mint(auth.Principal{Subject: "ke-customs", Role: auth.RoleAgency, Countries: []string{"KE"}})
+	create := `mutation($in: MoUInput!) { createMou(input: $in) { id } }`
+	ids := map[string]string{}
+	for _, c := range []string{"KE", "MA"} {
+		_, r := postAs(t, s, admin, create, map[string]any{"in": map[string]any{
+			"country": c, "customsAdministration": "Customs " + c, "postalOperator": "Post " + c,
+			"signedOn": "2025-01-10", "effectiveFrom": "2025-02-01"}})
+		var out struct{ CreateMou struct{ ID string } }
+		if err := json.Unmarshal(r.Data, &out); err != nil || len(r.Errors) > 0 {
+			t.Fatalf("create %s MoU: %s %+v", c, r.Data, r.Errors)
+		}
+		ids[c] = out.CreateMou.ID
+	}
+	if _, r := postAs(t, s, kenya, `{ mous { country } }`, nil); string(r.Data) != `{"mous":[{"country":"KE"}]}` {
+		t.Errorf("KE agency lists %s, want only the KE MoU", r.Data)
+	}
+	if _, r := postAs(t, s, kenya, `query($id: ID!) { mouEvaluation(mouId: $id, quarter: "2025-Q2") { quarter } }`, map[string]any{"id": ids["MA"]}); firstCode(r) != "NOT_FOUND" {
+		t.Errorf("KE agency evaluating the MA MoU: %s %+v, want NOT_FOUND", r.Data, r.Errors)
+	}
+	for c, want := range map[string]int{"MA": http.StatusNotFound, "KE": http.StatusOK} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+s.Addr()+"/reports/mous/"+ids[c]+"/2025-Q2.csv", nil)
+		req.Header.Set("Authorization", "Bearer "+kenya)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("KE agency downloading the %s report: status %d, want %d", c, resp.StatusCode, want)
+		}
+	}
+}

@@ -39,12 +39,15 @@ func (s *Store) writeVersion() uint64 {
 }
 
 // MoUs returns every MoU, archived ones too when archived is true, ordered
-// by country and effective date.
+// by country and effective date. A caller with a restricted scope
+// (postclear.ScopeFrom) gets only the MoUs of its countries; for it the
+// others do not exist, so MoU and the evaluation answer NOT_FOUND.
 func (s *Store) MoUs(ctx context.Context, archived bool) (out []postclear.MoU, err error) {
 	defer wrapErr(&err, "list MoUs")
 	const q = `SELECT id, country, customs_administration, postal_operator, signed_on, effective_from, effective_to, archived, targets, updated_at
 FROM {db:Identifier}.mous FINAL
 ORDER BY country, effective_from, id`
+	scope := postclear.ScopeFrom(ctx)
 	rows, err := s.Engine.Query(ctx, q, Params{"db": s.Layout.Database})
 	if err != nil {
 		return nil, err
@@ -64,7 +67,7 @@ ORDER BY country, effective_from, id`
 		if err := json.Unmarshal([]byte(targets), &m.Targets); err != nil {
 			return nil, fmt.Errorf("MoU %s: targets: %w", m.ID, err)
 		}
-		if m.Archived && !archived {
+		if m.Archived && !archived || !scope.Allows(m.Country, m.Country) {
 			continue
 		}
 		out = append(out, m)
