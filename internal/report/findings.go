@@ -157,7 +157,11 @@ func Findings(ev *postclear.Evaluation) []postclear.Finding {
 			text += fmt.Sprintf(" (median %s to resolve)", FormatValue(postclear.UnitDays, d.MedianDaysToResolve))
 			refs = append(refs, dRef("MEDIAN_DAYS_TO_RESOLVE"))
 		}
-		text += fmt.Sprintf("; %s %s open at the end of the quarter.", number(d.OpenAtEnd), plural(d.OpenAtEnd, "was", "were"))
+		if d.OpenAtEnd == 0 {
+			text += "; none was open at the end of the quarter."
+		} else {
+			text += fmt.Sprintf("; %s %s open at the end of the quarter.", number(d.OpenAtEnd), plural(d.OpenAtEnd, "was", "were"))
+		}
 		add(text, append(refs, dRef("OPEN_AT_END"))...)
 	}
 	return out
