@@ -357,6 +357,11 @@ func (s *session) check(res unsafe.Pointer) (unsafe.Pointer, error) {
 	if msg := s.lib.resultError(res); msg != nil {
 		err := parseException(goString(msg))
 		s.lib.destroy(res)
+		if exc, ok := err.(*chproto.Exception); ok {
+			if classified := warehouse.ClassifyException("chdb", exc.Code, err); classified != nil {
+				return nil, classified
+			}
+		}
 		return nil, err
 	}
 	return res, nil

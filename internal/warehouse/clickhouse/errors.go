@@ -14,29 +14,6 @@ import (
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-// ClickHouse server error codes that mean something to a user rather than a
-// fault of ours (ClickHouse's src/Common/ErrorCodes.cpp).
-const (
-	codeTooManyRows              = 158
-	codeTimeoutExceeded          = 159
-	codeTooSlow                  = 160 // the server predicts max_execution_time will be exceeded
-	codeTooManySimultaneous      = 202
-	codeSocketTimeout            = 209 // between servers of a cluster
-	codeNetworkError             = 210 // between servers of a cluster
-	codeMemoryLimitExceeded      = 241
-	codeAllConnectionTriesFailed = 279 // a Distributed query reached no replica of a shard
-	codeTooManyBytes             = 307
-	codeTooManyRowsOrBytes       = 396
-	codeAuthenticationFailed     = 516
-)
-
-// Messages users see; the server's own text stays in the cause, for the log.
-const (
-	msgTimeout        = "the query took longer than allowed; narrow the filters or the date range"
-	msgMemory         = "the query needs more memory than the ClickHouse server allows; narrow the filters or the date range"
-	msgResultTooLarge = "the query reads or returns more data than the ClickHouse server allows; narrow the filters or the date range"
-)
-
 const engineName = "clickhouse"
 
 // translate turns an error from clickhouse-go into the application's error:
@@ -57,19 +34,8 @@ func translate(ctx context.Context, op string, err error) error {
 
 	var ex *chgo.Exception
 	if errors.As(err, &ex) {
-		switch ex.Code {
-		case codeTimeoutExceeded, codeTooSlow:
-			return &postclear.Error{Code: postclear.ETimeout, Message: msgTimeout, Err: wrapped}
-		case codeMemoryLimitExceeded:
-			return &postclear.Error{Code: postclear.ETooLarge, Message: msgMemory, Err: wrapped}
-		case codeTooManyRows, codeTooManyBytes, codeTooManyRowsOrBytes:
-			return &postclear.Error{Code: postclear.ETooLarge, Message: msgResultTooLarge, Err: wrapped}
-		case codeTooManySimultaneous, codeSocketTimeout, codeNetworkError,
-			codeAllConnectionTriesFailed, codeAuthenticationFailed:
-			// The server answered but cannot serve: busy, a shard
-			// unreachable, or our credentials refused. None is the
-			// query's fault, and /readyz should say so.
-			return warehouse.Unavailable(engineName, wrapped)
+		if classified := warehouse.ClassifyException(engineName, ex.Code, wrapped); classified != nil {
+			return classified
 		}
 		return wrapped
 	}
@@ -85,7 +51,7 @@ func translate(ctx context.Context, op string, err error) error {
 	// is gone. clickhouse-go sets the deadline server-side too
 	// (max_execution_time), so the server stops as well.
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &postclear.Error{Code: postclear.ETimeout, Message: msgTimeout, Err: wrapped}
+		return warehouse.Timeout(wrapped)
 	}
 	if ctx.Err() != nil {
 		// The caller went away; keep context.Canceled findable with
