@@ -31,7 +31,9 @@ type Config struct {
 	Introspection bool
 	// ComplexityLimit bounds a query's complexity (0: default 1000).
 	ComplexityLimit int
-	Logger          *slog.Logger
+	// MaxDepth bounds how deeply a query nests (0: DefaultMaxDepth).
+	MaxDepth int
+	Logger   *slog.Logger
 	// Metrics, when set, counts operations and serves /metrics.
 	Metrics *metrics.Metrics
 	// Auth authenticates /graphql callers; nil or not Enabled runs open
@@ -60,6 +62,9 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.ComplexityLimit <= 0 {
 		cfg.ComplexityLimit = 1000
 	}
+	if cfg.MaxDepth <= 0 {
+		cfg.MaxDepth = DefaultMaxDepth
+	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -70,6 +75,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.Use(depthLimit{cfg.MaxDepth})
 	if cfg.Metrics != nil {
 		srv.Use(operationMetrics{cfg.Metrics})
 	}

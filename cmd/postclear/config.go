@@ -40,6 +40,7 @@ type Config struct {
 	MaxBodyBytes     int64
 	MaxIngestRecords int
 	ComplexityLimit  int
+	MaxDepth         int
 	SlowQuery        time.Duration
 	MaxExecutionTime time.Duration
 	MaxMemoryUsage   int64
@@ -64,6 +65,7 @@ func DefaultConfig() Config {
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
 		ComplexityLimit:  1000,
+		MaxDepth:         15,
 		SlowQuery:        time.Second,
 		MaxExecutionTime: 30 * time.Second,
 		MaxMemoryUsage:   4 << 30,
@@ -128,6 +130,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
+	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
 }
 

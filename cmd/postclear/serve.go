@@ -100,6 +100,7 @@ func (s *Server) Open(ctx context.Context) error {
 		RateLimit:       limiter,
 		MaxBodyBytes:    c.MaxBodyBytes,
 		ComplexityLimit: c.ComplexityLimit,
+		MaxDepth:        c.MaxDepth,
 	})
 	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
 	ln, err := net.Listen("tcp", c.Addr)
