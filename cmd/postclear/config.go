@@ -94,7 +94,7 @@ func (c *Config) engineFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ClickHouseURL, "clickhouse-url", c.ClickHouseURL, "use a ClickHouse server instead of the embedded engine, e.g. clickhouse://default:@127.0.0.1:9000/default")
 	fs.StringVar(&c.Cluster, "cluster", c.Cluster, "ClickHouse cluster name: create Replicated and Distributed tables ON CLUSTER (server engine only)")
 	fs.StringVar(&c.Database, "database", c.Database, "database holding postclear's tables")
-	fs.StringVar(&c.ChdbLib, "chdb-lib", c.ChdbLib, "path of libchdb.so (default: POSTCLEAR_CHDB_LIB, CHDB_LIB_PATH, then the cache `make chdb` fills)")
+	fs.StringVar(&c.ChdbLib, "chdb-lib", c.ChdbLib, "path of libchdb.so (default: POSTCLEAR_CHDB_LIB, CHDB_LIB_PATH, then the cache that make chdb fills)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.DurationVar(&c.MaxExecutionTime, "max-execution-time", c.MaxExecutionTime, "engine-side limit on one query's run time (ClickHouse max_execution_time)")
 	fs.Int64Var(&c.MaxMemoryUsage, "max-memory-usage", c.MaxMemoryUsage, "engine-side limit on one query's memory in bytes (ClickHouse max_memory_usage)")
