@@ -38,10 +38,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = postclear.ErrorMessage(pe)
 			if pe.Code == postclear.EInternal {
 				gqlErr.Message = "internal error"
-				logger.ErrorContext(ctx, "request failed", "path", gqlErr.Path.String(), "err", err)
+				logger.ErrorContext(ctx, "request failed", "path", gqlErr.Path.String(), "cause", pe.Err)
 			}
 			if pe.Code == postclear.EUnavailable || pe.Code == postclear.ETimeout {
-				logger.WarnContext(ctx, "request failed", "path", gqlErr.Path.String(), "err", err)
+				logger.WarnContext(ctx, "request failed", "path", gqlErr.Path.String(), "code", pe.Code, "cause", pe.Err)
 			}
 			setCode(gqlErr, pe.Code)
 			return gqlErr

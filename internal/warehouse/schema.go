@@ -3,7 +3,9 @@ package warehouse
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 //go:embed migrations/*.sql
@@ -48,6 +52,13 @@ type Migration struct {
 	Name    string
 	// Statements are the rendered DDL statements, in order.
 	Statements []string
+}
+
+// Checksum identifies the migration's rendered text, so that a database
+// migrated by a build whose migration differed is recognised.
+func (m Migration) Checksum() string {
+	h := sha256.Sum256([]byte(strings.Join(m.Statements, ";\n")))
+	return hex.EncodeToString(h[:])
 }
 
 // Migrations renders the embedded migrations for layout, in version order.
@@ -185,12 +196,15 @@ func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err err
 		engine = fmt.Sprintf("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/%s/schema_migrations', '{replica}')", layout.Database)
 	}
 	if err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+ledger+onCluster+
-		" (version UInt32, name String, applied_at DateTime('UTC')) ENGINE = "+engine+" ORDER BY version", nil); err != nil {
+		" (version UInt32, name String, checksum String, applied_at DateTime('UTC')) ENGINE = "+engine+" ORDER BY version", nil); err != nil {
 		return 0, err
 	}
 	current, err := AppliedVersion(ctx, e, layout.Database)
 	if err != nil {
 		return 0, err
+	}
+	if err := checkApplied(ctx, e, layout.Database, migrations); err != nil {
+		return current, err
 	}
 	for _, m := range migrations {
 		if m.Version <= current {
@@ -201,13 +215,48 @@ func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err err
 				return current, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 		}
-		row := []any{uint32(m.Version), m.Name, time.Now().UTC()}
-		if err := e.Insert(ctx, ledger, []string{"version", "name", "applied_at"}, [][]any{row}); err != nil {
+		row := []any{uint32(m.Version), m.Name, m.Checksum(), time.Now().UTC()}
+		if err := e.Insert(ctx, ledger, []string{"version", "name", "checksum", "applied_at"}, [][]any{row}); err != nil {
 			return current, fmt.Errorf("record migration %04d: %w", m.Version, err)
 		}
 		current = m.Version
 	}
 	return current, nil
+}
+
+// checkApplied refuses a database whose applied migrations differ from
+// this build's: tables shaped by other DDL would make the KPIs wrong in
+// ways no error shows.
+func checkApplied(ctx context.Context, e Engine, db string, migrations []Migration) error {
+	rows, err := e.Query(ctx, "SELECT version, name, checksum FROM {db:Identifier}.schema_migrations FINAL", Params{"db": db})
+	if err != nil {
+		return mismatch(db, "its migration ledger predates checksums", err)
+	}
+	defer rows.Close()
+	ours := map[int]Migration{}
+	for _, m := range migrations {
+		ours[m.Version] = m
+	}
+	for rows.Next() {
+		var v uint32
+		var name, sum string
+		if err := rows.Scan(&v, &name, &sum); err != nil {
+			return err
+		}
+		m, ok := ours[int(v)]
+		switch {
+		case !ok:
+			return mismatch(db, fmt.Sprintf("it has migration %04d_%s, which this build does not know (a newer build?)", v, name), nil)
+		case m.Checksum() != sum:
+			return mismatch(db, fmt.Sprintf("its migration %04d_%s was applied from other DDL than this build's", v, name), nil)
+		}
+	}
+	return rows.Err()
+}
+
+func mismatch(db, why string, cause error) error {
+	return &postclear.Error{Code: postclear.EConflict, Err: cause, Message: "database " + db + " was created by a different build of postclear: " + why +
+		"; its tables cannot be upgraded in place: load the data into a new data directory or --database"}
 }
 
 // AppliedVersion returns the newest migration recorded in db, 0 for none.

@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,5 +167,20 @@ func TestDataStatusRespectsScope(t *testing.T) {
 	want := postclear.DataStatus{Events: 1, Items: 1, FirstEventAt: &first, LastEventAt: &first, SchemaVersion: got.SchemaVersion, Engine: "chdb"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("KE-scoped DataStatus (-want +got):\n%s", diff)
+	}
+}
+
+// A database migrated from other DDL is refused with a clear error, not
+// used with tables the KPIs were not written for.
+func TestMigrateRefusesForeignSchema(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	ctx := context.Background()
+	if err := e.Exec(ctx, "INSERT INTO "+layout.Database+".schema_migrations (version, name, checksum, applied_at) VALUES (2, 'item_state', 'other', now())", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := warehouse.Migrate(ctx, e, layout)
+	if testenv.Code(err) != postclear.EConflict || !strings.Contains(err.Error(), "0002_item_state") {
+		t.Errorf("Migrate = %v, want a CONFLICT naming 0002_item_state", err)
 	}
 }
