@@ -14,6 +14,7 @@
 //	postclear-bench engine ...             (child) SQL straight on the engine
 //	postclear-bench engine-ingest ...      (child) INSERT … FROM file() ceiling
 //	postclear-bench plot OUT.png RESULT... latency against data size
+//	postclear-bench report RESULT...       the Markdown of saved results
 package main
 
 import (
@@ -28,7 +29,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot [flags]")
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot|report [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +42,8 @@ func main() {
 		err = runEngineIngest(ctx, args, os.Stdout)
 	case "plot":
 		err = runPlot(args)
+	case "report":
+		err = runReport(args)
 	default:
 		err = fmt.Errorf("unknown command %q", cmd)
 	}

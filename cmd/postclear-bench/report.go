@@ -68,14 +68,14 @@ func markdown(r *Result) string {
 			if !e.NaiveMatches {
 				naive += " (differs!)"
 			}
-			ratioN = fmt.Sprintf("%.0f×", e.Naive.Median/h.First.Median)
+			ratioN = ratio(e.Naive.Median / h.First.Median)
 		}
 		if pg != nil {
 			pgCell = cell(pg.Timing)
 			if !pg.Matches {
 				pgCell += " (differs!)"
 			}
-			ratioPG = fmt.Sprintf("%.0f×", pg.Timing.Median/h.First.Median)
+			ratioPG = ratio(pg.Timing.Median / h.First.Median)
 		}
 		eng, over, rows := "", "", ""
 		if e != nil {
@@ -132,6 +132,32 @@ func ms(v float64) string {
 func find[T any](xs []T, f func(T) bool) *T {
 	if i := slices.IndexFunc(xs, f); i >= 0 {
 		return &xs[i]
+	}
+	return nil
+}
+
+// ratio prints how many times slower the alternative is; below 1 the
+// alternative is faster, which the table must not round away.
+func ratio(v float64) string {
+	if v >= 10 {
+		return fmt.Sprintf("%.0f×", v)
+	}
+	return fmt.Sprintf("%.2f×", v)
+}
+
+// runReport prints the Markdown of a results-N.json file again, e.g.
+// after the report's layout changed.
+func runReport(args []string) error {
+	for _, f := range args {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var r Result
+		if err := json.Unmarshal(b, &r); err != nil {
+			return err
+		}
+		fmt.Print(markdown(&r))
 	}
 	return nil
 }
