@@ -210,7 +210,7 @@ func TestSpan(t *testing.T) {
 // item is an item's milestones as DOMAIN.md defines them, computed here with
 // plain loops independent of the generator.
 type item struct {
-	dest                 string
+	dest, origin, class  string
 	posted, arrived      time.Time
 	presented, delivered time.Time
 	released             time.Time
@@ -239,7 +239,7 @@ func milestones(s *memSink) map[string]*item {
 	returned := map[string]time.Time{}
 	for _, e := range s.events {
 		it := get(e.ItemID)
-		it.dest = e.DestinationCountry
+		it.dest, it.origin, it.class = e.DestinationCountry, e.OriginCountry, e.MailClass
 		switch e.EventCode {
 		case "EMA":
 			first(&it.posted, e.EventTime)
@@ -384,6 +384,104 @@ func TestRates(t *testing.T) {
 	t.Logf("clearance median hours: before %.1f (%d items), after %.1f (%d items)", mb, len(clearBefore), ma, len(clearAfter))
 	if !(ma < 0.7*mb) {
 		t.Errorf("clearance median after MoU %.1f h is not clearly below %.1f h before", ma, mb)
+	}
+}
+
+// TestDeliveryTime checks KPI 2 of DOMAIN.md by mail class: EMS fastest,
+// letters next, packets and parcels slowest, all below the UPU J+5 standard
+// of 80 %, and delivery improving once the MoUs speed up clearance.
+func TestDeliveryTime(t *testing.T) {
+	items := milestones(shared())
+	y, m, d := DefaultNow.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	type acc struct {
+		days   []float64
+		onTime ratio
+	}
+	byClass := map[string]*acc{}
+	byLane := map[string]*acc{}
+	var before, after, held, notHeld ratio
+	for _, it := range items {
+		if it.posted.IsZero() {
+			continue
+		}
+		var a []*acc
+		for _, k := range []struct {
+			m   map[string]*acc
+			key string
+		}{{byClass, it.class}, {byLane, it.origin + "→" + it.dest}} {
+			if k.m[k.key] == nil {
+				k.m[k.key] = &acc{}
+			}
+			a = append(a, k.m[k.key])
+		}
+		if !it.delivered.IsZero() {
+			for _, x := range a {
+				x.days = append(x.days, it.delivered.Sub(it.posted).Seconds()/86400)
+			}
+		}
+		py, pm, pd := it.posted.UTC().Date()
+		due := time.Date(py, pm, pd+5, 0, 0, 0, 0, time.UTC) // J + 5
+		if !due.Before(today) {
+			continue // still inside its window
+		}
+		onTime := false
+		if !it.delivered.IsZero() {
+			dy, dm, dd := it.delivered.UTC().Date()
+			onTime = !time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC).After(due)
+		}
+		for _, x := range a {
+			x.onTime.add(onTime)
+		}
+		if !it.presented.IsZero() {
+			if it.intervention {
+				held.add(onTime)
+			} else {
+				notHeld.add(onTime)
+			}
+		}
+		mou := mouDate(it.dest)
+		switch {
+		case it.posted.Before(mou):
+			before.add(onTime)
+		case !it.posted.Before(mou.Add(mouRamp * time.Second)):
+			after.add(onTime)
+		}
+	}
+	want := []struct {
+		class          string
+		medLo, medHi   float64
+		rateLo, rateHi float64
+	}{
+		{"EMS", 3.5, 4.5, 0.70, 0.85},
+		{"LETTER", 5, 6, 0.40, 0.55},
+		{"PACKET", 6, 7, 0.30, 0.45},
+		{"PARCEL", 6, 8, 0.25, 0.40},
+	}
+	for _, w := range want {
+		a := byClass[w.class]
+		med := median(a.days)
+		t.Logf("%-7s median %.2f days over %d delivered", w.class, med, len(a.days))
+		if med < w.medLo || med > w.medHi {
+			t.Errorf("%s median delivery %.2f days, want in [%.1f, %.1f]", w.class, med, w.medLo, w.medHi)
+		}
+		checkRange(t, w.class+" on time J+5", a.onTime, w.rateLo, w.rateHi)
+	}
+	for _, l := range Lanes {
+		a := byLane[l.Origin+"→"+l.Destination]
+		t.Logf("%s→%s median %.2f days, on time %.3f (%d)", l.Origin, l.Destination, median(a.days), a.onTime.rate(), a.onTime.den)
+	}
+	// Nearby lanes are faster than long ones through a transit hub.
+	if near, far := byLane["FR→MA"].onTime.rate(), byLane["CN→KE"].onTime.rate(); !(near > far+0.1) {
+		t.Errorf("on time FR→MA %.3f is not clearly above CN→KE %.3f", near, far)
+	}
+	t.Logf("on time: presented without intervention %.3f, with %.3f; posted before MoU %.3f, after %.3f",
+		notHeld.rate(), held.rate(), before.rate(), after.rate())
+	if !(held.rate() < notHeld.rate()-0.1) {
+		t.Errorf("items with customs intervention on time %.3f, not clearly below %.3f", held.rate(), notHeld.rate())
+	}
+	if !(after.rate() > before.rate()+0.02) {
+		t.Errorf("on time after MoU %.3f is not a few points above %.3f before", after.rate(), before.rate())
 	}
 }
 

@@ -33,30 +33,27 @@ func (g *gen) item(idx int) {
 	posted := w.dayStart[di] + int64((8-l.UTCOffset)*3600) + g.r.Int64N(10*3600)
 	posted = max(w.from, min(w.to-1, posted))
 
-	// Letters travel with the letter mail, which is handled and flown later
-	// than packets and parcels.
-	slow := 1.0
-	if g.class == classLetter {
-		slow = 1.4
-	}
+	sp := &speed[g.class]
 
 	// Origin: posting, outward office of exchange, export, dispatch.
 	postOffice := l.post.pick(g.u())
-	emb := posted + g.secs(g.logn(18*slow*cong, 0.5))
+	emb := posted + g.secs(g.logn(9*sp.handle*cong, 0.5))
 	var exa int64
 	t := emb
 	if g.u() < l.ExportShare {
 		exa = emb + g.secs(g.logn(4, 0.6))
 		t = exa
 	}
-	emc := t + g.secs(g.logn(16*cong, 0.6))
+	emc := t + g.secs(g.logn(8*sp.handle*cong, 0.5))
 	var emj, emk int64
 	if l.TransitOffice != "" && g.u() < l.TransitShare {
-		emj = emc + g.secs(g.logn(l.TransportDays*0.45*24*slow, 0.3))
+		// Through a hub: two flights, and a layover waiting for the
+		// onward connection that priority does not shorten.
+		emj = emc + g.secs(g.logn(l.TransportDays*0.45*24*sp.air, 0.3))
 		emk = emj + g.secs(g.logn(16*cong, 0.5))
-		t = emk + g.secs(g.logn(l.TransportDays*0.55*24*slow, 0.3))
+		t = emk + g.secs(g.logn(l.TransportDays*0.55*24*sp.air, 0.3))
 	} else {
-		t = emc + g.secs(g.logn(l.TransportDays*24*slow, 0.35))
+		t = emc + g.secs(g.logn(l.TransportDays*24*sp.air, 0.3))
 	}
 	emd := t
 	inward := d.inward.pick(g.u())
@@ -135,7 +132,7 @@ func (g *gen) item(idx int) {
 			return
 		}
 	} else {
-		emf = emd + g.secs(g.logn(14*cong, 0.6))
+		emf = emd + g.secs(g.logn(8*sp.handle*cong, 0.6))
 	}
 	g.event(emf, "EMF", inward)
 
@@ -143,14 +140,16 @@ func (g *gen) item(idx int) {
 	if g.u() < 0.008 {
 		return // lost in the domestic network: never delivered
 	}
-	edd := emf + g.secs(g.logn(10*cong, 0.6))
-	ede := edd + g.secs(g.logn(8*cong, 0.6))
-	emg := ede + g.secs(g.logn(20*cong, 0.6))
+	// Trunk to the sorting centre, sorting, trunk to the delivery office;
+	// the item goes out in the first delivery round it reaches.
+	edd := emf + g.secs(g.logn(5*sp.handle*cong, 0.6))
+	ede := edd + g.secs(g.logn(4*sp.handle*cong, 0.6))
+	emg := ede + g.secs(g.logn(10*sp.handle*cong, 0.6))
 	office := d.delivery.pick(g.u())
 	g.event(edd, "EDD", d.SortingCentre)
 	g.event(ede, "EDE", d.SortingCentre)
 	g.event(emg, "EMG", office)
-	edg := g.nextMorning(emg, d.UTCOffset)
+	edg := g.nextRound(emg, d.UTCOffset)
 	g.event(edg, "EDG", office)
 	pFail := 0.08
 	switch g.class {
@@ -173,23 +172,36 @@ func (g *gen) item(idx int) {
 		g.event(edh, "EDH", office)
 		g.event(edh+g.secs(g.logn(40, 0.8)), "EMI", office)
 	default:
-		retry := g.nextMorning(emh+g.secs(g.logn(24, 0.5)), d.UTCOffset)
+		retry := g.nextRound(emh+g.secs(g.logn(24, 0.5)), d.UTCOffset)
 		g.event(retry, "EDG", office)
 		g.event(retry+g.secs(1+7*g.u()), "EMI", office)
 	}
+}
+
+// speed holds, by mail class, factors on the median handling times (origin
+// and inward offices, domestic network), on the lane's transport time and
+// on the clearance time. EMS is a priority service end to end: own
+// dispatches, first on the aircraft, express clearance, dedicated rounds.
+// Letters are flown in the letter mail's larger, less frequent dispatches
+// (but documents skip customs); bulky parcels are sorted separately.
+var speed = [4]struct{ handle, air, clear float64 }{
+	classLetter: {1, 1.25, 1},
+	classPacket: {1, 1, 1},
+	classParcel: {1.15, 1.05, 1},
+	classEMS:    {0.4, 0.75, 0.6},
 }
 
 // customs generates presentation to import customs and the decisions on the
 // item. It returns the departure time from the inward office, and false when
 // the item leaves the flow (seized or returned).
 func (g *gen) customs(emd int64, office string, cong float64, ead int64, complete bool, valueUSD float64) (int64, bool) {
-	l, d := g.lane, g.lane.dest
-	edb := emd + g.secs(g.logn(3*cong, 0.7))
+	l, d, sp := g.lane, g.lane.dest, &speed[g.class]
+	edb := emd + g.secs(g.logn(3*sp.handle*cong, 0.7))
 	g.event(edb, "EDB", office)
 	ph := d.phase(edb)
 	// Clearance of an item without intervention: log-normal, as the
 	// arrival-to-release times of Time Release Studies.
-	base := g.logn(lerp(d.ClearanceHoursBefore, d.ClearanceHoursAfter, ph)*cong, 0.85)
+	base := g.logn(lerp(d.ClearanceHoursBefore, d.ClearanceHoursAfter, ph)*sp.clear*cong, 0.85)
 
 	// Without usable advance data customs must ask and target more.
 	weak := ead < 0 || ead > edb || !complete
@@ -247,7 +259,7 @@ func (g *gen) customs(emd int64, office string, cong float64, ead int64, complet
 	}
 	release := t + g.secs(base)
 	g.decision(release, "RELEASE", "", "", duty)
-	return release + g.secs(g.logn(6*cong, 0.6)), true
+	return release + g.secs(g.logn(4*sp.handle*cong, 0.6)), true
 }
 
 // choose is cond ? yes : no.
@@ -376,12 +388,16 @@ func (g *gen) secs(hours float64) int64 {
 	return max(int64(hours*3600), 60)
 }
 
-// nextMorning is a time in the first delivery round (08:00–10:00 local) of
-// the day after t.
-func (g *gen) nextMorning(t int64, utcOffset float64) int64 {
+// nextRound is a time in the first delivery round (08:00–10:00 local) an
+// item at the delivery office by t makes: the same day when it is there
+// before the 07:00 cut-off for preparing the rounds, else the next day.
+func (g *gen) nextRound(t int64, utcOffset float64) int64 {
 	off := int64(utcOffset * 3600)
 	local := t + off
-	day := local - local%86400 + 86400
+	day := local - local%86400
+	if local-day >= 7*3600 {
+		day += 86400
+	}
 	return day - off + 8*3600 + g.r.Int64N(2*3600)
 }
 

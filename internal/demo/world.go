@@ -60,7 +60,8 @@ type Lane struct {
 	// typically cross-border e-commerce exports.
 	ExportShare float64
 	// TransportDays is the median time from departure at the outward office
-	// to arrival at the inward office (EMC→EMD), in days, by air.
+	// to arrival at the inward office (EMC→EMD), in days, by air, for
+	// packets; the speed table scales it for the other classes.
 	TransportDays float64
 	// ClassMix weighs LETTER, PACKET, PARCEL and EMS, in that order.
 	ClassMix [4]float64
@@ -144,39 +145,39 @@ var (
 // inbound postal mail.
 var Lanes = []Lane{
 	{Origin: "CN", Destination: "KE", Weight: 9, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNCANA",
-		TransitOffice: "AEDXBA", TransitShare: 0.35, ExportShare: 0.3, TransportDays: 4,
+		TransitOffice: "AEDXBA", TransitShare: 0.35, ExportShare: 0.3, TransportDays: 2.5,
 		ClassMix: [4]float64{0.02, 0.82, 0.06, 0.10}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
 	{Origin: "GB", Destination: "KE", Weight: 3, UTCOffset: 0, PostingOffices: postGB, OutwardOffice: "GBLHRA",
-		TransportDays: 2.5, ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest},
+		TransportDays: 2, ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest},
 	{Origin: "US", Destination: "KE", Weight: 3, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USJFKA",
-		TransitOffice: "NLAMSA", TransitShare: 0.5, TransportDays: 4.5,
+		TransitOffice: "NLAMSA", TransitShare: 0.5, TransportDays: 3.2,
 		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
 	{Origin: "AE", Destination: "KE", Weight: 2, UTCOffset: 4, PostingOffices: postAE, OutwardOffice: "AEDXBA",
-		TransportDays: 1.5, ClassMix: [4]float64{0.08, 0.55, 0.27, 0.10}, Currency: "AED", RiskFactor: 1.1, Seizures: seizeGulf},
+		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.55, 0.27, 0.10}, Currency: "AED", RiskFactor: 1.1, Seizures: seizeGulf},
 	{Origin: "IN", Destination: "KE", Weight: 2, UTCOffset: 5.5, PostingOffices: postIN, OutwardOffice: "INBOMA",
-		TransportDays: 2.5, ClassMix: [4]float64{0.15, 0.5, 0.2, 0.15}, Currency: "INR", RiskFactor: 1.1, Seizures: seizeIndia},
+		TransportDays: 1.6, ClassMix: [4]float64{0.15, 0.5, 0.2, 0.15}, Currency: "INR", RiskFactor: 1.1, Seizures: seizeIndia},
 	{Origin: "FR", Destination: "MA", Weight: 7, UTCOffset: 1, PostingOffices: postFR, OutwardOffice: "FRCDGA",
-		TransportDays: 2, ClassMix: [4]float64{0.14, 0.48, 0.28, 0.10}, Currency: "EUR", RiskFactor: 0.8, Seizures: seizeWest},
+		TransportDays: 1, ClassMix: [4]float64{0.14, 0.48, 0.28, 0.10}, Currency: "EUR", RiskFactor: 0.8, Seizures: seizeWest},
 	{Origin: "CN", Destination: "MA", Weight: 6, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNPVGA",
-		TransitOffice: "QADOHA", TransitShare: 0.4, ExportShare: 0.3, TransportDays: 5,
+		TransitOffice: "QADOHA", TransitShare: 0.4, ExportShare: 0.3, TransportDays: 2.8,
 		ClassMix: [4]float64{0.02, 0.84, 0.05, 0.09}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
 	{Origin: "ES", Destination: "MA", Weight: 3, UTCOffset: 1, PostingOffices: postES, OutwardOffice: "ESMADA",
-		TransportDays: 1.5, ClassMix: [4]float64{0.12, 0.45, 0.33, 0.10}, Currency: "EUR", RiskFactor: 0.9, Seizures: seizeWest},
+		TransportDays: 0.8, ClassMix: [4]float64{0.12, 0.45, 0.33, 0.10}, Currency: "EUR", RiskFactor: 0.9, Seizures: seizeWest},
 	{Origin: "US", Destination: "MA", Weight: 2, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USJFKA",
-		TransitOffice: "FRCDGA", TransitShare: 0.6, TransportDays: 4.5,
+		TransitOffice: "FRCDGA", TransitShare: 0.6, TransportDays: 2.8,
 		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
 	{Origin: "CN", Destination: "TH", Weight: 12, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNSZXA",
-		ExportShare: 0.35, TransportDays: 2, ClassMix: [4]float64{0.02, 0.85, 0.05, 0.08}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
+		ExportShare: 0.35, TransportDays: 1.2, ClassMix: [4]float64{0.02, 0.85, 0.05, 0.08}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
 	{Origin: "JP", Destination: "TH", Weight: 4, UTCOffset: 9, PostingOffices: postJP, OutwardOffice: "JPNRTA",
-		TransportDays: 2, ClassMix: [4]float64{0.1, 0.5, 0.22, 0.18}, Currency: "JPY", RiskFactor: 0.7, Seizures: seizeNEAsia},
+		TransportDays: 1.2, ClassMix: [4]float64{0.1, 0.5, 0.22, 0.18}, Currency: "JPY", RiskFactor: 0.7, Seizures: seizeNEAsia},
 	{Origin: "US", Destination: "TH", Weight: 3, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USLAXA",
-		TransitOffice: "JPNRTA", TransitShare: 0.3, TransportDays: 5,
+		TransitOffice: "JPNRTA", TransitShare: 0.3, TransportDays: 3.2,
 		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
 	{Origin: "GB", Destination: "TH", Weight: 2, UTCOffset: 0, PostingOffices: postGB, OutwardOffice: "GBLHRA",
-		TransitOffice: "AEDXBA", TransitShare: 0.4, TransportDays: 3.5,
+		TransitOffice: "AEDXBA", TransitShare: 0.4, TransportDays: 2.4,
 		ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest},
 	{Origin: "KR", Destination: "TH", Weight: 2, UTCOffset: 9, PostingOffices: postKR, OutwardOffice: "KRICNA",
-		TransportDays: 2, ClassMix: [4]float64{0.08, 0.62, 0.15, 0.15}, Currency: "KRW", RiskFactor: 0.8, Seizures: seizeNEAsia},
+		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.62, 0.15, 0.15}, Currency: "KRW", RiskFactor: 0.8, Seizures: seizeNEAsia},
 }
 
 // usdRate is units of a currency per US dollar: rough 2024–2025 levels, fixed
