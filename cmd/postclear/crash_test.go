@@ -35,7 +35,7 @@ func childMain() bool {
 	case "run":
 		os.Exit(run(ctx, args, os.Stdin, os.Stdout, os.Stderr))
 	case "report":
-		if err := report(ctx, args[0]); err != nil {
+		if err := printReport(ctx, args[0]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
@@ -52,7 +52,7 @@ type crashReport struct {
 	Delivery  []postclear.DeliveryStat
 }
 
-func report(ctx context.Context, dataDir string) error {
+func printReport(ctx context.Context, dataDir string) error {
 	cfg := DefaultConfig()
 	cfg.DataDir = dataDir
 	e, store, err := openStore(ctx, cfg, newLogger("text", os.Stderr))

@@ -11,7 +11,7 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
-	evaluation "github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -73,10 +73,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 var reportWriters = map[string]func(io.Writer, *postclear.Evaluation) error{
-	"json": evaluation.WriteJSON,
-	"csv":  evaluation.WriteCSV,
+	"json": report.WriteJSON,
+	"csv":  report.WriteCSV,
 	"pdf": func(w io.Writer, ev *postclear.Evaluation) error {
-		return evaluation.WritePDF(w, ev, evaluation.PDFOptions{Generated: time.Now()})
+		return report.WritePDF(w, ev, report.PDFOptions{Generated: time.Now()})
 	},
 }
 
@@ -90,8 +90,8 @@ func formatOf(name string) string {
 }
 
 // evaluator computes evaluations over the KPI service of the engine.
-func evaluator(e warehouse.Engine, store *warehouse.Store, cfg Config) *evaluation.Evaluator {
-	return &evaluation.Evaluator{
+func evaluator(e warehouse.Engine, store *warehouse.Store, cfg Config) *report.Evaluator {
+	return &report.Evaluator{
 		KPIs: &analytics.Service{Engine: e, Layout: cfg.layout(), Now: time.Now},
 		MoUs: store,
 	}

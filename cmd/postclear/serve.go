@@ -18,7 +18,7 @@ import (
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
-	evaluation "github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -79,7 +79,7 @@ func (s *Server) Open(ctx context.Context) error {
 		Analytics:        kpis,
 		Records:          store,
 		MoUs:             store,
-		Evaluations:      &evaluation.Evaluator{KPIs: kpis, MoUs: store},
+		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store},
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
 		Metrics:          m,
