@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -226,5 +227,38 @@ func TestMetricsAndRequestID(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// A ClickHouse server that is down does not keep postclear down: it serves,
+// /readyz fails, queries answer ENGINE_UNAVAILABLE, and /healthz is fine.
+func TestServesWhileClickHouseIsDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.ClickHouseURL = "clickhouse://default:@" + closed + "/default?dial_timeout=200ms"
+	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatalf("the server did not start with its engine down: %v", err)
+	}
+	defer s.Close()
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 503} {
+		resp, err := http.Get("http://" + s.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	got := post(t, s, `{ dataStatus { events } }`, nil)
+	if len(got.Errors) == 0 || got.Errors[0].Extensions["code"] != "ENGINE_UNAVAILABLE" {
+		t.Errorf("query with the engine down: %+v, want ENGINE_UNAVAILABLE", got.Errors)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/postclear/postclear/graph"
@@ -18,6 +19,7 @@ import (
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
+	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -50,6 +52,12 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	done     chan error
+
+	// schemaReady is set once the migrations are in force; until then
+	// /readyz fails. stop ends the retry loop of a server started while
+	// its ClickHouse server was unreachable.
+	schemaReady atomic.Bool
+	stop        context.CancelFunc
 }
 
 // Open opens the engine, migrates, loads demo data when asked and the
@@ -60,15 +68,28 @@ func (s *Server) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e, _, err := openStore(ctx, c, s.Logger)
+	e, err := openEngine(ctx, c)
 	if err != nil {
 		return err
 	}
 	s.engine = e
+	bg, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	if err := s.migrate(ctx, e); err != nil {
+		// A ClickHouse server that is down must not keep postclear down:
+		// serve (queries answer ENGINE_UNAVAILABLE, /readyz fails) and
+		// apply the schema as soon as the server answers.
+		if c.ClickHouseURL == "" || postclear.ErrorCode(err) != postclear.EUnavailable {
+			e.Close()
+			return err
+		}
+		s.Logger.Warn("engine unavailable at start: serving anyway, retrying the schema every 2 s", "err", err)
+		go s.retryMigrate(bg, e)
+	}
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
-	if c.Demo {
+	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
 			return err
@@ -91,7 +112,7 @@ func (s *Server) Open(ctx context.Context) error {
 	if c.RateLimit > 0 && authn.Enabled() {
 		limiter = auth.NewRateLimiter(c.RateLimit, c.RateBurst, 10_000)
 	}
-	handler := graph.NewHandler(resolver, e.Ping, graph.Config{
+	handler := graph.NewHandler(resolver, s.ready(e), graph.Config{
 		CORSOrigins:     c.CORSOrigins,
 		Introspection:   c.Introspection,
 		Logger:          s.Logger,
@@ -141,12 +162,54 @@ func (s *Server) authenticator() (*auth.Authenticator, error) {
 	return a, nil
 }
 
+// migrate applies the schema and marks the server ready for it.
+func (s *Server) migrate(ctx context.Context, e warehouse.Engine) error {
+	v, err := warehouse.Migrate(ctx, e, s.Config.layout())
+	if err != nil {
+		return err
+	}
+	s.schemaReady.Store(true)
+	s.Logger.Info("schema ready", "engine", e.Name(), "database", s.Config.Database, "version", v)
+	return nil
+}
+
+func (s *Server) retryMigrate(ctx context.Context, e warehouse.Engine) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.migrate(ctx, e); err == nil {
+			return
+		} else if postclear.ErrorCode(err) != postclear.EUnavailable {
+			s.Logger.Error("schema cannot be applied", "err", err)
+			return
+		}
+	}
+}
+
+// ready is /readyz: the schema is in force and the engine answers.
+func (s *Server) ready(e warehouse.Engine) graph.Ready {
+	return func(ctx context.Context) error {
+		if !s.schemaReady.Load() {
+			return postclear.Errorf(postclear.EUnavailable, "the schema has not been applied yet")
+		}
+		return e.Ping(ctx)
+	}
+}
+
 // Addr is the address the server listens on (useful with port 0).
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
 // Close stops accepting requests, lets running ones finish (up to 10 s),
 // and closes the engine.
 func (s *Server) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	var err error
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
