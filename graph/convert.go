@@ -73,6 +73,13 @@ func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, in
 		if err := store(ctx, valid); err != nil {
 			return nil, r.fail(ctx, "ingest", err)
 		}
+		// Finalize the records for the KPI queries now, while the caller
+		// waits for its result, rather than in the next query.
+		if rf, ok := r.Records.(interface{ Refresh(context.Context) error }); ok {
+			if err := rf.Refresh(ctx); err != nil {
+				return nil, r.fail(ctx, "ingest", err)
+			}
+		}
 	}
 	res.Accepted = len(valid)
 	if r.Metrics != nil {

@@ -77,7 +77,7 @@ func filterValues(f postclear.AnalyticsFilter, d postclear.Dimension) []string {
 }
 
 // A dimension's column in each relation KPIs read. Item attributes are
-// Nullable(String) in item_milestones (null for an item without events,
+// nullable in item_facts (null for an item without events,
 // arrival or declaration); a declaration's own fields are cast to the
 // same type so that the compliance branches line up, and it has no
 // office.
@@ -134,58 +134,33 @@ func (b *builder) dimFilters(dims map[postclear.Dimension]string) []string {
 	return conds
 }
 
-// statePrefilter maps a milestone attribution column of item_milestones to
-// a condition on the partial rows of item_state that some row of every
-// item whose milestone lies in [from, to) meets: the milestone is the min
-// of the partial rows' values, so the row holding the min is in range.
-// (released_at is the first RELEASE, else the first EDC: one of the two
-// is in range.) Filtering item_state this way before the per-item GROUP
-// BY of item_milestones lets ClickHouse aggregate only the candidates
-// instead of every item ever stored.
-var statePrefilter = map[string]string{
-	"released_at":  "(" + inRange("release_decision_at") + ") OR (" + inRange("returned_at") + ")",
-	"posted_at":    inRange("posted_at"),
-	"arrived_at":   inRange("tupleElement(first_arrival, 1)"),
-	"presented_at": inRange("presented_at"),
-}
+// itemFacts is the relation every item population reads: the finalized
+// milestones (migration 0005). FINAL keeps each item's latest row and
+// drops the rows of keys it has left, so every item counts once.
+const itemFacts = "{db:Identifier}.item_facts FINAL"
 
-// eventAttrState maps the dimensions that come from an item's earliest
-// event to that event in item_state's partial rows. The same argument as
-// for statePrefilter holds: the partial row holding the earliest event
-// carries the attributes the item ends up with.
-var eventAttrState = map[postclear.Dimension]string{
-	postclear.DimOriginCountry:      "tupleElement(first_event, 5)",
-	postclear.DimDestinationCountry: "tupleElement(first_event, 6)",
-	postclear.DimMailClass:          "tupleElement(first_event, 7)",
-}
-
-// candidates returns the item_id conditions that narrow item_milestones
-// before it is finalized: a time condition, and the event-attribute
-// filters. They are necessary, not sufficient; the exact conditions are
-// applied to the finalized row.
-func (b *builder) candidates(timeCond string) []string {
-	conds := []string{"item_id IN (SELECT item_id FROM {db:Identifier}.item_state WHERE " + timeCond + ")"}
-	var attr []string
-	for _, d := range postclear.Dimensions {
-		if col, ok := eventAttrState[d]; ok && len(filterValues(b.q.Filter, d)) > 0 {
-			attr = append(attr, fmt.Sprintf("%s IN {%s:Array(String)}", col, filterParam[d]))
-		}
+// factConds returns the item filters of a population of item_facts. A
+// destination filter is repeated on destination_country_key, the sort
+// key's first column, so that the engine reads only those destinations'
+// rows; it selects the same items, because the key is the destination
+// (or ” for an item without one, which no filter value matches). The
+// caller's scope cannot narrow the key this way: it admits items by
+// origin or destination.
+func (b *builder) factConds() []string {
+	var conds []string
+	if len(b.q.Filter.DestinationCountries) > 0 {
+		conds = append(conds, "destination_country_key IN {"+filterParam[postclear.DimDestinationCountry]+":Array(String)}")
 	}
-	if len(attr) > 0 {
-		conds = append(conds, "item_id IN (SELECT item_id FROM {db:Identifier}.item_state WHERE "+strings.Join(attr, " AND ")+")")
-	}
-	return conds
+	return append(conds, b.dimFilters(milestoneDim)...)
 }
 
 // milestones returns a population of items: the key columns plus cols,
 // for the items whose attr lies in [from, to), that pass the filters and
 // the extra conditions where.
 func (b *builder) milestones(attr string, cols []string, where ...string) string {
-	conds := b.candidates(statePrefilter[attr])
-	conds = append(conds, inRange(attr))
-	conds = append(conds, b.dimFilters(milestoneDim)...)
+	conds := append(b.factConds(), inRange(attr))
 	conds = append(conds, where...)
-	return selectSQL(append(b.keySelect(attr, milestoneDim), cols...), "{db:Identifier}.item_milestones", conds)
+	return selectSQL(append(b.keySelect(attr, milestoneDim), cols...), itemFacts, conds)
 }
 
 // selectSQL formats a SELECT over from; it keeps the generated text

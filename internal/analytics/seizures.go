@@ -52,15 +52,15 @@ func (s *Service) seizureSQL(q postclear.KPIQuery) (*builder, string, error) {
         HAVING ` + seizedRange + `
     ) AS s`
 	attrs := selectSQL([]string{"item_id", "origin_country", "destination_country", "mail_class", "office", "category"},
-		"{db:Identifier}.item_milestones",
+		itemFacts,
 		append([]string{"item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < " + toParam + ")"},
-			b.dimFilters(milestoneDim)...))
+			b.factConds()...))
 	seizedDims := map[postclear.Dimension]string{}
 	for d, col := range milestoneDim {
 		seizedDims[d] = "m." + col
 	}
-	// An INNER JOIN: every seized item has an item_milestones row (the
-	// decision itself wrote one), and the item filters apply to it. An
+	// An INNER JOIN: every seized item has an item_facts row (the
+	// decision itself marked it dirty, and queries refresh first), and the item filters apply to it. An
 	// item without events has null attributes and falls in the null
 	// groups; it is left out as soon as a filter asks for an attribute.
 	seized := selectSQL(append(b.keySelect("s.seized_at", seizedDims),

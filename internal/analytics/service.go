@@ -1,8 +1,9 @@
 // Package analytics computes the MoU KPIs of DOMAIN.md (clearance time,
 // delivery time, compliance rates, seizure trends) in ClickHouse, over the
-// per-item milestones the warehouse maintains (item_milestones,
-// item_state, seizure_state) and, for declaration completeness, over the
-// declarations themselves. It never regroups raw events at query time.
+// per-item milestones the warehouse maintains, finalized one row per item
+// in item_facts, with seizure_state for seizures and, for declaration
+// completeness, the declarations themselves. It never regroups raw events
+// or partial item states at query time.
 //
 // Each KPI family has one file holding its one SQL text, built from the
 // grouping and filter choices of a postclear.KPIQuery; user values travel
@@ -58,8 +59,14 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// query runs sqlText and calls scan for every row.
+// query runs sqlText and calls scan for every row. It first finalizes
+// the items whose records were stored since the last refresh (a no-op when
+// there are none), so a KPI never reads facts older than the records: a
+// query issued during a bulk load counts what the load has stored so far.
 func (s *Service) query(ctx context.Context, sqlText string, params warehouse.Params, scan func(warehouse.Rows) error) error {
+	if err := warehouse.Refresh(ctx, s.Engine, s.Layout); err != nil {
+		return err
+	}
 	rows, err := s.Engine.Query(ctx, sqlText, params)
 	if err != nil {
 		return err

@@ -21,6 +21,28 @@ type Sink interface {
 	InsertDecisions(ctx context.Context, decisions []postclear.Decision) error
 }
 
+// refresher is the optional part of a Sink that finalizes what it has
+// stored for the KPI queries (warehouse.Store.Refresh). Loads call it as
+// they go, so that a long load becomes visible progressively and queries
+// after it need not finalize everything at once.
+type refresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// refreshOf returns sink's Refresh, or nil when it has none.
+func refreshOf(sink Sink) func(context.Context) error {
+	if r, ok := sink.(refresher); ok {
+		return r.Refresh
+	}
+	return nil
+}
+
+// refreshEvery is how many rows a load reads between refreshes (besides
+// one at the end of each file): a few seconds of ingest, so that what a
+// long load has stored shows up in the KPIs without the refreshes costing
+// much of the load's time.
+const refreshEvery = 2_000_000
+
 // Defaults of LoadOptions.
 const (
 	// DefaultBatchSize is large enough that the per-insert cost of the
@@ -128,11 +150,11 @@ func (s Summary) ExitCode(err error) int {
 func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
-		return loadFiles(ctx, sink.InsertEvents, names, opts)
+		return loadFiles(ctx, sink.InsertEvents, refreshOf(sink), names, opts)
 	case postclear.KindDeclarations:
-		return loadFiles(ctx, sink.InsertDeclarations, names, opts)
+		return loadFiles(ctx, sink.InsertDeclarations, refreshOf(sink), names, opts)
 	case postclear.KindDecisions:
-		return loadFiles(ctx, sink.InsertDecisions, names, opts)
+		return loadFiles(ctx, sink.InsertDecisions, refreshOf(sink), names, opts)
 	}
 	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
 }
@@ -144,9 +166,13 @@ type loader[T Record] struct {
 	b     *batcher[T]
 	sum   Summary
 	meter meter
+	// refresh is the sink's Refresh, nil without one; sinceRefresh counts
+	// the rows read since the last one was queued.
+	refresh      func(context.Context) error
+	sinceRefresh int64
 }
 
-func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, names []string, opts LoadOptions) (Summary, error) {
+func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, refresh func(context.Context) error, names []string, opts LoadOptions) (Summary, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -156,7 +182,7 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	if opts.MaxFirstErrors <= 0 {
 		opts.MaxFirstErrors = DefaultMaxFirstErrors
 	}
-	l := &loader[T]{opts: opts, meter: newMeter(opts.Progress)}
+	l := &loader[T]{opts: opts, meter: newMeter(opts.Progress), refresh: refresh}
 	l.p = startPipe(ctx)
 	l.b = newBatcher(l.p, insert, opts.BatchSize)
 
@@ -165,6 +191,10 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	for _, name := range names {
 		fileErr, err := l.loadFile(name)
 		if err != nil {
+			fatal = err
+			break
+		}
+		if err := l.queueRefresh(); err != nil {
 			fatal = err
 			break
 		}
@@ -179,6 +209,14 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		fatal = l.b.flush()
 	}
 	insertErr := l.p.close()
+	if insertErr == nil && l.refresh != nil && l.p.stored.Load() > 0 {
+		// Everything is stored now: finalize the rest, so that the load
+		// is wholly visible when it returns. On a failure the rows stored
+		// are finalized by the next refresh (every KPI query runs one).
+		if err := l.refresh(ctx); err != nil {
+			insertErr = err
+		}
+	}
 	l.sum.Accepted = l.p.stored.Load()
 	l.sum.Elapsed = time.Since(l.meter.start)
 
@@ -193,6 +231,16 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		return l.sum, errors.Join(append(fileErrs, fatal)...)
 	}
 	return l.sum, errors.Join(fileErrs...)
+}
+
+// queueRefresh has a pipe worker refresh what the batches sent so far
+// stored, alongside the next insert rather than holding up the reading.
+func (l *loader[T]) queueRefresh() error {
+	l.sinceRefresh = 0
+	if l.refresh == nil {
+		return nil
+	}
+	return l.p.send(job{run: l.refresh})
 }
 
 // loadFile reads one file into the batcher. fileErr is a problem of this
@@ -236,6 +284,11 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 			return err, nil
 		}
 		l.sum.Read++
+		if l.sinceRefresh++; l.sinceRefresh >= refreshEvery {
+			if err := l.queueRefresh(); err != nil {
+				return nil, err
+			}
+		}
 		if errs != nil {
 			if err := l.reject(errs); err != nil {
 				return nil, err

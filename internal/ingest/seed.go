@@ -36,6 +36,10 @@ func Seed(ctx context.Context, sink Sink, cfg demo.Config, now time.Time, progre
 	if insertErr := s.p.close(); insertErr != nil {
 		err = insertErr // the root cause; the generator only saw a cancellation
 	}
+	if refresh := refreshOf(sink); err == nil && refresh != nil {
+		// Finalize the seeded items, so that the first KPI query need not.
+		err = refresh(ctx)
+	}
 	if err != nil {
 		return st, fmt.Errorf("seed: stopped after storing %d records: %w", s.p.stored.Load(), err)
 	}

@@ -89,7 +89,7 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 		for i := start; i < end; i++ {
 			rows = append(rows, row(i))
 		}
-		err := s.Engine.Insert(ctx, full, columns, rows)
+		err := s.markDirty(ctx, rows, func() error { return s.Engine.Insert(ctx, full, columns, rows) })
 		// Even a failed insert may have stored part of its rows, so the
 		// data version moves either way.
 		writeCounter(s.Layout.Database).Add(1)

@@ -238,3 +238,58 @@ ORDER BY (mou_id, opened_on, subject);
 CREATE TABLE IF NOT EXISTS postclear.mou_disputes ON CLUSTER postclear_cluster AS postclear.mou_disputes_local
 ENGINE = Distributed(postclear_cluster, postclear, mou_disputes_local, cityHash64(mou_id));
 
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_facts_local ON CLUSTER postclear_cluster (
+    destination_country_key LowCardinality(String),
+    item_id String,
+    origin_country LowCardinality(Nullable(String)),
+    destination_country LowCardinality(Nullable(String)),
+    mail_class LowCardinality(Nullable(String)),
+    office LowCardinality(Nullable(String)),
+    category LowCardinality(Nullable(String)),
+    posted_at Nullable(DateTime('UTC')),
+    arrived_at Nullable(DateTime('UTC')),
+    presented_at Nullable(DateTime('UTC')),
+    released_at Nullable(DateTime('UTC')),
+    delivered_at Nullable(DateTime('UTC')),
+    ead_at Nullable(DateTime('UTC')),
+    inspected UInt8,
+    seized UInt8,
+    intervened UInt8,
+    version UInt64,
+    is_deleted UInt8,
+    -- Versions grow with time, so this lets a refresh read back the rows
+    -- it just wrote without scanning the older parts.
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/item_facts_local', '{replica}', version, is_deleted)
+ORDER BY (destination_country_key, item_id);
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_facts ON CLUSTER postclear_cluster AS postclear.item_facts_local
+ENGINE = Distributed(postclear_cluster, postclear, item_facts_local, cityHash64(item_id));
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_fact_keys_local ON CLUSTER postclear_cluster (
+    item_id String,
+    destination_country_key LowCardinality(String),
+    version UInt64,
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/item_fact_keys_local', '{replica}', version)
+ORDER BY (item_id, destination_country_key);
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_fact_keys ON CLUSTER postclear_cluster AS postclear.item_fact_keys_local
+ENGINE = Distributed(postclear_cluster, postclear, item_fact_keys_local, cityHash64(item_id));
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.dirty_items_local ON CLUSTER postclear_cluster (
+    item_id String,
+    writer String,
+    generation UInt64
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/postclear/dirty_items_local', '{replica}')
+ORDER BY (writer, generation, item_id);
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.dirty_items ON CLUSTER postclear_cluster AS postclear.dirty_items_local
+ENGINE = Distributed(postclear_cluster, postclear, dirty_items_local, cityHash64(item_id));
+

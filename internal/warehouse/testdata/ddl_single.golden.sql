@@ -206,3 +206,46 @@ CREATE TABLE IF NOT EXISTS postclear.mou_disputes (
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (mou_id, opened_on, subject);
 
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_facts (
+    destination_country_key LowCardinality(String),
+    item_id String,
+    origin_country LowCardinality(Nullable(String)),
+    destination_country LowCardinality(Nullable(String)),
+    mail_class LowCardinality(Nullable(String)),
+    office LowCardinality(Nullable(String)),
+    category LowCardinality(Nullable(String)),
+    posted_at Nullable(DateTime('UTC')),
+    arrived_at Nullable(DateTime('UTC')),
+    presented_at Nullable(DateTime('UTC')),
+    released_at Nullable(DateTime('UTC')),
+    delivered_at Nullable(DateTime('UTC')),
+    ead_at Nullable(DateTime('UTC')),
+    inspected UInt8,
+    seized UInt8,
+    intervened UInt8,
+    version UInt64,
+    is_deleted UInt8,
+    -- Versions grow with time, so this lets a refresh read back the rows
+    -- it just wrote without scanning the older parts.
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY (destination_country_key, item_id);
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.item_fact_keys (
+    item_id String,
+    destination_country_key LowCardinality(String),
+    version UInt64,
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (item_id, destination_country_key);
+
+-- migration item_facts
+CREATE TABLE IF NOT EXISTS postclear.dirty_items (
+    item_id String,
+    writer String,
+    generation UInt64
+) ENGINE = MergeTree
+ORDER BY (writer, generation, item_id);
+
