@@ -77,13 +77,17 @@ func (s *Service) complianceSQL(q postclear.KPIQuery) (*builder, string, error) 
 		complianceIgnore,
 	})
 	// FINAL: each stored declaration counts once even before the merge
-	// that removes a re-ingested duplicate.
-	declConds := append([]string{inRange("received_at")}, b.dimFilters(declarationDim)...)
+	// that removes a re-ingested duplicate. The date range is a PREWHERE,
+	// applied before FINAL merges the copies of a key, which is exact
+	// because received_at is part of the key (every copy has the same),
+	// and spares reading the other columns of declarations out of range;
+	// the other filters must see the copy FINAL keeps, so they stay in
+	// WHERE.
 	declarations := selectSQL(append(b.keySelect("received_at", declarationDim),
 		fmt.Sprintf("toUInt8(%d) AS kind", kindDeclaration),
 		"toUInt8("+completeSQL+") AS a",
 		"toUInt8(0) AS b", complianceIgnore,
-	), "{db:Identifier}.declarations FINAL", declConds)
+	), "{db:Identifier}.declarations FINAL\n    PREWHERE "+inRange("received_at"), b.dimFilters(declarationDim))
 	presented := b.milestones("presented_at", []string{
 		fmt.Sprintf("toUInt8(%d) AS kind", kindPresented),
 		"inspected AS a",

@@ -119,7 +119,9 @@ func Refresh(ctx context.Context, e Engine, layout Layout) (err error) {
 	params := Params{"db": layout.Database, "writer": writerID, "gen": gen, "version": factVersion()}
 	if !st.checked {
 		// A database migrated to 0005 with items already stored has no
-		// facts and no dirty rows for them: finalize every item once.
+		// facts and no dirty rows for those items: finalize every item.
+		// That covers the dirty rows up to gen too (their inserts have
+		// completed), so they are only cleared, not processed again.
 		n, err := count(ctx, e, "SELECT toUInt64((SELECT count() FROM {db:Identifier}.item_facts) = 0 AND (SELECT count() FROM {db:Identifier}.item_state) > 0)", params)
 		if err != nil {
 			return err
@@ -128,7 +130,11 @@ func Refresh(ctx context.Context, e Engine, layout Layout) (err error) {
 			if err := finalize(ctx, e, layout, "SELECT item_id FROM {db:Identifier}.item_state", params); err != nil {
 				return err
 			}
-			params["version"] = factVersion()
+			if err := clearDirty(ctx, e, layout, st, params); err != nil {
+				return err
+			}
+			st.refreshed, st.checked = gen, true
+			return nil
 		}
 	}
 	// The dirty items this refresh processes: every row of other writers
