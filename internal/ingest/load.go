@@ -188,15 +188,19 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 
 	var fileErrs []error
 	var fatal error
-	for _, name := range names {
+	for i, name := range names {
 		fileErr, err := l.loadFile(name)
 		if err != nil {
 			fatal = err
 			break
 		}
-		if err := l.queueRefresh(); err != nil {
-			fatal = err
-			break
+		// The last file is refreshed with everything after the pipe
+		// drains, below.
+		if i < len(names)-1 {
+			if err := l.queueRefresh(); err != nil {
+				fatal = err
+				break
+			}
 		}
 		if fileErr != nil {
 			fileErrs = append(fileErrs, fileErr)

@@ -116,7 +116,11 @@ func Refresh(ctx context.Context, e Engine, layout Layout) (err error) {
 		return nil
 	}
 
-	params := Params{"db": layout.Database, "writer": writerID, "gen": gen, "version": factVersion()}
+	// foreign says whether the rows of other writers are processed: on a
+	// server always (other processes may be storing records now); on the
+	// embedded engine only once, since they are left by an earlier process.
+	foreign := !embedded || !st.checked
+	params := Params{"db": layout.Database, "writer": writerID, "from": st.refreshed, "gen": gen, "version": factVersion(), "foreign": foreign}
 	if !st.checked {
 		// A database migrated to 0005 with items already stored has no
 		// facts and no dirty rows for those items: finalize every item.
@@ -137,10 +141,11 @@ func Refresh(ctx context.Context, e Engine, layout Layout) (err error) {
 			return nil
 		}
 	}
-	// The dirty items this refresh processes: every row of other writers
-	// (they may be on their way to being stored; processing them again
-	// later is harmless) and this writer's up to gen.
-	const dirty = "SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64}"
+	// The dirty items this refresh processes: this writer's rows after the
+	// last refresh up to gen, and other writers' rows as foreign says
+	// (on a server they may be on their way to being stored: processing
+	// them again later is harmless).
+	const dirty = "SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND {foreign:Bool})"
 	n, err := count(ctx, e, "SELECT count() FROM ("+dirty+")", params)
 	if err != nil {
 		return err
@@ -197,13 +202,15 @@ WHERE version < {version:UInt64}
 }
 
 // clearDirty removes the dirty rows the refresh has processed. The
-// embedded engine has one writer, this process, so rows of other writers
-// are left over from earlier processes and were all processed; when
-// nothing newer has arrived the table is truncated, which is cheaper than
-// a lightweight DELETE that leaves masked rows behind. On a server, other
-// processes may be inserting: only this writer's rows up to gen are
-// deleted, and only rows that exist when the DELETE starts are affected,
-// so later ones stay.
+// embedded engine has one writer, this process: rows of other writers are
+// left over from earlier processes and were processed, and this writer's
+// rows up to the last refresh are skipped by generation, so the table is
+// only truncated, when no insert has come since the refresh took its
+// generation (a lightweight DELETE costs as much as the refresh itself;
+// rows left behind cost a little reading until the next truncation). On
+// a server, other processes may be inserting: only this writer's rows up
+// to gen are deleted, and only rows that exist when the DELETE starts are
+// affected, so later ones stay.
 func clearDirty(ctx context.Context, e Engine, layout Layout, st *dirtyState, params Params) error {
 	if e.Name() == "chdb" {
 		st.inserts.Lock()
@@ -211,7 +218,7 @@ func clearDirty(ctx context.Context, e Engine, layout Layout, st *dirtyState, pa
 		if st.gen.Load() == params["gen"].(uint64) {
 			return e.Exec(ctx, "TRUNCATE TABLE {db:Identifier}.dirty_items", params)
 		}
-		return e.Exec(ctx, "DELETE FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64}", params)
+		return nil
 	}
 	table, onCluster := "dirty_items", ""
 	if layout.Cluster != "" {
