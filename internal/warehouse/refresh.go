@@ -166,7 +166,10 @@ func Refresh(ctx context.Context, e Engine, layout Layout) (err error) {
 // destination keys and deletes their rows under keys they have left. The
 // keys are read back from the rows just written (version = this
 // refresh's), so that facts and keys come from one reading of item_state
-// even while inserts go on.
+// even while inserts go on. Rows newer than every recorded key are read
+// back too: those of an earlier refresh that stopped (cancelled, failed)
+// after writing facts, whose items are dirty still and so among this
+// refresh's, and whose keys must be known to be deleted.
 func finalize(ctx context.Context, e Engine, layout Layout, dirty string, params Params) error {
 	steps := []string{
 		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
@@ -180,7 +183,8 @@ WHERE item_id IN (` + dirty + `)`,
 		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, version)
 SELECT item_id, destination_country_key, version
 FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64} AND is_deleted = 0`,
+WHERE is_deleted = 0
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))`,
 		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, version, is_deleted)
 SELECT DISTINCT destination_country_key, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys

@@ -219,3 +219,35 @@ func TestRefreshKeepsItemsDirtiedWhileItRuns(t *testing.T) {
 		t.Errorf("item_facts FINAL has %d rows, want one per item (2000)", len(keys))
 	}
 }
+
+// TestRefreshAfterAStoppedRefresh: a refresh that stopped after writing an
+// item's facts under a destination the item has since left (here written
+// by hand) leaves a row that the next refresh must delete.
+func TestRefreshAfterAStoppedRefresh(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	ev := postclear.Event{ItemID: "RR123456785CN", EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"}
+	if err := s.InsertEvents(ctx, []postclear.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	orphan := []any{"TZ", ev.ItemID, uint64(time.Now().UnixNano()), uint8(0)}
+	if err := e.Insert(ctx, layout.Database+".item_facts", []string{"destination_country_key", "item_id", "version", "is_deleted"}, [][]any{orphan}); err != nil {
+		t.Fatal(err)
+	}
+	ev.EventCode = "EMD"
+	if err := s.InsertEvents(ctx, []postclear.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"('KE','RR123456785CN')"}, rowsOf(t, e, layout.Database, "destination_country_key, item_id", "item_facts FINAL")); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	checkFacts(t, e, layout.Database)
+}
