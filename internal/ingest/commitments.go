@@ -23,9 +23,9 @@ type CommitmentSink interface {
 func LoadCommitmentFiles(ctx context.Context, sink CommitmentSink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindActivities:
-		return loadFiles(ctx, sink.InsertActivities, nil, names, opts)
+		return loadFiles(ctx, sink.InsertActivities, nil, nil, names, opts)
 	case postclear.KindDisputes:
-		return loadFiles(ctx, sink.InsertDisputes, nil, names, opts)
+		return loadFiles(ctx, sink.InsertDisputes, nil, nil, names, opts)
 	}
 	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown commitment kind %q (activities or disputes)", kind)
 }

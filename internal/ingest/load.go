@@ -29,12 +29,30 @@ type refresher interface {
 	Refresh(ctx context.Context) error
 }
 
-// refreshOf returns sink's Refresh, or nil when it has none.
-func refreshOf(sink Sink) func(context.Context) error {
-	if r, ok := sink.(refresher); ok {
+// compacter is the optional part of a Sink that merges what a bulk load's
+// refreshes wrote (warehouse.Store.Compact), so that the queries after
+// the load read one version per item.
+type compacter interface {
+	Compact(ctx context.Context) error
+}
+
+// refreshOf returns a function that refreshes sink, or nil when it cannot.
+// With final set it also compacts, when sink can: the end of a bulk load.
+func refreshOf(sink Sink, final bool) func(context.Context) error {
+	r, ok := sink.(refresher)
+	if !ok {
+		return nil
+	}
+	c, ok := sink.(compacter)
+	if !final || !ok {
 		return r.Refresh
 	}
-	return nil
+	return func(ctx context.Context) error {
+		if err := r.Refresh(ctx); err != nil {
+			return err
+		}
+		return c.Compact(ctx)
+	}
 }
 
 // refreshEvery is how many rows a load reads between refreshes (besides
@@ -150,11 +168,11 @@ func (s Summary) ExitCode(err error) int {
 func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
-		return loadFiles(ctx, sink.InsertEvents, refreshOf(sink), names, opts)
+		return loadFiles(ctx, sink.InsertEvents, refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	case postclear.KindDeclarations:
-		return loadFiles(ctx, sink.InsertDeclarations, refreshOf(sink), names, opts)
+		return loadFiles(ctx, sink.InsertDeclarations, refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	case postclear.KindDecisions:
-		return loadFiles(ctx, sink.InsertDecisions, refreshOf(sink), names, opts)
+		return loadFiles(ctx, sink.InsertDecisions, refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	}
 	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
 }
@@ -166,13 +184,14 @@ type loader[T Record] struct {
 	b     *batcher[T]
 	sum   Summary
 	meter meter
-	// refresh is the sink's Refresh, nil without one; sinceRefresh counts
-	// the rows read since the last one was queued.
-	refresh      func(context.Context) error
-	sinceRefresh int64
+	// refresh is the sink's Refresh, nil without one, and finish the same
+	// followed by its Compact, for the end; sinceRefresh counts the rows
+	// read since the last refresh was queued.
+	refresh, finish func(context.Context) error
+	sinceRefresh    int64
 }
 
-func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, refresh func(context.Context) error, names []string, opts LoadOptions) (Summary, error) {
+func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) error, refresh, finish func(context.Context) error, names []string, opts LoadOptions) (Summary, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -182,7 +201,7 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	if opts.MaxFirstErrors <= 0 {
 		opts.MaxFirstErrors = DefaultMaxFirstErrors
 	}
-	l := &loader[T]{opts: opts, meter: newMeter(opts.Progress), refresh: refresh}
+	l := &loader[T]{opts: opts, meter: newMeter(opts.Progress), refresh: refresh, finish: finish}
 	l.p = startPipe(ctx)
 	l.b = newBatcher(l.p, insert, opts.BatchSize)
 
@@ -213,11 +232,11 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		fatal = l.b.flush()
 	}
 	insertErr := l.p.close()
-	if insertErr == nil && l.refresh != nil && l.p.stored.Load() > 0 {
+	if insertErr == nil && l.finish != nil && l.p.stored.Load() > 0 {
 		// Everything is stored now: finalize the rest, so that the load
 		// is wholly visible when it returns. On a failure the rows stored
 		// are finalized by the next refresh (every KPI query runs one).
-		if err := l.refresh(ctx); err != nil {
+		if err := l.finish(ctx); err != nil {
 			insertErr = err
 		}
 	}

@@ -36,9 +36,9 @@ func Seed(ctx context.Context, sink Sink, cfg demo.Config, now time.Time, progre
 	if insertErr := s.p.close(); insertErr != nil {
 		err = insertErr // the root cause; the generator only saw a cancellation
 	}
-	if refresh := refreshOf(sink); err == nil && refresh != nil {
+	if finish := refreshOf(sink, true); err == nil && finish != nil {
 		// Finalize the seeded items, so that the first KPI query need not.
-		err = refresh(ctx)
+		err = finish(ctx)
 	}
 	if err != nil {
 		return st, fmt.Errorf("seed: stopped after storing %d records: %w", s.p.stored.Load(), err)

@@ -247,3 +247,50 @@ func count(ctx context.Context, e Engine, q string, params Params) (uint64, erro
 	}
 	return n, rows.Err()
 }
+
+// Compact merges the parts of item_facts into one when the rows written
+// since its largest part was formed are a large share of the table: a load
+// refreshes its items several times (every few million rows, then once
+// per record kind), and until the versions are merged FINAL has to merge
+// them in every query — on 1 M items, 45–60 ms instead of 4 ms for one
+// destination and quarter. Merging is a background job ClickHouse may
+// leave for long; a load calls Compact at its end instead. It costs about
+// a second per million items, so it is not run after small writes, when
+// the largest part holds nearly everything already.
+func (s *Store) Compact(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("compact item facts: %w", err)
+		}
+	}()
+	table, onCluster := "item_facts", ""
+	if s.Layout.Cluster != "" {
+		// A Distributed table cannot be optimized; each shard merges its
+		// own parts. The share below is this node's, taken as typical.
+		table, onCluster = "item_facts_local", " ON CLUSTER "+s.Layout.Cluster
+	}
+	params := Params{"db": s.Layout.Database, "table": table}
+	rows, err := s.Engine.Query(ctx, `SELECT count(), sum(rows), max(rows) FROM system.parts
+WHERE database = {db:String} AND table = {table:String} AND active`, params)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var parts, total, largest uint64
+	for rows.Next() {
+		if err := rows.Scan(&parts, &total, &largest); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if parts < 2 || largest*10 >= total*8 {
+		return nil
+	}
+	err = s.Engine.Exec(ctx, "OPTIMIZE TABLE {db:Identifier}."+table+onCluster+" FINAL", params)
+	// Merging changes no result, but the server engine's data version is
+	// its set of parts; count it as a write for the embedded one too.
+	writeCounter(s.Layout.Database).Add(1)
+	return err
+}

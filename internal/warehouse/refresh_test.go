@@ -251,3 +251,38 @@ func TestRefreshAfterAStoppedRefresh(t *testing.T) {
 	}
 	checkFacts(t, e, layout.Database)
 }
+
+// TestCompactMergesVersions: after refreshes that rewrote every item,
+// Compact leaves one part holding one row per item, and what FINAL shows
+// is unchanged.
+func TestCompactMergesVersions(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	for i, code := range []string{"EMA", "EMD", "EDB"} {
+		var events []postclear.Event
+		for n := range 100 {
+			events = append(events, postclear.Event{ItemID: fmt.Sprintf("RR%08d0CN", n), EventCode: code,
+				EventTime: ts("2025-03-01T10:00:00Z").Add(time.Duration(i) * time.Hour), Office: "CNPEKA",
+				OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"})
+		}
+		if err := s.InsertEvents(ctx, events); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := rowsOf(t, e, layout.Database, milestoneColumns, "item_facts FINAL")
+	if err := s.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := rawFactRows(t, e, layout.Database); n != 100 {
+		t.Errorf("item_facts holds %d rows after Compact, want 100", n)
+	}
+	if diff := cmp.Diff(before, rowsOf(t, e, layout.Database, milestoneColumns, "item_facts FINAL")); diff != "" {
+		t.Errorf("facts changed by Compact (-want +got):\n%s", diff)
+	}
+	checkFacts(t, e, layout.Database)
+}
