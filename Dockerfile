@@ -12,7 +12,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/po
 # libchdb comes from the npm registry, pinned and integrity-checked by the
 # same script `make chdb` uses.
 FROM node:20-bookworm-slim AS chdb
-RUN apt-get update && apt-get install -y --no-install-recommends openssl ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY scripts/fetch-chdb.sh /fetch-chdb.sh
 RUN XDG_CACHE_HOME=/cache /fetch-chdb.sh && cp /cache/postclear/chdb/*/libchdb.so /libchdb.so
 

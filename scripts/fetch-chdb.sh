@@ -35,7 +35,9 @@ trap 'rm -rf "$tmp"' EXIT
 echo "fetch-chdb: fetching @chdb/lib-linux-x64-gnu@$CHDB_VERSION (about 166 MB) into $cache" >&2
 (cd "$tmp" && npm pack --silent "@chdb/lib-linux-x64-gnu@$CHDB_VERSION" >/dev/null)
 tgz=$(ls "$tmp"/*.tgz)
-got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+# node comes with npm, so the check needs nothing else installed.
+got=$(node -e 'const c = require("crypto"), f = require("fs");
+process.stdout.write("sha512-" + c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tgz")
 if [ "$got" != "$CHDB_INTEGRITY" ]; then
   echo "fetch-chdb: integrity mismatch for $tgz: got $got, want $CHDB_INTEGRITY" >&2
   exit 1
