@@ -27,8 +27,13 @@ type dirtyState struct {
 	// checked is set once dirty_items has been read in this process: rows
 	// left by an earlier process (a crash) are only known by reading it.
 	checked bool
+
+	// writes is the database's write count (see writeCounter).
+	writes atomic.Uint64
 }
 
+// dirtyStates holds the process-wide state of each database: one entry
+// per database name, shared by every Store of that database.
 var dirtyStates sync.Map // database name → *dirtyState
 
 func dirtyFor(db string) *dirtyState {

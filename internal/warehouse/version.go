@@ -4,20 +4,15 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// localWrites counts the completed inserts of this process per database.
-// It is the data version of the embedded engine: chDB locks its data
-// directory to one process, so every write to it passes through here.
-var localWrites sync.Map // database name → *atomic.Uint64
-
-func writeCounter(db string) *atomic.Uint64 {
-	c, _ := localWrites.LoadOrStore(db, new(atomic.Uint64))
-	return c.(*atomic.Uint64)
-}
+// writeCounter counts the completed writes (inserts, refresh steps) of
+// this process to db. It is the data version of the embedded engine: chDB
+// locks its data directory to one process, so every write to it passes
+// through here.
+func writeCounter(db string) *atomic.Uint64 { return &dirtyFor(db).writes }
 
 // DataVersion identifies the state of the stored data: it changes when an
 // insert completes, so a result cached under one version can never be
