@@ -30,25 +30,6 @@ func LoadCommitmentFiles(ctx context.Context, sink CommitmentSink, kind postclea
 	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown commitment kind %q (activities or disputes)", kind)
 }
 
-// commitmentInsert returns the insert method for T of a sink that also
-// stores commitments, or one that fails with a clear error.
-func commitmentInsert[T Record](sink Sink) func(context.Context, []T) error {
-	cs, ok := sink.(CommitmentSink)
-	if !ok {
-		return func(context.Context, []T) error {
-			return fmt.Errorf("ingest %s: this sink does not store MoU commitments", schemaFor[T]().kind)
-		}
-	}
-	var f any
-	switch any(*new(T)).(type) {
-	case postclear.Activity:
-		f = cs.InsertActivities
-	default:
-		f = cs.InsertDisputes
-	}
-	return f.(func(context.Context, []T) error)
-}
-
 var activitySchema = schema[postclear.Activity]{
 	kind:     postclear.KindActivities,
 	fields:   []string{"mou_id", "date", "title", "kind", "customs_participants", "post_participants"},

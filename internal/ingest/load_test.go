@@ -599,60 +599,6 @@ func TestLoadFilesProgress(t *testing.T) {
 	}
 }
 
-func TestLoadRecords(t *testing.T) {
-	data := demoData(t, 50)
-	bad := data.events[1]
-	bad.EventCode = "EZZ"
-	bad2 := data.events[3]
-	bad2.Office, bad2.MailClass = "", "BOX"
-	mixed := []postclear.Event{data.events[0], bad, data.events[2], bad2, data.events[4]}
-	for _, e := range testenv.Engines(t) {
-		tests := []struct {
-			name       string
-			recs       []postclear.Event
-			max        int
-			want       postclear.IngestResult
-			wantStored int64
-			wantCode   string
-		}{
-			{name: "all valid", recs: data.events[:5], max: 5,
-				want: postclear.IngestResult{Accepted: 5}, wantStored: 5},
-			{name: "valid ones stored, others reported by index", recs: mixed, max: 10,
-				want: postclear.IngestResult{Accepted: 3, Rejected: 2, Errors: []postclear.FieldError{
-					{Index: 1, Field: "event_code", Message: `unknown event code "EZZ"`},
-					{Index: 3, Field: "office", Message: "required"},
-					{Index: 3, Field: "mail_class", Message: `unknown value "BOX" (allowed: LETTER, PACKET, PARCEL, EMS)`},
-				}}, wantStored: 3},
-			{name: "too many: nothing stored", recs: data.events[:5], max: 4, wantCode: postclear.ETooLarge},
-			{name: "no limit", recs: data.events[:5], max: 0,
-				want: postclear.IngestResult{Accepted: 5}, wantStored: 5},
-			{name: "empty", recs: nil, max: 4},
-		}
-		for _, tt := range tests {
-			t.Run(e.Name()+"/"+tt.name, func(t *testing.T) {
-				layout := testenv.Database(t, e)
-				before := append([]postclear.Event(nil), tt.recs...)
-				got, err := LoadRecords(context.Background(), warehouse.NewStore(e, layout), tt.recs, testenv.Now, tt.max)
-				if code := postclear.ErrorCode(err); code != tt.wantCode {
-					t.Fatalf("error %v, want code %q", err, tt.wantCode)
-				}
-				if tt.wantCode == postclear.ETooLarge && !strings.Contains(postclear.ErrorMessage(err), fmt.Sprintf("at most %d", tt.max)) {
-					t.Errorf("message %q does not state the limit %d", postclear.ErrorMessage(err), tt.max)
-				}
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("IngestResult (-want +got):\n%s", diff)
-				}
-				if n := stored(t, e, layout.Database, postclear.KindEvents); n != tt.wantStored {
-					t.Errorf("stored %d events, want %d", n, tt.wantStored)
-				}
-				if diff := cmp.Diff(before, tt.recs); diff != "" {
-					t.Errorf("the caller's records changed (-before +after):\n%s", diff)
-				}
-			})
-		}
-	}
-}
-
 func TestSeed(t *testing.T) {
 	cfg := demo.Config{Items: 2000, Seed: 3, Now: testenv.Now, BatchSize: 700}
 	for _, e := range testenv.Engines(t) {
