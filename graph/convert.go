@@ -75,10 +75,8 @@ func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, in
 		}
 		// Finalize the records for the KPI queries now, while the caller
 		// waits for its result, rather than in the next query.
-		if rf, ok := r.Records.(interface{ Refresh(context.Context) error }); ok {
-			if err := rf.Refresh(ctx); err != nil {
-				return nil, r.fail(ctx, "ingest", err)
-			}
+		if err := r.Records.Refresh(ctx); err != nil {
+			return nil, r.fail(ctx, "ingest", err)
 		}
 	}
 	res.Accepted = len(valid)

@@ -30,6 +30,9 @@ type Records interface {
 	InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error
 	InsertDecisions(ctx context.Context, decisions []postclear.Decision) error
 	DataStatus(ctx context.Context) (postclear.DataStatus, error)
+	// Refresh finalizes the milestones of the items stored since the
+	// last refresh, so that the KPI queries see them.
+	Refresh(ctx context.Context) error
 }
 
 // MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
