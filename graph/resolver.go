@@ -13,6 +13,7 @@ import (
 
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
 
 // Analytics computes the KPIs (implemented by internal/analytics).
@@ -71,6 +72,10 @@ type Resolver struct {
 	Logger           *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
+	// Cache, when set, keeps dataStatus answers until the data changes,
+	// per caller scope (the cache reads it from the context). The KPI
+	// service and the evaluations hold their own reference to it.
+	Cache *resultcache.Cache
 }
 
 func (r *Resolver) now() time.Time {

@@ -12,6 +12,7 @@ import (
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
 
 // Activities is the resolver for the activities field.
@@ -80,7 +81,7 @@ func (r *mutationResolver) RecordDisputes(ctx context.Context, records []model.D
 
 // DataStatus is the resolver for the dataStatus field.
 func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, error) {
-	st, err := r.Records.DataStatus(ctx)
+	st, err := resultcache.Do(ctx, r.Cache, "dataStatus", r.Records.DataStatus)
 	if err != nil {
 		return nil, r.fail(ctx, "dataStatus", err)
 	}

@@ -50,7 +50,13 @@ func (s *Service) clearanceSQL(q postclear.KPIQuery, targetHours float64) (*buil
 // ClearanceTimes returns the clearance-time KPI of q with the within-target
 // share computed against targetHours (DefaultTargetHours when the caller
 // has no other).
-func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) (out []postclear.ClearanceStat, err error) {
+func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error) {
+	return cached(ctx, s, "clearance", q, targetHours, func(ctx context.Context) ([]postclear.ClearanceStat, error) {
+		return s.clearanceTimes(ctx, q, targetHours)
+	})
+}
+
+func (s *Service) clearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) (out []postclear.ClearanceStat, err error) {
 	defer wrap(&err, "clearance times")
 	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.clearanceSQL(q, targetHours)

@@ -114,7 +114,11 @@ func (s *Service) complianceSQL(q postclear.KPIQuery) (*builder, string, error) 
 // grouped by their own origin, destination, mail class and category; they
 // have no office, so grouping by OFFICE puts them in the office-null group
 // and filtering by office leaves them out.
-func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) (out []postclear.ComplianceStat, err error) {
+func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error) {
+	return cached(ctx, s, "compliance", q, nil, func(ctx context.Context) ([]postclear.ComplianceStat, error) { return s.complianceRates(ctx, q) })
+}
+
+func (s *Service) complianceRates(ctx context.Context, q postclear.KPIQuery) (out []postclear.ComplianceStat, err error) {
 	defer wrap(&err, "compliance rates")
 	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.complianceSQL(q)

@@ -56,7 +56,13 @@ func (s *Service) deliverySQL(q postclear.KPIQuery, standardDays int) (*builder,
 
 // DeliveryTimes returns the delivery-time KPI of q for the J+standardDays
 // standard (DefaultStandardDays is the UPU J+5).
-func (s *Service) DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) (out []postclear.DeliveryStat, err error) {
+func (s *Service) DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error) {
+	return cached(ctx, s, "delivery", q, standardDays, func(ctx context.Context) ([]postclear.DeliveryStat, error) {
+		return s.deliveryTimes(ctx, q, standardDays)
+	})
+}
+
+func (s *Service) deliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) (out []postclear.DeliveryStat, err error) {
 	defer wrap(&err, "delivery times")
 	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.deliverySQL(q, standardDays)

@@ -84,7 +84,11 @@ func (s *Service) seizureSQL(q postclear.KPIQuery) (*builder, string, error) {
 // SeizureTrends returns seized items per group, seizure category and
 // bucket, with their rate per 10,000 presented items and their change from
 // the previous bucket.
-func (s *Service) SeizureTrends(ctx context.Context, q postclear.KPIQuery) (out []postclear.SeizureStat, err error) {
+func (s *Service) SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error) {
+	return cached(ctx, s, "seizures", q, nil, func(ctx context.Context) ([]postclear.SeizureStat, error) { return s.seizureTrends(ctx, q) })
+}
+
+func (s *Service) seizureTrends(ctx context.Context, q postclear.KPIQuery) (out []postclear.SeizureStat, err error) {
 	defer wrap(&err, "seizure trends")
 	q.Scope = postclear.ScopeFrom(ctx)
 	b, sqlText, err := s.seizureSQL(q)

@@ -17,9 +17,12 @@ package analytics
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -50,6 +53,28 @@ type Service struct {
 	// means time.Now. Tests and reports inject a fixed time so that the
 	// same data gives the same rates on any day.
 	Now func() time.Time
+	// Cache, when set, answers a repeated query from memory until the
+	// data changes. It keys every entry by the caller's scope itself.
+	Cache *resultcache.Cache
+}
+
+// cached answers family's query q with its argument arg from the cache,
+// or computes it. The key holds everything that decides the result besides
+// the data and the caller's scope, which the cache adds: the query, the
+// argument, and today's date, since on-time delivery is judged against
+// today.
+func cached[T any](ctx context.Context, s *Service, family string, q postclear.KPIQuery, arg any, compute func(context.Context) (T, error)) (T, error) {
+	q.Scope = postclear.Scope{} // the cache keys by the context's scope
+	b, err := json.Marshal(struct {
+		Q     postclear.KPIQuery
+		Arg   any
+		Today string
+	}{q, arg, s.now().UTC().Format(time.DateOnly)})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return resultcache.Do(ctx, s.Cache, family+string(b), compute)
 }
 
 func (s *Service) now() time.Time {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
 
 // KPIs computes the KPI families (implemented by analytics.Service).
@@ -45,12 +46,29 @@ const (
 type Evaluator struct {
 	KPIs KPIs
 	MoUs MoUs
+	// Cache, when set, keeps evaluations until the data changes, per
+	// caller scope (the cache reads it from the context).
+	Cache *resultcache.Cache
+	// Now decides "today" in the cache key (on-time delivery is judged
+	// against it); nil means time.Now.
+	Now func() time.Time
 }
 
 // Evaluate computes the evaluation of MoU mouID for quarter ("2025-Q3").
-// ctx carries the caller, so that a scope check can be added here once for
-// every rendering.
-func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
+// ctx carries the caller: the MoU is looked up within its scope, and every
+// KPI is computed within it.
+func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error) {
+	now := time.Now
+	if e.Now != nil {
+		now = e.Now
+	}
+	key := "evaluation\x00" + mouID + "\x00" + quarter + "\x00" + now().UTC().Format(time.DateOnly)
+	return resultcache.Do(ctx, e.Cache, key, func(ctx context.Context) (postclear.Evaluation, error) {
+		return e.evaluate(ctx, mouID, quarter)
+	})
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("evaluate MoU %s %s: %w", mouID, quarter, err)

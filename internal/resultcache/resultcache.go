@@ -3,12 +3,21 @@
 // (warehouse.Store.DataVersion) in force when it was computed, so a result
 // can never be served once an ingest has been accepted since: dashboards
 // refreshing the same query get it from memory, and never a stale number.
+//
+// Every entry is also keyed by the caller's scope, which the cache reads
+// from the request context itself (postclear.ScopeFrom): no caller can be
+// served an answer computed for a caller who may see other items, and no
+// constructor or wrapper can forget to say so.
 package resultcache
 
 import (
 	"container/list"
 	"context"
+	"slices"
+	"strings"
 	"sync"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 // Cache is a bounded LRU of results with in-flight deduplication: identical
@@ -49,9 +58,24 @@ func (c *Cache) Stats() (hits, misses uint64) {
 	return c.hits, c.misses
 }
 
-// Do returns the cached result of key under the current data version, or
-// computes it. Errors are not cached. Callers must treat the returned value
-// as read-only: it is shared.
+// scopeKey names what the caller in ctx may see: every unrestricted caller
+// sees the same data, and agencies with the same countries (in any order)
+// see the same data as each other.
+func scopeKey(ctx context.Context) string {
+	s := postclear.ScopeFrom(ctx)
+	if !s.Restricted {
+		return "all"
+	}
+	cs := slices.Clone(s.Countries)
+	slices.Sort(cs)
+	return "countries:" + strings.Join(slices.Compact(cs), ",")
+}
+
+// Do returns the cached result of key under the current data version for
+// the caller's scope, or computes it. key must say everything besides the
+// data and the scope that decides the result (the query, its arguments,
+// the day when the result depends on today). Errors are not cached.
+// Callers must treat the returned value as read-only: it is shared.
 func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.Context) (T, error)) (T, error) {
 	if c == nil {
 		return compute(ctx)
@@ -61,7 +85,7 @@ func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.C
 		var zero T
 		return zero, err
 	}
-	key = v + "\x00" + key
+	key = v + "\x00" + scopeKey(ctx) + "\x00" + key
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(el)

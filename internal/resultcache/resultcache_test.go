@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 func TestServesUntilVersionChanges(t *testing.T) {
@@ -100,4 +102,37 @@ func (c *Cache) inflightLen() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.inflight)
+}
+
+// The scope is part of every key by construction: the cache reads it from
+// the context, so callers with different scopes never share an entry,
+// whatever key the caller built, and agencies with the same countries do.
+func TestKeyedByTheCallersScope(t *testing.T) {
+	c := New(10, func(context.Context) (string, error) { return "v", nil })
+	ask := func(ctx context.Context, answer string) string {
+		v, err := Do(ctx, c, "same query", func(context.Context) (string, error) { return answer, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	admin := context.Background()
+	ke := postclear.WithScope(admin, postclear.Scope{Restricted: true, Countries: []string{"KE", "TH"}})
+	keAgain := postclear.WithScope(admin, postclear.Scope{Restricted: true, Countries: []string{"TH", "KE", "KE"}})
+	ma := postclear.WithScope(admin, postclear.Scope{Restricted: true, Countries: []string{"MA"}})
+	if got := ask(admin, "everything"); got != "everything" {
+		t.Fatalf("admin got %q", got)
+	}
+	if got := ask(ke, "KE and TH"); got != "KE and TH" {
+		t.Errorf("a KE+TH agency after an admin got %q, want its own answer", got)
+	}
+	if got := ask(keAgain, "computed again"); got != "KE and TH" {
+		t.Errorf("a TH+KE agency got %q, want the KE+TH agency's answer (same scope)", got)
+	}
+	if got := ask(ma, "MA"); got != "MA" {
+		t.Errorf("an MA agency got %q, want its own answer", got)
+	}
+	if got := ask(admin, "computed again"); got != "everything" {
+		t.Errorf("admin got %q, want its cached answer", got)
+	}
 }
