@@ -82,8 +82,11 @@ func TestRolesAndScopes(t *testing.T) {
 		event("CP123456785CN", "EMA", "2025-03-01T10:00:00Z"),
 		{"itemId": "RR000000014FR", "eventCode": "EMA", "eventTime": "2025-03-02T10:00:00Z", "office": "FRCDGA",
 			"originCountry": "FR", "destinationCountry": "MA", "mailClass": "LETTER"},
+		// Sent from KE to TH: Thai customs data, not the KE agency's.
+		{"itemId": "CP200000054KE", "eventCode": "EMA", "eventTime": "2025-03-03T10:00:00Z", "office": "KENBOA",
+			"originCountry": "KE", "destinationCountry": "TH", "mailClass": "PARCEL"},
 	}
-	if _, r := postAs(t, s, ingester, ingestEvents, map[string]any{"r": records}); len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"accepted":2`) {
+	if _, r := postAs(t, s, ingester, ingestEvents, map[string]any{"r": records}); len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"accepted":3`) {
 		t.Fatalf("INGEST caller could not ingest: %s %+v", r.Data, r.Errors)
 	}
 	tests := []struct {
@@ -92,8 +95,14 @@ func TestRolesAndScopes(t *testing.T) {
 		{"ingest role cannot read", ingester, `{ dataStatus { events } }`, "FORBIDDEN", ""},
 		{"agency cannot ingest", kenya, ingestEvents, "FORBIDDEN", ""},
 		{"analyst cannot create MoUs", analyst, `mutation { archiveMou(id: "x") { id } }`, "FORBIDDEN", ""},
-		{"analyst sees everything", analyst, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":2,"items":2}}`},
-		{"agency sees its country only", kenya, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":1,"items":1}}`},
+		{"analyst sees everything", analyst, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":3,"items":3}}`},
+		{"agency sees the items destined to its country only", kenya, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":1,"items":1}}`},
+		{"agency sees nothing of an item sent from its country", kenya,
+			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01"}, groupBy: [ORIGIN_COUNTRY, DESTINATION_COUNTRY]) { key { originCountry destinationCountry } items } }`,
+			"", `{"deliveryTimes":[{"key":{"originCountry":"CN","destinationCountry":"KE"},"items":1}]}`},
+		{"agency filtering on its origin items learns nothing", kenya,
+			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01", originCountries: ["KE"]}) { items } }`,
+			"", `{"deliveryTimes":[]}`},
 		{"agency naming another country learns nothing", kenya,
 			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01", destinationCountries: ["MA"]}, groupBy: [DESTINATION_COUNTRY]) { items } }`,
 			"", `{"deliveryTimes":[]}`},

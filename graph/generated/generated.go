@@ -1317,9 +1317,10 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `"""
-Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only items whose origin
-or destination country is in its token's scope, and only the MoUs of those countries). INGEST: ADMIN and
-INGEST callers. ADMIN: administrators only. See docs/auth.md.
+Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only the items whose
+destination country is in its token's scope, the declarations whose own destination is, and only the MoUs of
+those countries; an item merely originating there is not visible). INGEST: ADMIN and INGEST callers. ADMIN:
+administrators only. See docs/auth.md.
 """
 directive @allow(to: Permission!) on FIELD_DEFINITION
 

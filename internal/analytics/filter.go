@@ -118,13 +118,12 @@ func (b *builder) keySelect(attr string, dims map[postclear.Dimension]string) []
 //
 // Every population of every KPI passes through here, which is why the
 // caller's scope is enforced here too: an item (or declaration) is seen
-// only when its origin or destination country is in the scope, whatever
-// the filter names or the grouping shows.
+// only when its destination country is in the scope, whatever the filter
+// names or the grouping shows. A null destination is in no scope.
 func (b *builder) dimFilters(dims map[postclear.Dimension]string) []string {
 	var conds []string
 	if b.q.Scope.Restricted {
-		conds = append(conds, fmt.Sprintf("%s IN {scope:Array(String)} OR %s IN {scope:Array(String)}",
-			dims[postclear.DimOriginCountry], dims[postclear.DimDestinationCountry]))
+		conds = append(conds, dims[postclear.DimDestinationCountry]+" IN {scope:Array(String)}")
 	}
 	for _, d := range postclear.Dimensions {
 		if len(filterValues(b.q.Filter, d)) > 0 {
@@ -140,14 +139,16 @@ func (b *builder) dimFilters(dims map[postclear.Dimension]string) []string {
 const itemFacts = "{db:Identifier}.item_facts FINAL"
 
 // factConds returns the item filters of a population of item_facts. A
-// destination filter is repeated on destination_country_key, the sort
-// key's first column, so that the engine reads only those destinations'
-// rows; it selects the same items, because the key is the destination
-// (or ” for an item without one, which no filter value matches). The
-// caller's scope cannot narrow the key this way: it admits items by
-// origin or destination.
+// destination filter and the caller's scope are repeated on
+// destination_country_key, the sort key's first column, so that the engine
+// reads only those destinations' rows; they select the same items, because
+// the key is the destination (or ” for an item without one, which no
+// filter value or scope matches).
 func (b *builder) factConds() []string {
 	var conds []string
+	if b.q.Scope.Restricted {
+		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
+	}
 	if len(b.q.Filter.DestinationCountries) > 0 {
 		conds = append(conds, "destination_country_key IN {"+filterParam[postclear.DimDestinationCountry]+":Array(String)}")
 	}

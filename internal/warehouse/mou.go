@@ -67,7 +67,7 @@ ORDER BY country, effective_from, id`
 		if err := json.Unmarshal([]byte(targets), &m.Targets); err != nil {
 			return nil, fmt.Errorf("MoU %s: targets: %w", m.ID, err)
 		}
-		if m.Archived && !archived || !scope.Allows(m.Country, m.Country) {
+		if m.Archived && !archived || !scope.Sees(m.Country) {
 			continue
 		}
 		out = append(out, m)

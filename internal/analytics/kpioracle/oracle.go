@@ -240,9 +240,13 @@ func filterList(f postclear.AnalyticsFilter, d postclear.Dimension) []string {
 }
 
 // passes reports whether a member with attributes a, attributed at t, is
-// in the query's population.
+// in the query's population. A restricted scope admits only members whose
+// destination is one of its countries (DOMAIN.md, "Who sees what").
 func passes(q postclear.KPIQuery, a attrs, t time.Time) bool {
 	if t.Before(q.Filter.From) || !t.Before(q.Filter.To) {
+		return false
+	}
+	if q.Scope.Restricted && (a.destination == nil || !slices.Contains(q.Scope.Countries, *a.destination)) {
 		return false
 	}
 	for _, d := range postclear.Dimensions {
