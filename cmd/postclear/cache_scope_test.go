@@ -34,7 +34,7 @@ func demoServer(t *testing.T, database string) (*Server, func(auth.Principal) st
 	cfg.AuthHS256SecretFile = file
 	cfg.RateLimit = 0
 	cfg.Demo, cfg.DemoItems = true, 3000
-	if cfg.CacheEntries <= 0 {
+	if cfg.CacheBytes <= 0 {
 		t.Fatal("the result cache is off by default; this test needs it on")
 	}
 	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}

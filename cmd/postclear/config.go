@@ -26,6 +26,7 @@ type Config struct {
 	LogFormat     string
 	QueryTimeout  time.Duration
 	CacheEntries  int
+	CacheBytes    int64
 
 	// Access control (docs/auth.md).
 	AuthHS256SecretFile string
@@ -58,6 +59,7 @@ func DefaultConfig() Config {
 		LogFormat:     "text",
 		QueryTimeout:  30 * time.Second,
 		CacheEntries:  1000,
+		CacheBytes:    256 << 20,
 
 		RateLimit: 20,
 		RateBurst: 60,
@@ -119,7 +121,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
-	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "KPI results kept in memory until the next ingest (0 disables the cache)")
+	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "most answers (KPIs, evaluations, dataStatus) kept in memory until the next ingest (0 disables the cache)")
+	fs.Int64Var(&c.CacheBytes, "cache-bytes", c.CacheBytes, "most memory, in bytes, the cached answers may hold, as estimated per entry (0 disables the cache)")
 	fs.StringVar(&c.AuthHS256SecretFile, "auth-hs256-secret-file", c.AuthHS256SecretFile, "file holding the HS256 JWT secret (its text, surrounding white space trimmed; at least 32 bytes)")
 	fs.StringVar(&c.AuthJWKSFile, "auth-jwks-file", c.AuthJWKSFile, "JWKS file with the public keys of RS256/ES256 JWTs (re-read when it changes)")
 	fs.StringVar(&c.AuthAPIKeysFile, "auth-api-keys-file", c.AuthAPIKeysFile, "file of hashed API keys (see docs/auth.md; re-read when it changes)")

@@ -99,8 +99,8 @@ func (s *Server) Open(ctx context.Context) error {
 	// families, the evaluations and dataStatus. It keys each entry by the
 	// caller's scope itself.
 	var cache *resultcache.Cache
-	if c.CacheEntries > 0 {
-		cache = resultcache.New(c.CacheEntries, store.DataVersion)
+	if c.CacheEntries > 0 && c.CacheBytes > 0 {
+		cache = resultcache.New(resultcache.Limits{MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
 		m.CacheStats(cache.Stats)
 	}
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache}

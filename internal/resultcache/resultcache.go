@@ -20,15 +20,18 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-// Cache is a bounded LRU of results with in-flight deduplication: identical
-// requests arriving together compute once.
+// Cache is an LRU of results, bounded by entries and by an estimate of
+// the bytes they hold, with in-flight deduplication: identical requests
+// arriving together compute once.
 type Cache struct {
-	version func(ctx context.Context) (string, error)
-	max     int
+	version    func(ctx context.Context) (string, error)
+	maxEntries int
+	maxBytes   int64
 
 	mu       sync.Mutex
 	lru      *list.List // of *entry, most recent first
 	entries  map[string]*list.Element
+	bytes    int64 // the sum of the entries' sizes
 	inflight map[string]*call
 
 	hits, misses uint64
@@ -37,6 +40,7 @@ type Cache struct {
 type entry struct {
 	key   string
 	value any
+	size  int64
 }
 
 type call struct {
@@ -45,10 +49,27 @@ type call struct {
 	err   error
 }
 
-// New returns a cache of at most max entries whose keys are qualified by
-// version.
-func New(max int, version func(ctx context.Context) (string, error)) *Cache {
-	return &Cache{version: version, max: max, lru: list.New(), entries: map[string]*list.Element{}, inflight: map[string]*call{}}
+// Limits bound a cache. A result larger than MaxBytes on its own is
+// returned but not kept.
+type Limits struct {
+	MaxEntries int
+	// MaxBytes bounds the estimated memory of the entries: their keys,
+	// their values with everything these point to, and a fixed overhead
+	// each (see sizeOf).
+	MaxBytes int64
+}
+
+// New returns a cache within limits whose keys are qualified by version.
+func New(limits Limits, version func(ctx context.Context) (string, error)) *Cache {
+	return &Cache{version: version, maxEntries: limits.MaxEntries, maxBytes: limits.MaxBytes,
+		lru: list.New(), entries: map[string]*list.Element{}, inflight: map[string]*call{}}
+}
+
+// Bytes returns the estimated bytes held by the entries.
+func (c *Cache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
 }
 
 // Stats returns the hit and miss counts so far.
@@ -117,14 +138,27 @@ func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.C
 	c.mu.Lock()
 	delete(c.inflight, key)
 	if err == nil {
-		c.entries[key] = c.lru.PushFront(&entry{key: key, value: res})
-		for c.lru.Len() > c.max {
-			old := c.lru.Back()
-			c.lru.Remove(old)
-			delete(c.entries, old.Value.(*entry).key)
-		}
+		c.add(key, res)
 	}
 	c.mu.Unlock()
 	close(cl.done)
 	return res, err
+}
+
+// add keeps value under key, evicting the least recently used entries
+// until the cache is within its limits. c.mu is held.
+func (c *Cache) add(key string, value any) {
+	size := entryOverhead + int64(len(key)) + sizeOf(value)
+	if size > c.maxBytes || c.maxEntries <= 0 {
+		return
+	}
+	c.entries[key] = c.lru.PushFront(&entry{key: key, value: value, size: size})
+	c.bytes += size
+	for c.lru.Len() > c.maxEntries || c.bytes > c.maxBytes {
+		old := c.lru.Back()
+		c.lru.Remove(old)
+		e := old.Value.(*entry)
+		delete(c.entries, e.key)
+		c.bytes -= e.size
+	}
 }

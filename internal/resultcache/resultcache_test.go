@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/postclear/postclear/internal/postclear"
 )
 
 func TestServesUntilVersionChanges(t *testing.T) {
 	version := "1"
-	c := New(10, func(context.Context) (string, error) { return version, nil })
+	c := New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return version, nil })
 	var computed int
 	get := func() int {
 		v, err := Do(context.Background(), c, "q", func(context.Context) (int, error) {
@@ -38,7 +40,7 @@ func TestServesUntilVersionChanges(t *testing.T) {
 }
 
 func TestErrorsAreNotCached(t *testing.T) {
-	c := New(10, func(context.Context) (string, error) { return "v", nil })
+	c := New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
 	fail := true
 	for i, want := range []bool{true, false} {
 		_, err := Do(context.Background(), c, "q", func(context.Context) (int, error) {
@@ -55,7 +57,7 @@ func TestErrorsAreNotCached(t *testing.T) {
 }
 
 func TestBoundedAndDeduplicated(t *testing.T) {
-	c := New(2, func(context.Context) (string, error) { return "v", nil })
+	c := New(Limits{MaxEntries: 2, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
 	for _, k := range []string{"a", "b", "c"} {
 		Do(context.Background(), c, k, func(context.Context) (string, error) { return k, nil })
 	}
@@ -108,7 +110,7 @@ func (c *Cache) inflightLen() int {
 // the context, so callers with different scopes never share an entry,
 // whatever key the caller built, and agencies with the same countries do.
 func TestKeyedByTheCallersScope(t *testing.T) {
-	c := New(10, func(context.Context) (string, error) { return "v", nil })
+	c := New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
 	ask := func(ctx context.Context, answer string) string {
 		v, err := Do(ctx, c, "same query", func(context.Context) (string, error) { return answer, nil })
 		if err != nil {
@@ -134,5 +136,58 @@ func TestKeyedByTheCallersScope(t *testing.T) {
 	}
 	if got := ask(admin, "computed again"); got != "everything" {
 		t.Errorf("admin got %q, want its cached answer", got)
+	}
+}
+
+// The cache holds at most MaxBytes of estimated entry sizes, evicting the
+// least recently used; a result larger than the whole budget is served
+// but not kept.
+func TestBoundedByBytes(t *testing.T) {
+	const budget = 64 << 10
+	c := New(Limits{MaxEntries: 1000, MaxBytes: budget}, func(context.Context) (string, error) { return "v", nil })
+	rows := func(n int) []postclear.ClearanceStat {
+		out := make([]postclear.ClearanceStat, n)
+		for i := range out {
+			country, v := "KE", float64(i)
+			out[i] = postclear.ClearanceStat{Key: postclear.GroupKey{OriginCountry: &country}, MeanHours: &v}
+		}
+		return out
+	}
+	for i := range 100 {
+		key := string(rune('a'+i%26)) + string(rune('a'+i/26))
+		if _, err := Do(context.Background(), c, key, func(context.Context) ([]postclear.ClearanceStat, error) { return rows(50), nil }); err != nil {
+			t.Fatal(err)
+		}
+		if b := c.Bytes(); b > budget {
+			t.Fatalf("after %d entries the cache holds %d bytes, over its %d", i+1, b, budget)
+		}
+	}
+	one := sizeOf(rows(50))
+	if n := c.lru.Len(); n < int(budget/(one+entryOverhead+8))-1 || n > int(budget/one) {
+		t.Errorf("%d entries of about %d bytes kept in %d bytes", n, one, budget)
+	}
+	huge := rows(5000)
+	got, err := Do(context.Background(), c, "huge", func(context.Context) ([]postclear.ClearanceStat, error) { return huge, nil })
+	if err != nil || len(got) != 5000 {
+		t.Fatalf("huge result: %d rows, %v", len(got), err)
+	}
+	if _, ok := c.entries["v\x00all\x00huge"]; ok {
+		t.Error("a result larger than the whole budget was kept")
+	}
+}
+
+// sizeOf counts what a KPI result holds: the rows, and the strings and
+// floats their pointers reach.
+func TestSizeOf(t *testing.T) {
+	country, v := "KE", 1.5
+	row := postclear.ClearanceStat{Key: postclear.GroupKey{OriginCountry: &country}, MeanHours: &v, P50Hours: &v}
+	rowSize := int64(unsafe.Sizeof(row))
+	want := int64(unsafe.Sizeof([]postclear.ClearanceStat{})) + 10*rowSize +
+		10*(int64(unsafe.Sizeof(country))+2) + 10*2*8
+	if got := sizeOf(slices.Repeat([]postclear.ClearanceStat{row}, 10)); got != want {
+		t.Errorf("sizeOf(10 rows) = %d, want %d", got, want)
+	}
+	if got := sizeOf(map[string]int{"ab": 1}); got < 8+2 {
+		t.Errorf("sizeOf(map) = %d, too small", got)
 	}
 }
