@@ -100,7 +100,7 @@ func (s *Server) Open(ctx context.Context) error {
 	// caller's scope itself.
 	var cache *resultcache.Cache
 	if c.CacheEntries > 0 && c.CacheBytes > 0 {
-		cache = resultcache.New(resultcache.Limits{MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
 		m.CacheStats(cache.Stats)
 	}
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache}

@@ -13,9 +13,12 @@ package resultcache
 import (
 	"container/list"
 	"context"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -25,6 +28,7 @@ import (
 // arriving together compute once.
 type Cache struct {
 	version    func(ctx context.Context) (string, error)
+	maxCompute time.Duration
 	maxEntries int
 	maxBytes   int64
 
@@ -43,15 +47,26 @@ type entry struct {
 	size  int64
 }
 
+// call is one computation in flight, shared by every caller waiting for
+// it. It runs under its own context, detached from the caller that started
+// it, so that one waiter leaving (a closed connection, its own deadline)
+// does not fail the others; it is cancelled when the last waiter has left.
 type call struct {
-	done  chan struct{}
-	value any
-	err   error
+	done   chan struct{}
+	value  any
+	err    error
+	cancel context.CancelFunc
+	// waiters counts the callers waiting; guarded by Cache.mu.
+	waiters int
 }
 
 // Limits bound a cache. A result larger than MaxBytes on its own is
 // returned but not kept.
 type Limits struct {
+	// MaxCompute bounds the time of one computation, which runs detached
+	// from the callers waiting for it. 0 takes the deadline of the caller
+	// that starts it, if it has one.
+	MaxCompute time.Duration
 	MaxEntries int
 	// MaxBytes bounds the estimated memory of the entries: their keys,
 	// their values with everything these point to, and a fixed overhead
@@ -61,7 +76,7 @@ type Limits struct {
 
 // New returns a cache within limits whose keys are qualified by version.
 func New(limits Limits, version func(ctx context.Context) (string, error)) *Cache {
-	return &Cache{version: version, maxEntries: limits.MaxEntries, maxBytes: limits.MaxBytes,
+	return &Cache{version: version, maxCompute: limits.MaxCompute, maxEntries: limits.MaxEntries, maxBytes: limits.MaxBytes,
 		lru: list.New(), entries: map[string]*list.Element{}, inflight: map[string]*call{}}
 }
 
@@ -97,13 +112,17 @@ func scopeKey(ctx context.Context) string {
 // data and the scope that decides the result (the query, its arguments,
 // the day when the result depends on today). Errors are not cached.
 // Callers must treat the returned value as read-only: it is shared.
+//
+// compute runs under a context that carries the values of ctx (the scope,
+// the request id) but not its cancellation: it ends when every caller
+// waiting for the result has gone, or at its own deadline (Limits).
 func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
 	if c == nil {
 		return compute(ctx)
 	}
 	v, err := c.version(ctx)
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	key = v + "\x00" + scopeKey(ctx) + "\x00" + key
@@ -112,37 +131,88 @@ func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.C
 		c.lru.MoveToFront(el)
 		c.hits++
 		c.mu.Unlock()
-		return el.Value.(*entry).value.(T), nil
+		v, _ := el.Value.(*entry).value.(T)
+		return v, nil
 	}
 	c.misses++
-	if cl, ok := c.inflight[key]; ok {
-		c.mu.Unlock()
-		select {
-		case <-cl.done:
-		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
-		}
-		if cl.err != nil {
-			var zero T
-			return zero, cl.err
-		}
-		return cl.value.(T), nil
+	cl, ok := c.inflight[key]
+	if !ok {
+		cl = c.start(ctx, key, func(ctx context.Context) (any, error) { return compute(ctx) })
 	}
-	cl := &call{done: make(chan struct{})}
-	c.inflight[key] = cl
+	cl.waiters++
 	c.mu.Unlock()
 
-	res, err := compute(ctx)
-	cl.value, cl.err = res, err
-	c.mu.Lock()
-	delete(c.inflight, key)
-	if err == nil {
-		c.add(key, res)
+	select {
+	case <-cl.done:
+	case <-ctx.Done():
+		c.leave(key, cl)
+		return zero, ctx.Err()
 	}
-	c.mu.Unlock()
-	close(cl.done)
-	return res, err
+	if cl.err != nil {
+		return zero, cl.err
+	}
+	res, _ := cl.value.(T)
+	return res, nil
+}
+
+// start runs compute for key in its own goroutine, under a context
+// detached from ctx. c.mu is held.
+func (c *Cache) start(ctx context.Context, key string, compute func(context.Context) (any, error)) *call {
+	detached := context.WithoutCancel(ctx)
+	var cctx context.Context
+	var cancel context.CancelFunc
+	switch deadline, ok := ctx.Deadline(); {
+	case c.maxCompute > 0:
+		cctx, cancel = context.WithTimeout(detached, c.maxCompute)
+	case ok:
+		cctx, cancel = context.WithDeadline(detached, deadline)
+	default:
+		cctx, cancel = context.WithCancel(detached)
+	}
+	cl := &call{done: make(chan struct{}), cancel: cancel}
+	c.inflight[key] = cl
+	go func() {
+		defer cancel()
+		res, err := protect(cctx, compute)
+		c.mu.Lock()
+		// An abandoned call has left inflight already (leave), and its
+		// result, computed under a cancelled context, is not kept.
+		if c.inflight[key] == cl {
+			delete(c.inflight, key)
+			if err == nil {
+				c.add(key, res)
+			}
+		}
+		cl.value, cl.err = res, err
+		c.mu.Unlock()
+		close(cl.done)
+	}()
+	return cl
+}
+
+// leave records that a waiter of cl has gone; the last one cancels the
+// computation, and a caller arriving later starts a new one.
+func (c *Cache) leave(key string, cl *call) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl.waiters--; cl.waiters == 0 {
+		cl.cancel()
+		if c.inflight[key] == cl {
+			delete(c.inflight, key)
+		}
+	}
+}
+
+// protect runs compute, turning a panic into an internal error: it runs
+// in a goroutine of its own, where no resolver's recover would catch it.
+func protect(ctx context.Context, compute func(context.Context) (any, error)) (res any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &postclear.Error{Code: postclear.EInternal, Message: "internal error",
+				Err: fmt.Errorf("panic in a cached computation: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	return compute(ctx)
 }
 
 // add keeps value under key, evicting the least recently used entries

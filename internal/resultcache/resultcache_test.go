@@ -5,9 +5,11 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -190,4 +192,118 @@ func TestSizeOf(t *testing.T) {
 	if got := sizeOf(map[string]int{"ab": 1}); got < 8+2 {
 		t.Errorf("sizeOf(map) = %d, too small", got)
 	}
+}
+
+// A caller waiting for a computation another caller started gets its
+// result even when that other caller goes away: the computation does not
+// run under the first caller's context (issue 9: the waiter got "context
+// canceled"). It keeps the first caller's values (the scope).
+func TestWaitersDoNotInheritTheFirstCallersCancellation(t *testing.T) {
+	c := New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
+	started, release := make(chan struct{}), make(chan struct{})
+	type scopeSeen struct{ restricted bool }
+	compute := func(ctx context.Context) (scopeSeen, error) {
+		close(started)
+		<-release
+		if err := ctx.Err(); err != nil {
+			return scopeSeen{}, err
+		}
+		return scopeSeen{postclear.ScopeFrom(ctx).Restricted}, nil
+	}
+	scoped := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: []string{"KE"}})
+	first, cancelFirst := context.WithCancel(scoped)
+	firstErr := make(chan error)
+	go func() {
+		_, err := Do(first, c, "q", compute)
+		firstErr <- err
+	}()
+	<-started
+	second := make(chan error)
+	var got scopeSeen
+	go func() {
+		var err error
+		got, err = Do(scoped, c, "q", compute)
+		second <- err
+	}()
+	for c.waiting("q") < 2 {
+		runtime.Gosched()
+	}
+	cancelFirst()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the first caller, cancelled, got %v; want context.Canceled", err)
+	}
+	close(release)
+	if err := <-second; err != nil {
+		t.Fatalf("the second caller, still waiting, got %v; want the result", err)
+	}
+	if !got.restricted {
+		t.Error("the computation did not see the callers' scope")
+	}
+	again, err := Do(scoped, c, "q", func(context.Context) (scopeSeen, error) { return scopeSeen{}, errors.New("computed again") })
+	if err != nil || !again.restricted {
+		t.Errorf("the same scope again got %v, %v; want the cached result", again, err)
+	}
+}
+
+// When every caller waiting for a computation has gone, it is cancelled,
+// nothing is cached, and the next caller computes afresh; a computation
+// is bounded by MaxCompute whatever its callers' contexts say.
+func TestAbandonedComputationIsCancelled(t *testing.T) {
+	c := New(Limits{MaxCompute: time.Minute, MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
+	cancelled := make(chan error, 1)
+	var deadline time.Time
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := Do(ctx, c, "q", func(ctx context.Context) (int, error) {
+			deadline, _ = ctx.Deadline()
+			<-ctx.Done()
+			cancelled <- ctx.Err()
+			return 0, ctx.Err()
+		})
+		errc <- err
+	}()
+	for c.waiting("q") < 1 {
+		runtime.Gosched()
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("caller got %v, want context.Canceled", err)
+	}
+	select {
+	case err := <-cancelled:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the computation ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the abandoned computation was not cancelled")
+	}
+	if d := time.Until(deadline); d <= 0 || d > time.Minute {
+		t.Errorf("the computation's deadline is %v away, want within MaxCompute (1m)", d)
+	}
+	v, err := Do(context.Background(), c, "q", func(context.Context) (int, error) { return 7, nil })
+	if err != nil || v != 7 {
+		t.Errorf("the next caller got %d, %v; want a fresh 7", v, err)
+	}
+}
+
+// A panic in a computation is an internal error for its callers, not a
+// crash of the process (it runs in a goroutine no recover covers).
+func TestPanicIsAnError(t *testing.T) {
+	c := New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, func(context.Context) (string, error) { return "v", nil })
+	_, err := Do(context.Background(), c, "q", func(context.Context) (int, error) { panic("boom") })
+	if postclear.ErrorCode(err) != postclear.EInternal {
+		t.Errorf("err = %v, want an internal error", err)
+	}
+}
+
+func (c *Cache) waiting(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, cl := range c.inflight {
+		if strings.HasSuffix(k, "\x00"+key) {
+			return cl.waiters
+		}
+	}
+	return 0
 }
