@@ -108,7 +108,7 @@ func (s *Server) Open(ctx context.Context) error {
 		Analytics:        kpis,
 		Records:          store,
 		MoUs:             store,
-		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Cache: cache, Now: time.Now},
+		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
 		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,

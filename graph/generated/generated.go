@@ -79,6 +79,11 @@ type ComplexityRoot struct {
 		ReleaseWithoutInterventionRate func(childComplexity int) int
 	}
 
+	DataState struct {
+		LoadedAt func(childComplexity int) int
+		Version  func(childComplexity int) int
+	}
+
 	DataStatus struct {
 		Decisions     func(childComplexity int) int
 		Declarations  func(childComplexity int) int
@@ -118,6 +123,7 @@ type ComplexityRoot struct {
 
 	Evaluation struct {
 		Activities         func(childComplexity int) int
+		Data               func(childComplexity int) int
 		Disputes           func(childComplexity int) int
 		Findings           func(childComplexity int) int
 		From               func(childComplexity int) int
@@ -456,6 +462,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceStat.ReleaseWithoutInterventionRate(childComplexity), true
 
+	case "DataState.loadedAt":
+		if e.ComplexityRoot.DataState.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.LoadedAt(childComplexity), true
+	case "DataState.version":
+		if e.ComplexityRoot.DataState.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.Version(childComplexity), true
+
 	case "DataStatus.decisions":
 		if e.ComplexityRoot.DataStatus.Decisions == nil {
 			break
@@ -616,6 +635,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.data":
+		if e.ComplexityRoot.Evaluation.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Data(childComplexity), true
 	case "Evaluation.disputes":
 		if e.ComplexityRoot.Evaluation.Disputes == nil {
 			break
@@ -2117,6 +2142,28 @@ type Evaluation {
   disputes: DisputeSummary!
   "Plain-language findings, each traceable to its figures."
   findings: [Finding!]!
+  """
+  The one state of the stored data every figure above was computed over: an evaluation computed while records
+  are being loaded is started again until no write came between its first and its last query (or fails with
+  CONFLICT after a few attempts), so its figures never mix two states.
+  """
+  data: DataState!
+}
+
+"""
+A state of the stored data.
+"""
+type DataState {
+  """
+  Opaque; changes with every write to the stored data (an accepted ingest, a refresh of the finalized facts).
+  Two answers with the same version were computed over the same data.
+  """
+  version: String!
+  """
+  When the stored records last changed: the write time of the newest part of the record tables (a background
+  merge of parts moves it later, never earlier). Null when nothing is stored.
+  """
+  loadedAt: Time
 }
 
 extend type Query {
@@ -2252,6 +2299,16 @@ func (ec *executionContext) childFields_ComplianceStat(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceStat", field.Name)
 }
 
+func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DataState_version(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_DataState_loadedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataState", field.Name)
+}
+
 func (ec *executionContext) childFields_DataStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "events":
@@ -2352,6 +2409,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_disputes(ctx, field)
 	case "findings":
 		return ec.fieldContext_Evaluation_findings(ctx, field)
+	case "data":
+		return ec.fieldContext_Evaluation_data(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
 }
@@ -3727,6 +3786,52 @@ func (ec *executionContext) fieldContext_ComplianceStat_releaseWithoutInterventi
 	return graphql.NewScalarFieldContext("ComplianceStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataState_loadedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "Time")
+}
+
 func (ec *executionContext) _DataStatus_events(ctx context.Context, field graphql.CollectedField, obj *postclear.DataStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4663,6 +4768,38 @@ func (ec *executionContext) fieldContext_Evaluation_findings(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_data(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+			return ec.marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataState(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9133,6 +9270,44 @@ func (ec *executionContext) _ComplianceStat(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dataStateImplementors = []string{"DataState"}
+
+func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataState")
+		case "version":
+			out.Values[i] = ec._DataState_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._DataState_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStatusImplementors = []string{"DataStatus"}
 
 func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataStatus) graphql.Marshaler {
@@ -9438,6 +9613,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			}
 		case "findings":
 			out.Values[i] = ec._Evaluation_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._Evaluation_data(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10758,6 +10938,10 @@ func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclear�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+	return ec._DataState(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNDataStatus2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataStatus(ctx context.Context, sel ast.SelectionSet, v *postclear.DataStatus) graphql.Marshaler {

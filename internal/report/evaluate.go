@@ -12,7 +12,6 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -42,21 +41,46 @@ const (
 	StandardDays = 5
 )
 
+// Data tells which state of the stored data the figures reflect
+// (implemented by warehouse.Store).
+type Data interface {
+	// DataState finalizes what is stored and returns its version and
+	// load time.
+	DataState(ctx context.Context) (postclear.DataState, error)
+	// DataVersion returns the version alone; it moves with every write.
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// MaxAttempts bounds how often an evaluation is computed because the data
+// changed while it was computed. With the pauses between attempts (a
+// quarter of a second, doubling), a load that pauses for a few seconds
+// lets an evaluation through.
+const MaxAttempts = 5
+
 // Evaluator computes MoU evaluations.
 type Evaluator struct {
 	KPIs KPIs
 	MoUs MoUs
+	Data Data
 	// Cache, when set, keeps evaluations until the data changes, per
 	// caller scope (the cache reads it from the context).
 	Cache *resultcache.Cache
 	// Now decides "today" in the cache key (on-time delivery is judged
 	// against it); nil means time.Now.
 	Now func() time.Time
+	// retryWait is the pause before the n-th new attempt; tests shorten it.
+	retryWait func(n int) time.Duration
 }
 
 // Evaluate computes the evaluation of MoU mouID for quarter ("2025-Q3").
 // ctx carries the caller: the MoU is looked up within its scope, and every
 // KPI is computed within it.
+//
+// Every figure comes from one state of the stored data: the evaluation
+// takes the data version before its queries and again after them, and
+// starts again when it moved (an ingest was accepted meanwhile), up to
+// MaxAttempts times; then it fails with CONFLICT rather than mix two
+// states. The evaluation says which version and load time it reflects.
 func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error) {
 	now := time.Now
 	if e.Now != nil {
@@ -64,16 +88,47 @@ func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postcl
 	}
 	key := "evaluation\x00" + mouID + "\x00" + quarter + "\x00" + now().UTC().Format(time.DateOnly)
 	return resultcache.Do(ctx, e.Cache, key, func(ctx context.Context) (postclear.Evaluation, error) {
-		return e.evaluate(ctx, mouID, quarter)
+		return e.consistent(ctx, mouID, quarter)
 	})
 }
 
-func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
-	defer func() {
+func (e *Evaluator) consistent(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
+	defer postclear.Wrap(&err, "evaluate MoU %s %s", mouID, quarter)
+	wait := e.retryWait
+	if wait == nil {
+		wait = func(n int) time.Duration { return 250 * time.Millisecond << (n - 1) }
+	}
+	for attempt := 1; ; attempt++ {
+		before, err := e.Data.DataState(ctx)
 		if err != nil {
-			err = fmt.Errorf("evaluate MoU %s %s: %w", mouID, quarter, err)
+			return ev, err
 		}
-	}()
+		if ev, err = e.evaluate(ctx, mouID, quarter); err != nil {
+			return ev, err
+		}
+		after, err := e.Data.DataVersion(ctx)
+		if err != nil {
+			return ev, err
+		}
+		if after == before.Version {
+			ev.Data = before
+			return ev, nil
+		}
+		if attempt == MaxAttempts {
+			return postclear.Evaluation{}, postclear.Errorf(postclear.EConflict,
+				"the stored data changed while the evaluation was computed, %d times in a row (records are being loaded); try again when the load has finished", MaxAttempts)
+		}
+		select {
+		case <-ctx.Done():
+			return postclear.Evaluation{}, ctx.Err()
+		case <-time.After(wait(attempt)):
+		}
+	}
+}
+
+// evaluate computes the evaluation from the KPI queries, whatever the
+// data does meanwhile.
+func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
 	q, err := postclear.ParseQuarter(quarter)
 	if err != nil {
 		return ev, err
