@@ -40,6 +40,7 @@ type Config struct {
 	// Limits.
 	MaxBodyBytes     int64
 	MaxIngestRecords int
+	MaxFilterValues  int
 	ComplexityLimit  int
 	MaxDepth         int
 	SlowQuery        time.Duration
@@ -66,6 +67,7 @@ func DefaultConfig() Config {
 
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
+		MaxFilterValues:  1000,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
 		SlowQuery:        time.Second,
@@ -132,6 +134,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	fs.IntVar(&c.MaxFilterValues, "max-filter-values", c.MaxFilterValues, "most values one KPI filter list (offices, origin countries, ...) may hold")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")

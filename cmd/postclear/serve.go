@@ -103,7 +103,7 @@ func (s *Server) Open(ctx context.Context) error {
 		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
 		m.CacheStats(cache.Stats)
 	}
-	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,

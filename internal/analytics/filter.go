@@ -18,7 +18,7 @@ type builder struct {
 
 // newBuilder validates q and binds the parameters every KPI uses.
 func (s *Service) newBuilder(q postclear.KPIQuery) (*builder, error) {
-	q, err := validate(q)
+	q, err := validate(q, s.maxFilterValues())
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,9 @@ const (
 	MaxRows = 20_000
 	// MaxStandardDays bounds the J+n delivery standard.
 	MaxStandardDays = 365
+	// DefaultMaxFilterValues bounds each filter list when the Service
+	// sets no other bound.
+	DefaultMaxFilterValues = 1000
 )
 
 // Default arguments of DOMAIN.md, for callers that leave them out.
@@ -56,6 +59,17 @@ type Service struct {
 	// Cache, when set, answers a repeated query from memory until the
 	// data changes. It keys every entry by the caller's scope itself.
 	Cache *resultcache.Cache
+	// MaxFilterValues bounds the values of each filter list (offices,
+	// origins, ...); 0 means DefaultMaxFilterValues. A longer list is
+	// refused before the engine sees it.
+	MaxFilterValues int
+}
+
+func (s *Service) maxFilterValues() int {
+	if s.MaxFilterValues > 0 {
+		return s.MaxFilterValues
+	}
+	return DefaultMaxFilterValues
 }
 
 // cached answers family's query q with its argument arg from the cache,

@@ -25,7 +25,11 @@ func invalid(format string, args ...any) error {
 // validate checks q and returns it in canonical form: GroupBy deduplicated
 // and in Dimension order. Every message names the argument at fault, as
 // the GraphQL user wrote it.
-func validate(q postclear.KPIQuery) (postclear.KPIQuery, error) {
+//
+// Each filter list holds at most maxValues values: a list of 200,000
+// offices kept the engine busy for a minute and a half, whatever its time
+// limit, while every other caller waited (issue 9).
+func validate(q postclear.KPIQuery, maxValues int) (postclear.KPIQuery, error) {
 	f := q.Filter
 	for _, d := range []struct {
 		name string
@@ -56,6 +60,9 @@ func validate(q postclear.KPIQuery) (postclear.KPIQuery, error) {
 		{"filter.categories", f.Categories, oneOf(postclear.Categories), "a category (" + strings.Join(postclear.Categories, ", ") + ")"},
 	}
 	for _, l := range lists {
+		if len(l.values) > maxValues {
+			return q, invalid("%s: %d values, at most %d are allowed; filter on fewer values or leave the list out", l.name, len(l.values), maxValues)
+		}
 		for _, v := range l.values {
 			if !l.ok(v) {
 				return q, invalid("%s: %q is not %s", l.name, v, l.what)
