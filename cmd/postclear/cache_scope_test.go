@@ -219,3 +219,45 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		}
 	}
 }
+
+// Whether an answer came from the cache, or whether another caller asked
+// the same question, shows in nothing but the time it takes: the body and
+// the headers (but Date and the request id) of a computed answer and of a
+// cached one are the same, for a question an administrator asked before
+// and for one nobody did.
+func TestCacheLeavesNoTraceButTiming(t *testing.T) {
+	s, mint := demoServer(t, "e2e_cache_trace")
+	admin := mint(auth.Principal{Subject: "admin", Role: auth.RoleAdmin})
+	kenya := mint(auth.Principal{Subject: "ke-customs", Role: auth.RoleAgency, Countries: []string{"KE"}})
+	ask := func(token, query string) (http.Header, string) {
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.Addr()+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		h := resp.Header.Clone()
+		h.Del("Date")
+		h.Del("X-Request-Id")
+		h.Del("Content-Length") // the bodies are compared instead
+		return h, string(b)
+	}
+	const asked = `{ clearanceTimes(filter: {from: "2025-01-01", to: "2025-07-01"}, groupBy: [DESTINATION_COUNTRY]) { key { destinationCountry } items } }`
+	const unasked = `{ clearanceTimes(filter: {from: "2025-01-01", to: "2025-07-01"}, groupBy: [MAIL_CLASS]) { key { mailClass } items } }`
+	ask(admin, asked)
+	missH, missB := ask(kenya, asked)
+	hitH, hitB := ask(kenya, asked)
+	freshH, _ := ask(kenya, unasked)
+	if missB != hitB {
+		t.Errorf("computed and cached answers differ:\n%s\n%s", missB, hitB)
+	}
+	for name, h := range map[string]http.Header{"cached": hitH, "never asked": freshH} {
+		if diff := cmp.Diff(missH, h); diff != "" {
+			t.Errorf("headers of an answer after an administrator asked and of a %s one differ (-first +%s):\n%s", name, name, diff)
+		}
+	}
+}
