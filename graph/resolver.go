@@ -16,14 +16,6 @@ import (
 	"github.com/postclear/postclear/internal/resultcache"
 )
 
-// Analytics computes the KPIs (implemented by internal/analytics).
-type Analytics interface {
-	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
-}
-
 // Records stores validated records and tells what is stored (implemented
 // by warehouse.Store).
 type Records interface {
@@ -61,7 +53,7 @@ const DefaultMaxIngestRecords = 10_000
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Analytics   Analytics
+	Analytics   postclear.Analytics
 	Records     Records
 	MoUs        MoUs
 	Evaluations Evaluations

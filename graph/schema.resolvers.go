@@ -90,13 +90,13 @@ func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, 
 
 // ClearanceTimes is the resolver for the clearanceTimes field.
 func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error) {
-	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(targetHours, 24))
+	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(targetHours, float64(postclear.DefaultTargetHours)))
 	return rows, r.fail(ctx, "clearanceTimes", err)
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
 func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(standardDays, 5))
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(standardDays, postclear.DefaultStandardDays))
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 

@@ -1,24 +1,26 @@
-// Package analytics computes the MoU KPIs of DOMAIN.md (clearance time,
-// delivery time, compliance rates, seizure trends) in ClickHouse, over the
-// per-item milestones the warehouse maintains, finalized one row per item
-// in item_facts, with seizure_state for seizures and, for declaration
-// completeness, the declarations themselves. It never regroups raw events
-// or partial item states at query time.
+// Package analytics computes the MoU KPIs of docs/domain.md (clearance
+// time, delivery time, compliance rates, seizure trends) in ClickHouse,
+// over the per-item milestones the warehouse maintains, finalized one row
+// per item in item_facts, with seizure_state for seizures and, for
+// declaration completeness, the declarations themselves. It never regroups
+// raw events or partial item states at query time.
 //
-// Each KPI family has one file holding its one SQL text, built from the
-// grouping and filter choices of a postclear.KPIQuery; user values travel
-// only as server-side {name:Type} parameters and identifiers come only from
-// fixed maps, so the same text runs on the embedded and the server engine.
-// The SQL aggregates; Go adds what SQL would make hard to read (nulls for
-// empty populations, filled gaps, the seizure comparison with the previous
+// A KPI family is one file: its SQL, its row's scan, and a family value
+// registering them (runner.go). The runner owns what every family shares:
+// validation, the caller's scope (read from the context), time buckets,
+// gap filling, ordering, limits and the result cache. The dimensions rows
+// are grouped and filtered by are one table (dimension.go). User values
+// travel only as server-side {name:Type} parameters and identifiers come
+// only from that table and the families' own text, so the same SQL runs on
+// the embedded and the server engine; testdata/sql pins it. The SQL
+// aggregates; Go adds what SQL would make hard to read (nulls for empty
+// populations, filled gaps, the seizure comparison with the previous
 // bucket) and sorts the rows. docs/kpis.md states every definition as
-// implemented.
+// implemented; docs/architecture.md shows how to add a family.
 package analytics
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -42,13 +44,8 @@ const (
 	DefaultMaxFilterValues = 1000
 )
 
-// Default arguments of DOMAIN.md, for callers that leave them out.
-const (
-	DefaultTargetHours  = 24
-	DefaultStandardDays = 5
-)
-
-// Service answers KPI queries over one warehouse layout.
+// Service answers KPI queries over one warehouse layout. It implements
+// postclear.Analytics.
 type Service struct {
 	Engine warehouse.Engine
 	Layout warehouse.Layout
@@ -65,37 +62,20 @@ type Service struct {
 	MaxFilterValues int
 }
 
-func (s *Service) maxFilterValues() int {
-	if s.MaxFilterValues > 0 {
-		return s.MaxFilterValues
-	}
-	return DefaultMaxFilterValues
-}
-
-// cached answers family's query q with its argument arg from the cache,
-// or computes it. The key holds everything that decides the result besides
-// the data and the caller's scope, which the cache adds: the query, the
-// argument, and today's date, since on-time delivery is judged against
-// today.
-func cached[T any](ctx context.Context, s *Service, family string, q postclear.KPIQuery, arg any, compute func(context.Context) (T, error)) (T, error) {
-	q.Scope = postclear.Scope{} // the cache keys by the context's scope
-	b, err := json.Marshal(struct {
-		Q     postclear.KPIQuery
-		Arg   any
-		Today string
-	}{q, arg, s.now().UTC().Format(time.DateOnly)})
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return resultcache.Do(ctx, s.Cache, family+string(b), compute)
-}
+var _ postclear.Analytics = (*Service)(nil)
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+func (s *Service) maxFilterValues() int {
+	if s.MaxFilterValues > 0 {
+		return s.MaxFilterValues
+	}
+	return DefaultMaxFilterValues
 }
 
 // query runs sqlText and calls scan for every row. It first finalizes
@@ -117,14 +97,6 @@ func (s *Service) query(ctx context.Context, sqlText string, params warehouse.Pa
 		}
 	}
 	return rows.Err()
-}
-
-// wrap names the operation in err and keeps a *postclear.Error's code, so
-// that users see the message and the log sees the cause.
-func wrap(err *error, op string) {
-	if *err != nil {
-		*err = fmt.Errorf("%s: %w", op, *err)
-	}
 }
 
 // rate is num/den, or nil when the population den is empty.

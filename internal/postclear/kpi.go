@@ -1,6 +1,9 @@
 package postclear
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Granularity is the size of the time buckets KPIs are grouped into.
 type Granularity string
@@ -18,7 +21,8 @@ const (
 // Dimension is an item attribute KPIs can be grouped by.
 type Dimension string
 
-// The dimensions, in the order rows are sorted by.
+// The dimensions. Their order, and what each reads, is the dimensions
+// table of package analytics.
 const (
 	DimOriginCountry      Dimension = "ORIGIN_COUNTRY"
 	DimDestinationCountry Dimension = "DESTINATION_COUNTRY"
@@ -27,8 +31,24 @@ const (
 	DimCategory           Dimension = "CATEGORY"
 )
 
-// Dimensions lists every Dimension in sort order.
-var Dimensions = []Dimension{DimOriginCountry, DimDestinationCountry, DimMailClass, DimOffice, DimCategory}
+// The default arguments of docs/domain.md: the clearance target of KPI 1
+// and the UPU J+5 standard of KPI 2. They are also what the MoU KPIs
+// CLEARANCE_WITHIN_TARGET_RATE and DELIVERY_ON_TIME_RATE mean.
+const (
+	DefaultTargetHours  = 24
+	DefaultStandardDays = 5
+)
+
+// Analytics computes the KPI families of docs/domain.md within the scope of
+// the caller in ctx (ScopeFrom), which no argument can widen. It is
+// implemented by analytics.Service and used by the GraphQL resolvers and
+// the MoU evaluation.
+type Analytics interface {
+	ClearanceTimes(ctx context.Context, q KPIQuery, targetHours float64) ([]ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, q KPIQuery, standardDays int) ([]DeliveryStat, error)
+	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
+	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
+}
 
 // AnalyticsFilter restricts a KPI to attribution dates in [From, To) (UTC
 // dates) and to items whose attributes are in the given lists (an empty

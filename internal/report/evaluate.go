@@ -19,27 +19,12 @@ import (
 	"github.com/postclear/postclear/internal/resultcache"
 )
 
-// KPIs computes the KPI families (implemented by analytics.Service).
-type KPIs interface {
-	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
-}
-
 // MoUs reads MoUs and their commitments (implemented by warehouse.Store).
 type MoUs interface {
 	MoU(ctx context.Context, id string) (postclear.MoU, error)
 	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
 }
-
-// The KPI parameters an evaluation uses: DOMAIN.md's defaults, which are
-// also what CLEARANCE_WITHIN_TARGET_RATE and DELIVERY_ON_TIME_RATE mean.
-const (
-	TargetHours  = 24
-	StandardDays = 5
-)
 
 // Data tells which state of the stored data the figures reflect
 // (implemented by warehouse.Store).
@@ -59,7 +44,7 @@ const MaxAttempts = 5
 
 // Evaluator computes MoU evaluations.
 type Evaluator struct {
-	KPIs KPIs
+	KPIs postclear.Analytics
 	MoUs MoUs
 	Data Data
 	// Cache, when set, keeps evaluations until the data changes, per
@@ -213,7 +198,7 @@ func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postcl
 			out.population[k] = n
 		}
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return out, err
 	}
@@ -222,7 +207,7 @@ func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postcl
 		set(r.Key.Period, postclear.KPIClearanceMeanHours, r.MeanHours, r.Items)
 		set(r.Key.Period, postclear.KPIClearanceWithinTargetRate, r.WithinTargetRate, r.Items)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
 	if err != nil {
 		return out, err
 	}
@@ -281,7 +266,7 @@ func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.Y
 		}
 		values[metric][month.UTC()] = v
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -289,7 +274,7 @@ func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.Y
 		put(postclear.MetricClearanceP50Hours, r.Key.Period, r.P50Hours)
 		put(string(postclear.KPIClearanceP90Hours), r.Key.Period, r.P90Hours)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -365,7 +350,7 @@ func (e *Evaluator) origins(ctx context.Context, country string, q postclear.Yea
 		o := get(r.Key)
 		o.Items, o.EadCoverage = r.ItemsArrived, r.EadCoverage
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return nil, err
 	}

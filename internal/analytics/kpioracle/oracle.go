@@ -202,6 +202,10 @@ func PrevBucket(b time.Time, g postclear.Granularity) time.Time {
 	return BucketOf(b.AddDate(0, 0, -1), g)
 }
 
+// dimensions are the group dimensions of docs/domain.md, in the order of
+// its list (the order result keys are sorted by).
+var dimensions = []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry, postclear.DimMailClass, postclear.DimOffice, postclear.DimCategory}
+
 // attrs are the values a population member is grouped and filtered by.
 type attrs struct {
 	origin, destination, mailClass, office, category *string
@@ -249,7 +253,7 @@ func passes(q postclear.KPIQuery, a attrs, t time.Time) bool {
 	if q.Scope.Restricted && (a.destination == nil || !slices.Contains(q.Scope.Countries, *a.destination)) {
 		return false
 	}
-	for _, d := range postclear.Dimensions {
+	for _, d := range dimensions {
 		list := filterList(q.Filter, d)
 		if len(list) == 0 {
 			continue
