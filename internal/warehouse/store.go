@@ -106,11 +106,7 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 // the item's attributes, as in every KPI), their events and decisions, and
 // the declarations whose own destination is in it.
 func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("data status: %w", err)
-		}
-	}()
+	defer postclear.Wrap(&err, "data status")
 	// visible is the set of items the caller may see; unscoped callers
 	// see every item, and their counts skip the set altogether.
 	itemCond, declCond := "1", "1"
