@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,3 +238,69 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 var approx = cmp.Comparer(func(a, b float64) bool {
 	return a == b || math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 })
+
+// TestTimeZoneEndToEnd asks for monthly clearance times in a zone whose
+// months start hours before UTC's, through the real handler, and compares
+// with the oracle in that zone; an unknown zone is BAD_USER_INPUT naming
+// timeZone.
+func TestTimeZoneEndToEnd(t *testing.T) {
+	r := kpioracle.Records{
+		Events:       readFixture[postclear.Event](t, "events.csv"),
+		Declarations: readFixture[postclear.Declaration](t, "declarations.csv"),
+		Decisions:    readFixture[postclear.Decision](t, "decisions.csv"),
+	}
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	st := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	if err := st.InsertEvents(ctx, r.Events); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
+		t.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st}, func(context.Context) error { return nil }, graph.Config{}))
+	defer srv.Close()
+	var data struct {
+		Rows []struct {
+			Key              gqlKey
+			Items, Delivered int64
+			OnTimeRate       *float64
+		} `json:"deliveryTimes"`
+	}
+	post(t, srv.URL+"/graphql", `{ deliveryTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, granularity: MONTH, timeZone: "America/New_York") {
+		`+keyFields+` items delivered onTimeRate } }`, &data)
+	var got []postclear.DeliveryStat
+	for _, x := range data.Rows {
+		got = append(got, postclear.DeliveryStat{Key: x.Key.domain(t), Items: x.Items, Delivered: x.Delivered, OnTimeRate: x.OnTimeRate})
+	}
+	month := postclear.Month
+	var want []postclear.DeliveryStat
+	for _, w := range kpioracle.Delivery(r, postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)},
+		Granularity: &month, TimeZone: "America/New_York"}, 5, testenv.Now) {
+		want = append(want, postclear.DeliveryStat{Key: w.Key, Items: w.Items, Delivered: w.Delivered, OnTimeRate: w.OnTimeRate})
+	}
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	body, _ := json.Marshal(map[string]string{"query": `{ clearanceTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, timeZone: "Mars/Olympus") { items } }`})
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	if len(out.Errors) != 1 || out.Errors[0].Extensions.Code != postclear.EInvalid || !strings.Contains(out.Errors[0].Message, "timeZone") {
+		t.Errorf("unknown zone: %+v, want one %s naming timeZone", out.Errors, postclear.EInvalid)
+	}
+}

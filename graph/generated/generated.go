@@ -218,14 +218,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) int
-		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string) int
+		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) int
 		DataStatus      func(childComplexity int) int
-		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) int
+		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string) int
 		Mou             func(childComplexity int, id string) int
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
-		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) int
 	}
 
 	RecordError struct {
@@ -275,10 +275,10 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
-	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error)
+	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string) ([]postclear.ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string) ([]postclear.DeliveryStat, error)
+	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.ComplianceStat, error)
+	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.SeizureStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
@@ -1085,7 +1085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64)), true
+		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64), args["timeZone"].(*string)), true
 	case "Query.complianceRates":
 		if e.ComplexityRoot.Query.ComplianceRates == nil {
 			break
@@ -1096,7 +1096,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string)), true
 	case "Query.dataStatus":
 		if e.ComplexityRoot.Query.DataStatus == nil {
 			break
@@ -1113,7 +1113,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string)), true
 
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
@@ -1158,7 +1158,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string)), true
 
 	case "RecordError.field":
 		if e.ComplexityRoot.RecordError.Field == nil {
@@ -1431,7 +1431,8 @@ enum SeizureCategory {
 }
 
 """
-The size of the time buckets a KPI is grouped into. Buckets are in UTC and named by their first day.
+The size of the time buckets a KPI is grouped into. Buckets are calendar periods in the query's time zone
+(timeZone, UTC by default), named by their first day.
 """
 enum Granularity {
   "One calendar day."
@@ -1469,7 +1470,7 @@ Restricts a KPI to a date range of its attribution date and to items with the gi
 An empty or absent list does not restrict.
 """
 input AnalyticsFilter {
-  "First day included, compared with the KPI's attribution date in UTC."
+  "First day included, compared with the date of the KPI's attribution time in the query's time zone (UTC by default)."
   from: Date!
   "First day excluded (the range is [from, to))."
   to: Date!
@@ -1529,7 +1530,8 @@ type ClearanceStat {
 """
 Delivery time: items posted (first EMA event), attributed to the posting time. Days are
 (delivered_at − posted_at) / 86,400 s over delivered items (first EMI event). An item is on time when the
-UTC date of delivery is at most the UTC posting date J plus standardDays (the UPU J+n standard).
+date of delivery is at most the posting date J plus standardDays (the UPU J+n standard), both dates taken in
+the query's time zone.
 """
 type DeliveryStat {
   "The group this row describes."
@@ -1545,9 +1547,9 @@ type DeliveryStat {
   "90th percentile of delivery time in days over delivered items (exact, linear interpolation); null when none."
   p90Days: Float
   """
-  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's UTC
-  date; undelivered items count as late, items still inside their window are left out. Null when no item
-  has a closed window.
+  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's date
+  (in the query's time zone); undelivered items count as late, items still inside their window are left out.
+  Null when no item has a closed window.
   """
   onTimeRate: Float
 }
@@ -1647,6 +1649,11 @@ type Query {
     fillGaps: Boolean = false
     "Target clearance time in hours for withinTargetRate; must be ≥ 0."
     targetHours: Float = 24
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
   ): [ClearanceStat!]! @allow(to: READ)
 
   "Delivery times from posting (KPI 2). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
@@ -1661,6 +1668,11 @@ type Query {
     fillGaps: Boolean = false
     "n of the J+n delivery standard, in days; must be ≥ 0."
     standardDays: Int = 5
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
   ): [DeliveryStat!]! @allow(to: READ)
 
   "Compliance rates (KPI 3). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
@@ -1673,6 +1685,11 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
   ): [ComplianceStat!]! @allow(to: READ)
 
   "Seizure trends (KPI 4). Rows are ordered by period, then the group fields in Dimension order (nulls last), then seizure category."
@@ -1685,6 +1702,11 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group and category."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
   ): [SeizureStat!]! @allow(to: READ)
 }
 
@@ -2912,6 +2934,14 @@ func (ec *executionContext) field_Query_clearanceTimes_args(ctx context.Context,
 		return nil, err
 	}
 	args["targetHours"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
 	return args, nil
 }
 
@@ -2950,6 +2980,14 @@ func (ec *executionContext) field_Query_complianceRates_args(ctx context.Context
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
 	return args, nil
 }
 
@@ -2996,6 +3034,14 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["standardDays"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
 	return args, nil
 }
 
@@ -3084,6 +3130,14 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
 	return args, nil
 }
 
@@ -6441,7 +6495,7 @@ func (ec *executionContext) _Query_clearanceTimes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64))
+			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64), fc.Args["timeZone"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6503,7 +6557,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6565,7 +6619,7 @@ func (ec *executionContext) _Query_complianceRates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6627,7 +6681,7 @@ func (ec *executionContext) _Query_seizureTrends(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next

@@ -7,18 +7,26 @@ import (
 )
 
 // bucketSQL turns an attribution time (a DateTime('UTC') expression, %s)
-// into the first day of its bucket. Columns are DateTime('UTC'), so the
-// functions work in UTC whatever the server's time zone.
+// into the first day of its bucket in the query's time zone (tzParam),
+// whatever the server's.
 var bucketSQL = map[postclear.Granularity]string{
-	postclear.Day:     "toDate(%s)",
-	postclear.Week:    "toMonday(%s)",
-	postclear.Month:   "toStartOfMonth(%s)",
-	postclear.Quarter: "toStartOfQuarter(%s)",
-	postclear.Year:    "toStartOfYear(%s)",
+	postclear.Day:     "toDate(%s, " + tzParam + ")",
+	postclear.Week:    "toMonday(%s, " + tzParam + ")",
+	postclear.Month:   "toStartOfMonth(%s, " + tzParam + ")",
+	postclear.Quarter: "toStartOfQuarter(%s, " + tzParam + ")",
+	postclear.Year:    "toStartOfYear(%s, " + tzParam + ")",
 }
 
+// tzParam is the query's time zone, an IANA name.
+const tzParam = "{tz:String}"
+
+// daySQL is the calendar date of a time expression in the query's time
+// zone, counted in days from 1970-01-01, as dayNumber does in Go.
+func daySQL(expr string) string { return "toInt64(toDate(" + expr + ", " + tzParam + "))" }
+
 // bucketStart is bucketSQL in Go, for filling gaps and finding the
-// previous bucket.
+// previous bucket: the first day of the bucket holding the date t (a
+// calendar date, midnight UTC; dates need no zone).
 func bucketStart(t time.Time, g postclear.Granularity) time.Time {
 	d := utcDate(t)
 	switch g {
@@ -73,8 +81,8 @@ func utcDate(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// dayNumber is the UTC day of t counted from 1970-01-01, the unit the
-// delivery window is computed in.
-func dayNumber(t time.Time) int64 {
-	return utcDate(t).Unix() / 86400
+// dayNumber is the calendar date of t in loc counted in days from
+// 1970-01-01, the unit the delivery window is computed in (daySQL).
+func dayNumber(t time.Time, loc *time.Location) int64 {
+	return localDate(t, loc).Unix() / 86400
 }

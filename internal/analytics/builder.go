@@ -20,14 +20,20 @@ type builder struct {
 	rowLimit int
 	// now is the time the query is answered at, which decides "today".
 	now time.Time
+	// loc is the query's time zone.
+	loc *time.Location
 }
 
-// newBuilder binds the parameters every KPI uses for the validated q.
+// newBuilder binds the parameters every KPI uses for the validated q: the
+// range [from, to) as the instants its dates start at in the query's time
+// zone, the zone, the filters and the scope.
 func newBuilder(layout warehouse.Layout, q postclear.KPIQuery, now time.Time, rowLimit int) *builder {
-	b := &builder{q: q, rowLimit: rowLimit, now: now, params: warehouse.Params{
+	loc, _ := location(q.TimeZone) // validated
+	b := &builder{q: q, rowLimit: rowLimit, now: now, loc: loc, params: warehouse.Params{
 		"db":   layout.Database,
-		"from": q.Filter.From.UTC(),
-		"to":   q.Filter.To.UTC(),
+		"from": startOfDay(q.Filter.From, loc),
+		"to":   startOfDay(q.Filter.To, loc),
+		"tz":   loc.String(),
 	}}
 	for i := range dimensions {
 		d := &dimensions[i]
@@ -48,8 +54,9 @@ func (d *dimension) filterValues(f *postclear.AnalyticsFilter) []string {
 	return d.filter.values(f)
 }
 
-// The attribution range [from, to). Parameters are typed DateTime('UTC')
-// so that a server in another time zone reads them as UTC too.
+// The attribution range [from, to): the instants the dates start at in the
+// query's time zone. Parameters are typed DateTime('UTC') so that a server
+// in another time zone reads them as UTC too.
 const (
 	fromParam = "{from:DateTime('UTC')}"
 	toParam   = "{to:DateTime('UTC')}"

@@ -24,9 +24,9 @@ func (s *Service) DeliverySQL(q postclear.KPIQuery, standardDays int) (string, w
 //
 // Columns after the keys: items, delivered, the sum of delivery times in
 // seconds, the p50/p90 days of delivered items, the items whose window
-// has closed (J+n before today) and those of them delivered on time. Days
-// are counted as UTC day numbers (seconds / 86400, rounded down), which is
-// the UTC date of docs/domain.md whatever the server's time zone.
+// has closed (J+n before today) and those of them delivered on time. J,
+// the delivery date and today are dates in the query's time zone, counted
+// in days (daySQL, dayNumber), whatever the server's time zone.
 var delivery = &family[int, postclear.DeliveryStat]{
 	name:  "delivery times",
 	check: validStandardDays,
@@ -34,7 +34,7 @@ var delivery = &family[int, postclear.DeliveryStat]{
 		// "today" is a parameter, not SQL today(), so that an
 		// injected clock decides it and a server in another time
 		// zone agrees.
-		b.params["today"] = dayNumber(b.now)
+		b.params["today"] = dayNumber(b.now, b.loc)
 		b.params["standard_days"] = int64(standardDays)
 		return b.aggregate(nil, []string{
 			"count() AS n_items",
@@ -47,8 +47,8 @@ var delivery = &family[int, postclear.DeliveryStat]{
 			"delivered_at IS NOT NULL AS is_delivered",
 			"toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs",
 			"secs / 86400 AS days",
-			"intDiv(toInt64(assumeNotNull(posted_at)), 86400) + {standard_days:Int64} AS due_day",
-			"intDiv(toInt64(assumeNotNull(delivered_at)), 86400) AS delivered_day",
+			daySQL("assumeNotNull(posted_at)") + " + {standard_days:Int64} AS due_day",
+			daySQL("assumeNotNull(delivered_at)") + " AS delivered_day",
 		}))
 	},
 	scan: func(sc *scanner) (postclear.DeliveryStat, error) {

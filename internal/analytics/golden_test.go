@@ -36,6 +36,7 @@ func TestGoldenSQL(t *testing.T) {
 	full.Filter.MailClasses = []string{"EMS"}
 	full.Filter.Offices = []string{"KENBOA"}
 	full.Filter.Categories = []string{"GIFT", "SALE_OF_GOODS"}
+	full.TimeZone = "Asia/Bangkok"
 	agency := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: []string{"KE", "TH"}})
 	queries := map[string]struct {
 		ctx context.Context

@@ -99,15 +99,19 @@ func (f *family[A, R]) SQL(s *Service, q postclear.KPIQuery, a A) (string, wareh
 
 // cacheKey holds everything that decides a result besides the data and the
 // caller's scope, which the cache adds itself: the family, the canonical
-// query, the family's arguments, and today's date, since on-time delivery
-// is judged against today.
+// query, the family's arguments, and today's date in the query's time
+// zone, since on-time delivery is judged against today.
 func cacheKey(family string, q postclear.KPIQuery, a any, now time.Time) (string, error) {
+	loc, err := location(q.TimeZone)
+	if err != nil {
+		return "", err
+	}
 	q.Scope = postclear.Scope{}
 	b, err := json.Marshal(struct {
 		Q     postclear.KPIQuery
 		A     any
 		Today string
-	}{q, a, now.UTC().Format(time.DateOnly)})
+	}{q, a, now.In(loc).Format(time.DateOnly)})
 	return family + string(b), err
 }
 

@@ -39,7 +39,7 @@ var seizures = &family[struct{}, postclear.SeizureStat]{
 		if g := b.q.Granularity; g != nil {
 			seizedFrom = addBuckets(bucketStart(seizedFrom, *g), *g, -1)
 		}
-		b.params["seized_from"] = seizedFrom
+		b.params["seized_from"] = startOfDay(seizedFrom, b.loc)
 		const seizedRange = "seized_at >= {seized_from:DateTime('UTC')} AND seized_at < " + toParam
 
 		// The first SEIZE of a category is the min over seizure_state's

@@ -21,7 +21,8 @@ func invalid(format string, args ...any) error {
 }
 
 // validate checks q and returns it in canonical form: GroupBy deduplicated
-// and in the order of the dimensions table. Every message names the
+// and in the order of the dimensions table, the time zone named ("UTC"
+// for none). Every message names the
 // argument at fault, as the GraphQL user wrote it.
 //
 // Each filter list holds at most maxValues values: a list of 200,000
@@ -45,6 +46,11 @@ func validate(q postclear.KPIQuery, maxValues int) (postclear.KPIQuery, error) {
 	if !f.From.Before(f.To) {
 		return q, invalid("filter.from must be before filter.to")
 	}
+	loc, err := location(q.TimeZone)
+	if err != nil {
+		return q, err
+	}
+	q.TimeZone = loc.String()
 	for i := range dimensions {
 		l := dimensions[i].filter
 		if l == nil {

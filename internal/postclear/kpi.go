@@ -9,7 +9,7 @@ import (
 type Granularity string
 
 // The granularities; a bucket is named by its first day (weeks start on
-// Monday), in UTC.
+// Monday), in the query's time zone.
 const (
 	Day     Granularity = "DAY"
 	Week    Granularity = "WEEK"
@@ -50,9 +50,10 @@ type Analytics interface {
 	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
 }
 
-// AnalyticsFilter restricts a KPI to attribution dates in [From, To) (UTC
-// dates) and to items whose attributes are in the given lists (an empty
-// list does not restrict).
+// AnalyticsFilter restricts a KPI to attribution dates in [From, To) and to
+// items whose attributes are in the given lists (an empty list does not
+// restrict). From and To are calendar dates, held as midnight UTC; they
+// are taken in the query's time zone.
 type AnalyticsFilter struct {
 	From                 time.Time
 	To                   time.Time
@@ -70,6 +71,9 @@ type KPIQuery struct {
 	GroupBy     []Dimension
 	Granularity *Granularity
 	FillGaps    bool
+	// TimeZone is the IANA name of the zone in which From, To, buckets,
+	// the day J of J+n and "today" are taken; "" means UTC.
+	TimeZone string
 	// Scope is what the caller may see. It is not an argument: services
 	// set it from the request's context (ScopeFrom), so that it applies to
 	// every population of every KPI whatever the filter and grouping.

@@ -4,10 +4,11 @@
 -- {f_mail_class} = ['EMS']
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
--- {from} = 2025-07-01 00:00:00
+-- {from} = 2025-06-30 17:00:00
 -- {scope} = ['KE','TH']
 -- {target_hours} = 24
--- {to} = 2025-10-01 00:00:00
+-- {to} = 2025-09-30 17:00:00
+-- {tz} = Asia/Bangkok
 SELECT
     period,
     k_origin,
@@ -21,7 +22,7 @@ SELECT
     countIf(hours <= {target_hours:Float64}) AS n_within
 FROM (
     SELECT
-        toStartOfMonth(released_at) AS period,
+        toStartOfMonth(released_at, {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,

@@ -2,6 +2,7 @@
 -- {from} = 2025-07-01 00:00:00
 -- {target_hours} = 24
 -- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
 SELECT
     count() AS n_items,
     sum(secs) AS total_secs,

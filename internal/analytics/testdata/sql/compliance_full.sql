@@ -4,9 +4,10 @@
 -- {f_mail_class} = ['EMS']
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
--- {from} = 2025-07-01 00:00:00
+-- {from} = 2025-06-30 17:00:00
 -- {scope} = ['KE','TH']
--- {to} = 2025-10-01 00:00:00
+-- {to} = 2025-09-30 17:00:00
+-- {tz} = Asia/Bangkok
 SELECT
     period,
     k_origin,
@@ -26,7 +27,7 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        toStartOfMonth(arrived_at) AS period,
+        toStartOfMonth(arrived_at, {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,
@@ -48,7 +49,7 @@ FROM (
       AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
     UNION ALL
     SELECT
-        toStartOfMonth(received_at) AS period,
+        toStartOfMonth(received_at, {tz:String}) AS period,
         toNullable(toString(origin_country)) AS k_origin,
         toNullable(toString(destination_country)) AS k_destination,
         toNullable(toString(mail_class)) AS k_mail_class,
@@ -71,7 +72,7 @@ FROM (
       AND (toNullable(toString(category)) IN {f_category:Array(String)})
     UNION ALL
     SELECT
-        toStartOfMonth(presented_at) AS period,
+        toStartOfMonth(presented_at, {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,

@@ -1,6 +1,7 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
 -- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
 SELECT
     countIf(kind = 1) AS n_arrived,
     countIf(kind = 1 AND a) AS n_ead_population,

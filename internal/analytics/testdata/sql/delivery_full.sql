@@ -4,11 +4,12 @@
 -- {f_mail_class} = ['EMS']
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
--- {from} = 2025-07-01 00:00:00
+-- {from} = 2025-06-30 17:00:00
 -- {scope} = ['KE','TH']
 -- {standard_days} = 5
--- {to} = 2025-10-01 00:00:00
+-- {to} = 2025-09-30 17:00:00
 -- {today} = 20423
+-- {tz} = Asia/Bangkok
 SELECT
     period,
     k_origin,
@@ -24,7 +25,7 @@ SELECT
     countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time
 FROM (
     SELECT
-        toStartOfMonth(posted_at) AS period,
+        toStartOfMonth(posted_at, {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,
@@ -33,8 +34,8 @@ FROM (
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
         secs / 86400 AS days,
-        intDiv(toInt64(assumeNotNull(posted_at)), 86400) + {standard_days:Int64} AS due_day,
-        intDiv(toInt64(assumeNotNull(delivered_at)), 86400) AS delivered_day
+        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) + {standard_days:Int64} AS due_day,
+        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day
     FROM {db:Identifier}.item_facts FINAL
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})

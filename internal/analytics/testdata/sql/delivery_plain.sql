@@ -3,6 +3,7 @@
 -- {standard_days} = 5
 -- {to} = 2025-10-01 00:00:00
 -- {today} = 20423
+-- {tz} = UTC
 SELECT
     count() AS n_items,
     countIf(is_delivered) AS n_delivered,
@@ -15,8 +16,8 @@ FROM (
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
         secs / 86400 AS days,
-        intDiv(toInt64(assumeNotNull(posted_at)), 86400) + {standard_days:Int64} AS due_day,
-        intDiv(toInt64(assumeNotNull(delivered_at)), 86400) AS delivered_day
+        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) + {standard_days:Int64} AS due_day,
+        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day
     FROM {db:Identifier}.item_facts FINAL
     WHERE (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
 )

@@ -4,10 +4,11 @@
 -- {f_mail_class} = ['EMS']
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
--- {from} = 2025-07-01 00:00:00
+-- {from} = 2025-06-30 17:00:00
 -- {scope} = ['KE','TH']
--- {seized_from} = 2025-06-01 00:00:00
--- {to} = 2025-10-01 00:00:00
+-- {seized_from} = 2025-05-31 17:00:00
+-- {to} = 2025-09-30 17:00:00
+-- {tz} = Asia/Bangkok
 SELECT
     period,
     k_origin,
@@ -21,7 +22,7 @@ SELECT
     countIf(NOT is_seizure) AS n_presented
 FROM (
     SELECT
-        toStartOfMonth(s.seized_at) AS period,
+        toStartOfMonth(s.seized_at, {tz:String}) AS period,
         m.k_origin AS k_origin,
         m.k_destination AS k_destination,
         m.k_mail_class AS k_mail_class,
@@ -58,7 +59,7 @@ FROM (
     ) AS m ON m.item_id = s.item_id
     UNION ALL
     SELECT
-        toStartOfMonth(presented_at) AS period,
+        toStartOfMonth(presented_at, {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,

@@ -2,6 +2,7 @@
 -- {from} = 2025-07-01 00:00:00
 -- {seized_from} = 2025-07-01 00:00:00
 -- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
 SELECT
     seizure_category,
     countIf(is_seizure AND in_range) AS n_seizures,
