@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +209,33 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 		}
 		q := postclear.KPIQuery{Filter: filter, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: gran(postclear.Month), FillGaps: true}
 		if diff := cmp.Diff(kpioracle.Seizures(r, q), got, approx); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("orderBy and limit", func(t *testing.T) {
+		var data struct {
+			Rows []struct {
+				Key      gqlKey
+				Items    int64
+				P90Hours *float64
+			} `json:"clearanceTimes"`
+		}
+		post(t, url, `{ clearanceTimes(`+args+`, groupBy: [OFFICE], orderBy: [{field: P90_HOURS, direction: DESC}], limit: 2) {
+			`+keyFields+` items p90Hours } }`, &data)
+		var got []postclear.ClearanceStat
+		for _, x := range data.Rows {
+			got = append(got, postclear.ClearanceStat{Key: x.Key.domain(t), Items: x.Items, P90Hours: x.P90Hours})
+		}
+		rows := kpioracle.Clearance(r, postclear.KPIQuery{Filter: filter, GroupBy: []postclear.Dimension{postclear.DimOffice}}, 24)
+		sort.SliceStable(rows, func(i, j int) bool { return *rows[i].P90Hours > *rows[j].P90Hours })
+		var want []postclear.ClearanceStat
+		for _, w := range rows[:2] {
+			want = append(want, postclear.ClearanceStat{Key: w.Key, Items: w.Items, P90Hours: w.P90Hours})
+		}
+		if len(rows) < 3 {
+			t.Fatalf("the fixture has %d offices; the limit proves nothing", len(rows))
+		}
+		if diff := cmp.Diff(want, got, approx); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})

@@ -89,26 +89,26 @@ func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, 
 }
 
 // ClearanceTimes is the resolver for the clearanceTimes field.
-func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string) ([]postclear.ClearanceStat, error) {
-	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone), deref(targetHours, float64(postclear.DefaultTargetHours)))
+func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error) {
+	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(targetHours, float64(postclear.DefaultTargetHours)))
 	return rows, r.fail(ctx, "clearanceTimes", err)
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
-func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone), deref(standardDays, postclear.DefaultStandardDays))
+func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(standardDays, postclear.DefaultStandardDays))
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 
 // ComplianceRates is the resolver for the complianceRates field.
-func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.ComplianceStat, error) {
-	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone))
+func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error) {
+	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "complianceRates", err)
 }
 
 // SeizureTrends is the resolver for the seizureTrends field.
-func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.SeizureStat, error) {
-	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone))
+func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error) {
+	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "seizureTrends", err)
 }
 

@@ -218,14 +218,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string) int
-		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) int
+		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus      func(childComplexity int) int
-		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string) int
+		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Mou             func(childComplexity int, id string) int
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
-		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) int
+		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 	}
 
 	RecordError struct {
@@ -275,10 +275,10 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
-	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string) ([]postclear.SeizureStat, error)
+	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
+	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error)
+	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
@@ -1085,7 +1085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64), args["timeZone"].(*string)), true
+		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.complianceRates":
 		if e.ComplexityRoot.Query.ComplianceRates == nil {
 			break
@@ -1096,7 +1096,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string)), true
+		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.dataStatus":
 		if e.ComplexityRoot.Query.DataStatus == nil {
 			break
@@ -1113,7 +1113,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
@@ -1158,7 +1158,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string)), true
+		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 
 	case "RecordError.field":
 		if e.ComplexityRoot.RecordError.Field == nil {
@@ -1259,11 +1259,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
+			graphql.NewInputUnmarshaler("ClearanceOrder", ec.unmarshalInputClearanceOrder),
+			graphql.NewInputUnmarshaler("ComplianceOrder", ec.unmarshalInputComplianceOrder),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
 			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
+			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
@@ -1633,11 +1637,184 @@ type DataStatus {
   engine: String!
 }
 
+"""
+Which way a KPI field's rows are sorted by one field. Nulls come last in either direction.
+"""
+enum OrderDirection {
+  "Smallest first: lowest value, earliest period, A to Z."
+  ASC
+  "Largest first: highest value, latest period, Z to A."
+  DESC
+}
+
+"""
+A field of ClearanceStat rows that clearanceTimes(orderBy) can sort by.
+"""
+enum ClearanceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's meanHours."
+  MEAN_HOURS
+  "The row's p50Hours."
+  P50_HOURS
+  "The row's p90Hours."
+  P90_HOURS
+  "The row's p95Hours."
+  P95_HOURS
+  "The row's withinTargetRate."
+  WITHIN_TARGET_RATE
+}
+
+"""
+Sorts clearanceTimes rows by one field.
+"""
+input ClearanceOrder {
+  "The field."
+  field: ClearanceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of DeliveryStat rows that deliveryTimes(orderBy) can sort by.
+"""
+enum DeliveryOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's delivered."
+  DELIVERED
+  "The row's meanDays."
+  MEAN_DAYS
+  "The row's p50Days."
+  P50_DAYS
+  "The row's p90Days."
+  P90_DAYS
+  "The row's onTimeRate."
+  ON_TIME_RATE
+}
+
+"""
+Sorts deliveryTimes rows by one field.
+"""
+input DeliveryOrder {
+  "The field."
+  field: DeliveryOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of ComplianceStat rows that complianceRates(orderBy) can sort by.
+"""
+enum ComplianceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's itemsArrived."
+  ITEMS_ARRIVED
+  "The row's eadCoverage."
+  EAD_COVERAGE
+  "The row's declarations."
+  DECLARATIONS
+  "The row's declarationCompleteness."
+  DECLARATION_COMPLETENESS
+  "The row's itemsPresented."
+  ITEMS_PRESENTED
+  "The row's inspectionRate."
+  INSPECTION_RATE
+  "The row's hitRate."
+  HIT_RATE
+  "The row's releaseWithoutInterventionRate."
+  RELEASE_WITHOUT_INTERVENTION_RATE
+}
+
+"""
+Sorts complianceRates rows by one field.
+"""
+input ComplianceOrder {
+  "The field."
+  field: ComplianceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of SeizureStat rows that seizureTrends(orderBy) can sort by.
+"""
+enum SeizureOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The seizure category."
+  SEIZURE_CATEGORY
+  "The row's seizures."
+  SEIZURES
+  "The row's perTenThousandItems."
+  PER_TEN_THOUSAND_ITEMS
+  "The row's changeFromPreviousPeriod."
+  CHANGE_FROM_PREVIOUS_PERIOD
+}
+
+"""
+Sorts seizureTrends rows by one field.
+"""
+input SeizureOrder {
+  "The field."
+  field: SeizureOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
   dataStatus: DataStatus! @allow(to: READ)
 
-  "Clearance times at import customs (KPI 1). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Clearance times at import customs (KPI 1). Rows are ordered by orderBy, then by period, then the group fields
+  in Dimension order (nulls last).
+  """
   clearanceTimes(
     "Date range of the release time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1654,9 +1831,22 @@ type Query {
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
     """
     timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ClearanceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ClearanceStat!]! @allow(to: READ)
 
-  "Delivery times from posting (KPI 2). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Delivery times from posting (KPI 2). Rows are ordered by orderBy, then by period, then the group fields in
+  Dimension order (nulls last).
+  """
   deliveryTimes(
     "Date range of the posting time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1673,9 +1863,22 @@ type Query {
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
     """
     timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [DeliveryOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [DeliveryStat!]! @allow(to: READ)
 
-  "Compliance rates (KPI 3). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Compliance rates (KPI 3). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last).
+  """
   complianceRates(
     "Date range, applied to each sub-population's own attribution date, and item restrictions."
     filter: AnalyticsFilter!
@@ -1690,9 +1893,22 @@ type Query {
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
     """
     timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ComplianceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ComplianceStat!]! @allow(to: READ)
 
-  "Seizure trends (KPI 4). Rows are ordered by period, then the group fields in Dimension order (nulls last), then seizure category."
+  """
+  Seizure trends (KPI 4). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last), then seizure category.
+  """
   seizureTrends(
     "Date range of the first SEIZE decision of each category, and item restrictions."
     filter: AnalyticsFilter!
@@ -1707,6 +1923,16 @@ type Query {
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
     """
     timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [SeizureOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [SeizureStat!]! @allow(to: READ)
 }
 
@@ -2942,6 +3168,22 @@ func (ec *executionContext) field_Query_clearanceTimes_args(ctx context.Context,
 		return nil, err
 	}
 	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
 	return args, nil
 }
 
@@ -2988,6 +3230,22 @@ func (ec *executionContext) field_Query_complianceRates_args(ctx context.Context
 		return nil, err
 	}
 	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -3042,6 +3300,22 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
 	return args, nil
 }
 
@@ -3138,6 +3412,22 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -6495,7 +6785,7 @@ func (ec *executionContext) _Query_clearanceTimes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64), fc.Args["timeZone"].(*string))
+			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6557,7 +6847,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6619,7 +6909,7 @@ func (ec *executionContext) _Query_complianceRates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string))
+			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6681,7 +6971,7 @@ func (ec *executionContext) _Query_seizureTrends(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string))
+			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8560,6 +8850,112 @@ func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (postclear.Analytics
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClearanceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNClearanceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClearanceOrder unmarshals raw into the ClearanceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClearanceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClearanceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComplianceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNComplianceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceOrder unmarshals raw into the ComplianceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
 	var it model.DecisionInput
 	if obj == nil {
@@ -8766,6 +9162,59 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationInput, error) {
 	var out model.DeclarationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeliveryOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDeliveryOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliveryOrder unmarshals raw into the DeliveryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliveryOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliveryOrder", raw, &out)
 	return out, err
 }
 
@@ -9015,6 +9464,59 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 func UnmarshalMoUInput(ctx context.Context, raw any) (postclear.MoUInput, error) {
 	var out postclear.MoUInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoUInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSeizureOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSeizureOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSeizureOrder unmarshals raw into the SeizureOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSeizureOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SeizureOrder", raw, &out)
 	return out, err
 }
 
@@ -10939,6 +11441,25 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputClearanceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNClearanceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClearanceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClearanceOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNClearanceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐClearanceStat(ctx context.Context, sel ast.SelectionSet, v postclear.ClearanceStat) graphql.Marshaler {
 	return ec._ClearanceStat(ctx, sel, &v)
 }
@@ -10970,6 +11491,25 @@ func (ec *executionContext) marshalNComparison2githubᚗcomᚋpostclearᚋpostcl
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Comparison!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputComplianceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComplianceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplianceOrderField!")
 	}
 	return res
 }
@@ -11056,6 +11596,25 @@ func (ec *executionContext) unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostcle
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputDeliveryOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliveryOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeliveryOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDeliveryStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStat(ctx context.Context, sel ast.SelectionSet, v postclear.DeliveryStat) graphql.Marshaler {
@@ -11471,6 +12030,25 @@ func (ec *executionContext) marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋp
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputSeizureOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeizureOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeizureOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SeizureOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStat(ctx context.Context, sel ast.SelectionSet, v postclear.SeizureStat) graphql.Marshaler {
 	return ec._SeizureStat(ctx, sel, &v)
 }
@@ -11731,6 +12309,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, v any) (*postclear.Comparison, error) {
 	if v == nil {
 		return nil, nil
@@ -11750,6 +12345,23 @@ func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpos
 	return res
 }
 
+func (ec *executionContext) unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -11766,6 +12378,23 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx context.Context, v any) ([]postclear.Dimension, error) {
@@ -11971,6 +12600,36 @@ func (ec *executionContext) marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclear�
 		return graphql.Null
 	}
 	return ec._MoU(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, v any) (postclear.OrderDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.OrderDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v postclear.OrderDirection) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -29,6 +29,7 @@ func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (strin
 // the engine adds rows in.
 var clearance = &family[float64, postclear.ClearanceStat]{
 	name:  "clearance times",
+	api:   "clearanceTimes",
 	check: validTargetHours,
 	sql: func(b *builder, targetHours float64) string {
 		b.params["target_hours"] = targetHours
@@ -61,4 +62,12 @@ var clearance = &family[float64, postclear.ClearanceStat]{
 		}, nil
 	},
 	key: func(r *postclear.ClearanceStat) *postclear.GroupKey { return &r.Key },
+	fields: []field[postclear.ClearanceStat]{
+		count("ITEMS", func(r *postclear.ClearanceStat) int64 { return r.Items }),
+		number("MEAN_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.MeanHours }),
+		number("P50_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P50Hours }),
+		number("P90_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P90Hours }),
+		number("P95_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P95Hours }),
+		number("WITHIN_TARGET_RATE", func(r *postclear.ClearanceStat) *float64 { return r.WithinTargetRate }),
+	},
 }

@@ -70,6 +70,7 @@ func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params,
 // without intervention.
 var compliance = &family[struct{}, postclear.ComplianceStat]{
 	name: "compliance rates",
+	api:  "complianceRates",
 	sql: func(b *builder, _ struct{}) string {
 		arrived := b.milestones("arrived_at", []string{
 			fmt.Sprintf("toUInt8(%d) AS kind", kindArrived),
@@ -124,4 +125,14 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 		}, nil
 	},
 	key: func(r *postclear.ComplianceStat) *postclear.GroupKey { return &r.Key },
+	fields: []field[postclear.ComplianceStat]{
+		count("ITEMS_ARRIVED", func(r *postclear.ComplianceStat) int64 { return r.ItemsArrived }),
+		number("EAD_COVERAGE", func(r *postclear.ComplianceStat) *float64 { return r.EadCoverage }),
+		count("DECLARATIONS", func(r *postclear.ComplianceStat) int64 { return r.Declarations }),
+		number("DECLARATION_COMPLETENESS", func(r *postclear.ComplianceStat) *float64 { return r.DeclarationCompleteness }),
+		count("ITEMS_PRESENTED", func(r *postclear.ComplianceStat) int64 { return r.ItemsPresented }),
+		number("INSPECTION_RATE", func(r *postclear.ComplianceStat) *float64 { return r.InspectionRate }),
+		number("HIT_RATE", func(r *postclear.ComplianceStat) *float64 { return r.HitRate }),
+		number("RELEASE_WITHOUT_INTERVENTION_RATE", func(r *postclear.ComplianceStat) *float64 { return r.ReleaseWithoutInterventionRate }),
+	},
 }

@@ -29,6 +29,7 @@ func (s *Service) DeliverySQL(q postclear.KPIQuery, standardDays int) (string, w
 // in days (daySQL, dayNumber), whatever the server's time zone.
 var delivery = &family[int, postclear.DeliveryStat]{
 	name:  "delivery times",
+	api:   "deliveryTimes",
 	check: validStandardDays,
 	sql: func(b *builder, standardDays int) string {
 		// "today" is a parameter, not SQL today(), so that an
@@ -70,4 +71,12 @@ var delivery = &family[int, postclear.DeliveryStat]{
 		}, nil
 	},
 	key: func(r *postclear.DeliveryStat) *postclear.GroupKey { return &r.Key },
+	fields: []field[postclear.DeliveryStat]{
+		count("ITEMS", func(r *postclear.DeliveryStat) int64 { return r.Items }),
+		count("DELIVERED", func(r *postclear.DeliveryStat) int64 { return r.Delivered }),
+		number("MEAN_DAYS", func(r *postclear.DeliveryStat) *float64 { return r.MeanDays }),
+		number("P50_DAYS", func(r *postclear.DeliveryStat) *float64 { return r.P50Days }),
+		number("P90_DAYS", func(r *postclear.DeliveryStat) *float64 { return r.P90Days }),
+		number("ON_TIME_RATE", func(r *postclear.DeliveryStat) *float64 { return r.OnTimeRate }),
+	},
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,8 +18,9 @@ import (
 // Everything else a KPI query needs is the runner's: validation, the
 // caller's scope, buckets, gap filling, ordering, limits and the cache.
 type family[A, R any] struct {
-	// name names the family in errors, logs and cache keys.
-	name string
+	// name names the family in errors, logs and cache keys; api is its
+	// GraphQL field.
+	name, api string
 	// check validates the family's arguments; nil when it has none.
 	check func(A) error
 	// sql writes the family's query with b, which holds the validated
@@ -35,6 +35,9 @@ type family[A, R any] struct {
 	// extra is the part of a row's identity beside its group key (the
 	// seizure category); nil when there is none.
 	extra *extraKey[R]
+	// fields are the family's own fields orderBy can name, in the order
+	// of its GraphQL enum (after the key fields, see keyFields).
+	fields []field[R]
 }
 
 // A pass reads the rows of one query for a family whose rows depend on
@@ -49,8 +52,10 @@ type pass[R any] struct {
 
 // extraKey is a part of a row's identity beside its group key.
 type extraKey[R any] struct {
-	get func(*R) string
-	set func(*R, string)
+	// name names it in orderBy (SEIZURE_CATEGORY).
+	name string
+	get  func(*R) string
+	set  func(*R, string)
 }
 
 // run answers q for the caller in ctx: it takes the caller's scope from
@@ -76,6 +81,9 @@ func (f *family[A, R]) run(ctx context.Context, s *Service, q postclear.KPIQuery
 func (f *family[A, R]) validate(s *Service, q postclear.KPIQuery, a A) (postclear.KPIQuery, error) {
 	q, err := validate(q, s.maxFilterValues())
 	if err != nil {
+		return q, err
+	}
+	if q, err = f.checkOrder(q); err != nil {
 		return q, err
 	}
 	if f.check != nil {
@@ -121,8 +129,14 @@ func cacheKey(family string, q postclear.KPIQuery, a any, now time.Time) (string
 const maxEngineRows = 5 * MaxRows
 
 // compute runs the family's query and turns its rows into the result: gaps
-// filled, completed, checked against MaxRows, in order.
+// filled, completed, in order, cut at the limit. Without a limit a result
+// above MaxRows is an error, never a truncated list; with one, up to
+// maxEngineRows rows are computed and ordered before the first are kept.
 func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQuery, a A, now time.Time) ([]R, error) {
+	bound := MaxRows
+	if q.Limit != nil {
+		bound = maxEngineRows
+	}
 	b := newBuilder(s.Layout, q, now, maxEngineRows+1)
 	sqlText := f.sql(b, a)
 	p := f.newPass(q)
@@ -131,15 +145,15 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 	read := 0
 	err := s.query(ctx, sqlText, b.params, func(r warehouse.Rows) error {
 		if read++; read > maxEngineRows {
-			return tooManyRows(-1)
+			return tooManyRows(q, -1)
 		}
 		sc.rows = r
 		row, keep, err := p.scan(sc)
 		if err != nil || !keep {
 			return err
 		}
-		if len(rows) == MaxRows {
-			return tooManyRows(-1)
+		if len(rows) == bound {
+			return tooManyRows(q, -1)
 		}
 		rows = append(rows, row)
 		return nil
@@ -147,16 +161,16 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 	if err != nil {
 		return nil, err
 	}
-	if rows, err = f.fill(q, rows); err != nil {
+	if rows, err = f.fill(q, rows, bound); err != nil {
 		return nil, err
-	}
-	if len(rows) > MaxRows {
-		return nil, tooManyRows(len(rows))
 	}
 	if p.complete != nil {
 		p.complete(rows)
 	}
-	slices.SortFunc(rows, func(x, y R) int { return compareKeys(*f.key(&x), *f.key(&y), f.extraOf(&x), f.extraOf(&y)) })
+	f.sort(q, rows)
+	if q.Limit != nil && len(rows) > *q.Limit {
+		rows = rows[:*q.Limit]
+	}
 	return rows, nil
 }
 
@@ -179,8 +193,8 @@ func (f *family[A, R]) extraOf(r *R) string {
 
 // fill adds, when q asks for it, a row with zero counts and null
 // statistics for every bucket of [from, to) and every group (and extra
-// key) that has a row in some bucket.
-func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R) ([]R, error) {
+// key) that has a row in some bucket; the rows must stay within bound.
+func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, error) {
 	if !q.FillGaps || q.Granularity == nil || len(rows) == 0 {
 		return rows, nil
 	}
@@ -200,8 +214,8 @@ func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R) ([]R, error) {
 		}
 	}
 	bs := buckets(q.Filter.From, q.Filter.To, *q.Granularity)
-	if n := len(groups) * len(bs); n > MaxRows {
-		return nil, tooManyRows(n)
+	if n := len(groups) * len(bs); n > bound {
+		return nil, tooManyRows(q, n)
 	}
 	for _, g := range groups {
 		for _, b := range bs {
@@ -312,12 +326,20 @@ func compareNullable(x, y *string) int {
 	return cmp.Compare(*x, *y)
 }
 
-// tooManyRows is the error for a result above MaxRows; n < 0 means the
-// exact count is unknown (the engine stopped at MaxRows+1).
-func tooManyRows(n int) error {
+// tooManyRows is the error for a result above the bound; n < 0 means the
+// exact count is unknown (reading stopped at the bound).
+func tooManyRows(q postclear.KPIQuery, n int) error {
+	if q.Limit != nil {
+		what := fmt.Sprintf("more than %d", maxEngineRows)
+		if n >= 0 {
+			what = fmt.Sprintf("%d", n)
+		}
+		return invalid("the query would order %s rows to keep the first %d, at most %d can be ordered; add a filter, group by fewer dimensions or use a coarser granularity",
+			what, *q.Limit, maxEngineRows)
+	}
 	what := fmt.Sprintf("more than %d", MaxRows)
 	if n >= 0 {
 		what = fmt.Sprintf("%d", n)
 	}
-	return invalid("the result would have %s rows, at most %d are allowed; narrow the filter, group by fewer dimensions or use a coarser granularity", what, MaxRows)
+	return invalid("the result would have %s rows, at most %d are allowed; add a filter, group by fewer dimensions, use a coarser granularity, or set limit to keep the first rows in orderBy's order", what, MaxRows)
 }

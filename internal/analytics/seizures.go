@@ -34,6 +34,7 @@ func (s *Service) SeizureSQL(q postclear.KPIQuery) (string, warehouse.Params, er
 // presented.
 var seizures = &family[struct{}, postclear.SeizureStat]{
 	name: "seizure trends",
+	api:  "seizureTrends",
 	sql: func(b *builder, _ struct{}) string {
 		seizedFrom := b.q.Filter.From
 		if g := b.q.Granularity; g != nil {
@@ -77,8 +78,14 @@ var seizures = &family[struct{}, postclear.SeizureStat]{
 	pass: seizurePass,
 	key:  func(r *postclear.SeizureStat) *postclear.GroupKey { return &r.Key },
 	extra: &extraKey[postclear.SeizureStat]{
-		get: func(r *postclear.SeizureStat) string { return r.SeizureCategory },
-		set: func(r *postclear.SeizureStat, c string) { r.SeizureCategory = c },
+		name: "SEIZURE_CATEGORY",
+		get:  func(r *postclear.SeizureStat) string { return r.SeizureCategory },
+		set:  func(r *postclear.SeizureStat, c string) { r.SeizureCategory = c },
+	},
+	fields: []field[postclear.SeizureStat]{
+		count("SEIZURES", func(r *postclear.SeizureStat) int64 { return r.Seizures }),
+		number("PER_TEN_THOUSAND_ITEMS", func(r *postclear.SeizureStat) *float64 { return r.PerTenThousandItems }),
+		number("CHANGE_FROM_PREVIOUS_PERIOD", func(r *postclear.SeizureStat) *float64 { return r.ChangeFromPreviousPeriod }),
 	},
 }
 

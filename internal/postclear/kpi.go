@@ -74,11 +74,34 @@ type KPIQuery struct {
 	// TimeZone is the IANA name of the zone in which From, To, buckets,
 	// the day J of J+n and "today" are taken; "" means UTC.
 	TimeZone string
+	// OrderBy sorts the rows by fields of the family's rows, in order;
+	// rows they leave tied keep the default order (period, the group
+	// fields, the family's own key).
+	OrderBy []Order
+	// Limit, when set, keeps the first Limit rows after ordering.
+	Limit *int
 	// Scope is what the caller may see. It is not an argument: services
 	// set it from the request's context (ScopeFrom), so that it applies to
 	// every population of every KPI whatever the filter and grouping.
 	Scope Scope
 }
+
+// Order sorts KPI rows by one field of the family's rows, named as in the
+// API (ITEMS, P90_HOURS, ORIGIN_COUNTRY, PERIOD, ...). Nulls come last in
+// either direction.
+type Order struct {
+	Field     string
+	Direction OrderDirection
+}
+
+// OrderDirection is ASC (smallest, earliest, A first) or DESC.
+type OrderDirection string
+
+// The directions; "" is ASC.
+const (
+	Ascending  OrderDirection = "ASC"
+	Descending OrderDirection = "DESC"
+)
 
 // GroupKey identifies a result row; fields not grouped by are nil.
 type GroupKey struct {
