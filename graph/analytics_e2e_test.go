@@ -71,34 +71,43 @@ func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
 
 const keyFields = `key { period originCountry destinationCountry mailClass office category }`
 
-// TestAnalyticsEndToEnd runs one query of each KPI family through the real
-// handler over HTTP and compares the answers with the oracle.
-func TestAnalyticsEndToEnd(t *testing.T) {
-	r := kpioracle.Records{
+// fixtureRecords are the analytics fixture's records, each stored once.
+func fixtureRecords(t *testing.T) kpioracle.Records {
+	return kpioracle.Records{
 		Events:       readFixture[postclear.Event](t, "events.csv"),
 		Declarations: readFixture[postclear.Declaration](t, "declarations.csv"),
 		Decisions:    readFixture[postclear.Decision](t, "decisions.csv"),
 	}
+}
+
+// fixtureServer stores r on e and serves the real handler over it; it
+// returns the /graphql URL.
+func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
+	layout := testenv.Database(t, e)
+	st := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	if err := st.InsertEvents(ctx, r.Events); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
+		t.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+		func(context.Context) error { return nil }, graph.Config{}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/graphql"
+}
+
+// TestAnalyticsEndToEnd runs one query of each KPI family through the real
+// handler over HTTP and compares the answers with the oracle.
+func TestAnalyticsEndToEnd(t *testing.T) {
+	r := fixtureRecords(t)
 	for _, e := range testenv.Engines(t) {
-		t.Run(e.Name(), func(t *testing.T) {
-			layout := testenv.Database(t, e)
-			st := warehouse.NewStore(e, layout)
-			ctx := context.Background()
-			if err := st.InsertEvents(ctx, r.Events); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
-				t.Fatal(err)
-			}
-			svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
-			srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
-				func(context.Context) error { return nil }, graph.Config{}))
-			defer srv.Close()
-			runE2E(t, srv.URL+"/graphql", r)
-		})
+		t.Run(e.Name(), func(t *testing.T) { runE2E(t, fixtureServer(t, e, r), r) })
 	}
 }
 
@@ -240,25 +249,32 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 		}
 	})
 	t.Run("bad argument", func(t *testing.T) {
-		body, _ := json.Marshal(map[string]string{"query": `{ clearanceTimes(filter: {from: "2025-12-01", to: "2025-10-01"}) { items } }`})
-		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out struct {
-			Errors []struct {
-				Message    string
-				Extensions struct{ Code string }
-			}
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			t.Fatal(err)
-		}
-		if len(out.Errors) != 1 || out.Errors[0].Extensions.Code != postclear.EInvalid || out.Errors[0].Message != "filter.from must be before filter.to" {
-			t.Errorf("errors = %+v, want one %s: filter.from must be before filter.to", out.Errors, postclear.EInvalid)
+		errs := postErrors(t, url, `{ clearanceTimes(filter: {from: "2025-12-01", to: "2025-10-01"}) { items } }`)
+		if len(errs) != 1 || errs[0].Extensions.Code != postclear.EInvalid || errs[0].Message != "filter.from must be before filter.to" {
+			t.Errorf("errors = %+v, want one %s: filter.from must be before filter.to", errs, postclear.EInvalid)
 		}
 	})
+}
+
+type gqlError struct {
+	Message    string
+	Extensions struct{ Code string }
+}
+
+// postErrors posts query and returns the errors of the answer.
+func postErrors(t *testing.T, url, query string) []gqlError {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Errors []gqlError }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Errors
 }
 
 // approx compares floats to 1e-9 relative (engine and oracle add in
@@ -272,27 +288,8 @@ var approx = cmp.Comparer(func(a, b float64) bool {
 // with the oracle in that zone; an unknown zone is BAD_USER_INPUT naming
 // timeZone.
 func TestTimeZoneEndToEnd(t *testing.T) {
-	r := kpioracle.Records{
-		Events:       readFixture[postclear.Event](t, "events.csv"),
-		Declarations: readFixture[postclear.Declaration](t, "declarations.csv"),
-		Decisions:    readFixture[postclear.Decision](t, "decisions.csv"),
-	}
-	e := testenv.Embedded(t)
-	layout := testenv.Database(t, e)
-	st := warehouse.NewStore(e, layout)
-	ctx := context.Background()
-	if err := st.InsertEvents(ctx, r.Events); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
-		t.Fatal(err)
-	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st}, func(context.Context) error { return nil }, graph.Config{}))
-	defer srv.Close()
+	r := fixtureRecords(t)
+	url := fixtureServer(t, testenv.Embedded(t), r)
 	var data struct {
 		Rows []struct {
 			Key              gqlKey
@@ -300,7 +297,7 @@ func TestTimeZoneEndToEnd(t *testing.T) {
 			OnTimeRate       *float64
 		} `json:"deliveryTimes"`
 	}
-	post(t, srv.URL+"/graphql", `{ deliveryTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, granularity: MONTH, timeZone: "America/New_York") {
+	post(t, url, `{ deliveryTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, granularity: MONTH, timeZone: "America/New_York") {
 		`+keyFields+` items delivered onTimeRate } }`, &data)
 	var got []postclear.DeliveryStat
 	for _, x := range data.Rows {
@@ -315,20 +312,8 @@ func TestTimeZoneEndToEnd(t *testing.T) {
 	if diff := cmp.Diff(want, got, approx); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	body, _ := json.Marshal(map[string]string{"query": `{ clearanceTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, timeZone: "Mars/Olympus") { items } }`})
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Errors []struct {
-			Message    string
-			Extensions struct{ Code string }
-		}
-	}
-	json.NewDecoder(resp.Body).Decode(&out)
-	if len(out.Errors) != 1 || out.Errors[0].Extensions.Code != postclear.EInvalid || !strings.Contains(out.Errors[0].Message, "timeZone") {
-		t.Errorf("unknown zone: %+v, want one %s naming timeZone", out.Errors, postclear.EInvalid)
+	errs := postErrors(t, url, `{ clearanceTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, timeZone: "Mars/Olympus") { items } }`)
+	if len(errs) != 1 || errs[0].Extensions.Code != postclear.EInvalid || !strings.Contains(errs[0].Message, "timeZone") {
+		t.Errorf("unknown zone: %+v, want one %s naming timeZone", errs, postclear.EInvalid)
 	}
 }

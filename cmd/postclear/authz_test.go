@@ -15,9 +15,9 @@ import (
 	"github.com/postclear/postclear/internal/auth"
 )
 
-// authServer runs the server with HS256 tokens and returns a function
-// minting a token for a principal.
-func authServer(t *testing.T, database string) (*Server, func(auth.Principal) string) {
+// authServer runs the server with HS256 tokens, its configuration changed
+// by configure, and returns a function minting a token for a principal.
+func authServer(t *testing.T, database string, configure ...func(*Config)) (*Server, func(auth.Principal) string) {
 	t.Helper()
 	requireEngine(t)
 	secret := []byte("0123456789abcdef0123456789abcdef-test-secret")
@@ -29,6 +29,9 @@ func authServer(t *testing.T, database string) (*Server, func(auth.Principal) st
 	cfg.Addr, cfg.DataDir, cfg.Database = "127.0.0.1:0", testDataDir, database
 	cfg.AuthHS256SecretFile = file
 	cfg.RateLimit = 0
+	for _, c := range configure {
+		c(&cfg)
+	}
 	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"compress/zlib"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -23,32 +19,10 @@ import (
 // destination (KE, MA, TH).
 func demoServer(t *testing.T, database string) (*Server, func(auth.Principal) string) {
 	t.Helper()
-	requireEngine(t)
-	secret := []byte("0123456789abcdef0123456789abcdef-test-secret")
-	file := filepath.Join(t.TempDir(), "hs256.secret")
-	if err := os.WriteFile(file, secret, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultConfig()
-	cfg.Addr, cfg.DataDir, cfg.Database = "127.0.0.1:0", testDataDir, database
-	cfg.AuthHS256SecretFile = file
-	cfg.RateLimit = 0
-	cfg.Demo, cfg.DemoItems = true, 3000
-	if cfg.CacheBytes <= 0 {
+	if DefaultConfig().CacheBytes <= 0 {
 		t.Fatal("the result cache is off by default; this test needs it on")
 	}
-	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
-	if err := s.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, func(p auth.Principal) string {
-		tok, err := auth.MintHS256(secret, p, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	return authServer(t, database, func(c *Config) { c.Demo, c.DemoItems = true, 3000 })
 }
 
 // get fetches path as the bearer of token and returns the status and body.
