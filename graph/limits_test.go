@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,9 @@ import (
 // limitsHandler is the real handler with no engine behind it: the limits
 // act before any resolver runs.
 func limitsHandler(cfg graph.Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	return graph.NewHandler(&graph.Resolver{}, nil, cfg)
 }
 

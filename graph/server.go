@@ -22,8 +22,8 @@ import (
 
 // Config shapes the HTTP surface.
 type Config struct {
-	// CORSOrigins may call /graphql from a browser; empty allows none
-	// (same-origin only), "*" allows any.
+	// CORSOrigins may call /graphql and download reports from a web page
+	// of another origin; empty allows none (same-origin only), "*" any.
 	CORSOrigins []string
 	// MaxBodyBytes bounds a request body (default 8 MiB).
 	MaxBodyBytes int64
@@ -39,7 +39,8 @@ type Config struct {
 	// Auth authenticates /graphql callers; nil or not Enabled runs open
 	// (the caller decides whether that is allowed: loopback only).
 	Auth *auth.Authenticator
-	// RateLimit, when set, limits requests per principal.
+	// RateLimit, when set, limits requests per principal, and per client
+	// IP those that are not authenticated (see auth.Authenticator.Guard).
 	RateLimit *auth.RateLimiter
 }
 
@@ -83,35 +84,24 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	// Outside in: CORS answers preflight requests (which carry no
-	// credential) before authentication; the rate limiter runs after it
-	// so that it can key on the principal.
-	var api http.Handler = limitBody(cfg.MaxBodyBytes, srv)
-	if cfg.RateLimit != nil {
-		api = cfg.RateLimit.Middleware(api)
-	}
+	// credential) before authentication; the guard authenticates and
+	// rate-limits (per principal, or per client IP for requests that are
+	// not authenticated), and only then is the body read.
 	if cfg.Auth == nil {
 		cfg.Auth, _ = auth.New(auth.Config{})
 	}
-	api = cfg.Auth.Middleware(withScope(api))
-	api = cors.New(cors.Options{
-		AllowedOrigins: cfg.CORSOrigins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-ID"},
-		ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
-		MaxAge:         600,
-	}).Handler(api)
-
-	// The report downloads pass the same authentication and rate limit
-	// as /graphql.
-	var reports http.Handler = reportsHandler(r, cfg.Logger)
-	if cfg.RateLimit != nil {
-		reports = cfg.RateLimit.Middleware(reports)
+	crossOrigin := corsPolicy(cfg.CORSOrigins)
+	guard := func(h http.Handler) http.Handler {
+		return crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, withScope(h)))
 	}
-	reports = cfg.Auth.Middleware(withScope(reports))
+	api := guard(limitBody(cfg.MaxBodyBytes, srv))
+	// The report downloads pass the same CORS policy, authentication and
+	// rate limit as /graphql.
+	reports := guard(reportsHandler(r, cfg.Logger))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
-	mux.Handle("GET /reports/mous/{id}/{file}", reports)
+	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", playground.Handler("/graphql", "postclear"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -130,6 +120,24 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
 	return withRequestID(cfg.Logger, mux)
+}
+
+// corsPolicy lets the listed origins read answers from a browser. rs/cors
+// treats an empty list as "*", so no origins is said with a function that
+// refuses every one: a web page the user happens to visit must not read
+// the data of a server that trusts the user's machine.
+func corsPolicy(origins []string) *cors.Cors {
+	opts := cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-ID", "If-None-Match"},
+		ExposedHeaders: []string{"X-Request-ID", "Retry-After", "ETag", "Content-Disposition"},
+		MaxAge:         600,
+	}
+	if len(origins) == 0 {
+		opts.AllowOriginFunc = func(string) bool { return false }
+	}
+	return cors.New(opts)
 }
 
 // limitBody refuses bodies over n bytes with 413 before gqlgen reads them.

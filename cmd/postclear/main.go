@@ -77,12 +77,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if ue := (usageError{}); errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "postclear:", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "postclear:", err)
 		return 1
 	}
 	return 0
 }
+
+// usageError is a command line the command refuses to run with (a bad
+// flag value): exit status 2, as for a flag the command does not know.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

@@ -64,6 +64,9 @@ type Server struct {
 // database is empty, and starts serving.
 func (s *Server) Open(ctx context.Context) error {
 	c := s.Config
+	if err := c.validateServe(); err != nil {
+		return usageError{err}
+	}
 	authn, err := s.authenticator()
 	if err != nil {
 		return err
@@ -105,11 +108,10 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxIngestRecords: c.MaxIngestRecords,
 		Metrics:          m,
 	}
-	// The limiter keys on the caller; with authentication off every
-	// caller is the same local administrator, so limiting would throttle
-	// all of them together: it applies only when callers are known.
+	// The limiter keys on the principal, or on the client IP for requests
+	// that are not authenticated (all of them when authentication is off).
 	var limiter *auth.RateLimiter
-	if c.RateLimit > 0 && authn.Enabled() {
+	if c.RateLimit > 0 {
 		limiter = auth.NewRateLimiter(c.RateLimit, c.RateBurst, 10_000)
 	}
 	handler := graph.NewHandler(resolver, s.ready(e), graph.Config{
@@ -130,7 +132,18 @@ func (s *Server) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	s.listener = ln
-	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Every connection is bounded: slow or idle clients are cut off, and
+	// beyond MaxConnections new ones wait in the kernel's queue instead of
+	// taking a file descriptor each.
+	s.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
 	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", s.engine.Name())
