@@ -1,10 +1,15 @@
 package graph_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -77,5 +82,50 @@ func TestUnauthenticatedRequestsAreLimited(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{401, 401, 429}, codes); diff != "" {
 		t.Errorf("statuses of three bad credentials with bursts of 2 (-want +got):\n%s", diff)
+	}
+}
+
+// The automatic-persisted-query store is per caller: a hash another caller
+// registered is unknown to everyone else, so its answer does not tell
+// whether someone ran that query.
+func TestPersistedQueriesArePerCaller(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	authn, err := auth.New(auth.Config{HS256Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := limitsHandler(graph.Config{Auth: authn})
+	token := func(p auth.Principal) string {
+		tok, err := auth.MintHS256(secret, p, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	ke := token(auth.Principal{Subject: "kra", Role: auth.RoleAgency, Countries: []string{"KE"}})
+	ma := token(auth.Principal{Subject: "adii", Role: auth.RoleAgency, Countries: []string{"MA"}})
+	const query = "query Probe { __typename }"
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	send := func(token string, withQuery bool) string {
+		body := map[string]any{"extensions": ext}
+		if withQuery {
+			body["query"] = query
+		}
+		b, _ := json.Marshal(body)
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		var out map[string]any
+		json.Unmarshal(serve(h, req).Body.Bytes(), &out)
+		if code := errorCode(out); code != "" {
+			return code
+		}
+		return "ok"
+	}
+	steps := []string{send(ke, true), send(ke, false), send(ma, false), send(ma, true), send(ma, false)}
+	want := []string{"ok", "ok", "PERSISTED_QUERY_NOT_FOUND", "ok", "ok"}
+	if diff := cmp.Diff(want, steps); diff != "" {
+		t.Errorf("KE registers, KE by hash, MA by hash, MA registers, MA by hash (-want +got):\n%s", diff)
 	}
 }

@@ -2,7 +2,9 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/postclear/postclear/graph"
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 // limitsHandler is the real handler with no engine behind it: the limits
@@ -79,4 +82,51 @@ func TestBodyLimit(t *testing.T) {
 	if status != http.StatusRequestEntityTooLarge || errorCode(out) != "TOO_LARGE" {
 		t.Errorf("a 2 KiB body with a 1 KiB limit: status %d, %v", status, out)
 	}
+}
+
+// 400 aliased KPI fields selecting one number each stayed under the
+// complexity limit and held the engine for the whole request time; they
+// are refused before anything runs (a resolver reached here would panic:
+// this handler has no engine).
+func TestAliasAmplification(t *testing.T) {
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range 400 {
+		fmt.Fprintf(&q, ` a%d: clearanceTimes(filter: {from: "2025-01-01", to: "2025-04-01"}) { items }`, i)
+	}
+	q.WriteString(" }")
+	for _, tt := range []struct {
+		name string
+		cfg  graph.Config
+		code string
+	}{
+		{"statement limit", graph.Config{ComplexityLimit: 1 << 20}, graph.EStatementLimit},
+		{"complexity", graph.Config{MaxStatements: 1 << 20}, "COMPLEXITY_LIMIT_EXCEEDED"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, out := postQuery(t, limitsHandler(tt.cfg), q.String())
+			if errorCode(out) != tt.code {
+				t.Errorf("400 aliased KPI fields: code %q, want %s", errorCode(out), tt.code)
+			}
+		})
+	}
+	// Thirty fit the defaults.
+	var ok strings.Builder
+	ok.WriteString("{")
+	for i := range graph.DefaultMaxStatements {
+		fmt.Fprintf(&ok, ` a%d: clearanceTimes(filter: {from: "2025-01-01", to: "2025-04-01"}) { key { period } items meanHours p50Hours p90Hours }`, i)
+	}
+	ok.WriteString(" }")
+	limits := graph.NewHandler(&graph.Resolver{Analytics: emptyAnalytics{}}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
+	if _, out := postQuery(t, limits, ok.String()); out["errors"] != nil {
+		t.Errorf("%d KPI fields: %v", graph.DefaultMaxStatements, out["errors"])
+	}
+}
+
+// emptyAnalytics answers clearanceTimes with no rows; any other family
+// would panic (the embedded interface is nil).
+type emptyAnalytics struct{ graph.Analytics }
+
+func (emptyAnalytics) ClearanceTimes(context.Context, postclear.KPIQuery, float64) ([]postclear.ClearanceStat, error) {
+	return nil, nil
 }

@@ -33,7 +33,10 @@ type Config struct {
 	ComplexityLimit int
 	// MaxDepth bounds how deeply a query nests (0: DefaultMaxDepth).
 	MaxDepth int
-	Logger   *slog.Logger
+	// MaxStatements bounds the engine statements one request may need
+	// (0: DefaultMaxStatements).
+	MaxStatements int
+	Logger        *slog.Logger
 	// Metrics, when set, counts operations and serves /metrics.
 	Metrics *metrics.Metrics
 	// Auth authenticates /graphql callers; nil or not Enabled runs open
@@ -66,7 +69,10 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}}))
+	if cfg.MaxStatements <= 0 {
+		cfg.MaxStatements = DefaultMaxStatements
+	}
+	srv := handler.New(costedSchema{generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}})})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -74,9 +80,10 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryStore()})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
 	srv.Use(depthLimit{cfg.MaxDepth})
+	srv.Use(statementLimit{cfg.MaxStatements})
 	if cfg.Metrics != nil {
 		srv.Use(operationMetrics{cfg.Metrics})
 	}

@@ -124,6 +124,7 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxBodyBytes:    c.MaxBodyBytes,
 		ComplexityLimit: c.ComplexityLimit,
 		MaxDepth:        c.MaxDepth,
+		MaxStatements:   c.MaxStatements,
 	})
 	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
 	ln, err := net.Listen("tcp", c.Addr)
