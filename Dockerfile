@@ -28,5 +28,7 @@ ENV POSTCLEAR_CHDB_LIB=/opt/postclear/libchdb.so \
 USER postclear
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK CMD ["postclear", "version"]
+# Healthy means ready: the engine answers (/readyz), not merely that the
+# binary runs.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s CMD ["postclear", "healthcheck"]
 ENTRYPOINT ["postclear", "serve"]

@@ -129,3 +129,20 @@ func TestPersistedQueriesArePerCaller(t *testing.T) {
 		t.Errorf("KE registers, KE by hash, MA by hash, MA registers, MA by hash (-want +got):\n%s", diff)
 	}
 }
+
+// Answers that hold data, and errors, are not stored by any cache.
+func TestDataIsNotStored(t *testing.T) {
+	h := limitsHandler(graph.Config{})
+	post := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+	post.Header.Set("Content-Type", "application/json")
+	for _, req := range []*http.Request{
+		post,
+		httptest.NewRequest(http.MethodGet, "/reports/mous/mou-ke/2025-Q1.csv", nil),
+		httptest.NewRequest(http.MethodGet, "/healthz", nil),
+	} {
+		rec := serve(h, req)
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s: status %d, Cache-Control %q, want no-store", req.Method, req.URL, rec.Code, got)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -129,4 +130,42 @@ type emptyAnalytics struct{ graph.Analytics }
 
 func (emptyAnalytics) ClearanceTimes(context.Context, postclear.KPIQuery, float64) ([]postclear.ClearanceStat, error) {
 	return nil, nil
+}
+
+// A body sent without Content-Length (chunked) over the limit is 413
+// TOO_LARGE too; before, gqlgen answered it 200 BAD_USER_INPUT.
+func TestChunkedBodyLimit(t *testing.T) {
+	h := limitsHandler(graph.Config{MaxBodyBytes: 1024})
+	body := `{"query": "{ dataStatus { events } } # ` + strings.Repeat("x", 4096) + `"}`
+	req := httptest.NewRequest(http.MethodPost, "/graphql", io.MultiReader(strings.NewReader(body)))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	if rec.Code != http.StatusRequestEntityTooLarge || errorCode(out) != "TOO_LARGE" {
+		t.Errorf("a chunked 4 KiB body with a 1 KiB limit: status %d, code %q", rec.Code, errorCode(out))
+	}
+}
+
+// A body that is not JSON is refused with a message quoting its start,
+// not the whole body (which may be megabytes, or a credential).
+func TestUndecodableBodyIsNotEchoed(t *testing.T) {
+	h := limitsHandler(graph.Config{})
+	secret := strings.Repeat("s3cr3t", 1000)
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": `+secret))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out struct {
+		Errors []struct{ Message string }
+	}
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	if len(out.Errors) != 1 {
+		t.Fatalf("status %d, body %.200s", rec.Code, rec.Body)
+	}
+	if msg := out.Errors[0].Message; len(msg) > 200 || !strings.Contains(msg, "s3cr3t") {
+		t.Errorf("message of %d bytes %.300q: want at most 200 bytes quoting the body's start", len(msg), msg)
+	}
 }

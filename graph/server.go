@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,9 +18,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/postclear/postclear/graph/generated"
+	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/graph/playground"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/metrics"
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 // Config shapes the HTTP surface.
@@ -37,8 +42,15 @@ type Config struct {
 	// (0: DefaultMaxStatements).
 	MaxStatements int
 	Logger        *slog.Logger
-	// Metrics, when set, counts operations and serves /metrics.
+	// Metrics, when set, counts operations and serves /metrics to
+	// administrators (to everyone local when authentication is off).
 	Metrics *metrics.Metrics
+	// MetricsElsewhere leaves /metrics out of this handler: the caller
+	// serves Metrics.Handler() on a listener of its own (--metrics-addr).
+	MetricsElsewhere bool
+	// RequestTimeout bounds one request (0: DefaultRequestTimeout): past it
+	// the client gets 503 TIMEOUT and the request's context is cancelled.
+	RequestTimeout time.Duration
 	// Auth authenticates /graphql callers; nil or not Enabled runs open
 	// (the caller decides whether that is allowed: loopback only).
 	Auth *auth.Authenticator
@@ -72,6 +84,9 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.MaxStatements <= 0 {
 		cfg.MaxStatements = DefaultMaxStatements
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
 	srv := handler.New(costedSchema{generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}})})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -101,19 +116,19 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	guard := func(h http.Handler) http.Handler {
 		return crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, withScope(h)))
 	}
-	api := guard(limitBody(cfg.MaxBodyBytes, srv))
+	api := guard(noStore(limitBody(cfg.MaxBodyBytes, srv)))
 	// The report downloads pass the same CORS policy, authentication and
 	// rate limit as /graphql.
-	reports := guard(reportsHandler(r, cfg.Logger))
+	reports := guard(noStore(reportsHandler(r, cfg.Logger)))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", playground.Handler("/graphql", "postclear"))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("GET /healthz", noStore(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, req *http.Request) {
+	})))
+	mux.Handle("GET /readyz", noStore(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
@@ -122,11 +137,40 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-	if cfg.Metrics != nil {
-		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	})))
+	if cfg.Metrics != nil && !cfg.MetricsElsewhere {
+		// What the server is asked and how it fares is for operators:
+		// administrators only, unless served on an address of its own.
+		mux.Handle("GET /metrics", cfg.Auth.Guard(cfg.RateLimit, requirePermission(model.PermissionAdmin, cfg.Logger, noStore(cfg.Metrics.Handler()))))
 	}
-	return withRequestID(cfg.Logger, mux)
+	// The access log is outermost, so that it records the status the
+	// client got, a timeout's 503 included.
+	timeoutBody := `{"errors":[{"message":"the request took longer than the server's limit of ` + cfg.RequestTimeout.String() + `","extensions":{"code":"TIMEOUT"}}]}`
+	return withRequestID(cfg.Logger, http.TimeoutHandler(mux, cfg.RequestTimeout, timeoutBody))
+}
+
+// DefaultRequestTimeout bounds a request when Config.RequestTimeout is 0.
+const DefaultRequestTimeout = 30 * time.Second
+
+// noStore marks answers that hold data as not to be stored by any cache:
+// they depend on the caller and on the data loaded.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requirePermission answers 403 (401 when there is no principal) to a
+// caller without the permission.
+func requirePermission(to model.Permission, logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := permitted(r.Context(), to); err != nil {
+			reportError(w, logger, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // corsPolicy lets the listed origins read answers from a browser. rs/cors
@@ -147,17 +191,38 @@ func corsPolicy(origins []string) *cors.Cors {
 	return cors.New(opts)
 }
 
-// limitBody refuses bodies over n bytes with 413 before gqlgen reads them.
+// limitBody refuses bodies over n bytes with 413 TOO_LARGE before gqlgen
+// sees them: at once when Content-Length says so, and after reading at
+// most n+1 bytes of a body sent without one (chunked), which gqlgen would
+// otherwise answer as a malformed request.
 func limitBody(n int64, next http.Handler) http.Handler {
+	tooLarge := func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+			"message":    "request body too large: the limit is " + byteSize(n),
+			"extensions": map[string]string{"code": postclear.ETooLarge},
+		}}})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    "request body too large: the limit is " + byteSize(n),
-				"extensions": map[string]string{"code": "TOO_LARGE"},
-			}}})
+			tooLarge(w)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, n)
+		if r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, n))
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				tooLarge(w)
+				return
+			}
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
+					"message":    "the request body could not be read",
+					"extensions": map[string]string{"code": postclear.EInvalid},
+				}}})
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -197,8 +197,6 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--cache-entries %d: must be ≥ 0 (0 disables the cache)", c.CacheEntries)
 	case c.SlowQuery < 0:
 		return fmt.Errorf("--slow-query %v: must be ≥ 0 (0 disables the log)", c.SlowQuery)
-	case c.MetricsAddr != "" && c.MetricsAddr == c.Addr:
-		return fmt.Errorf("--metrics-addr %s: must differ from --addr", c.MetricsAddr)
 	case slices.Contains(c.CORSOrigins, "*") && !c.authConfigured():
 		return fmt.Errorf("--cors-origins '*' with authentication off would let any web page the user visits read and change everything: list the origins, or configure authentication (docs/auth.md)")
 	}

@@ -8,6 +8,7 @@
 //	postclear seed      generate deterministic demo data
 //	postclear report    write the quarterly evaluation of an MoU
 //	postclear migrate   create or upgrade the schema
+//	postclear healthcheck  ask a running server whether it is ready
 //	postclear version   print the version
 package main
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runReport(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "postclear", version)
 	case "help", "-h", "--help", "-help":

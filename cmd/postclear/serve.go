@@ -52,6 +52,8 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	done     chan error
+	// metrics serves /metrics on --metrics-addr when that is set.
+	metrics *metricsServer
 
 	// schemaReady is set once the migrations are in force; until then
 	// /readyz fails. stop ends the retry loop of a server started while
@@ -115,18 +117,19 @@ func (s *Server) Open(ctx context.Context) error {
 		limiter = auth.NewRateLimiter(c.RateLimit, c.RateBurst, 10_000)
 	}
 	handler := graph.NewHandler(resolver, s.ready(e), graph.Config{
-		CORSOrigins:     c.CORSOrigins,
-		Introspection:   c.Introspection,
-		Logger:          s.Logger,
-		Metrics:         m,
-		Auth:            authn,
-		RateLimit:       limiter,
-		MaxBodyBytes:    c.MaxBodyBytes,
-		ComplexityLimit: c.ComplexityLimit,
-		MaxDepth:        c.MaxDepth,
-		MaxStatements:   c.MaxStatements,
+		CORSOrigins:      c.CORSOrigins,
+		Introspection:    c.Introspection,
+		Logger:           s.Logger,
+		Metrics:          m,
+		Auth:             authn,
+		RateLimit:        limiter,
+		MaxBodyBytes:     c.MaxBodyBytes,
+		ComplexityLimit:  c.ComplexityLimit,
+		MaxDepth:         c.MaxDepth,
+		MaxStatements:    c.MaxStatements,
+		RequestTimeout:   c.QueryTimeout,
+		MetricsElsewhere: c.MetricsAddr != "",
 	})
-	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		s.engine.Close()
@@ -147,6 +150,13 @@ func (s *Server) Open(ctx context.Context) error {
 	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
+	if c.MetricsAddr != "" {
+		if s.metrics, err = serveMetrics(c.MetricsAddr, m.Handler(), c.ReadHeaderTimeout); err != nil {
+			s.Close()
+			return err
+		}
+		s.Logger.Info("serving metrics", "url", "http://"+s.metrics.ln.Addr().String()+"/metrics")
+	}
 	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", s.engine.Name())
 	return nil
 }
@@ -218,6 +228,34 @@ func (s *Server) ready(e warehouse.Engine) graph.Ready {
 // Addr is the address the server listens on (useful with port 0).
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
+// MetricsAddr is the address /metrics is served on with --metrics-addr,
+// or "" without it.
+func (s *Server) MetricsAddr() string {
+	if s.metrics == nil {
+		return ""
+	}
+	return s.metrics.ln.Addr().String()
+}
+
+type metricsServer struct {
+	ln  net.Listener
+	srv *http.Server
+}
+
+// serveMetrics serves h at /metrics on addr, for a scraper that reaches an
+// address callers do not (a loopback or an internal interface).
+func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) (*metricsServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: time.Minute}
+	go srv.Serve(limitListener(ln, 16))
+	return &metricsServer{ln: ln, srv: srv}, nil
+}
+
 // Close stops accepting requests, lets running ones finish (up to 10 s),
 // and closes the engine.
 func (s *Server) Close() error {
@@ -225,6 +263,9 @@ func (s *Server) Close() error {
 		s.stop()
 	}
 	var err error
+	if s.metrics != nil {
+		s.metrics.srv.Close()
+	}
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		err = s.http.Shutdown(ctx)

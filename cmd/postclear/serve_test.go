@@ -3,14 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/postclear/postclear/internal/auth"
 )
 
 // Bad serve flags are refused at start, through the real command line,
@@ -133,4 +139,87 @@ func (c *healthConn) wait(d time.Duration) error {
 	defer resp.Body.Close()
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
+}
+
+// The access log records the status the client got: a request cut off by
+// --query-timeout is logged 503, not the 200 of the handler it stopped.
+func TestAccessLogRecordsTimeouts(t *testing.T) {
+	requireEngine(t)
+	var log syncBuffer
+	cfg := DefaultConfig()
+	cfg.Addr, cfg.DataDir, cfg.Database = "127.0.0.1:0", testDataDir, "e2e_timeout"
+	cfg.QueryTimeout = time.Nanosecond
+	s := &Server{Config: cfg, Logger: newLogger("text", &log)}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resp, err := http.Post("http://"+s.Addr()+"/graphql", "application/json", strings.NewReader(`{"query":"{ dataStatus { events } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", resp.StatusCode)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for !strings.Contains(log.String(), "path=/graphql status=503") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no access log line with status=503:\n%s", log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// /metrics is for operators: administrators only on the main address, or
+// on --metrics-addr alone. Before, anyone who could reach the server read
+// it.
+func TestMetricsAreRestricted(t *testing.T) {
+	s, token := authServer(t, "e2e_metrics_auth")
+	get := func(addr, token string) int {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	analyst := token(auth.Principal{Subject: "ana", Role: auth.RoleAnalyst})
+	admin := token(auth.Principal{Subject: "root", Role: auth.RoleAdmin})
+	got := []int{get(s.Addr(), ""), get(s.Addr(), analyst), get(s.Addr(), admin)}
+	if diff := cmp.Diff([]int{401, 403, 200}, got); diff != "" {
+		t.Errorf("GET /metrics without a credential, as ANALYST, as ADMIN (-want +got):\n%s", diff)
+	}
+
+	sep := startServerWith(t, "e2e_metrics_addr", func(c *Config) { c.MetricsAddr = "127.0.0.1:0" })
+	if got := get(sep.Addr(), ""); got != http.StatusNotFound {
+		t.Errorf("GET /metrics on --addr with --metrics-addr set: %d, want 404", got)
+	}
+	if got := get(sep.MetricsAddr(), ""); got != http.StatusOK {
+		t.Errorf("GET /metrics on --metrics-addr: %d, want 200", got)
+	}
 }
