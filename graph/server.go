@@ -18,8 +18,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/postclear/postclear/graph/generated"
+	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/graph/model"
-	"github.com/postclear/postclear/graph/playground"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
@@ -32,7 +32,7 @@ type Config struct {
 	CORSOrigins []string
 	// MaxBodyBytes bounds a request body (default 8 MiB).
 	MaxBodyBytes int64
-	// Introspection allows schema introspection (the playground needs it).
+	// Introspection allows schema introspection (GraphiQL needs it).
 	Introspection bool
 	// ComplexityLimit bounds a query's complexity (0: default 1000).
 	ComplexityLimit int
@@ -64,7 +64,8 @@ type Ready func(ctx context.Context) error
 
 // NewHandler returns the whole HTTP surface: /graphql (POST and GET), the
 // MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf,
-// the offline playground at /, /healthz and /readyz.
+// GraphiQL at / (its files under /graphiql/), /healthz, /readyz and
+// /metrics.
 func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -124,7 +125,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
-	mux.Handle("/", playground.Handler("/graphql", "postclear"))
+	mux.Handle("/", graphiql.Handler("/graphql"))
 	mux.Handle("GET /healthz", noStore(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))

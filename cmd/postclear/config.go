@@ -135,7 +135,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 		c.CORSOrigins = splitList(s)
 		return nil
 	})
-	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (the playground needs it)")
+	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (GraphiQL and /schema.graphql need it)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")

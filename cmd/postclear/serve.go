@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/graph"
+	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
@@ -157,7 +158,10 @@ func (s *Server) Open(ctx context.Context) error {
 		}
 		s.Logger.Info("serving metrics", "url", "http://"+s.metrics.ln.Addr().String()+"/metrics")
 	}
-	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", s.engine.Name())
+	if missing := graphiql.Missing(); len(missing) > 0 {
+		s.Logger.Warn("GraphiQL's files are not in this build: / says how to get them (make build)", "missing", missing)
+	}
+	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "graphiql", "http://"+s.Addr()+"/", "engine", s.engine.Name())
 	return nil
 }
 
