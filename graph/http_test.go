@@ -2,19 +2,26 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/internal/auth"
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
@@ -145,4 +152,176 @@ func TestDataIsNotStored(t *testing.T) {
 			t.Errorf("%s %s: status %d, Cache-Control %q, want no-store", req.Method, req.URL, rec.Code, got)
 		}
 	}
+}
+
+// fakeEvaluations evaluates every MoU to the same figures and counts its
+// calls.
+type fakeEvaluations struct{ calls *int }
+
+func (f fakeEvaluations) Evaluate(_ context.Context, mouID, quarter string) (postclear.Evaluation, error) {
+	*f.calls++
+	ev := postclear.Evaluation{MoU: postclear.MoU{ID: mouID, Country: "KE"}, Quarter: quarter}
+	for i, k := range postclear.KPIs {
+		v := float64(i) / 7
+		ev.KPIs = append(ev.KPIs, postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: &v, Previous: &v})
+	}
+	return ev, nil
+}
+
+// Answers of 1 KiB or more are compressed with zstd or gzip when the
+// client accepts it, GraphQL answers and downloads alike; small ones are
+// not.
+func TestCompression(t *testing.T) {
+	calls := 0
+	h := limitsHandler(graph.Config{Introspection: true})
+	hr := graph.NewHandler(&graph.Resolver{Evaluations: fakeEvaluations{&calls}}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
+	introspection := "/graphql?query=" + url.QueryEscape("{ __schema { types { name fields { name description } } } }")
+	for _, tt := range []struct {
+		h              http.Handler
+		target, accept string
+		encoding       string
+	}{
+		{h, introspection, "gzip", "gzip"},
+		{h, introspection, "zstd", "zstd"},
+		{h, introspection, "gzip, zstd", "zstd"},
+		{h, introspection, "gzip;q=1, zstd;q=0", "gzip"},
+		{h, introspection, "", ""},
+		{h, "/graphql?query=" + url.QueryEscape("{ __typename }"), "gzip", ""},
+		{hr, "/reports/mous/mou-ke/2025-Q1.pdf", "gzip", "gzip"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tt.target, nil)
+		plain := serve(tt.h, req).Body.Bytes()
+		req = httptest.NewRequest(http.MethodGet, tt.target, nil)
+		req.Header.Set("Accept-Encoding", tt.accept)
+		rec := serve(tt.h, req)
+		if got := rec.Header().Get("Content-Encoding"); got != tt.encoding {
+			t.Errorf("%.60s, Accept-Encoding %q: Content-Encoding %q, want %q", tt.target, tt.accept, got, tt.encoding)
+			continue
+		}
+		body := rec.Body.Bytes()
+		switch tt.encoding {
+		case "gzip":
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err = io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+		case "zstd":
+			zr, err := zstd.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err = io.ReadAll(zr)
+			zr.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tt.encoding != "" && !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%.60s: Vary %q lacks Accept-Encoding", tt.target, rec.Header().Get("Vary"))
+		}
+		if !bytes.Equal(body, plain) || len(plain) == 0 {
+			t.Errorf("%.60s, %s: the decoded answer (%d bytes) differs from the plain one (%d bytes)", tt.target, tt.encoding, len(body), len(plain))
+		}
+		t.Logf("%.60s: %d bytes, %d with %q", tt.target, len(plain), rec.Body.Len(), tt.encoding)
+	}
+}
+
+// countingAnalytics answers clearanceTimes with no rows and counts the
+// calls; any other family would panic (the embedded interface is nil).
+type countingAnalytics struct {
+	graph.Analytics
+	calls *int
+}
+
+func (c countingAnalytics) ClearanceTimes(context.Context, postclear.KPIQuery, float64) ([]postclear.ClearanceStat, error) {
+	*c.calls++
+	return nil, nil
+}
+
+// GET answers carry an ETag derived from the data version, the request and
+// the caller's scope, and "private, no-cache"; If-None-Match with it is 304
+// without running anything. POSTs and answers with errors are not stored.
+func TestGETAnswersRevalidate(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	authn, err := auth.New(auth.Config{HS256Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := "v1"
+	kpis, evaluations := 0, 0
+	h := graph.NewHandler(&graph.Resolver{Analytics: countingAnalytics{calls: &kpis}, Evaluations: fakeEvaluations{&evaluations}}, nil, graph.Config{
+		Auth:        authn,
+		Logger:      slog.New(slog.DiscardHandler),
+		DataVersion: func(context.Context) (string, error) { return version, nil },
+	})
+	token := func(p auth.Principal) string {
+		tok, err := auth.MintHS256(secret, p, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	ke := token(auth.Principal{Subject: "kra", Role: auth.RoleAgency, Countries: []string{"KE"}})
+	ke2 := token(auth.Principal{Subject: "kra-2", Role: auth.RoleAgency, Countries: []string{"KE"}})
+	ma := token(auth.Principal{Subject: "adii", Role: auth.RoleAgency, Countries: []string{"MA"}})
+	query := "/graphql?query=" + url.QueryEscape(`{ clearanceTimes(filter: {from: "2025-01-01", to: "2025-04-01"}) { items } }`)
+	get := func(target, token, ifNoneMatch string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		return serve(h, req)
+	}
+
+	for _, target := range []string{query, "/reports/mous/mou-ke/2025-Q1.csv"} {
+		t.Run(target[:12], func(t *testing.T) {
+			first := get(target, ke, "")
+			etag := first.Header().Get("ETag")
+			if first.Code != http.StatusOK || etag == "" || first.Header().Get("Cache-Control") != "private, no-cache" {
+				t.Fatalf("first GET: status %d, ETag %q, Cache-Control %q", first.Code, etag, first.Header().Get("Cache-Control"))
+			}
+			runs := kpis + evaluations
+			again := get(target, ke, etag)
+			if again.Code != http.StatusNotModified || again.Body.Len() != 0 || again.Header().Get("ETag") != etag {
+				t.Errorf("GET with If-None-Match: status %d, %d bytes, ETag %q", again.Code, again.Body.Len(), again.Header().Get("ETag"))
+			}
+			if kpis+evaluations != runs {
+				t.Error("a 304 ran the query")
+			}
+			if got := get(target, ke2, etag); got.Code != http.StatusNotModified {
+				t.Errorf("another caller of the same scope: status %d, want 304", got.Code)
+			}
+			if got := get(target, ma, etag); got.Code != http.StatusOK || got.Header().Get("ETag") == etag {
+				t.Errorf("a caller of another scope: status %d, ETag %q: want 200 and another ETag", got.Code, got.Header().Get("ETag"))
+			}
+			version = "v2"
+			defer func() { version = "v1" }()
+			if got := get(target, ke, etag); got.Code != http.StatusOK || got.Header().Get("ETag") == etag {
+				t.Errorf("after an ingest: status %d, ETag %q: want 200 and another ETag", got.Code, got.Header().Get("ETag"))
+			}
+		})
+	}
+
+	t.Run("not stored", func(t *testing.T) {
+		// dataStatus fails here (no records), in a 200 answer with errors;
+		// an unknown field fails validation.
+		failed := get("/graphql?query="+url.QueryEscape(`{ dataStatus { events } }`), ke, "")
+		invalid := get("/graphql?query="+url.QueryEscape(`{ nope }`), ke, "")
+		if failed.Code != http.StatusOK || !strings.Contains(failed.Body.String(), `"errors"`) {
+			t.Fatalf("dataStatus without records: status %d, %s; want 200 with errors", failed.Code, failed.Body)
+		}
+		post := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		post.Header.Set("Content-Type", "application/json")
+		post.Header.Set("Authorization", "Bearer "+ke)
+		for name, rec := range map[string]*httptest.ResponseRecorder{"a failed query": failed, "an invalid query": invalid, "a POST": serve(h, post)} {
+			if rec.Header().Get("ETag") != "" || rec.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("%s: ETag %q, Cache-Control %q; want none and no-store", name, rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
+			}
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -48,6 +49,9 @@ type Config struct {
 	// MetricsElsewhere leaves /metrics out of this handler: the caller
 	// serves Metrics.Handler() on a listener of its own (--metrics-addr).
 	MetricsElsewhere bool
+	// DataVersion names the data loaded, for the ETags of GET answers
+	// (none without it).
+	DataVersion DataVersion
 	// RequestTimeout bounds one request (0: DefaultRequestTimeout): past it
 	// the client gets 503 TIMEOUT and the request's context is cancelled.
 	RequestTimeout time.Duration
@@ -117,10 +121,10 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	guard := func(h http.Handler) http.Handler {
 		return crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, withScope(h)))
 	}
-	api := guard(noStore(limitBody(cfg.MaxBodyBytes, srv)))
-	// The report downloads pass the same CORS policy, authentication and
-	// rate limit as /graphql.
-	reports := guard(noStore(reportsHandler(r, cfg.Logger)))
+	api := guard(revalidate(cfg.DataVersion, time.Now, limitBody(cfg.MaxBodyBytes, srv)))
+	// The report downloads pass the same CORS policy, authentication, rate
+	// limit and caching rules as /graphql.
+	reports := guard(revalidate(cfg.DataVersion, time.Now, reportsHandler(r, cfg.Logger)))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -147,7 +151,19 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	// The access log is outermost, so that it records the status the
 	// client got, a timeout's 503 included.
 	timeoutBody := `{"errors":[{"message":"the request took longer than the server's limit of ` + cfg.RequestTimeout.String() + `","extensions":{"code":"TIMEOUT"}}]}`
-	return withRequestID(cfg.Logger, http.TimeoutHandler(mux, cfg.RequestTimeout, timeoutBody))
+	return withRequestID(cfg.Logger, http.TimeoutHandler(compress(mux), cfg.RequestTimeout, timeoutBody))
+}
+
+// compress encodes answers of 1 KiB or more with zstd or gzip, whichever
+// the client accepts (zstd when both): a 4,424-row KPI answer of 1.2 MB
+// travels as about 130 kB. It leaves alone answers already encoded (the
+// Prometheus handler's) and ranges.
+func compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic("graph: " + err.Error()) // only for invalid options
+	}
+	return wrap(next)
 }
 
 // DefaultRequestTimeout bounds a request when Config.RequestTimeout is 0.

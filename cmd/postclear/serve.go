@@ -129,6 +129,7 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxDepth:         c.MaxDepth,
 		MaxStatements:    c.MaxStatements,
 		RequestTimeout:   c.QueryTimeout,
+		DataVersion:      store.DataVersion,
 		MetricsElsewhere: c.MetricsAddr != "",
 	})
 	ln, err := net.Listen("tcp", c.Addr)

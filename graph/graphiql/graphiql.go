@@ -43,7 +43,7 @@ const Prefix = "/graphiql/"
 type asset struct {
 	body        []byte
 	contentType string
-	etag        string // strong validator: a quoted hash of body
+	etag        string // a quoted hash of body, weak since answers may be compressed
 	sri         string // sha256-… for integrity=
 	version     string // short hash of body, the ?v= that makes its URL change with it
 }
@@ -51,7 +51,7 @@ type asset struct {
 func newAsset(body []byte, contentType string) *asset {
 	sum := sha256.Sum256(body)
 	h := hex.EncodeToString(sum[:])
-	return &asset{body: body, contentType: contentType, etag: `"` + h[:32] + `"`,
+	return &asset{body: body, contentType: contentType, etag: `W/"` + h[:32] + `"`,
 		sri: "sha256-" + base64.StdEncoding.EncodeToString(sum[:]), version: h[:12]}
 }
 
