@@ -67,7 +67,8 @@ type Config struct {
 type Ready func(ctx context.Context) error
 
 // NewHandler returns the whole HTTP surface: /graphql (POST and GET), the
-// MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf,
+// MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf, the
+// schema as SDL at /schema.graphql,
 // GraphiQL at / (its files under /graphiql/), /healthz, /readyz and
 // /metrics.
 func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
@@ -92,7 +93,8 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	srv := handler.New(costedSchema{generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}})})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}})
+	srv := handler.New(costedSchema{es})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -130,6 +132,9 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", graphiql.Handler("/graphql"))
+	if cfg.Introspection {
+		mux.Handle("GET /schema.graphql", crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, schemaHandler(es.Schema()))))
+	}
 	mux.Handle("GET /healthz", noStore(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})))
