@@ -8,7 +8,7 @@ CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # packages when missing).
 CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb graphiql generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb graphiql audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
@@ -16,9 +16,10 @@ run: build chdb
 
 ## test: the whole suite on the embedded engine, GraphiQL in a headless
 ## Chromium included (what CI runs); nothing it needs may be skipped
-test: chdb graphiql fmt-check vet
+test: chdb graphiql audit fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
+	POSTCLEAR_REQUIRE_AUDIT=1 \
 	$(GO) test -count=1 ./...
 
 ## build: the binary, with GraphiQL's files embedded
@@ -32,6 +33,10 @@ chdb:
 ## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
 graphiql:
 	@scripts/fetch-graphiql.sh >/dev/null
+
+## audit: install the pinned graphql-http audit the GraphQL-over-HTTP test runs
+audit:
+	@scripts/fetch-graphql-http.sh >/dev/null
 
 ## generate: regenerate the GraphQL executor from schema.graphqls
 generate:

@@ -174,7 +174,9 @@ func (f fakeEvaluations) Evaluate(_ context.Context, mouID, quarter string) (pos
 func TestCompression(t *testing.T) {
 	calls := 0
 	h := limitsHandler(graph.Config{Introspection: true})
-	hr := graph.NewHandler(&graph.Resolver{Evaluations: fakeEvaluations{&calls}}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
+	// A fixed clock: the PDF says when it was generated.
+	clock := func() time.Time { return time.Date(2025, 4, 2, 9, 0, 0, 0, time.UTC) }
+	hr := graph.NewHandler(&graph.Resolver{Evaluations: fakeEvaluations{&calls}, Now: clock}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
 	introspection := "/graphql?query=" + url.QueryEscape("{ __schema { types { name fields { name description } } } }")
 	for _, tt := range []struct {
 		h              http.Handler

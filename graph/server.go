@@ -123,7 +123,7 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	guard := func(h http.Handler) http.Handler {
 		return crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, withScope(h)))
 	}
-	api := guard(revalidate(cfg.DataVersion, time.Now, limitBody(cfg.MaxBodyBytes, srv)))
+	api := guard(revalidate(cfg.DataVersion, time.Now, limitBody(cfg.MaxBodyBytes, overHTTP(srv))))
 	// The report downloads pass the same CORS policy, authentication, rate
 	// limit and caching rules as /graphql.
 	reports := guard(revalidate(cfg.DataVersion, time.Now, reportsHandler(r, cfg.Logger)))
