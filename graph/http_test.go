@@ -327,3 +327,40 @@ func TestGETAnswersRevalidate(t *testing.T) {
 		}
 	})
 }
+
+// The automatic-persisted-query example of docs/api.md, over GET: a hash
+// alone is unknown, the query with its hash registers it, the hash alone
+// then runs it, and its ETag revalidates.
+func TestPersistedQueryOverGET(t *testing.T) {
+	kpis := 0
+	h := graph.NewHandler(&graph.Resolver{Analytics: countingAnalytics{calls: &kpis}}, nil, graph.Config{
+		Logger:      slog.New(slog.DiscardHandler),
+		DataVersion: func(context.Context) (string, error) { return "v1", nil },
+	})
+	const query = `{ clearanceTimes(filter: {from: "2025-01-01", to: "2025-04-01"}) { items } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	get := func(params url.Values, ifNoneMatch string) (*httptest.ResponseRecorder, string) {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?"+params.Encode(), nil)
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		rec := serve(h, req)
+		var out map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &out)
+		return rec, errorCode(out)
+	}
+	if _, code := get(url.Values{"extensions": {ext}}, ""); code != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Errorf("an unknown hash: code %q", code)
+	}
+	if rec, code := get(url.Values{"query": {query}, "extensions": {ext}}, ""); code != "" || rec.Code != http.StatusOK {
+		t.Errorf("query and hash: status %d, code %q", rec.Code, code)
+	}
+	rec, code := get(url.Values{"extensions": {ext}}, "")
+	if code != "" || rec.Header().Get("ETag") == "" {
+		t.Fatalf("the hash alone, registered: code %q, ETag %q", code, rec.Header().Get("ETag"))
+	}
+	if again, _ := get(url.Values{"extensions": {ext}}, rec.Header().Get("ETag")); again.Code != http.StatusNotModified {
+		t.Errorf("the hash with If-None-Match: status %d, want 304", again.Code)
+	}
+}
