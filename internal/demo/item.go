@@ -256,29 +256,10 @@ func (g *gen) customs(emd int64, cong float64) (int64, bool) {
 	targeted := g.u() < choose(g.contraband, tp.sens, tp.fpr*profileRate[g.cat]*l.RiskFactor)
 	dutiable := g.cat == catSale && g.valueUSD > d.DeMinimisUSD
 
-	// With timely advance data customs asks the post for the item before
-	// it is presented: to inspect it, for missing information, or to hold
-	// it until duty is paid. About half of the requests go out before the
-	// flight lands, the others on the arrival scan.
-	var req int64
+	var req int64 // customs' request before presentation, 0 when none
 	reqKind, reqChannel := "", ""
 	if q > noData {
-		switch {
-		case targeted:
-			reqKind, reqChannel = "INSPECT", "TARGETED"
-		case q == weakData && g.u() < 0.12:
-			reqKind = "REQUEST_INFO"
-		case dutiable && g.u() < 0.3:
-			reqKind = "HOLD"
-		}
-		if reqKind != "" {
-			if g.u() < 0.55 {
-				req = max(g.ead+g.secs(g.logn(0.5, 0.5)), emd-g.secs(g.logn(5, 0.7)))
-			} else {
-				req = emd + g.secs(g.logn(0.7, 0.6))
-			}
-			g.decision(req, reqKind, reqChannel, "", postclear.Decimal{})
-		}
+		req, reqKind, reqChannel = g.request(q, targeted, dutiable, emd)
 	}
 
 	gap := g.logn(3*sp.handle*cong, 0.7)
@@ -425,6 +406,34 @@ func (g *gen) customs(emd int64, cong float64) (int64, bool) {
 		return release + g.secs(g.logn(d.BottleneckHours*0.8*cong, 0.8)), true
 	}
 	return release + g.secs(g.logn(4*sp.handle*cong, 0.6)), true
+}
+
+// request decides whether customs, with timely advance data of quality q,
+// asks the post for the item arriving at emd before it is presented: to
+// inspect it (targeted), for missing information, or to hold it until duty
+// is paid. About half of the requests go out before the flight lands, the
+// others on the arrival scan. It returns the request's time, decision and
+// risk channel; a zero time when there is none.
+func (g *gen) request(q int, targeted, dutiable bool, emd int64) (int64, string, string) {
+	var kind, channel string
+	switch {
+	case targeted:
+		kind, channel = "INSPECT", "TARGETED"
+	case q == weakData && g.u() < 0.12:
+		kind = "REQUEST_INFO"
+	case dutiable && g.u() < 0.3:
+		kind = "HOLD"
+	default:
+		return 0, "", ""
+	}
+	var at int64
+	if g.u() < 0.55 {
+		at = max(g.ead+g.secs(g.logn(0.5, 0.5)), emd-g.secs(g.logn(5, 0.7)))
+	} else {
+		at = emd + g.secs(g.logn(0.7, 0.6))
+	}
+	g.decision(at, kind, channel, "", postclear.Decimal{})
+	return at, kind, channel
 }
 
 // payDuty follows a HOLD decided at at until the addressee pays, which moves
