@@ -6,7 +6,7 @@
 # by the script `make build` uses, and are embedded by go build.
 FROM node:20-bookworm-slim AS graphiql
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
-COPY scripts/fetch-graphiql.sh /src/scripts/fetch-graphiql.sh
+COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
 COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
 RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
 

@@ -30,6 +30,24 @@ func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	return rec
 }
 
+// hs256 is authentication with a test secret, and a function minting a
+// token for a principal.
+func hs256(t *testing.T) (*auth.Authenticator, func(auth.Principal) string) {
+	t.Helper()
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	authn, err := auth.New(auth.Config{HS256Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return authn, func(p auth.Principal) string {
+		tok, err := auth.MintHS256(secret, p, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+}
+
 func preflight(path, origin string) *http.Request {
 	req := httptest.NewRequest(http.MethodOptions, path, nil)
 	req.Header.Set("Origin", origin)
@@ -75,10 +93,7 @@ func TestCORS(t *testing.T) {
 // (before, the limiter ran after authentication, so failed credentials
 // could be tried as fast as the server answered).
 func TestUnauthenticatedRequestsAreLimited(t *testing.T) {
-	authn, err := auth.New(auth.Config{HS256Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	authn, _ := hs256(t)
 	h := limitsHandler(graph.Config{Auth: authn, RateLimit: auth.NewRateLimiter(1, 2, 0)})
 	var codes []int
 	for range 3 {
@@ -96,19 +111,8 @@ func TestUnauthenticatedRequestsAreLimited(t *testing.T) {
 // registered is unknown to everyone else, so its answer does not tell
 // whether someone ran that query.
 func TestPersistedQueriesArePerCaller(t *testing.T) {
-	secret := []byte("0123456789abcdef0123456789abcdef")
-	authn, err := auth.New(auth.Config{HS256Secret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
+	authn, token := hs256(t)
 	h := limitsHandler(graph.Config{Auth: authn})
-	token := func(p auth.Principal) string {
-		tok, err := auth.MintHS256(secret, p, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
 	ke := token(auth.Principal{Subject: "kra", Role: auth.RoleAgency, Countries: []string{"KE"}})
 	ma := token(auth.Principal{Subject: "adii", Role: auth.RoleAgency, Countries: []string{"MA"}})
 	const query = "query Probe { __typename }"
@@ -174,9 +178,7 @@ func (f fakeEvaluations) Evaluate(_ context.Context, mouID, quarter string) (pos
 func TestCompression(t *testing.T) {
 	calls := 0
 	h := limitsHandler(graph.Config{Introspection: true})
-	// A fixed clock: the PDF says when it was generated.
-	clock := func() time.Time { return time.Date(2025, 4, 2, 9, 0, 0, 0, time.UTC) }
-	hr := graph.NewHandler(&graph.Resolver{Evaluations: fakeEvaluations{&calls}, Now: clock}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
+	hr := graph.NewHandler(&graph.Resolver{Evaluations: fakeEvaluations{&calls}}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
 	introspection := "/graphql?query=" + url.QueryEscape("{ __schema { types { name fields { name description } } } }")
 	for _, tt := range []struct {
 		h              http.Handler
@@ -189,7 +191,7 @@ func TestCompression(t *testing.T) {
 		{h, introspection, "gzip;q=1, zstd;q=0", "gzip"},
 		{h, introspection, "", ""},
 		{h, "/graphql?query=" + url.QueryEscape("{ __typename }"), "gzip", ""},
-		{hr, "/reports/mous/mou-ke/2025-Q1.pdf", "gzip", "gzip"},
+		{hr, "/reports/mous/mou-ke/2025-Q1.csv", "gzip", "gzip"},
 	} {
 		req := httptest.NewRequest(http.MethodGet, tt.target, nil)
 		plain := serve(tt.h, req).Body.Bytes()
@@ -248,11 +250,7 @@ func (c countingAnalytics) ClearanceTimes(context.Context, postclear.KPIQuery, f
 // the caller's scope, and "private, no-cache"; If-None-Match with it is 304
 // without running anything. POSTs and answers with errors are not stored.
 func TestGETAnswersRevalidate(t *testing.T) {
-	secret := []byte("0123456789abcdef0123456789abcdef")
-	authn, err := auth.New(auth.Config{HS256Secret: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
+	authn, token := hs256(t)
 	version := "v1"
 	kpis, evaluations := 0, 0
 	h := graph.NewHandler(&graph.Resolver{Analytics: countingAnalytics{calls: &kpis}, Evaluations: fakeEvaluations{&evaluations}}, nil, graph.Config{
@@ -260,13 +258,6 @@ func TestGETAnswersRevalidate(t *testing.T) {
 		Logger:      slog.New(slog.DiscardHandler),
 		DataVersion: func(context.Context) (string, error) { return version, nil },
 	})
-	token := func(p auth.Principal) string {
-		tok, err := auth.MintHS256(secret, p, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
 	ke := token(auth.Principal{Subject: "kra", Role: auth.RoleAgency, Countries: []string{"KE"}})
 	ke2 := token(auth.Principal{Subject: "kra-2", Role: auth.RoleAgency, Countries: []string{"KE"}})
 	ma := token(auth.Principal{Subject: "adii", Role: auth.RoleAgency, Countries: []string{"MA"}})

@@ -16,7 +16,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/postclear/postclear/graph"
-	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/postclear"
 )
 
@@ -48,10 +47,7 @@ func TestSchemaSDL(t *testing.T) {
 	if got := serve(limitsHandler(graph.Config{}), httptest.NewRequest(http.MethodGet, "/schema.graphql", nil)).Code; got != http.StatusNotFound {
 		t.Errorf("with introspection off: status %d, want 404", got)
 	}
-	authn, err := auth.New(auth.Config{HS256Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	authn, _ := hs256(t)
 	if got := serve(limitsHandler(graph.Config{Introspection: true, Auth: authn}), httptest.NewRequest(http.MethodGet, "/schema.graphql", nil)).Code; got != http.StatusUnauthorized {
 		t.Errorf("without a credential: status %d, want 401", got)
 	}

@@ -12,14 +12,9 @@ manifest="$root/graph/graphiql/assets.txt"
 dest="$root/graph/graphiql/assets"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/postclear/graphiql"
 
-if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "fetch-graphiql: installing npm from Debian's packages" >&2
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2
-  else
-    echo "fetch-graphiql: npm is needed to fetch GraphiQL (apt-get install npm)" >&2; exit 1
-  fi
-fi
+. "$root/scripts/lib.sh"
+need npm npm "fetching GraphiQL"
+need node npm "fetching GraphiQL"
 
 # digest ALGO FILE prints FILE's SRI string (sha256-… or sha512-…); node
 # comes with npm, so nothing else needs installing.
