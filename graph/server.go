@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/zstd"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -160,11 +161,12 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 }
 
 // compress encodes answers of 1 KiB or more with zstd or gzip, whichever
-// the client accepts (zstd when both): a 4,424-row KPI answer of 1.2 MB
-// travels as about 130 kB. It leaves alone answers already encoded (the
-// Prometheus handler's) and ranges.
+// the client accepts (zstd when both): a 4,504-row KPI answer of 1.05 MB
+// travels as 162 kB with gzip, 167 kB with zstd (measured in docs/api.md).
+// It leaves alone answers already encoded (the Prometheus handler's) and
+// ranges.
 func compress(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.ZstdCompressionLevel(int(zstd.SpeedDefault)))
 	if err != nil {
 		panic("graph: " + err.Error()) // only for invalid options
 	}
