@@ -185,7 +185,7 @@ func manyEvents(n int) []map[string]any {
 	return out
 }
 
-func TestHealthAndPlayground(t *testing.T) {
+func TestHealthAndGraphiQL(t *testing.T) {
 	s := startServer(t, "e2e_health")
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200} {
 		resp, err := http.Get("http://" + s.Addr() + path)
