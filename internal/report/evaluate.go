@@ -12,6 +12,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -79,6 +80,9 @@ func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postcl
 
 func (e *Evaluator) consistent(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
 	defer postclear.Wrap(&err, "evaluate MoU %s %s", mouID, quarter)
+	if e.Data == nil {
+		return ev, errors.New("report.Evaluator.Data is not set: an evaluation must know the data it reflects")
+	}
 	wait := e.retryWait
 	if wait == nil {
 		wait = func(n int) time.Duration { return 250 * time.Millisecond << (n - 1) }
