@@ -162,6 +162,11 @@ func (d *doc) titleBlock() {
 	d.para(4.5, fmt.Sprintf("MoU %s · signed %s · in force %s%s", m.ID, dateText(m.SignedOn), force, archived))
 	d.para(4.5, fmt.Sprintf("Quarter %s: %s to %s · compared with %s · items destined for %s",
 		ev.Quarter, dateText(ev.From), dateText(ev.To.AddDate(0, 0, -1)), ev.PreviousQuarter, m.Country))
+	loaded := "no records stored"
+	if ev.Data.LoadedAt != nil {
+		loaded = "records last loaded " + ev.Data.LoadedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	d.para(4.5, fmt.Sprintf("Computed over one state of the data: version %s, %s", ev.Data.Version, loaded))
 	d.pdf.Ln(2)
 	d.rule()
 	d.pdf.Ln(1)

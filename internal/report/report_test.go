@@ -56,7 +56,7 @@ func setup(t *testing.T) *fixture {
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}}
-		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store}
+		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store}
 		for _, s := range demo.MoUs() {
 			m, err := store.CreateMoU(ctx, s.MoU)
 			if err != nil {
