@@ -91,7 +91,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 			if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
 				t.Fatal(err)
 			}
-			svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+			svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 			srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
 				func(context.Context) error { return nil }, graph.Config{}))
 			defer srv.Close()

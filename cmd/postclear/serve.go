@@ -229,7 +229,7 @@ func (s *Server) Close() error {
 
 // analytics is the KPI service, behind a result cache unless disabled.
 func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store, m *metrics.Metrics) graph.Analytics {
-	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Now: time.Now}
+	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Facts: store.Facts(), Now: time.Now}
 	if s.Config.CacheEntries <= 0 {
 		return svc
 	}

@@ -33,6 +33,20 @@ type Layout struct {
 	Cluster string
 }
 
+// In returns the operator for "x IN (subquery)" in a query of this
+// layout. On a cluster both sides read Distributed tables, and ClickHouse
+// refuses a subquery over a Distributed table inside a distributed query
+// under its default distributed_product_mode = 'deny'; GLOBAL IN runs the
+// subquery once, on the initiator, and sends its result to every shard.
+// (IN on the shards' local tables would do here, since every table is
+// sharded by item_id, but it would tie each query to that layout.)
+func (l Layout) In() string {
+	if l.Cluster != "" {
+		return "GLOBAL IN"
+	}
+	return "IN"
+}
+
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Validate checks that the names can be spliced into DDL safely.
@@ -139,6 +153,15 @@ func render(src string, l Layout) ([]string, error) {
 			}
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s\nENGINE = Distributed(%s, %s, %s, cityHash64(%s));",
 				l.Database, table, l.Cluster, l.Database, local(table), l.Cluster, l.Database, local(table), column)
+		},
+		// alterDistributed repeats an ALTER of a table's columns on its
+		// Distributed table, whose columns must follow the local
+		// table's; a single node has no Distributed table.
+		"alterDistributed": func(table, alter string) string {
+			if l.Cluster == "" {
+				return ""
+			}
+			return fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s;", l.Database, table, l.Cluster, alter)
 		},
 	}
 	t, err := template.New("migration").Funcs(funcs).Parse(src)

@@ -4,30 +4,28 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync/atomic"
 	"time"
 )
 
-// writeCounter counts the completed writes (inserts, refresh steps) of
-// this process to db. It is the data version of the embedded engine: chDB
-// locks its data directory to one process, so every write to it passes
-// through here.
-func writeCounter(db string) *atomic.Uint64 { return &dirtyFor(db).writes }
-
 // DataVersion identifies the state of the stored data: it changes when an
 // insert completes, so a result cached under one version can never be
-// served after an ingest has been accepted. For the embedded engine it is
-// this process's write count (nothing else can write to its directory).
-// A ClickHouse server may be written to by other postclear processes, so
+// served after an ingest has been accepted.
+//
+// With a single writer (the embedded engine) it is this process's count
+// of completed writes: nothing else can write to its databases. A
+// ClickHouse server may be written to by other postclear processes, so
 // there it is derived from the set of active parts, which every insert
 // changes (merges change it too, which only costs a cache miss).
-func (s *Store) DataVersion(ctx context.Context) (string, error) {
-	local := strconv.FormatUint(writeCounter(s.Layout.Database).Load(), 10)
-	if s.Engine.Name() == "chdb" {
+func (s *Store) DataVersion(ctx context.Context) (string, error) { return s.facts.DataVersion(ctx) }
+
+// DataVersion is Store.DataVersion, for holders of the Facts.
+func (f *Facts) DataVersion(ctx context.Context) (string, error) {
+	local := strconv.FormatUint(f.writes.Load(), 10)
+	if f.caps.SingleWriter {
 		return local, nil
 	}
-	rows, err := s.Engine.Query(ctx, `SELECT count(), sum(rows), groupBitXor(cityHash64(name)), max(modification_time)
-FROM system.parts WHERE database = {db:String} AND active`, Params{"db": s.Layout.Database})
+	rows, err := f.engine.Query(ctx, `SELECT count(), sum(rows), groupBitXor(cityHash64(name)), max(modification_time)
+FROM system.parts WHERE database = {db:String} AND active`, Params{"db": f.layout.Database})
 	if err != nil {
 		return "", fmt.Errorf("data version: %w", err)
 	}

@@ -29,9 +29,27 @@ type Engine interface {
 	Insert(ctx context.Context, table string, columns []string, rows [][]any) error
 	// Ping reports whether the engine answers.
 	Ping(ctx context.Context) error
-	// Name is "chdb" or "clickhouse", for logs and /readyz.
+	// Name is "chdb" or "clickhouse", for logs and /readyz. Behaviour
+	// is chosen by Capabilities, never by the name.
 	Name() string
+	// Capabilities declares what the engine guarantees.
+	Capabilities() Capabilities
 	Close() error
+}
+
+// Capabilities are the properties of an engine that decide how postclear
+// maintains its derived data (Facts): declared by each engine, so that
+// code chooses by property and a test can run one engine under another's
+// properties (the embedded engine under a server's, for instance).
+type Capabilities struct {
+	// SingleWriter means that this process is the only writer of the
+	// engine's databases, for as long as it has them open: the embedded
+	// engine locks its data directory to one process. Facts then keeps
+	// its bookkeeping in memory, and rows left in dirty_items by an
+	// earlier process are leftovers of a crash. Without it (a ClickHouse
+	// server), other postclear processes may be writing at any moment,
+	// and what they write is seen only through the engine.
+	SingleWriter bool
 }
 
 // Rows is a result set, read with Next and Scan like database/sql.

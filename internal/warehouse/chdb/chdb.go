@@ -222,6 +222,12 @@ func loadOnce(path string) (*lib, error) {
 // Name reports "chdb".
 func (e *Engine) Name() string { return "chdb" }
 
+// Capabilities reports a single writer: the engine locks its data
+// directory to this process, so nothing else writes to its databases.
+func (e *Engine) Capabilities() warehouse.Capabilities {
+	return warehouse.Capabilities{SingleWriter: true}
+}
+
 // Close releases this handle; the last handle to close closes the
 // connection, after which Open may start the engine again (on another
 // data directory, too). Close is idempotent.

@@ -145,6 +145,10 @@ func dialer(timeout time.Duration, cfg *tls.Config) func(ctx context.Context, ad
 // Name implements warehouse.Engine.
 func (e *Engine) Name() string { return engineName }
 
+// Capabilities reports no single writer: other postclear processes may
+// write to the server's databases at any time.
+func (e *Engine) Capabilities() warehouse.Capabilities { return warehouse.Capabilities{} }
+
 // Close closes the pool's connections.
 func (e *Engine) Close() error { return e.conn.Close() }
 

@@ -293,3 +293,10 @@ ORDER BY (writer, generation, item_id);
 CREATE TABLE IF NOT EXISTS postclear.dirty_items ON CLUSTER postclear_cluster AS postclear.dirty_items_local
 ENGINE = Distributed(postclear_cluster, postclear, dirty_items_local, cityHash64(item_id));
 
+-- migration facts
+ALTER TABLE postclear.dirty_items_local ON CLUSTER postclear_cluster
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+
+-- migration facts
+ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+

@@ -249,3 +249,7 @@ CREATE TABLE IF NOT EXISTS postclear.dirty_items (
 ) ENGINE = MergeTree
 ORDER BY (writer, generation, item_id);
 
+-- migration facts
+ALTER TABLE postclear.dirty_items
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+
