@@ -53,7 +53,7 @@ func (s *Service) seizureSQL(q postclear.KPIQuery) (*builder, string, error) {
     ) AS s`
 	attrs := selectSQL([]string{"item_id", "origin_country", "destination_country", "mail_class", "office", "category"},
 		itemFacts,
-		append([]string{"item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < " + toParam + ")"},
+		append([]string{"item_id " + s.Layout.In() + " (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < " + toParam + ")"},
 			b.factConds()...))
 	seizedDims := map[postclear.Dimension]string{}
 	for d, col := range milestoneDim {

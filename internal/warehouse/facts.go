@@ -268,7 +268,7 @@ const refreshSlice = 1_000_000
 // refresh's, and whose keys must be known to be deleted.
 func (r *refresh) finalize(ctx context.Context, dirty string) error {
 	r.params["version"] = r.f.factVersion()
-	in := r.f.layout.In()
+	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
 	steps := []string{
 		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
     mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
@@ -288,7 +288,7 @@ SELECT DISTINCT destination_country_key, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key) NOT ` + in + `
+  AND (item_id, destination_country_key) ` + notIn + `
       (SELECT item_id, destination_country_key FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
 	}
 	for _, q := range steps {

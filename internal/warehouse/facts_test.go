@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -412,5 +413,52 @@ func TestCommitmentsAreNotItems(t *testing.T) {
 				t.Errorf("data version %s unchanged by storing commitments", after)
 			}
 		})
+	}
+}
+
+// A SEIZE decision stored again under its key with another category is
+// the same decision: it counts one seizure, of the first stored copy's
+// category, whether the copy comes in a later batch or later in the same
+// batch (the first row of a key in a file is the one stored).
+func TestRestoredSeizureCountsOnce(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: s.Facts(), Now: func() time.Time { return testenv.Now }}
+	ctx := context.Background()
+	seize := func(id, at, category string) postclear.Decision {
+		return postclear.Decision{ItemID: id, DecidedAt: ts(at), Decision: "SEIZE", SeizureCategory: category}
+	}
+	const later, sameBatch = "RR123456785CN", "RR000000017FR"
+	var events []postclear.Event
+	for _, id := range []string{later, sameBatch} {
+		events = append(events, postclear.Event{ItemID: id, EventCode: "EDB", EventTime: ts("2025-03-02T10:00:00Z"), Office: "KENBOA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "PARCEL"})
+	}
+	for _, step := range []func() error{
+		func() error { return s.InsertEvents(ctx, events) },
+		func() error {
+			return s.InsertDecisions(ctx, []postclear.Decision{seize(later, "2025-03-03T10:00:00Z", "DRUGS")})
+		},
+		func() error {
+			return s.InsertDecisions(ctx, []postclear.Decision{seize(later, "2025-03-03T10:00:00Z", "IPR")})
+		},
+		func() error {
+			return s.InsertDecisions(ctx, []postclear.Decision{seize(sameBatch, "2025-03-04T10:00:00Z", "REVENUE"), seize(sameBatch, "2025-03-04T10:00:00Z", "CURRENCY")})
+		},
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := svc.SeizureTrends(ctx, postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: ts("2025-03-01T00:00:00Z"), To: ts("2025-04-01T00:00:00Z")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, r := range rows {
+		got[r.SeizureCategory] += r.Seizures
+	}
+	if diff := cmp.Diff(map[string]int64{"DRUGS": 1, "REVENUE": 1}, got); diff != "" {
+		t.Errorf("seizures by category (-want +got):\n%s", diff)
 	}
 }

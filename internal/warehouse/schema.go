@@ -47,6 +47,14 @@ func (l Layout) In() string {
 	return "IN"
 }
 
+// NotIn is In for NOT IN.
+func (l Layout) NotIn() string {
+	if l.Cluster != "" {
+		return "GLOBAL NOT IN"
+	}
+	return "NOT IN"
+}
+
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Validate checks that the names can be spliced into DDL safely.
@@ -153,6 +161,14 @@ func render(src string, l Layout) ([]string, error) {
 			}
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s\nENGINE = Distributed(%s, %s, %s, cityHash64(%s));",
 				l.Database, table, l.Cluster, l.Database, local(table), l.Cluster, l.Database, local(table), column)
+		},
+		// dropDistributed drops the Distributed table of a table that
+		// is dropped; a single node has none.
+		"dropDistributed": func(table string) string {
+			if l.Cluster == "" {
+				return ""
+			}
+			return fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s SYNC;", l.Database, table, l.Cluster)
 		},
 		// alterDistributed repeats an ALTER of a table's columns on its
 		// Distributed table, whose columns must follow the local

@@ -126,7 +126,7 @@ func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err er
 	if sc := postclear.ScopeFrom(ctx); sc.Restricted {
 		params["scope"] = append([]string{}, sc.Countries...)
 		visible = "SELECT item_id FROM {db:Identifier}.item_milestones WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
-		itemCond = "item_id IN visible"
+		itemCond = "item_id " + s.Layout.In() + " visible"
 		declCond = "origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
 	}
 	q := "WITH visible AS (" + visible + ")" + `

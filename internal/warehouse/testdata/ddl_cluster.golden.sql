@@ -300,3 +300,49 @@ ALTER TABLE postclear.dirty_items_local ON CLUSTER postclear_cluster
 -- migration facts
 ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
+-- migration facts
+CREATE TABLE IF NOT EXISTS postclear.seizure_decisions_local ON CLUSTER postclear_cluster (
+    item_id String,
+    seized_at DateTime('UTC'),
+    seizure SimpleAggregateFunction(min, Tuple(UInt64, String))
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/postclear/seizure_decisions_local', '{replica}')
+ORDER BY (item_id, seized_at);
+
+-- migration facts
+CREATE TABLE IF NOT EXISTS postclear.seizure_decisions ON CLUSTER postclear_cluster AS postclear.seizure_decisions_local
+ENGINE = Distributed(postclear_cluster, postclear, seizure_decisions_local, cityHash64(item_id));
+
+-- migration facts
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_seizure_decisions_local ON CLUSTER postclear_cluster
+TO postclear.seizure_decisions_local AS
+SELECT item_id, decided_at AS seized_at, min((bitNot(ingest_version), toString(seizure_category))) AS seizure
+FROM postclear.decisions_local
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+INSERT INTO postclear.seizure_decisions (item_id, seized_at, seizure)
+SELECT item_id, decided_at, min((bitNot(ingest_version), toString(seizure_category)))
+FROM postclear.decisions
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+DROP VIEW IF EXISTS postclear.decisions_to_seizure_state_local ON CLUSTER postclear_cluster;
+
+-- migration facts
+DROP TABLE IF EXISTS postclear.seizure_state ON CLUSTER postclear_cluster SYNC;
+
+-- migration facts
+DROP TABLE IF EXISTS postclear.seizure_state_local ON CLUSTER postclear_cluster;
+
+-- migration facts
+CREATE VIEW IF NOT EXISTS postclear.seizure_state ON CLUSTER postclear_cluster AS
+SELECT item_id, seizure.2 AS seizure_category, seized_at AS first_seized_at
+FROM
+(
+    SELECT item_id, seized_at, min(seizure) AS seizure
+    FROM postclear.seizure_decisions
+    GROUP BY item_id, seized_at
+);
+

@@ -253,3 +253,42 @@ ORDER BY (writer, generation, item_id);
 ALTER TABLE postclear.dirty_items
     ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
+-- migration facts
+CREATE TABLE IF NOT EXISTS postclear.seizure_decisions (
+    item_id String,
+    seized_at DateTime('UTC'),
+    seizure SimpleAggregateFunction(min, Tuple(UInt64, String))
+) ENGINE = AggregatingMergeTree
+ORDER BY (item_id, seized_at);
+
+-- migration facts
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_seizure_decisions
+TO postclear.seizure_decisions AS
+SELECT item_id, decided_at AS seized_at, min((bitNot(ingest_version), toString(seizure_category))) AS seizure
+FROM postclear.decisions
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+INSERT INTO postclear.seizure_decisions (item_id, seized_at, seizure)
+SELECT item_id, decided_at, min((bitNot(ingest_version), toString(seizure_category)))
+FROM postclear.decisions
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+DROP VIEW IF EXISTS postclear.decisions_to_seizure_state;
+
+-- migration facts
+DROP TABLE IF EXISTS postclear.seizure_state;
+
+-- migration facts
+CREATE VIEW IF NOT EXISTS postclear.seizure_state AS
+SELECT item_id, seizure.2 AS seizure_category, seized_at AS first_seized_at
+FROM
+(
+    SELECT item_id, seized_at, min(seizure) AS seizure
+    FROM postclear.seizure_decisions
+    GROUP BY item_id, seized_at
+);
+
