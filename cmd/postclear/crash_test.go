@@ -34,6 +34,8 @@ func childMain() bool {
 	switch mode {
 	case "run":
 		os.Exit(run(ctx, args, os.Stdin, os.Stdout, os.Stderr))
+	case "serve-runaway":
+		os.Exit(serveWithRunaway(args))
 	case "report":
 		if err := printReport(ctx, args[0]); err != nil {
 			fmt.Fprintln(os.Stderr, err)

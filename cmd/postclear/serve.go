@@ -204,15 +204,16 @@ func (s *Server) ready(e warehouse.Engine) graph.Ready {
 // Addr is the address the server listens on (useful with port 0).
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
-// Close stops accepting requests, lets running ones finish (up to 10 s),
-// and closes the engine.
+// Close stops accepting requests, lets running ones finish (up to 8 s),
+// and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
+// running statement): a stop takes at most 10 s.
 func (s *Server) Close() error {
 	if s.stop != nil {
 		s.stop()
 	}
 	var err error
 	if s.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		err = s.http.Shutdown(ctx)
 		cancel()
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
