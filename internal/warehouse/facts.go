@@ -5,9 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 // Facts owns item_facts, the finalized milestones every KPI reads
@@ -77,6 +80,8 @@ type Facts struct {
 
 	// writes counts completed writes: the embedded engine's data version.
 	writes atomic.Uint64
+	// changes is the finer version (VersionOf) of a single writer.
+	changes changeLog
 
 	versions struct {
 		sync.Mutex
@@ -258,6 +263,12 @@ func (r *refresh) run(ctx context.Context) error {
 // refreshSlice bounds the items one finalizing statement reads.
 const refreshSlice = 1_000_000
 
+// factColumns are the columns item_facts takes from item_milestones.
+const factColumns = `origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at`
+
 // finalize writes the item_facts rows of the dirty items, records their
 // destination keys and deletes their rows under keys they have left. The
 // keys are read back from the rows just written (version = this
@@ -265,17 +276,15 @@ const refreshSlice = 1_000_000
 // even while inserts go on. Rows newer than every recorded key are read
 // back too: those of an earlier refresh that stopped (cancelled, failed)
 // after writing facts, whose items are dirty still and so among this
-// refresh's, and whose keys must be known to be deleted.
+// refresh's, and whose keys must be known to be deleted. It then writes the
+// declaration facts of the same items, and records what changed for
+// VersionOf.
 func (r *refresh) finalize(ctx context.Context, dirty string) error {
 	r.params["version"] = r.f.factVersion()
 	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
 	steps := []string{
-		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
-    mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
-    inspected, seized, intervened, version, is_deleted)
-SELECT ifNull(destination_country, ''), item_id, origin_country, destination_country,
-    mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
-    inspected, seized, intervened, {version:UInt64}, 0
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + factColumns + `, version, is_deleted)
+SELECT ifNull(destination_country, ''), item_id, ` + factColumns + `, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
 WHERE item_id ` + in + ` (` + dirty + `)`,
 		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, version)
@@ -290,6 +299,12 @@ WHERE version < {version:UInt64}
   AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key) ` + notIn + `
       (SELECT item_id, destination_country_key FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
+		// FINAL reads each declaration's first stored copy.
+		`INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
+    category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
+SELECT destination_country, received_at, item_id, origin_country, mail_class, category, ` + declarationRules + `, {version:UInt64}
+FROM {db:Identifier}.declarations FINAL
+WHERE item_id ` + in + ` (` + dirty + `)`,
 	}
 	for _, q := range steps {
 		err := r.f.engine.Exec(ctx, q, r.params)
@@ -300,7 +315,71 @@ WHERE version < {version:UInt64}
 			return err
 		}
 	}
+	if r.f.caps.SingleWriter {
+		return r.recordChanges(ctx)
+	}
 	return nil
+}
+
+// recordChanges records, for VersionOf, what this refresh's version
+// wrote: per destination key, from the earliest first_seen_at of the items
+// written under it (rows under keys an item left have none: from the
+// epoch), and per destination of the declarations written, from the
+// earliest received_at.
+func (r *refresh) recordChanges(ctx context.Context) error {
+	rows, err := r.f.engine.Query(ctx, `SELECT toString(destination_country_key), min(first_seen_at)
+FROM {db:Identifier}.item_facts WHERE version = {version:UInt64} GROUP BY destination_country_key
+UNION ALL
+SELECT toString(destination_country), min(received_at)
+FROM {db:Identifier}.declaration_facts WHERE version = {version:UInt64} GROUP BY destination_country`, r.params)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	changes := map[string]time.Time{}
+	for rows.Next() {
+		var key string
+		var since time.Time
+		if err := rows.Scan(&key, &since); err != nil {
+			return err
+		}
+		if old, ok := changes[key]; !ok || since.Before(old) {
+			changes[key] = since
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	r.f.changes.record(changes)
+	return nil
+}
+
+// declarationRules are the five completeness rules of docs/domain.md
+// (KPIs 3 and 8) over a row of declarations, in the order of
+// declaration_facts' fails_* columns: 1 when the declaration fails the
+// rule. A declaration is complete when it fails none. The description
+// test matches strings.EqualFold against the ASCII vague words exactly
+// (postclear.Declaration.Complete): besides ASCII case, EqualFold folds
+// only U+017F (long s) to s and U+212A (Kelvin sign) to k among letters
+// that could spell one of them, so those two are mapped first and the rest
+// compared with lower(), which changes ASCII only. Trimming removes what
+// Go's strings.TrimSpace removes (unicode.IsSpace).
+var declarationRules = func() string {
+	const space = `[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]`
+	trimmed := "replaceRegexpAll(description, '^" + space + "+|" + space + "+$', '')"
+	return fmt.Sprintf(`toUInt8(%s = '' OR lower(replaceAll(replaceAll(%s, 'ſ', 's'), 'K', 'k')) IN (%s)),
+    toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
+    toUInt8(category IN (%s) AND hs_code = '')`,
+		trimmed, trimmed, quoted(postclear.VagueDescriptions), quoted(postclear.HSRequiredCategories))
+}()
+
+// quoted renders fixed words (never user input) as a list of SQL strings.
+func quoted(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = QuoteString(w)
+	}
+	return strings.Join(q, ", ")
 }
 
 // clear removes the dirty rows the refresh processed (invariant 4). On a

@@ -3,6 +3,7 @@ package warehouse_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -31,7 +32,9 @@ func writers(t *testing.T) map[string]warehouse.Engine {
 
 // milestoneColumns are the columns item_facts shares with item_milestones.
 const milestoneColumns = `item_id, origin_country, destination_country, mail_class, office, category,
-posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened`
+posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+customs_secs, duty, returned, first_seen_at`
 
 // rowsOf returns every row of from as text, sorted, so that two relations
 // compare with cmp.Diff.
@@ -460,5 +463,113 @@ func TestRestoredSeizureCountsOnce(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int64{"DRUGS": 1, "REVENUE": 1}, got); diff != "" {
 		t.Errorf("seizures by category (-want +got):\n%s", diff)
+	}
+}
+
+// VersionOf moves for a query over some destinations and times exactly
+// when something it reads may have changed: an ingest into KE in March
+// leaves TH's answers and KE's answers up to February cached, and moves
+// KE's and all destinations' answers that reach into March.
+func TestVersionOfMovesOnlyForWhatChanged(t *testing.T) {
+	e := testenv.Embedded(t)
+	s := warehouse.NewStore(e, testenv.Database(t, e))
+	f := s.Facts()
+	ctx := context.Background()
+	ev := func(id, code, at, dest string) postclear.Event {
+		return postclear.Event{ItemID: id, EventCode: code, EventTime: ts(at), Office: "OFFICE1", OriginCountry: "CN", DestinationCountry: dest, MailClass: "LETTER"}
+	}
+	store := func(step string, do func() error) {
+		t.Helper()
+		if err := do(); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if err := s.Refresh(ctx); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	type query struct {
+		dests []string
+		to    string
+	}
+	queries := []query{
+		{[]string{"KE"}, "2025-03-01T00:00:00Z"}, {[]string{"KE"}, "2025-04-01T00:00:00Z"},
+		{[]string{"TH"}, "2025-01-01T00:00:00Z"}, {[]string{"TH"}, ""},
+		{nil, "2025-02-01T00:00:00Z"}, {nil, "2025-04-01T00:00:00Z"}, {[]string{"KE", "TH"}, "2025-03-15T00:00:00Z"},
+	}
+	versions := func() []string {
+		var out []string
+		for _, q := range queries {
+			var to time.Time
+			if q.to != "" {
+				to = ts(q.to)
+			}
+			v, err := f.VersionOf(ctx, q.dests, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	// check fails unless exactly the queries numbered moved have a new
+	// version.
+	check := func(step string, before []string, moved ...int) {
+		t.Helper()
+		after := versions()
+		for i, q := range queries {
+			if got, want := after[i] != before[i], slices.Contains(moved, i); got != want {
+				t.Errorf("%s: version of %v before %q moved = %v, want %v", step, q.dests, q.to, got, want)
+			}
+		}
+	}
+
+	store("first KE item", func() error {
+		return s.InsertEvents(ctx, []postclear.Event{ev("RR123456785CN", "EMA", "2025-03-10T10:00:00Z", "KE")})
+	})
+	v := versions()
+	store("second KE item in March", func() error {
+		return s.InsertEvents(ctx, []postclear.Event{ev("RR000000017FR", "EMA", "2025-03-20T10:00:00Z", "KE")})
+	})
+	check("second KE item in March", v, 1, 5, 6)
+
+	v = versions()
+	store("a TH declaration in January", func() error {
+		return s.InsertDeclarations(ctx, []postclear.Declaration{{ItemID: "EE000000000US", ReceivedAt: ts("2025-01-05T10:00:00Z"), OriginCountry: "US", DestinationCountry: "TH", MailClass: "EMS", Category: "GIFT"}})
+	})
+	check("a TH declaration in January", v, 3, 4, 5, 6)
+
+	// An earlier event sends the first item to TZ: every KE answer may
+	// have counted it.
+	v = versions()
+	store("first item moves to TZ", func() error {
+		return s.InsertEvents(ctx, []postclear.Event{ev("RR123456785CN", "EMA", "2025-03-09T10:00:00Z", "TZ")})
+	})
+	check("first item moves to TZ", v, 0, 1, 4, 5, 6)
+
+	// A store without a refresh moves nothing yet: its records are not
+	// accepted until refreshed (the GraphQL mutations and loads refresh
+	// before they answer).
+	v = versions()
+	if err := s.InsertEvents(ctx, []postclear.Event{ev("RR000000017FR", "EDB", "2025-03-22T10:00:00Z", "KE")}); err != nil {
+		t.Fatal(err)
+	}
+	check("stored, not refreshed", v)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("refreshed", v, 1, 5, 6)
+}
+
+// On a server other processes write too: VersionOf is DataVersion.
+func TestVersionOfOnAServer(t *testing.T) {
+	e := warehousetest.AsServer(testenv.Embedded(t))
+	s := warehouse.NewStore(e, testenv.Database(t, e))
+	ctx := context.Background()
+	got, err := s.Facts().VersionOf(ctx, []string{"KE"}, ts("2025-01-01T00:00:00Z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := s.DataVersion(ctx); got != want {
+		t.Errorf("VersionOf = %q, want DataVersion %q", got, want)
 	}
 }

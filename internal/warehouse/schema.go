@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -213,6 +214,12 @@ func render(src string, l Layout) ([]string, error) {
 // idempotent (IF NOT EXISTS), so a run interrupted midway is completed by
 // the next one. It returns the schema version now in force.
 func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err error) {
+	return migrateTo(ctx, e, layout, math.MaxInt)
+}
+
+// migrateTo is Migrate up to the migration numbered target (tests of
+// upgrades use it to build a database as an older build left it).
+func migrateTo(ctx context.Context, e Engine, layout Layout, target int) (version int, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("migrate %s: %w", layout.Database, err)
@@ -246,7 +253,7 @@ func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err err
 		return current, err
 	}
 	for _, m := range migrations {
-		if m.Version <= current {
+		if m.Version <= current || m.Version > target {
 			continue
 		}
 		for _, stmt := range m.Statements {

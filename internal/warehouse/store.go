@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -63,10 +64,22 @@ func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) erro
 // InsertDeclarations stores declarations.
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
 	v := s.facts.ingestVersions(len(decls))
-	return insertItems(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
+	err := insertItems(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
 		d := &decls[i]
 		return []any{d.ItemID, d.ReceivedAt, d.OriginCountry, d.DestinationCountry, d.MailClass, d.Category, d.Description, d.HSCode, d.DeclaredValue, d.Currency, d.GrossWeightKg, v - uint64(i)}
 	})
+	// KPIs read the declarations themselves, not only their items'
+	// facts, so what they read changed now (even a failed insert may
+	// have stored some).
+	changes := map[string]time.Time{}
+	for i := range decls {
+		d := &decls[i]
+		if old, ok := changes[d.DestinationCountry]; !ok || d.ReceivedAt.Before(old) {
+			changes[d.DestinationCountry] = d.ReceivedAt
+		}
+	}
+	s.facts.changes.record(changes)
+	return err
 }
 
 // InsertDecisions stores customs decisions.
