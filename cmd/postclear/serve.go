@@ -109,7 +109,7 @@ func (s *Server) Open(ctx context.Context) error {
 		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
 		m.CacheStats(cache.Stats)
 	}
-	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
@@ -270,8 +270,9 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 	return &metricsServer{ln: ln, srv: srv}, nil
 }
 
-// Close stops accepting requests, lets running ones finish (up to 10 s),
-// and closes the engine.
+// Close stops accepting requests, lets running ones finish (up to 8 s),
+// and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
+// running statement): a stop takes at most 10 s.
 func (s *Server) Close() error {
 	if s.stop != nil {
 		s.stop()
@@ -281,7 +282,7 @@ func (s *Server) Close() error {
 		s.metrics.srv.Close()
 	}
 	if s.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		err = s.http.Shutdown(ctx)
 		cancel()
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
