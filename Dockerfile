@@ -2,11 +2,19 @@
 # Build: docker build -t postclear .
 # Run:   docker run -p 8080:8080 -v postclear-data:/data \
 #          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
+# The PDF's fonts come from the npm registry, pinned and integrity-checked by
+# the same script `make fonts` uses; go build embeds them.
+FROM node:20-bookworm-slim AS fonts
+COPY scripts/fetch-fonts.sh /src/scripts/fetch-fonts.sh
+COPY internal/report/fonts/manifest.txt /src/internal/report/fonts/manifest.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-fonts.sh /fonts
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=fonts /fonts/ internal/report/fonts/
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
 
 # libchdb comes from the npm registry, pinned and integrity-checked by the
