@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/go-text/typesetting/bidi"
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
@@ -43,6 +44,7 @@ type typesetter struct {
 	registered map[string]bool
 
 	seg     shaping.Segmenter
+	bidi    bidi.Paragraph
 	shaper  shaping.HarfbuzzShaper
 	wrapper shaping.LineWrapper
 }
@@ -243,7 +245,61 @@ func (t *typesetter) wrap(text []rune, maxW float64) []shaping.Line {
 		limit = fixed.Int26_6(v)
 	}
 	lines, _ := t.wrapper.WrapParagraphF(shaping.WrapConfig{Direction: di.DirectionLTR}, limit, text, shaping.NewSliceIterator(outs))
+	levels := t.levels(text)
+	for _, line := range lines {
+		visualOrder(line, levels)
+	}
 	return lines
+}
+
+// levels returns the bidi embedding level of each rune of text, in a left
+// to right paragraph.
+func (t *typesetter) levels(text []rune) []bidi.Level {
+	runs := t.bidi.Segment(text, bidi.LeftToRight)
+	levels := make([]bidi.Level, len(text))
+	for i := range runs.NumRuns() {
+		r := runs.Run(i)
+		for j := r.Start; j < r.End; j++ {
+			levels[j] = r.Level
+		}
+	}
+	return levels
+}
+
+// visualOrder sets the VisualIndex of each run of line by rule L2 of
+// UAX #9: from the highest level down to the lowest odd one, reverse every
+// sequence of runs at that level or above. (go-text's wrapper reverses
+// each stretch of right-to-left runs alone, which swaps the Arabic words
+// on either side of a number inside Arabic text.)
+func visualOrder(line shaping.Line, levels []bidi.Level) {
+	order := make([]int, len(line))
+	level := func(i int) bidi.Level { return levels[line[i].Runes.Offset] }
+	var highest, lowestOdd bidi.Level = 0, math.MaxInt8
+	for i := range line {
+		order[i] = i
+		l := level(i)
+		highest = max(highest, l)
+		if l%2 == 1 {
+			lowestOdd = min(lowestOdd, l)
+		}
+	}
+	for l := highest; l >= lowestOdd; l-- {
+		for i := 0; i < len(order); {
+			if level(order[i]) < l {
+				i++
+				continue
+			}
+			j := i
+			for j < len(order) && level(order[j]) >= l {
+				j++
+			}
+			slices.Reverse(order[i:j])
+			i = j
+		}
+	}
+	for v, i := range order {
+		line[i].VisualIndex = int32(v)
+	}
 }
 
 func (t *typesetter) mm(v fixed.Int26_6) float64 {

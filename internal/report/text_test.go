@@ -121,6 +121,30 @@ func TestArabicIsShapedRightToLeft(t *testing.T) {
 	}
 }
 
+// TestBidiNumberInsideArabic checks the visual order of runs by UAX #9:
+// in "بريد 2025 المغرب" the number stays between the words, and المغرب,
+// the last word, is leftmost.
+func TestBidiNumberInsideArabic(t *testing.T) {
+	ts := testTypesetter(t)
+	text := []rune("Post: بريد 2025 المغرب.")
+	lines := ts.wrap(text, math.Inf(1))
+	if len(lines) != 1 {
+		t.Fatalf("%d lines, want 1", len(lines))
+	}
+	var visual []string
+	for v := range lines[0] {
+		for _, o := range lines[0] {
+			if int(o.VisualIndex) == v {
+				visual = append(visual, strings.TrimSpace(string(text[o.Runes.Offset:o.Runes.Offset+o.Runes.Count])))
+			}
+		}
+	}
+	want := []string{"Post:", "المغرب", "2025", "بريد", "."}
+	if strings.Join(visual, "|") != strings.Join(want, "|") {
+		t.Errorf("runs left to right %q, want %q", visual, want)
+	}
+}
+
 // TestThaiMarksStack checks that a tone mark above an upper vowel is not
 // the glyph of its code point at its plain position: the shaper moved or
 // replaced it so that the two stack instead of overprinting.
