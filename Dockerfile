@@ -2,10 +2,19 @@
 # Build: docker build -t postclear .
 # Run:   docker run -p 8080:8080 -v postclear-data:/data \
 #          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
+# GraphiQL's files come from the npm registry, pinned and integrity-checked
+# by the script `make build` uses, and are embedded by go build.
+FROM node:20-bookworm-slim AS graphiql
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
+COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
+
 # The PDF's fonts come from the npm registry, pinned and integrity-checked by
 # the same script `make fonts` uses; go build embeds them.
 FROM node:20-bookworm-slim AS fonts
-COPY scripts/fetch-fonts.sh /src/scripts/fetch-fonts.sh
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-fonts.sh scripts/lib.sh /src/scripts/
 COPY internal/report/fonts/manifest.txt /src/internal/report/fonts/manifest.txt
 RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-fonts.sh /fonts
 
@@ -14,6 +23,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
 COPY --from=fonts /fonts/ internal/report/fonts/
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
 
@@ -36,5 +46,7 @@ ENV POSTCLEAR_CHDB_LIB=/opt/postclear/libchdb.so \
 USER postclear
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK CMD ["postclear", "version"]
+# Healthy means ready: the engine answers (/readyz), not merely that the
+# binary runs.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s CMD ["postclear", "healthcheck"]
 ENTRYPOINT ["postclear", "serve"]

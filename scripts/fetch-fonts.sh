@@ -33,14 +33,9 @@ while read -r file _ _ _ sum; do
 done < <(entries)
 
 if [ "$complete" = 0 ]; then
-  if ! command -v npm >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      echo "fetch-fonts: installing npm from Debian's packages" >&2
-      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >&2
-    else
-      echo "fetch-fonts: npm is needed to fetch the PDF fonts (apt-get install npm)" >&2; exit 1
-    fi
-  fi
+  . "$root/scripts/lib.sh"
+  need npm npm "fetching the PDF's fonts"
+  need node npm "fetching the PDF's fonts"
   mkdir -p "$cache"
   tmp=$(mktemp -d "$cache/fetch.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT

@@ -8,6 +8,7 @@
 //	postclear seed      generate deterministic demo data
 //	postclear report    write the quarterly evaluation of an MoU
 //	postclear migrate   create or upgrade the schema
+//	postclear healthcheck  ask a running server whether it is ready
 //	postclear version   print the version
 package main
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runReport(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "postclear", version)
 	case "help", "-h", "--help", "-help":
@@ -77,12 +80,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if ue := (usageError{}); errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "postclear:", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "postclear:", err)
 		return 1
 	}
 	return 0
 }
+
+// usageError is a command line the command refuses to run with (a bad
+// flag value): exit status 2, as for a flag the command does not know.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
