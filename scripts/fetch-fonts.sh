@@ -45,15 +45,7 @@ if [ "$complete" = 0 ]; then
     if [[ " $fetched " != *" $pkg "* ]]; then
       echo "fetch-fonts: fetching $pkg" >&2
       mkdir -p "$dir"
-      (cd "$dir" && npm pack --silent "$pkg" >/dev/null)
-      tgz=$(ls "$dir"/*.tgz)
-      # node comes with npm, so the check needs nothing else installed.
-      got=$(node -e 'const c = require("crypto"), f = require("fs");
-process.stdout.write("sha512-" + c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tgz")
-      if [ "$got" != "$integrity" ]; then
-        echo "fetch-fonts: integrity mismatch for $pkg: got $got, want $integrity" >&2
-        exit 1
-      fi
+      tgz=$(npm_tarball "$pkg" "$integrity" "$dir")
       tar -xzf "$tgz" -C "$dir"
       name=${pkg%@*}
       cp "$dir/package/LICENSE_FONT" "$cache/OFL-${name##*/}.txt"
