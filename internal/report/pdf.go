@@ -440,29 +440,28 @@ func (d *doc) label(x, y float64, s string, knockout bool) {
 const labelTop, labelBottom = 0.4, 3.6
 
 // valueLabelY places a point's value label in a chart whose plot spans
-// [top, bottom]: above the point when above is preferred, else below it,
+// [top, bottom]: above the point when above is preferred, else below it;
 // on the other side when the preferred one would be cut by the target line
-// or leave the plot; when both would, above or below as preferred with a
-// knockout. ty is the target line's y, or NaN without a target.
-func valueLabelY(cy, top, bottom, ty float64, above bool) (y float64, knockout bool) {
+// (ty; NaN without a target) or leave the plot, and stays on the preferred
+// side, inside the plot, when both would. Labels are drawn on a white
+// knockout, so that no grid or series line runs through their digits.
+func valueLabelY(cy, top, bottom, ty float64, above bool) float64 {
 	up, down := cy-5, cy+1
+	inPlot := func(y float64) bool { return y+labelTop >= top && y+labelBottom <= bottom }
 	clear := func(y float64) bool {
-		return y+labelTop >= top && y+labelBottom <= bottom && (math.IsNaN(ty) || ty < y+labelTop-0.3 || ty > y+labelBottom+0.3)
+		return inPlot(y) && (math.IsNaN(ty) || ty < y+labelTop-0.3 || ty > y+labelBottom+0.3)
 	}
 	first, second := down, up
 	if above {
 		first, second = up, down
 	}
-	inPlot := func(y float64) bool { return y+labelTop >= top && y+labelBottom <= bottom }
 	switch {
 	case clear(first):
-		return first, false
-	case clear(second):
-		return second, false
-	case !inPlot(first) && inPlot(second):
-		return second, true
+		return first
+	case clear(second), !inPlot(first) && inPlot(second):
+		return second
 	}
-	return first, true
+	return first
 }
 
 // lineChart draws series as lines with labelled points over the months,
@@ -535,8 +534,8 @@ func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labe
 					highest = false
 				}
 			}
-			ly, knockout := valueLabelY(cy, py, py+ph, ty, highest)
-			d.label(cx, ly, FormatValue(u, v), knockout)
+			// A label may rise into the gap between the title and the plot.
+			d.label(cx, valueLabelY(cy, py-2.5, py+ph, ty, highest), FormatValue(u, v), true)
 		}
 	}
 }

@@ -230,24 +230,29 @@ func TestCountAxesAreWhole(t *testing.T) {
 }
 
 // TestValueLabelsClearTheTargetLine places a label for every point and
-// target line of a plot, on a 0.1 mm grid: a label is never cut by the
-// target line unless it has a knockout, and stays inside the plot.
+// target line of a plot, on a 0.1 mm grid: a label is cut by the target
+// line only when the other side of its point is cut too or outside the
+// plot, and it stays inside the plot.
 func TestValueLabelsClearTheTargetLine(t *testing.T) {
 	const top, bottom = 50.0, 92.0
+	cut := func(y, ty float64) bool { return ty >= y+labelTop-0.3 && ty <= y+labelBottom+0.3 }
+	inPlot := func(y float64) bool { return y+labelTop >= top && y+labelBottom <= bottom }
 	for cy := top; cy <= bottom; cy += 0.1 {
 		for ty := top; ty <= bottom; ty += 0.1 {
 			for _, above := range []bool{true, false} {
-				y, knockout := valueLabelY(cy, top, bottom, ty, above)
-				cut := ty >= y+labelTop && ty <= y+labelBottom
-				near := ty >= y+labelTop-0.3 && ty <= y+labelBottom+0.3
-				if cut && !knockout {
-					t.Fatalf("point at %.1f, target at %.1f: label at %.1f is struck through", cy, ty, y)
-				}
-				if knockout && !near && y+labelTop >= top && y+labelBottom <= bottom {
-					t.Fatalf("point at %.1f, target at %.1f: knockout at %.1f where none is needed", cy, ty, y)
+				y := valueLabelY(cy, top, bottom, ty, above)
+				other := cy - 5
+				if y == other {
+					other = cy + 1
 				}
 				if y != cy-5 && y != cy+1 {
 					t.Fatalf("point at %.1f: label at %.1f, neither above nor below it", cy, y)
+				}
+				if !inPlot(y) {
+					t.Fatalf("point at %.1f, target at %.1f: label at %.1f leaves the plot", cy, ty, y)
+				}
+				if cut(y, ty) && inPlot(other) && !cut(other, ty) {
+					t.Fatalf("point at %.1f, target at %.1f: label at %.1f is struck through, %.1f is free", cy, ty, y, other)
 				}
 			}
 		}
