@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,22 +249,6 @@ func TestEvaluateErrors(t *testing.T) {
 			t.Errorf("Evaluate(%s, %s) = %v, want code %s", tt.id, tt.quarter, err, tt.code)
 		}
 	}
-}
-
-// pdfText returns the strings of the text-showing operators of an
-// uncompressed PDF, in page order, decoded from Windows-1252 escapes.
-func pdfText(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	re := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	var out []string
-	for _, m := range re.FindAllSubmatch(pdf, -1) {
-		s := strings.NewReplacer(`\\`, `\`, `\(`, `(`, `\)`, `)`, `\r`, "\r").Replace(string(m[1]))
-		out = append(out, s)
-	}
-	if len(out) == 0 {
-		t.Fatal("no text in the PDF: is it compressed?")
-	}
-	return out
 }
 
 func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
