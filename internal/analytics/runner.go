@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +57,17 @@ type extraKey[R any] struct {
 	name string
 	get  func(*R) string
 	set  func(*R, string)
+	// order lists its values in the order rows are sorted in (an enum's
+	// order, such as the stages'); nil sorts them by name.
+	order []string
+}
+
+// compare orders two values of the extra key.
+func (e *extraKey[R]) compare(a, b string) int {
+	if e.order == nil {
+		return cmp.Compare(a, b)
+	}
+	return cmp.Compare(slices.Index(e.order, a), slices.Index(e.order, b))
 }
 
 // run answers q for the caller in ctx: it takes the caller's scope from
@@ -297,9 +309,18 @@ func withPeriod(k postclear.GroupKey, p time.Time) postclear.GroupKey {
 	return k
 }
 
-// compareKeys orders rows as the API promises: by period, then by the
+// compareRows orders rows as the API promises: by period, then by the
 // dimensions in table order with nulls last, then by the extra key.
-func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
+func (f *family[A, R]) compareRows(a, b *R) int {
+	if c := compareKeys(*f.key(a), *f.key(b)); c != 0 || f.extra == nil {
+		return c
+	}
+	return f.extra.compare(f.extra.get(a), f.extra.get(b))
+}
+
+// compareKeys orders group keys by period, then by the dimensions in
+// table order with nulls last.
+func compareKeys(a, b postclear.GroupKey) int {
 	if a.Period != nil && b.Period != nil {
 		if c := a.Period.Compare(*b.Period); c != 0 {
 			return c
@@ -310,7 +331,7 @@ func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
 			return c
 		}
 	}
-	return cmp.Compare(ea, eb)
+	return 0
 }
 
 // compareNullable orders strings with nil last.
