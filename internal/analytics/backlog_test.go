@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
+	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
@@ -636,4 +639,78 @@ func TestOpenItemsPagingWhileIngesting(t *testing.T) {
 			t.Errorf("only %d runs complete: unrelated records should never disturb a list", complete)
 		}
 	})
+}
+
+// granules matches EXPLAIN's count of the granules a read selects.
+var granules = regexp.MustCompile(`(?m)^\s*(Parts|Granules): (\d+)/(\d+)$`)
+
+// Looking an item up reads its granules of each table, never the table:
+// every statement of Item selects at most two granules of each part it
+// reads (EXPLAIN indexes = 1, the engine's own account of what the
+// primary index leaves to read), for items of each destination; of the
+// events table, a small share of its granules.
+func TestItemReadsOneItemsGranules(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	ctx := context.Background()
+	st := warehouse.NewStore(e, layout)
+	if _, err := demo.Generate(ctx, demo.Config{Items: 20_000, Seed: 3, Now: testenv.Now}, storeSink{st}); err != nil {
+		t.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	var ids []string
+	rows, err := e.Query(ctx, "SELECT any(item_id) FROM {db:Identifier}.events GROUP BY destination_country", warehouse.Params{"db": layout.Database})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) < 3 {
+		t.Fatalf("items of %d destinations", len(ids))
+	}
+	skipped := 0
+	for _, id := range ids {
+		if it, err := svc.Item(ctx, id); err != nil || it == nil || len(it.Events) == 0 {
+			t.Fatalf("%s: %v %v", id, it, err)
+		}
+		stmts, params := svc.ItemSQL(ctx, id)
+		for _, s := range stmts {
+			rows, err := e.Query(ctx, "EXPLAIN indexes = 1\n"+s, params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plan strings.Builder
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					t.Fatal(err)
+				}
+				plan.WriteString(line + "\n")
+			}
+			rows.Close()
+			m := granules.FindAllStringSubmatch(plan.String(), -1)
+			if len(m) != 2 || m[0][1] != "Parts" || m[1][1] != "Granules" {
+				t.Fatalf("%s: no index use in the plan:\n%s", id, plan.String())
+			}
+			parts, _ := strconv.Atoi(m[0][2])
+			read, _ := strconv.Atoi(m[1][2])
+			all, _ := strconv.Atoi(m[1][3])
+			// At 20,000 items only events has many granules per part.
+			if read > 2*parts || all >= 8*parts && read*4 > all {
+				t.Errorf("%s reads %d granules of %d in %d parts:\n%s\n%s", id, read, all, parts, s, plan.String())
+			}
+			if strings.Contains(s, ".events") {
+				skipped = max(skipped, all-read)
+			}
+		}
+	}
+	if skipped < 10 {
+		t.Errorf("the events table has too few granules (%d skipped) for the test to show the index at work", skipped)
+	}
 }

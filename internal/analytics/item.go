@@ -18,13 +18,17 @@ import (
 // both columns of item_facts' index known. EXPLAIN in the tests holds
 // every statement to a granule or two.
 
+// itemKeysSQL reads the destination keys the item has been stored under
+// in item_facts.
+const itemKeysSQL = `SELECT destination_country_key FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}`
+
 // itemFactsSQL reads the item's finalized row; under a restricted scope
 // only when its destination is one of the caller's countries.
 const itemFactsSQL = `SELECT origin_country, destination_country, mail_class, office, category,
     posted_at, departed_origin_at, arrived_at, presented_at, released_at, departed_inward_at, delivered_at, closed_at,
     ead_at, requested_at, inspected_at, inspection_channel
 FROM {db:Identifier}.item_facts FINAL
-WHERE destination_country_key IN (SELECT destination_country_key FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String})
+WHERE destination_country_key IN (` + itemKeysSQL + `)
   AND item_id = {id:String}`
 
 // The stored records of the item, each key's first stored copy (FINAL),
@@ -45,10 +49,11 @@ WHERE item_id = {id:String}
 ORDER BY decided_at, decision`
 )
 
-// ItemSQL returns the statements Item runs for id, with their parameters,
-// for the tests that hold them to the item's granules.
+// ItemSQL returns the statements Item runs for id, and the subquery of the
+// first, with their parameters, for the tests that hold them to the
+// item's granules.
 func (s *Service) ItemSQL(ctx context.Context, id string) ([]string, warehouse.Params) {
-	return []string{s.itemFactsSQL(ctx), itemEventsSQL, itemDeclarationsSQL, itemDecisionsSQL}, s.itemParams(ctx, id)
+	return []string{s.itemFactsSQL(ctx), itemEventsSQL, itemDeclarationsSQL, itemDecisionsSQL, itemKeysSQL}, s.itemParams(ctx, id)
 }
 
 func (s *Service) itemFactsSQL(ctx context.Context) string {
