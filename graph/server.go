@@ -62,6 +62,9 @@ type Config struct {
 	// RateLimit, when set, limits requests per principal, and per client
 	// IP those that are not authenticated (see auth.Authenticator.Guard).
 	RateLimit *auth.RateLimiter
+	// MaxExportRows bounds the open-items CSV download (0:
+	// DefaultMaxExportRows).
+	MaxExportRows int
 }
 
 // Ready reports whether the engine answers; /readyz calls it.
@@ -69,6 +72,7 @@ type Ready func(ctx context.Context) error
 
 // NewHandler returns the whole HTTP surface: /graphql (POST and GET), the
 // MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf, the
+// open-items download /reports/open-items.csv, the
 // schema as SDL at /schema.graphql,
 // GraphiQL at / (its files under /graphiql/), /healthz, /readyz and
 // /metrics.
@@ -154,10 +158,20 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 		// administrators only, unless served on an address of its own.
 		mux.Handle("GET /metrics", cfg.Auth.Guard(cfg.RateLimit, requirePermission(model.PermissionAdmin, cfg.Logger, noStore(cfg.Metrics.Handler()))))
 	}
+	// The open-items download streams its rows, so it is not behind the
+	// timeout handler, which holds a whole answer: it bounds itself with
+	// the same deadline. It passes the same CORS policy, authentication
+	// and rate limit as the rest, and is never stored by a cache.
+	if cfg.MaxExportRows <= 0 {
+		cfg.MaxExportRows = DefaultMaxExportRows
+	}
+	root := http.NewServeMux()
+	root.Handle("/reports/open-items.csv", compress(guard(noStore(openItemsDownload(r, cfg.Logger, cfg.MaxExportRows, cfg.RequestTimeout)))))
 	// The access log is outermost, so that it records the status the
 	// client got, a timeout's 503 included.
 	timeoutBody := `{"errors":[{"message":"the request took longer than the server's limit of ` + cfg.RequestTimeout.String() + `","extensions":{"code":"TIMEOUT"}}]}`
-	return withRequestID(cfg.Logger, http.TimeoutHandler(compress(mux), cfg.RequestTimeout, timeoutBody))
+	root.Handle("/", http.TimeoutHandler(compress(mux), cfg.RequestTimeout, timeoutBody))
+	return withRequestID(cfg.Logger, root)
 }
 
 // compress encodes answers of 1 KiB or more with zstd or gzip, whichever

@@ -112,6 +112,7 @@ func (s *Server) Open(ctx context.Context) error {
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
+		Operations:       kpis,
 		Records:          store,
 		MoUs:             store,
 		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/resultcache"
@@ -353,10 +354,14 @@ func (p openQuery) parseCursor(s string) (*position, error) {
 	return &c, nil
 }
 
-// prefix is s cut to n bytes at most, for quoting user input.
+// prefix is s cut to at most n bytes, not inside a UTF-8 sequence, for
+// quoting what a caller sent.
 func prefix(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
