@@ -89,6 +89,12 @@ func (s *Server) Open(ctx context.Context) error {
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
+	if s.schemaReady.Load() {
+		if err := finalizeLeftovers(ctx, store, s.Logger); err != nil {
+			s.engine.Close()
+			return err
+		}
+	}
 	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
@@ -234,9 +240,12 @@ func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store, m *metric
 	if s.Config.CacheEntries <= 0 {
 		return svc
 	}
-	cache := resultcache.New(s.Config.CacheEntries, store.DataVersion)
+	// Each entry's key holds the version of what its query reads
+	// (Facts.VersionOf), finer than the data version: an ingest into one
+	// destination and month leaves other answers cached.
+	cache := resultcache.New(s.Config.CacheEntries, func(context.Context) (string, error) { return "", nil })
 	m.CacheStats(cache.Stats)
-	return &graph.CachedAnalytics{Inner: svc, Cache: cache}
+	return &graph.CachedAnalytics{Inner: svc, Cache: cache, Version: store.Facts().VersionOf}
 }
 
 func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {

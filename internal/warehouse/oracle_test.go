@@ -306,7 +306,7 @@ func interleave(r kpioracle.Records) (all kpioracle.Records, batches func(store 
 	return all, func(store func(kpioracle.Records)) {
 		// Batch boundaries may split a record from its same-batch copy:
 		// the order of storing is what decides.
-		sizes := []int{1, 7, 40, 13}
+		sizes := []int{1, 7, 90, 13, 160}
 		for i, lo := 0, 0; lo < max(len(all.Events), len(all.Declarations), len(all.Decisions)); i++ {
 			hi := lo + sizes[i%len(sizes)]
 			store(kpioracle.Records{Events: window(all.Events, lo, hi), Declarations: window(all.Declarations, lo, hi), Decisions: window(all.Decisions, lo, hi)})
@@ -338,7 +338,7 @@ func storeAll(t *testing.T, s *warehouse.Store, batches func(func(kpioracle.Reco
 func TestFactsMatchOracle(t *testing.T) {
 	for name, records := range map[string]kpioracle.Records{
 		"fixture": fixtureRecords(t),
-		"random":  randomRecords(1, 400),
+		"random":  randomRecords(1, 300),
 	} {
 		for writer, e := range writers(t) {
 			t.Run(name+"/"+writer, func(t *testing.T) {
