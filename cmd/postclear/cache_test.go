@@ -34,7 +34,9 @@ func cacheHits(t *testing.T, s *Server) int {
 // ingested items (Facts.VersionOf).
 func TestCachedAnswersFollowIngests(t *testing.T) {
 	s := startServer(t, "e2e_cache")
-	id := func(serial string) string { return "CP" + serial + strconv.Itoa(postclear.S10CheckDigit(serial)) + "CN" }
+	id := func(serial string) string {
+		return "CP" + serial + strconv.Itoa(postclear.S10CheckDigit(serial)) + "CN"
+	}
 	cleared := func(id, dest, day string) []map[string]any {
 		ev := func(code, at string) map[string]any {
 			return map[string]any{"itemId": id, "eventCode": code, "eventTime": day + "T" + at + "Z", "office": dest + "OFFICE",
