@@ -40,7 +40,10 @@ import (
 //     the first refresh. On a server, another writer's rows are processed
 //     once older than AbandonAfter: a live writer refreshes its own rows
 //     long before that, and processing them earlier could read an item
-//     before the records that marked it are stored.
+//     before the records that marked it are stored. Abandoned rows are
+//     looked for by the first refresh of a process (which a server runs
+//     before it listens) and by every refresh that this process's own
+//     inserts call for.
 //  4. A refresh deletes exactly the dirty rows it processed (on a single
 //     writer, by truncating when no insert came since it took its
 //     generation), so rows are neither processed forever nor lost.
@@ -175,22 +178,35 @@ func (f *Facts) wrote() { f.writes.Add(1) }
 // Refresh brings item_facts up to date with every record stored so far
 // (invariant 1): it finalizes the dirty items and then clears the dirty
 // rows it processed. Items dirtied while it runs stay dirty for the next
-// refresh. When this process has stored nothing since the last refresh it
-// costs two atomic loads on a single writer, and one count() on a server
-// (which looks for abandoned rows).
+// refresh.
+//
+// Callers share refreshes: a caller needs one refresh that starts after
+// its call (and so after its own inserts), so one that finds a refresh
+// running waits for it and then for the next, and every caller that came
+// while the first was running is served by that next one. Under many
+// small ingests the refreshes thus run back to back, each covering all the
+// ingests that arrived during the one before, rather than one per ingest.
+// When this process has stored nothing since the last refresh it costs two
+// atomic loads.
 func (f *Facts) Refresh(ctx context.Context) (err error) {
-	single := f.caps.SingleWriter
-	if single && f.recovered.Load() && f.gen.Load() == f.refreshed.Load() {
+	// Every insert of this process up to target has begun; the caller's
+	// own have completed.
+	target := f.gen.Load()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
 		return nil
 	}
 	defer wrapErr(&err, "refresh item facts")
 	f.refresh.Lock()
 	defer f.refresh.Unlock()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
+		return nil // a refresh that began after this call ran meanwhile
+	}
 
 	f.inserts.Lock()
 	gen := f.gen.Load()
 	f.inserts.Unlock()
 	from := f.refreshed.Load()
+	single := f.caps.SingleWriter
 	if single && f.recovered.Load() && gen == from {
 		return nil
 	}
