@@ -11,9 +11,10 @@ CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine (what CI runs)
+## test: the whole suite on the embedded engine (what CI runs), the bench tools' too
 test: chdb fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
+	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
 build:
 	$(GO) build -o $(BIN) ./cmd/postclear
@@ -28,6 +29,7 @@ generate:
 
 vet:
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

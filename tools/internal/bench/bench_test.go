@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/tools/internal/bench"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/testenv"

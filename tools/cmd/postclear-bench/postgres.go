@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/tools/internal/bench"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
