@@ -100,7 +100,7 @@ func checkMoUID(errs []FieldError, field, s string) []FieldError {
 	case s == "":
 		return fail(errs, field, "required")
 	case !ValidMoUID(s):
-		return fail(errs, field, fmt.Sprintf("%q is not an MoU id (lower-case letters, digits and '-', e.g. mou-ke-2024)", s))
+		return fail(errs, field, Quote(s)+" is not an MoU id (lower-case letters, digits and '-', e.g. mou-ke-2024)")
 	}
 	return errs
 }

@@ -29,7 +29,7 @@ func (e Event) Validate(now time.Time) []FieldError {
 	if e.EventCode == "" {
 		errs = fail(errs, "event_code", "required")
 	} else if _, ok := EventCodes[e.EventCode]; !ok {
-		errs = fail(errs, "event_code", fmt.Sprintf("unknown event code %q", e.EventCode))
+		errs = fail(errs, "event_code", "unknown event code "+Quote(e.EventCode))
 	}
 	errs = checkTime(errs, "event_time", e.EventTime, now)
 	errs = checkOffice(errs, "office", e.Office)
@@ -56,13 +56,13 @@ func (d Declaration) Validate(now time.Time) []FieldError {
 		errs = fail(errs, "description", fmt.Sprintf("has %d characters, at most %d allowed", n, MaxDescriptionRunes))
 	}
 	if h := d.HSCode; h != "" && (len(h) < 6 || len(h) > 10 || !allDigits(h)) {
-		errs = fail(errs, "hs_code", fmt.Sprintf("%q must be empty or 6 to 10 digits", h))
+		errs = fail(errs, "hs_code", Quote(h)+" must be empty or 6 to 10 digits")
 	}
 	errs = checkNonNegative(errs, "declared_value", d.DeclaredValue)
 	if c := d.Currency; c != "" && !IsCurrency(c) {
-		msg := fmt.Sprintf("%q is not an ISO 4217 currency code", c)
+		msg := Quote(c) + " is not an ISO 4217 currency code"
 		if up := strings.ToUpper(c); IsCurrency(up) {
-			msg = fmt.Sprintf("%q must be upper case (%q)", c, up)
+			msg = fmt.Sprintf("%s must be upper case (%q)", Quote(c), up)
 		}
 		errs = fail(errs, "currency", msg)
 	}
@@ -141,7 +141,7 @@ func checkOffice(errs []FieldError, field, s string) []FieldError {
 		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 	}
 	if !ok {
-		return fail(errs, field, fmt.Sprintf("%q must be 1 to %d characters of A-Z and 0-9", s, MaxOfficeLen))
+		return fail(errs, field, fmt.Sprintf("%s must be 1 to %d characters of A-Z and 0-9", Quote(s), MaxOfficeLen))
 	}
 	return errs
 }
@@ -153,9 +153,9 @@ func checkCountry(errs []FieldError, field, s string) []FieldError {
 	case IsCountry(s):
 		return errs
 	case IsCountry(strings.ToUpper(s)):
-		return fail(errs, field, fmt.Sprintf("%q must be upper case (%q)", s, strings.ToUpper(s)))
+		return fail(errs, field, fmt.Sprintf("%s must be upper case (%q)", Quote(s), strings.ToUpper(s)))
 	}
-	return fail(errs, field, fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code", s))
+	return fail(errs, field, Quote(s)+" is not an ISO 3166-1 alpha-2 country code")
 }
 
 func checkEnum(errs []FieldError, field, s string, allowed []string) []FieldError {
@@ -165,7 +165,7 @@ func checkEnum(errs []FieldError, field, s string, allowed []string) []FieldErro
 	case contains(allowed, s):
 		return errs
 	}
-	return fail(errs, field, fmt.Sprintf("unknown value %q (allowed: %s)", s, strings.Join(allowed, ", ")))
+	return fail(errs, field, fmt.Sprintf("unknown value %s (allowed: %s)", Quote(s), strings.Join(allowed, ", ")))
 }
 
 // checkConditional checks a field that is required, from allowed, when
