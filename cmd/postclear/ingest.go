@@ -23,6 +23,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	cfg.engineFlags(fs)
 	errorsFile := fs.String("errors", "", "write every rejected row (file, line, field, message) to this file: CSV, or JSON Lines when it ends in .jsonl")
 	batch := fs.Int("batch-size", ingest.DefaultBatchSize, "rows per insert")
+	maxRecord := fs.Int("max-record-bytes", ingest.DefaultMaxRecordBytes, "longest record (CSV row, JSON line) accepted, in bytes; a longer one is rejected with its line and field")
 	quiet := fs.Bool("quiet", false, "no progress line")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
@@ -52,7 +53,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return ingest.ExitFailed
 	}
 
-	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch}
+	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch, MaxRecordBytes: *maxRecord}
 	if *errorsFile != "" {
 		f, err := os.Create(*errorsFile)
 		if err != nil {
@@ -104,6 +105,9 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	fmt.Fprintf(stdout, "%s: %d files, %d rows read, %d accepted, %d rejected in %s (%.0f rows/s)\n",
 		kind, sum.Files, sum.Read, sum.Accepted, sum.Rejected, sum.Elapsed.Round(time.Millisecond), rate)
+	for _, fe := range sum.FailedFiles {
+		fmt.Fprintln(stderr, "postclear ingest:", fe)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "postclear ingest:", err)
 	}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -105,7 +104,7 @@ func setDate(dst *time.Time, v string) string {
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return fmt.Sprintf("%q is not a date in the form YYYY-MM-DD", v)
+		return postclear.Quote(v) + " is not a date in the form YYYY-MM-DD"
 	}
 	*dst = t
 	return ""
@@ -118,7 +117,7 @@ func setCount(dst *int, v string) string {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return fmt.Sprintf("%q is not a whole number", v)
+		return postclear.Quote(v) + " is not a whole number"
 	}
 	*dst = n
 	return ""

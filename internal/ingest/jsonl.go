@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,16 +18,18 @@ import (
 func (r *Reader[T]) nextJSONL() (T, int, []postclear.FieldError, error) {
 	for {
 		b, tooLong, err := r.readLine()
-		if err != nil && len(b) == 0 && !tooLong {
+		if err != nil && err != io.EOF {
 			var zero T
-			if err != io.EOF {
-				err = fmt.Errorf("ingest %s: %w", r.name, err)
-			}
-			return zero, 0, nil, err
+			return zero, 0, nil, r.brokenAt(r.line+1, err)
+		}
+		if err == io.EOF && len(b) == 0 && !tooLong {
+			var zero T
+			return zero, 0, nil, io.EOF
 		}
 		r.line++
 		if tooLong {
-			return r.rowError(r.line, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
+			key, v := jsonFieldAt(r.long)
+			return r.rowFieldError(r.line, r.s.index(key), r.tooLong(v))
 		}
 		if isBlank(b) {
 			continue
@@ -35,27 +39,56 @@ func (r *Reader[T]) nextJSONL() (T, int, []postclear.FieldError, error) {
 }
 
 // readLine returns the next line without its newline. The slice is valid
-// until the next call. A line longer than MaxLineBytes is consumed and
-// reported as tooLong.
+// until the next call. A line longer than r.limit is consumed, its first
+// r.limit bytes are kept in r.long, and it is reported as tooLong. The last
+// line of a file may come with io.EOF.
 func (r *Reader[T]) readLine() (line []byte, tooLong bool, err error) {
 	b, err := r.br.ReadSlice('\n')
 	if err != bufio.ErrBufferFull {
-		return trimNewline(b), false, err
+		if line = trimNewline(b); len(line) > r.limit {
+			r.long = append(r.long[:0], line[:r.limit]...)
+			return nil, true, err
+		}
+		return line, false, err
 	}
 	r.long = append(r.long[:0], b...)
 	for err == bufio.ErrBufferFull {
 		b, err = r.br.ReadSlice('\n')
-		if len(r.long) <= MaxLineBytes {
+		if len(r.long) <= r.limit {
 			r.long = append(r.long, b...)
 		}
 	}
-	if len(r.long) > MaxLineBytes {
-		return nil, true, nil
+	line = trimNewline(r.long)
+	if len(line) > r.limit {
+		r.long = r.long[:r.limit]
+		return nil, true, err
 	}
-	if err == io.EOF {
-		err = nil // the line itself is complete; EOF comes with the next call
+	return line, false, err
+}
+
+// jsonFieldAt finds, in the first bytes of a line too long to read whole,
+// the field whose value was being read where the bytes end, and the start
+// of that value; "" when the line breaks off outside a value.
+func jsonFieldAt(prefix []byte) (field, value string) {
+	dec := json.NewDecoder(bytes.NewReader(prefix))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", ""
 	}
-	return trimNewline(r.long), false, err
+	for {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			return "", ""
+		}
+		at := dec.InputOffset()
+		if _, err := dec.Token(); err != nil {
+			v := bytes.TrimLeft(prefix[at:], " \t\r\n:")
+			return key, string(bytes.TrimPrefix(v, []byte(`"`)))
+		}
+		if !dec.More() {
+			return "", ""
+		}
+	}
 }
 
 func trimNewline(b []byte) []byte {
@@ -108,7 +141,7 @@ func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.Fi
 			f := r.s.index(key)
 			switch {
 			case f < 0:
-				conv = append(conv, fieldMsg{-1, fmt.Sprintf("unknown field %q", key)})
+				conv = append(conv, fieldMsg{-1, "unknown field " + postclear.Quote(key)})
 			case seen&(1<<f) != 0:
 				conv = append(conv, fieldMsg{f, "field given twice"})
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -94,6 +95,9 @@ type LoadOptions struct {
 	// MaxFirstErrors bounds Summary.FirstErrors; zero means
 	// DefaultMaxFirstErrors.
 	MaxFirstErrors int
+	// MaxRecordBytes bounds one record in a file (Options.MaxRecordBytes);
+	// zero means DefaultMaxRecordBytes.
+	MaxRecordBytes int
 	// Progress, when not nil, is called about once a second from the
 	// goroutine that called LoadFiles (never concurrently).
 	Progress func(Progress)
@@ -114,8 +118,13 @@ type Progress struct {
 // Summary says what a load did.
 type Summary struct {
 	// Files is the number of files read to their end; a file that could
-	// not be opened or read is not counted and is named in the error.
+	// not be opened or read to its end is not counted and is in
+	// FailedFiles instead.
 	Files int64
+	// FailedFiles says, for each file that could not be opened or read to
+	// its end, why and at which line reading stopped. The rows read
+	// before are stored; the other files are read.
+	FailedFiles []*FileError
 	// Read counts rows (records) read, valid or not.
 	Read int64
 	// Accepted counts valid rows that were stored (or were stored
@@ -133,19 +142,25 @@ type Summary struct {
 
 // Exit statuses of `postclear ingest`.
 const (
-	ExitOK       = 0 // every row was accepted
-	ExitRejected = 1 // some rows were rejected; the valid ones are stored
-	ExitFailed   = 2 // the run failed: a file, the engine, or cancellation
+	ExitOK = 0 // every row of every file was accepted
+	// ExitRejected: some input was not stored, because rows broke a rule
+	// or a file could not be read to its end; everything else is stored.
+	// Fixing the input and loading it again completes the job.
+	ExitRejected = 1
+	// ExitFailed: the run itself failed (the engine, cancellation, a
+	// command-line mistake); loading the same files again completes it.
+	ExitFailed = 2
 )
 
 // ExitCode maps the outcome of LoadFiles to the CLI's exit status. A failed
-// run outranks rejected rows: a script must not mistake "file 2 was never
-// read" for "some rows were bad".
+// run outranks bad input: a script must not mistake "the engine refused
+// data" for "some rows were bad", since only the first is fixed by running
+// again.
 func (s Summary) ExitCode(err error) int {
 	switch {
 	case err != nil:
 		return ExitFailed
-	case s.Rejected > 0:
+	case s.Rejected > 0 || len(s.FailedFiles) > 0:
 		return ExitRejected
 	}
 	return ExitOK
@@ -159,12 +174,13 @@ func (s Summary) ExitCode(err error) int {
 // most two batches whatever the input size.
 //
 // A problem with one file (missing, unreadable, a bad header, a corrupt
-// gzip stream) fails that file and loading goes on with the next: what was
-// stored stays stored, and the run's error names every failed file. The
-// valid rows of a file read before such a problem are stored. An engine
-// failure or the cancellation of ctx stops the whole run; rows stored
-// before stay stored and are counted in Summary.Accepted, so loading the
-// same files again completes the job without duplicating anything.
+// gzip stream) fails that file and loading goes on with the next: the
+// file is in Summary.FailedFiles with the line where reading stopped (and
+// in opts.Errors), and the valid rows read before the problem are stored.
+// An engine failure or the cancellation of ctx stops the whole run and is
+// the error returned; rows stored before stay stored and are counted in
+// Summary.Accepted, so loading the same files again completes the job
+// without duplicating anything.
 func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
@@ -205,7 +221,6 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	l.p = startPipe(ctx)
 	l.b = newBatcher(l.p, insert, opts.BatchSize)
 
-	var fileErrs []error
 	var fatal error
 	for i, name := range names {
 		fileErr, err := l.loadFile(name)
@@ -222,7 +237,10 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 			}
 		}
 		if fileErr != nil {
-			fileErrs = append(fileErrs, fileErr)
+			if err := l.failFile(name, fileErr); err != nil {
+				fatal = err
+				break
+			}
 			continue
 		}
 		l.sum.Files++
@@ -250,10 +268,24 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		fatal = insertErr
 	}
 	if fatal != nil {
-		fatal = fmt.Errorf("ingest %s: stopped after storing %d rows: %w", schemaFor[T]().kind, l.sum.Accepted, fatal)
-		return l.sum, errors.Join(append(fileErrs, fatal)...)
+		return l.sum, fmt.Errorf("ingest %s: stopped after storing %d rows: %w", schemaFor[T]().kind, l.sum.Accepted, fatal)
 	}
-	return l.sum, errors.Join(fileErrs...)
+	return l.sum, nil
+}
+
+// failFile records that a file could not be read to its end, in the
+// summary and in the error report, where the reasons of everything not
+// stored belong.
+func (l *loader[T]) failFile(name string, err error) error {
+	fe, ok := err.(*FileError)
+	if !ok {
+		fe = &FileError{File: name, Err: err}
+	}
+	l.sum.FailedFiles = append(l.sum.FailedFiles, fe)
+	if l.opts.Errors == nil {
+		return nil
+	}
+	return l.opts.Errors.Add(postclear.FieldError{File: fe.File, Line: fe.Line, Message: "file not read to its end: " + fe.Err.Error()})
 }
 
 // queueRefresh has a pipe worker refresh what the batches sent so far
@@ -267,7 +299,8 @@ func (l *loader[T]) queueRefresh() error {
 }
 
 // loadFile reads one file into the batcher. fileErr is a problem of this
-// file only; err ends the run (cancellation, engine, error report).
+// file only (a *FileError, mostly); err ends the run (cancellation,
+// engine, error report).
 func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 	if err := l.p.ctx.Err(); err != nil {
 		return nil, context.Cause(l.p.ctx)
@@ -275,19 +308,26 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 	var r io.Reader
 	if name == "-" {
 		if l.opts.Stdin == nil {
-			return postclear.Errorf(postclear.EInvalid, "-: no standard input to read"), nil
+			return &FileError{File: name, Err: postclear.Errorf(postclear.EInvalid, "no standard input to read")}, nil
 		}
 		r = l.opts.Stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return fmt.Errorf("ingest: %w", err), nil
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the file is named once, by FileError
+			}
+			return &FileError{File: name, Err: err}, nil
 		}
 		defer f.Close()
 		r = f
 	}
-	rd, err := Open[T](name, r, l.opts.Now)
+	rd, err := OpenWith[T](l.p.ctx, name, r, Options{Now: l.opts.Now, MaxRecordBytes: l.opts.MaxRecordBytes})
 	if err != nil {
+		if l.p.ctx.Err() != nil {
+			return nil, context.Cause(l.p.ctx)
+		}
 		return err, nil
 	}
 	for n := 0; ; n++ {
@@ -304,6 +344,9 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 			return nil, nil
 		}
 		if err != nil {
+			if l.p.ctx.Err() != nil {
+				return nil, context.Cause(l.p.ctx)
+			}
 			return err, nil
 		}
 		l.sum.Read++

@@ -364,6 +364,8 @@ func TestLoadFilesFailures(t *testing.T) {
 	// Most of a gzip stream, cut off: the rows before the cut are read.
 	full := gzipBytes(t, good)
 	truncated := full[:len(full)*3/4]
+	firstHalf := gzipBytes(t, csvBytes(t, data.events[:half]))
+	firstHalfCut := firstHalf[:len(firstHalf)*3/4]
 	for _, e := range testenv.Engines(t) {
 		tests := []struct {
 			name       string
@@ -374,26 +376,31 @@ func TestLoadFilesFailures(t *testing.T) {
 			wantFiles  int64
 			wantStored int64 // -1: some, fewer than n
 			wantExit   int
-			wantErr    []string // substrings of the error
+			wantErr    []string // substrings of the error or the failed files
+			wantLine   int      // >0: the first failed file broke off after this line
 		}{
 			{name: "all valid", files: map[string][]byte{"a.csv": good}, order: []string{"a.csv"},
 				wantFiles: 1, wantStored: n, wantExit: ExitOK},
 			{name: "some rejected", files: map[string][]byte{"a.csv": append(bytes.Clone(good), "RR123456784FR,EMA,2025-03-01T10:15:00Z,FRCDGA,FR,US,PACKET\n"...)},
 				order: []string{"a.csv"}, wantFiles: 1, wantStored: n, wantExit: ExitRejected},
 			{name: "missing file", files: map[string][]byte{"missing.csv": nil}, order: []string{"missing.csv"},
-				wantExit: ExitFailed, wantErr: []string{"missing.csv", "no such file"}},
+				wantExit: ExitRejected, wantErr: []string{"missing.csv", "no such file"}},
 			{name: "bad header", files: map[string][]byte{"a.csv": []byte("item_id,event_code,event_tme\n")}, order: []string{"a.csv"},
-				wantExit: ExitFailed, wantErr: []string{"a.csv", `unknown column "event_tme"`}},
+				wantExit: ExitRejected, wantErr: []string{"a.csv", `unknown column "event_tme"`}},
 			{name: "bad header in the second of three files", order: []string{"a.csv", "b.csv", "c.csv"},
 				files: map[string][]byte{
 					"a.csv": csvBytes(t, data.events[:half]),
 					"b.csv": []byte("item_id,event_code\n"),
 					"c.csv": csvBytes(t, data.events[half:]),
 				},
-				wantFiles: 2, wantStored: n, wantExit: ExitFailed, wantErr: []string{"b.csv", `missing column "event_time"`}},
+				wantFiles: 2, wantStored: n, wantExit: ExitRejected, wantErr: []string{"b.csv", `missing column "event_time"`}},
 			{name: "truncated gzip keeps the rows before the cut", files: map[string][]byte{"a.csv.gz": truncated},
-				order: []string{"a.csv.gz"}, wantStored: -1, wantExit: ExitFailed, wantErr: []string{"a.csv.gz"}},
-			{name: "stdin not given", order: []string{"-"}, wantExit: ExitFailed, wantErr: []string{"no standard input"}},
+				order: []string{"a.csv.gz"}, wantStored: -1, wantExit: ExitRejected, wantErr: []string{"a.csv.gz", "unexpected EOF"}, wantLine: 2},
+			// Issue 9: a truncated .gz first must not cost the files after it.
+			{name: "truncated gzip, then a good file", order: []string{"a.csv.gz", "b.csv"},
+				files:     map[string][]byte{"a.csv.gz": firstHalfCut, "b.csv": csvBytes(t, data.events[half:])},
+				wantFiles: 1, wantStored: -1, wantExit: ExitRejected, wantErr: []string{"a.csv.gz", "breaks off"}, wantLine: 2},
+			{name: "stdin not given", order: []string{"-"}, wantExit: ExitRejected, wantErr: []string{"no standard input"}},
 			{name: "stdin", order: []string{"-"}, stdin: good, wantFiles: 1, wantStored: n, wantExit: ExitOK},
 			{name: "unknown kind", kind: "parcels", files: map[string][]byte{"a.csv": good}, order: []string{"a.csv"},
 				wantExit: ExitFailed, wantErr: []string{`unknown record kind "parcels"`}},
@@ -428,10 +435,17 @@ func TestLoadFilesFailures(t *testing.T) {
 				if got := sum.ExitCode(err); got != tt.wantExit {
 					t.Errorf("exit code %d, want %d (err: %v)", got, tt.wantExit, err)
 				}
+				msgs := fmt.Sprint(err)
+				for _, fe := range sum.FailedFiles {
+					msgs += "\n" + fe.Error()
+				}
 				for _, s := range tt.wantErr {
-					if err == nil || !strings.Contains(err.Error(), s) {
-						t.Errorf("error %v does not mention %q", err, s)
+					if !strings.Contains(msgs, s) {
+						t.Errorf("errors %q do not mention %q", msgs, s)
 					}
+				}
+				if tt.wantLine > 0 && (len(sum.FailedFiles) == 0 || sum.FailedFiles[0].Line < tt.wantLine) {
+					t.Errorf("failed files %v: want the line where the first broke off, after line %d", sum.FailedFiles, tt.wantLine)
 				}
 				if sum.Files != tt.wantFiles {
 					t.Errorf("Files = %d, want %d", sum.Files, tt.wantFiles)

@@ -193,7 +193,7 @@ func setDecimal(dst *postclear.Decimal, v string, required bool) string {
 	}
 	d, err := postclear.ParseDecimal(v)
 	if err != nil {
-		return fmt.Sprintf("%q: %v", v, err)
+		return fmt.Sprintf("%s: %v", postclear.Quote(v), err)
 	}
 	*dst = d
 	return ""
