@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/postclear
+# The version `postclear version` prints: the checkout's tag or commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
 # The embedded engine's library, fetched once into a cache outside the repo.
 CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 
@@ -16,7 +19,7 @@ test: chdb fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
 build:
-	$(GO) build -o $(BIN) ./cmd/postclear
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:

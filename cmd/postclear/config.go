@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -134,21 +136,87 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
 }
 
-// parse fills c from the environment, then from args; the environment
-// supplies defaults so that flags given on the command line win.
+// newFlagSet returns the flag set of a subcommand; its --help text goes
+// to out (standard output). Parse errors are not printed by package flag:
+// parse turns them into one-line usage errors.
+func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: postclear %s\n\nFlags may come before or after the other arguments; -- ends them.\n"+
+			"Each is also settable as POSTCLEAR_<FLAG>, e.g. POSTCLEAR_DATA_DIR:\n", synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parse fills the flags of a command that takes no other argument.
 func parse(fs *flag.FlagSet, args []string) error {
+	rest, err := parseArgs(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("unexpected argument %q", rest[0])
+	}
+	return err
+}
+
+// parseArgs fills the flags of fs from the environment, then from args,
+// and returns the other arguments in order. Unlike flag.FlagSet.Parse it
+// takes flags wherever they are (`ingest events a.csv --data-dir D`), so
+// that a flag after a file name is never mistaken for a file; "--" ends
+// the flags and "-" is an argument (standard input). The environment
+// supplies defaults, so that flags given on the command line win. A
+// mistake is a *usageError; --help prints the command's usage to its
+// output and returns flag.ErrHelp.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv(envVar(f.Name)); ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %v", envVar(f.Name), v, err)
+				envErr = usagef("%s=%q: %v", envVar(f.Name), v, err)
 			}
 		}
 	})
 	if envErr != nil {
-		return envErr
+		return nil, envErr
 	}
-	return fs.Parse(args)
+	help := fs.Usage
+	fs.Usage = func() {} // package flag calls it on every error
+	defer func() { fs.Usage = help }()
+	var rest []string
+	for i := 0; i < len(args); {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(rest, args[i+1:]...), nil
+		case a == "-" || len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+			i++
+			continue
+		}
+		// One flag, with its value when that is the next argument.
+		n := 1
+		if name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "="); !inline && i+1 < len(args) {
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) {
+				n = 2
+			}
+		}
+		if err := fs.Parse(args[i : i+n]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				help()
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		i += n
+	}
+	return rest, nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func splitList(s string) []string {

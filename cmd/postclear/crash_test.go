@@ -33,7 +33,7 @@ func childMain() bool {
 	ctx := context.Background()
 	switch mode {
 	case "run":
-		os.Exit(run(ctx, args, os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(runMain(args, os.Stdin, os.Stdout, os.Stderr))
 	case "report":
 		if err := printReport(ctx, args[0]); err != nil {
 			fmt.Fprintln(os.Stderr, err)

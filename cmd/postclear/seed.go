@@ -11,9 +11,9 @@ import (
 	"github.com/postclear/postclear/internal/ingest"
 )
 
-func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runSeed(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("seed", "seed [flags]", stderr)
+	fs := newFlagSet("seed", "seed [flags]", stdout)
 	cfg.engineFlags(fs)
 	items := fs.Int("items", cfg.DemoItems, "number of items to generate")
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same data")

@@ -25,9 +25,9 @@ import (
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("serve", "serve [flags]", stderr)
+	fs := newFlagSet("serve", "serve [flags]", stdout)
 	cfg.engineFlags(fs)
 	cfg.serveFlags(fs)
 	if err := parse(fs, args); err != nil {
