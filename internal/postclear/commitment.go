@@ -136,8 +136,8 @@ func checkText(errs []FieldError, field, s string) []FieldError {
 	switch {
 	case strings.TrimSpace(s) == "":
 		return fail(errs, field, "required")
-	case !utf8.ValidString(s):
-		return fail(errs, field, "not valid UTF-8")
+	case !IsText(s):
+		return fail(errs, field, NotTextMessage)
 	case utf8.RuneCountInString(s) > MaxTitleRunes:
 		return fail(errs, field, fmt.Sprintf("at most %d characters", MaxTitleRunes))
 	}

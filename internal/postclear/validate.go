@@ -49,9 +49,8 @@ func (d Declaration) Validate(now time.Time) []FieldError {
 	errs = checkCountry(errs, "destination_country", d.DestinationCountry)
 	errs = checkEnum(errs, "mail_class", d.MailClass, MailClasses)
 	errs = checkEnum(errs, "category", d.Category, Categories)
-	if !utf8.ValidString(d.Description) {
-		// Stored bytes must come back unchanged through GraphQL (UTF-8).
-		errs = fail(errs, "description", "is not valid UTF-8 text")
+	if !IsText(d.Description) {
+		errs = fail(errs, "description", NotTextMessage)
 	} else if n := utf8.RuneCountInString(d.Description); n > MaxDescriptionRunes {
 		errs = fail(errs, "description", fmt.Sprintf("has %d characters, at most %d allowed", n, MaxDescriptionRunes))
 	}
@@ -101,6 +100,27 @@ func (d Declaration) Complete() bool {
 	}
 	if contains(HSRequiredCategories, d.Category) && d.HSCode == "" {
 		return false
+	}
+	return true
+}
+
+// NotTextMessage is why a text field that IsText refuses is rejected.
+const NotTextMessage = "is not valid UTF-8 text: it holds bytes that are not UTF-8, or U+FFFD, the character that replaces them"
+
+// IsText reports whether s is text as a record may hold it: valid UTF-8
+// without U+FFFD. Stored bytes must come back unchanged through GraphQL
+// (UTF-8), so invalid bytes are refused rather than replaced. U+FFFD is
+// refused too because it is what every JSON decoder (encoding/json,
+// gqlgen's transports) puts in place of invalid bytes before a program
+// sees the value: after decoding it is the only trace of them. Refusing it
+// makes a CSV row, a JSON line and a GraphQL record with the same bytes
+// fail the same rule with the same message; a real declaration has no use
+// for the character that means "this text was damaged".
+func IsText(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError {
+			return false
+		}
 	}
 	return true
 }
