@@ -18,7 +18,7 @@ import (
 
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/seed"
 )
 
 // runCLI runs a command line in this process, as main would.
@@ -127,7 +127,7 @@ func runChild(t *testing.T, cmd *exec.Cmd) (code int, stdout, stderr string) {
 func TestFlagsAfterArguments(t *testing.T) {
 	requireEngine(t)
 	home, dir, files := t.TempDir(), t.TempDir(), t.TempDir()
-	st, err := ingest.SeedFiles(context.Background(), files, demo.Config{Items: 50, Seed: 3}, time.Now())
+	st, err := seed.Files(context.Background(), files, demo.Config{Items: 50, Seed: 3}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func (zeros) Read(p []byte) (int, error) {
 func TestIngestTruncatedGzipThenGoodFile(t *testing.T) {
 	requireEngine(t)
 	home, dir, files := t.TempDir(), t.TempDir(), t.TempDir()
-	st, err := ingest.SeedFiles(context.Background(), files, demo.Config{Items: 200, Seed: 5}, time.Now())
+	st, err := seed.Files(context.Background(), files, demo.Config{Items: 200, Seed: 5}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,11 +17,11 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -254,7 +254,7 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 	}
 	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
 	start := time.Now()
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -22,7 +22,7 @@ func (r *Reader[T]) openCSV() error {
 	r.csv = cr
 	header, _, err := r.readCSV()
 	if err == io.EOF {
-		return errorf(r.name, "empty file: a CSV file starts with a header row naming its columns (%s)", strings.Join(r.s.fields, ","))
+		return errorf(r.name, "empty file: a CSV file starts with a header row naming its columns (%s)", strings.Join(r.s.Names(), ","))
 	}
 	if err != nil {
 		var pe *csv.ParseError
@@ -35,15 +35,15 @@ func (r *Reader[T]) openCSV() error {
 		return r.brokenAt(1, err)
 	}
 	r.colField = make([]int, len(header))
-	seen := make([]bool, len(r.s.fields))
+	seen := make([]bool, len(r.s.Fields))
 	var problems []string
 	for i, col := range header {
-		f := r.s.index(col)
+		f := r.s.Index(col)
 		r.colField[i] = f
 		switch {
 		case f < 0:
 			msg := "unknown column " + postclear.Quote(col)
-			if near := nearest(col, r.s.fields); near != "" {
+			if near := nearest(col, r.s.Names()); near != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", near)
 			}
 			problems = append(problems, msg)
@@ -54,12 +54,12 @@ func (r *Reader[T]) openCSV() error {
 		}
 	}
 	for f, ok := range seen {
-		if !ok && !r.s.optional[f] {
-			problems = append(problems, fmt.Sprintf("missing column %q", r.s.fields[f]))
+		if !ok && !r.s.Fields[f].Optional {
+			problems = append(problems, fmt.Sprintf("missing column %q", r.s.Fields[f].Name))
 		}
 	}
 	if problems != nil {
-		return errorf(r.name, "header row (%s file): %s", r.s.kind, strings.Join(problems, "; "))
+		return errorf(r.name, "header row (%s file): %s", r.s.Kind, strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (r *Reader[T]) nextCSV() (T, int, []postclear.FieldError, error) {
 	r.rec = zero
 	var conv []fieldMsg
 	for i, v := range row {
-		if msg := r.s.set(&r.rec, r.colField[i], v); msg != "" {
+		if msg := r.s.Fields[r.colField[i]].Parse(&r.rec, v); msg != "" {
 			conv = append(conv, fieldMsg{r.colField[i], msg})
 		}
 	}

@@ -13,10 +13,10 @@ import (
 // same record in a file. Absent keys are empty. Errors carry Index and
 // the file field name; the caller may rename fields for its audience.
 func ParseFields[T Record](values map[string]string, index int, now time.Time) (T, []postclear.FieldError) {
-	r := &Reader[T]{now: now, s: schemaFor[T]()}
+	r := &Reader[T]{now: now, s: postclear.SchemaOf[T]()}
 	var conv []fieldMsg
-	for f, name := range r.s.fields {
-		if msg := r.s.set(&r.rec, f, values[name]); msg != "" {
+	for f := range r.s.Fields {
+		if msg := r.s.Fields[f].Parse(&r.rec, values[r.s.Fields[f].Name]); msg != "" {
 			conv = append(conv, fieldMsg{field: f, msg: msg})
 		}
 	}
@@ -26,6 +26,3 @@ func ParseFields[T Record](values map[string]string, index int, now time.Time) (
 	}
 	return rec, errs
 }
-
-// Kind returns the record kind of T.
-func Kind[T Record]() postclear.RecordKind { return schemaFor[T]().kind }

@@ -70,7 +70,7 @@ type Reader[T Record] struct {
 	name  string
 	now   time.Time
 	limit int // MaxRecordBytes
-	s     *schema[T]
+	s     *postclear.Schema[T]
 	// g guards every byte the reader takes from the file, and br buffers
 	// what g hands out.
 	g      *guard
@@ -88,7 +88,8 @@ type Reader[T Record] struct {
 
 	// JSON Lines
 	line int
-	long []byte // accumulates a line longer than the bufio buffer
+	long []byte     // accumulates a line longer than the bufio buffer
+	raw  *rawFields // the raw values of a line's members
 }
 
 // Open is OpenWith without cancellation, for data already in memory and for
@@ -130,7 +131,7 @@ func OpenWith[T Record](ctx context.Context, name string, r io.Reader, o Options
 	g := &guard{ctx: ctx, r: src, stopAt: -1}
 	br := bufio.NewReaderSize(g, bufSize)
 	skipBOM(br)
-	rd := &Reader[T]{name: name, now: o.Now, limit: o.MaxRecordBytes, s: schemaFor[T](), g: g, br: br}
+	rd := &Reader[T]{name: name, now: o.Now, limit: o.MaxRecordBytes, s: postclear.SchemaOf[T](), g: g, br: br}
 	first := firstNonBlank(br)
 	format, known := formatFromName(name)
 	if !known {
@@ -280,7 +281,7 @@ func ReadAll[T Record](r *Reader[T]) ([]T, []postclear.FieldError, error) {
 // errors. A field that could not be converted is reported once, with the
 // conversion message, not again as "required".
 func (r *Reader[T]) finish(rec *T, line int, conv []fieldMsg) (T, int, []postclear.FieldError, error) {
-	verrs := r.s.validate(rec, r.now)
+	verrs := r.s.Validate(rec, r.now)
 	if len(conv) == 0 && len(verrs) == 0 {
 		return *rec, line, nil, nil
 	}
@@ -289,14 +290,14 @@ func (r *Reader[T]) finish(rec *T, line int, conv []fieldMsg) (T, int, []postcle
 		errs = append(errs, r.fieldError(line, c.field, c.msg))
 	}
 	for _, v := range verrs {
-		if !slices.ContainsFunc(conv, func(c fieldMsg) bool { return c.field >= 0 && r.s.fields[c.field] == v.Field }) {
-			errs = append(errs, r.fieldError(line, r.s.index(v.Field), v.Message))
+		if !slices.ContainsFunc(conv, func(c fieldMsg) bool { return c.field >= 0 && r.s.Fields[c.field].Name == v.Field }) {
+			errs = append(errs, r.fieldError(line, r.s.Index(v.Field), v.Message))
 		}
 	}
 	// Report in the canonical field order, row-level problems first, so
 	// that the same row gives the same report in CSV and JSON Lines.
 	slices.SortStableFunc(errs, func(a, b postclear.FieldError) int {
-		return r.s.index(a.Field) - r.s.index(b.Field)
+		return r.s.Index(a.Field) - r.s.Index(b.Field)
 	})
 	var zero T
 	return zero, line, errs, nil
@@ -310,7 +311,7 @@ type fieldMsg struct {
 func (r *Reader[T]) fieldError(line, field int, msg string) postclear.FieldError {
 	fe := postclear.FieldError{File: r.name, Line: line, Message: msg}
 	if field >= 0 {
-		fe.Field = r.s.fields[field]
+		fe.Field = r.s.Fields[field].Name
 	}
 	return fe
 }

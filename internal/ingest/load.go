@@ -184,11 +184,11 @@ func (s Summary) ExitCode(err error) int {
 func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
-		return loadFiles(ctx, sink.InsertEvents, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadFiles(ctx, insertOf[postclear.Event](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	case postclear.KindDeclarations:
-		return loadFiles(ctx, sink.InsertDeclarations, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadFiles(ctx, insertOf[postclear.Declaration](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	case postclear.KindDecisions:
-		return loadFiles(ctx, sink.InsertDecisions, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadFiles(ctx, insertOf[postclear.Decision](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
 	}
 	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
 }
@@ -268,7 +268,7 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		fatal = insertErr
 	}
 	if fatal != nil {
-		return l.sum, fmt.Errorf("ingest %s: stopped after storing %d rows: %w", schemaFor[T]().kind, l.sum.Accepted, fatal)
+		return l.sum, fmt.Errorf("ingest %s: stopped after storing %d rows: %w", postclear.SchemaOf[T]().Kind, l.sum.Accepted, fatal)
 	}
 	return l.sum, nil
 }

@@ -208,7 +208,7 @@ func TestReadDecisionsJSONL(t *testing.T) {
 		{ItemID: "RR123456785FR", DecidedAt: at, Decision: "RELEASE"},
 	}
 	wantErrs := []postclear.FieldError{
-		{File: "x.jsonl", Line: 6, Message: "invalid JSON at column 85: expected a field name in double quotes"},
+		{File: "x.jsonl", Line: 6, Message: "invalid JSON at column 85: invalid character '}' looking for beginning of object key string"},
 		{File: "x.jsonl", Line: 7, Message: `unknown field "duty"`},
 		{File: "x.jsonl", Line: 8, Field: "decided_at", Message: "required"},
 		{File: "x.jsonl", Line: 8, Field: "risk_channel", Message: "required when decision is INSPECT"},
