@@ -2,11 +2,20 @@
 # Build: docker build -t postclear .
 # Run:   docker run -p 8080:8080 -v postclear-data:/data \
 #          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
+# GraphiQL's files come from the npm registry, pinned and integrity-checked
+# by the script `make build` uses, and are embedded by go build.
+FROM node:20-bookworm-slim AS graphiql
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
+COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
 # docker build --build-arg VERSION=$(git describe --tags --always) stamps
 # what `postclear version` prints.
 ARG VERSION=dev
@@ -31,5 +40,7 @@ ENV POSTCLEAR_CHDB_LIB=/opt/postclear/libchdb.so \
 USER postclear
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK CMD ["postclear", "version"]
+# Healthy means ready: the engine answers (/readyz), not merely that the
+# binary runs.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s CMD ["postclear", "healthcheck"]
 ENTRYPOINT ["postclear", "serve"]

@@ -7,23 +7,39 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 # The embedded engine's library, fetched once into a cache outside the repo.
 CHDB_LIB = $(shell scripts/fetch-chdb.sh)
+# The system Chromium the browser test drives (installed from Debian's
+# packages when missing).
+CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb graphiql audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine (what CI runs)
-test: chdb fmt-check vet
-	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
+## test: the whole suite on the embedded engine, GraphiQL in a headless
+## Chromium included (what CI runs); nothing it needs may be skipped
+test: chdb graphiql audit fmt-check vet
+	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
+	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
+	POSTCLEAR_REQUIRE_AUDIT=1 \
+	$(GO) test -count=1 ./...
 
-build:
+## build: the binary, with GraphiQL's files embedded and the version stamped
+build: graphiql
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:
 	@scripts/fetch-chdb.sh >/dev/null
+
+## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
+graphiql:
+	@scripts/fetch-graphiql.sh >/dev/null
+
+## audit: install the pinned graphql-http audit the GraphQL-over-HTTP test runs
+audit:
+	@scripts/fetch-graphql-http.sh >/dev/null
 
 ## generate: regenerate the GraphQL executor from schema.graphqls
 generate:

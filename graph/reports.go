@@ -18,6 +18,11 @@ import (
 // response rather than half a file.
 func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			reportError(w, logger, req, postclear.Errorf(EMethodNotAllowed, "%s is not allowed: reports are downloaded with GET", req.Method))
+			return
+		}
 		if err := permitted(req.Context(), model.PermissionRead); err != nil {
 			reportError(w, logger, req, err)
 			return
@@ -74,7 +79,12 @@ var httpStatus = map[string]int{
 	postclear.EForbidden:   http.StatusForbidden,
 	postclear.ETimeout:     http.StatusGatewayTimeout,
 	auth.EUnauthenticated:  http.StatusUnauthorized,
+	EMethodNotAllowed:      http.StatusMethodNotAllowed,
 }
+
+// EMethodNotAllowed is the code of a download asked for with a method
+// other than GET or HEAD.
+const EMethodNotAllowed = "METHOD_NOT_ALLOWED"
 
 // reportError answers with the error's message and code as JSON, shaped
 // like a GraphQL error; internal causes go to the log only.

@@ -14,6 +14,15 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
+// Resolution is the resolver for the resolution field: null while the
+// dispute is open (the domain's "").
+func (r *disputeResolver) Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error) {
+	if obj.Resolution == "" {
+		return nil, nil
+	}
+	return &obj.Resolution, nil
+}
+
 // Activities is the resolver for the activities field.
 func (r *moUResolver) Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error) {
 	acts, err := r.MoUs.Activities(ctx, obj.ID, time.Time{}, time.Time{})
@@ -138,6 +147,9 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// Dispute returns generated.DisputeResolver implementation.
+func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
+
 // MoU returns generated.MoUResolver implementation.
 func (r *Resolver) MoU() generated.MoUResolver { return &moUResolver{r} }
 
@@ -148,6 +160,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	disputeResolver  struct{ *Resolver }
 	moUResolver      struct{ *Resolver }
 	mutationResolver struct{ *Resolver }
 	queryResolver    struct{ *Resolver }

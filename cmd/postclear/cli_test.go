@@ -107,7 +107,7 @@ func childIn(t *testing.T, home string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func runChild(t *testing.T, cmd *exec.Cmd) (code int, stdout, stderr string) {
+func runCmd(t *testing.T, cmd *exec.Cmd) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -137,7 +137,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	cmd := childIn(t, home, "ingest", "events", "--", "-events.csv", "--data-dir", dir)
 	cmd.Dir = files
-	if code, _, errOut := runChild(t, cmd); code != 1 || !strings.Contains(errOut, "--data-dir: no such file") {
+	if code, _, errOut := runCmd(t, cmd); code != 1 || !strings.Contains(errOut, "--data-dir: no such file") {
 		// After "--", "--data-dir" is a file name; it does not exist.
 		t.Errorf("after --: exit %d, stderr %q; want 1 and --data-dir taken as a missing file", code, errOut)
 	}
@@ -145,17 +145,17 @@ func TestFlagsAfterArguments(t *testing.T) {
 
 	cmd = childIn(t, home, "ingest", "events", "-events.csv", "--data-dir", dir, "--quiet")
 	cmd.Dir = files
-	if code, out, errOut := runChild(t, cmd); code == 0 || !strings.Contains(errOut, "flag provided but not defined: -events.csv") || out != "" {
+	if code, out, errOut := runCmd(t, cmd); code == 0 || !strings.Contains(errOut, "flag provided but not defined: -events.csv") || out != "" {
 		t.Errorf("a file named like a flag without --: exit %d, stdout %q, stderr %q; want a usage error", code, out, errOut)
 	}
 	cmd = childIn(t, home, "ingest", "events", "--", "-events.csv")
 	cmd.Env = append(cmd.Env, "POSTCLEAR_DATA_DIR="+dir)
 	cmd.Dir = files
-	if code, out, errOut := runChild(t, cmd); code != 0 || !strings.Contains(out, fmt.Sprintf("%d accepted", st.Events)) {
+	if code, out, errOut := runCmd(t, cmd); code != 0 || !strings.Contains(out, fmt.Sprintf("%d accepted", st.Events)) {
 		t.Fatalf("ingest -- -events.csv: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	cmd = childIn(t, home, "ingest", "decisions", filepath.Join(files, "decisions.csv"), "--data-dir", dir, "--quiet")
-	if code, out, errOut := runChild(t, cmd); code != 0 || !strings.Contains(out, fmt.Sprintf("%d accepted", st.Decisions)) {
+	if code, out, errOut := runCmd(t, cmd); code != 0 || !strings.Contains(out, fmt.Sprintf("%d accepted", st.Decisions)) {
 		t.Fatalf("ingest decisions FILE --data-dir DIR: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	got := childReport(t, dir).Status
@@ -179,7 +179,7 @@ func TestIngestEndlessInput(t *testing.T) {
 
 	// /dev/zero has no header row: a file error, at once.
 	cmd := childIn(t, home, "ingest", "events", "/dev/zero", "--data-dir", dir, "--quiet")
-	code, _, errOut := runChild(t, cmd)
+	code, _, errOut := runCmd(t, cmd)
 	if code != 1 || !strings.Contains(errOut, "/dev/zero: header row: longer than 65536 bytes") {
 		t.Errorf("ingest /dev/zero: exit %d, stderr %q", code, errOut)
 	}
@@ -268,7 +268,7 @@ func TestIngestTruncatedGzipThenGoodFile(t *testing.T) {
 	trunc := filepath.Join(files, "trunc.csv.gz")
 	os.WriteFile(trunc, gz.Bytes()[:gz.Len()/2], 0o644)
 	cmd := childIn(t, home, "ingest", "events", trunc, filepath.Join(files, "events.csv"), "--data-dir", dir, "--quiet", "--errors", filepath.Join(files, "errors.csv"))
-	code, out, errOut := runChild(t, cmd)
+	code, out, errOut := runCmd(t, cmd)
 	if code != 1 || !strings.Contains(errOut, "trunc.csv.gz: line ") || !strings.Contains(errOut, "unexpected EOF") {
 		t.Errorf("exit %d, stderr %q; want 1 and the broken file with its line", code, errOut)
 	}
@@ -318,7 +318,7 @@ func TestMoUAndTokenCommands(t *testing.T) {
 	home, dir, files := t.TempDir(), t.TempDir(), t.TempDir()
 	mustRun := func(args ...string) string {
 		t.Helper()
-		code, out, errOut := runChild(t, childIn(t, home, append(args, "--data-dir", dir)...))
+		code, out, errOut := runCmd(t, childIn(t, home, append(args, "--data-dir", dir)...))
 		if code != 0 {
 			t.Fatalf("postclear %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
 		}
@@ -379,7 +379,7 @@ func TestReportWhileServerRuns(t *testing.T) {
 	if len(got.Errors) > 0 {
 		t.Fatalf("createMou: %+v", got.Errors)
 	}
-	code, _, errOut := runChild(t, childIn(t, t.TempDir(), "report", "--data-dir", testDataDir, "--database", "report_server",
+	code, _, errOut := runCmd(t, childIn(t, t.TempDir(), "report", "--data-dir", testDataDir, "--database", "report_server",
 		"--mou", "mou-ke-2024", "--quarter", "2025-Q1"))
 	if code != 1 || !strings.Contains(errOut, "in use") || !strings.Contains(errOut, "postclear report --server http://") {
 		t.Errorf("report on a held data directory: exit %d, stderr %q; want 1 and how to ask the server", code, errOut)

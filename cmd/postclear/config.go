@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,9 +45,20 @@ type Config struct {
 	MaxIngestRecords int
 	ComplexityLimit  int
 	MaxDepth         int
+	MaxStatements    int
 	SlowQuery        time.Duration
 	MaxExecutionTime time.Duration
 	MaxMemoryUsage   int64
+
+	// Connections (docs/operations.md).
+	MaxConnections    int
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+	// MetricsAddr, when set, serves /metrics on its own listener (and not
+	// on Addr).
+	MetricsAddr string
 }
 
 // DefaultConfig returns the defaults: the embedded engine with its data in
@@ -68,9 +81,16 @@ func DefaultConfig() Config {
 		MaxIngestRecords: 10_000,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
+		MaxStatements:    30,
 		SlowQuery:        time.Second,
 		MaxExecutionTime: 30 * time.Second,
 		MaxMemoryUsage:   4 << 30,
+
+		MaxConnections:    1024,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 
@@ -113,11 +133,11 @@ func (c *Config) engineSettings() map[string]string {
 
 func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on")
-	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser (* for any)", func(s string) error {
+	fs.Func("cors-origins", "comma-separated origins of web pages allowed to call /graphql and download reports (default none; * for any, refused with authentication off)", func(s string) error {
 		c.CORSOrigins = splitList(s)
 		return nil
 	})
-	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (the playground needs it)")
+	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (GraphiQL and /schema.graphql need it)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
@@ -127,13 +147,68 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.AuthAPIKeysFile, "auth-api-keys-file", c.AuthAPIKeysFile, "file of hashed API keys (see docs/auth.md; re-read when it changes)")
 	fs.StringVar(&c.AuthIssuer, "auth-issuer", c.AuthIssuer, "required JWT issuer (iss), if set")
 	fs.StringVar(&c.AuthAudience, "auth-audience", c.AuthAudience, "required JWT audience (aud), if set")
-	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per caller on average (0 disables)")
-	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per caller (per client IP when unauthenticated) on average (0 disables)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average (at least 1)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
+	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "most client connections open at once; further ones wait to be accepted")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "longest time a client may take to send a request's headers")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "longest time a client may take to send a whole request")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request header block accepted")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, without credentials (default: on --addr, for administrators)")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
+}
+
+// validateServe refuses settings the server cannot run with, each in one
+// line naming the flag: a zero burst or an infinite rate would panic, a
+// negative or NaN rate would silently switch limiting off, a zero timeout
+// would fail every request.
+func (c *Config) validateServe() error {
+	switch {
+	case math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) || c.RateLimit < 0:
+		return fmt.Errorf("--rate-limit %v: must be a finite number of requests per second ≥ 0 (0 disables limiting)", c.RateLimit)
+	case c.RateLimit > 0 && c.RateBurst < 1:
+		return fmt.Errorf("--rate-burst %d: must be at least 1", c.RateBurst)
+	case c.QueryTimeout <= 0:
+		return fmt.Errorf("--query-timeout %v: must be positive", c.QueryTimeout)
+	case c.ReadHeaderTimeout <= 0:
+		return fmt.Errorf("--read-header-timeout %v: must be positive", c.ReadHeaderTimeout)
+	case c.ReadTimeout <= 0:
+		return fmt.Errorf("--read-timeout %v: must be positive", c.ReadTimeout)
+	case c.IdleTimeout <= 0:
+		return fmt.Errorf("--idle-timeout %v: must be positive", c.IdleTimeout)
+	case c.MaxConnections < 1:
+		return fmt.Errorf("--max-connections %d: must be at least 1", c.MaxConnections)
+	case c.MaxHeaderBytes < 1:
+		return fmt.Errorf("--max-header-bytes %d: must be positive", c.MaxHeaderBytes)
+	case c.MaxBodyBytes < 1:
+		return fmt.Errorf("--max-body-bytes %d: must be positive", c.MaxBodyBytes)
+	case c.MaxIngestRecords < 1:
+		return fmt.Errorf("--max-ingest-records %d: must be at least 1", c.MaxIngestRecords)
+	case c.ComplexityLimit < 1:
+		return fmt.Errorf("--complexity-limit %d: must be at least 1", c.ComplexityLimit)
+	case c.MaxDepth < 1:
+		return fmt.Errorf("--max-depth %d: must be at least 1", c.MaxDepth)
+	case c.MaxStatements < 1:
+		return fmt.Errorf("--max-statements %d: must be at least 1", c.MaxStatements)
+	case c.CacheEntries < 0:
+		return fmt.Errorf("--cache-entries %d: must be ≥ 0 (0 disables the cache)", c.CacheEntries)
+	case c.SlowQuery < 0:
+		return fmt.Errorf("--slow-query %v: must be ≥ 0 (0 disables the log)", c.SlowQuery)
+	case slices.Contains(c.CORSOrigins, "*") && !c.authConfigured():
+		return fmt.Errorf("--cors-origins '*' with authentication off would let any web page the user visits read and change everything: list the origins, or configure authentication (docs/auth.md)")
+	}
+	return nil
+}
+
+// authConfigured reports whether any credential is configured, i.e.
+// whether the server will authenticate its callers.
+func (c *Config) authConfigured() bool {
+	return c.AuthHS256SecretFile != "" || c.AuthJWKSFile != "" || c.AuthAPIKeysFile != ""
 }
 
 // newFlagSet returns the flag set of a subcommand; its --help text goes
@@ -207,7 +282,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 				help()
 				return nil, err
 			}
-			return nil, &usageError{err.Error()}
+			return nil, usageError{err}
 		}
 		i += n
 	}

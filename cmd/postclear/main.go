@@ -10,6 +10,7 @@
 //	postclear mou       list, create or archive MoUs
 //	postclear token     mint a JWT for a role and countries
 //	postclear migrate   create or upgrade the schema
+//	postclear healthcheck  ask a running server whether it is ready
 //	postclear version   print the version
 package main
 
@@ -42,6 +43,7 @@ Usage:
   postclear token   --role ROLE [--countries KE,TH] [flags]
                                                      mint a JWT for the server's HS256 secret
   postclear migrate [flags]                          create or upgrade the schema
+  postclear healthcheck [--addr HOST:PORT]           ask a running server whether it is ready (exit 0 if so)
   postclear version                                  print the version
 
 Flags may come before or after the other arguments; -- ends them. Run
@@ -74,14 +76,15 @@ const (
 	exitUsage   = 2 // the command line is wrong; nothing was done
 )
 
-// usageError is a mistake on the command line. It is reported in one line
-// and exits 2, before anything is opened or stored.
-type usageError struct{ msg string }
+// usageError is a mistake on the command line (an unknown flag, a bad flag
+// value, a missing argument). It is reported in one line and exits 2,
+// before anything is opened or stored.
+type usageError struct{ error }
 
-func (e *usageError) Error() string { return e.msg }
+func (e usageError) Unwrap() error { return e.error }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
+	return usageError{fmt.Errorf(format, args...)}
 }
 
 // exitStatus is a failure already reported to the user, ending the
@@ -101,6 +104,9 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 	"mou":     runMoU,
 	"token":   runToken,
 	"migrate": runMigrate,
+	"healthcheck": func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return runHealthcheck(ctx, args, stdout, stderr)
+	},
 	"version": runVersion,
 }
 
@@ -109,7 +115,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdin io.Read
 // uses 1 for rejected rows, docs/records.md).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "postclear: name a command (serve, ingest, seed, report, mou, token, migrate, version); postclear --help lists them")
+		fmt.Fprintln(stderr, "postclear: name a command (serve, ingest, seed, report, mou, token, migrate, healthcheck, version); postclear --help lists them")
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
@@ -126,13 +132,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	err := cmd(ctx, rest, stdin, stdout, stderr)
-	var ue *usageError
+	var ue usageError
 	var status exitStatus
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "postclear %s: %s (postclear %s --help)\n", name, ue.msg, name)
+		fmt.Fprintf(stderr, "postclear %s: %v (postclear %s --help)\n", name, ue.error, name)
 		return exitUsage
 	case errors.As(err, &status):
 		return int(status)

@@ -31,6 +31,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Dispute() DisputeResolver
 	MoU() MoUResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -253,6 +254,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type DisputeResolver interface {
+	Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error)
+}
 type MoUResolver interface {
 	Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
@@ -1336,19 +1340,21 @@ enum Permission {
 }
 
 """
-A calendar date in UTC, written YYYY-MM-DD.
+A calendar date, written YYYY-MM-DD (RFC 3339 full-date), e.g. 2025-03-01. In TypeScript a string.
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
-An instant, written in RFC 3339 (returned in UTC, e.g. 2025-03-01T10:15:00Z).
+An instant, written in RFC 3339 with an offset; returned in UTC to the second, e.g. 2025-03-01T10:15:00Z.
+In TypeScript a string.
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://scalars.graphql.org/andimarek/date-time")
 
 """
-A signed 64-bit integer, for counts that can exceed 2^31.
+A signed 64-bit integer, for counts that can exceed 2^31, written as a JSON number (RFC 8259 section 6). The
+counts postclear returns stay far below 2^53, so a JavaScript number holds them exactly.
 """
-scalar Int64
+scalar Int64 @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259#section-6")
 
 """
 The mail class of an item, as in its tracking events.
@@ -1907,8 +1913,8 @@ type Activity {
   date: Date!
   "What it was about."
   title: String!
-  "TRAINING, WORKSHOP, EXCHANGE or OTHER."
-  kind: String!
+  "What kind of activity it was."
+  kind: ActivityKind!
   "Participants from the customs administration."
   customsParticipants: Int!
   "Participants from the postal operator."
@@ -1928,8 +1934,34 @@ type Dispute {
   subject: String!
   "The day it was resolved; null while open."
   resolvedOn: Date
-  "MEDIATION, ARBITRATION or AGREEMENT when resolved; empty while open."
-  resolution: String!
+  "How it was resolved; null while open."
+  resolution: DisputeResolution
+}
+
+"""
+The kind of a capacity-building activity.
+"""
+enum ActivityKind {
+  "A training course."
+  TRAINING
+  "A workshop."
+  WORKSHOP
+  "An exchange of staff or a study visit."
+  EXCHANGE
+  "Any other activity."
+  OTHER
+}
+
+"""
+How a dispute between the agencies was resolved.
+"""
+enum DisputeResolution {
+  "Through a mediator."
+  MEDIATION
+  "By arbitration."
+  ARBITRATION
+  "By agreement between the agencies."
+  AGREEMENT
 }
 
 """
@@ -3183,14 +3215,14 @@ func (ec *executionContext) _Activity_kind(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNActivityKind2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Activity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "ActivityKind")
 }
 
 func (ec *executionContext) _Activity_customsParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
@@ -4181,18 +4213,18 @@ func (ec *executionContext) _Dispute_resolution(ctx context.Context, field graph
 			return ec.fieldContext_Dispute_resolution(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Resolution, nil
+			return ec.Resolvers.Dispute().Resolution(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODisputeResolution2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Dispute_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Dispute", field, true, true, "DisputeResolution")
 }
 
 func (ec *executionContext) _DisputeSummary_opened(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
@@ -9277,28 +9309,29 @@ func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, 
 		case "mouId":
 			out.Values[i] = ec._Dispute_mouId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "openedOn":
 			out.Values[i] = ec._Dispute_openedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
 			out.Values[i] = ec._Dispute_subject(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolvedOn":
 			out.Values[i] = ec._Dispute_resolvedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolution":
-			out.Values[i] = ec._Dispute_resolution(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_resolution(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10681,6 +10714,20 @@ func (ec *executionContext) unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclear�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalNActivityKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNActivitySummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivitySummary(ctx context.Context, sel ast.SelectionSet, v postclear.ActivitySummary) graphql.Marshaler {
 	return ec._ActivitySummary(ctx, sel, &v)
 }
@@ -11563,6 +11610,24 @@ func (ec *executionContext) marshalODimension2ᚕgithubᚗcomᚋpostclearᚋpost
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODisputeResolution2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODisputeResolution2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
