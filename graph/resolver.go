@@ -68,7 +68,10 @@ type Resolver struct {
 	Now func() time.Time
 	// MaxIngestRecords bounds the records of one ingest mutation.
 	MaxIngestRecords int
-	Logger           *slog.Logger
+	// MaxRecordBytes bounds one record of an ingest mutation, as
+	// --max-record-bytes bounds a file's (0: ingest.DefaultMaxRecordBytes).
+	MaxRecordBytes int
+	Logger         *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/graph/generated"
-	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
 )
 
@@ -36,18 +35,18 @@ func (r *moUResolver) Disputes(ctx context.Context, obj *postclear.MoU) ([]postc
 }
 
 // IngestEvents is the resolver for the ingestEvents field.
-func (r *mutationResolver) IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, eventFields, r.Records.InsertEvents)
+func (r *mutationResolver) IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertEvents)
 }
 
 // IngestDeclarations is the resolver for the ingestDeclarations field.
-func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, declarationFields, r.Records.InsertDeclarations)
+func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDeclarations)
 }
 
 // IngestDecisions is the resolver for the ingestDecisions field.
-func (r *mutationResolver) IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, decisionFields, r.Records.InsertDecisions)
+func (r *mutationResolver) IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDecisions)
 }
 
 // CreateMou is the resolver for the createMou field.
@@ -78,13 +77,13 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 }
 
 // RecordActivities is the resolver for the recordActivities field.
-func (r *mutationResolver) RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, activityFields, r.MoUs.InsertActivities)
+func (r *mutationResolver) RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertActivities)
 }
 
 // RecordDisputes is the resolver for the recordDisputes field.
-func (r *mutationResolver) RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, disputeFields, r.MoUs.InsertDisputes)
+func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
 }
 
 // DataStatus is the resolver for the dataStatus field.

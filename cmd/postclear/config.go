@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/postclear/postclear/internal/ingest"
 )
 
 // Config is every setting of postclear, with defaults, filled from flags
@@ -43,6 +45,7 @@ type Config struct {
 	// Limits.
 	MaxBodyBytes     int64
 	MaxIngestRecords int
+	MaxRecordBytes   int
 	ComplexityLimit  int
 	MaxDepth         int
 	MaxStatements    int
@@ -79,6 +82,7 @@ func DefaultConfig() Config {
 
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
+		MaxRecordBytes:   ingest.DefaultMaxRecordBytes,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
 		MaxStatements:    30,
@@ -122,6 +126,12 @@ func (c *Config) engineFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxMemoryUsage, "max-memory-usage", c.MaxMemoryUsage, "engine-side limit on one query's memory in bytes (ClickHouse max_memory_usage)")
 }
 
+// recordFlags registers the bound on one record, which `ingest` applies to
+// file rows and `serve` to the records of the ingest mutations.
+func (c *Config) recordFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.MaxRecordBytes, "max-record-bytes", c.MaxRecordBytes, "longest record (CSV row, JSON line, GraphQL input record) accepted, in bytes; a longer one is rejected with its line and field")
+}
+
 // engineSettings are the ClickHouse settings every query runs under: the
 // engine enforces them, since a client-side cancel does not stop a query.
 func (c *Config) engineSettings() map[string]string {
@@ -151,6 +161,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average (at least 1)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	c.recordFlags(fs)
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
@@ -189,6 +200,8 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--max-body-bytes %d: must be positive", c.MaxBodyBytes)
 	case c.MaxIngestRecords < 1:
 		return fmt.Errorf("--max-ingest-records %d: must be at least 1", c.MaxIngestRecords)
+	case c.MaxRecordBytes < 1:
+		return fmt.Errorf("--max-record-bytes %d: must be at least 1", c.MaxRecordBytes)
 	case c.ComplexityLimit < 1:
 		return fmt.Errorf("--complexity-limit %d: must be at least 1", c.ComplexityLimit)
 	case c.MaxDepth < 1:

@@ -27,7 +27,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	cfg.engineFlags(fs)
 	errorsFile := fs.String("errors", "", "write every rejected row (file, line, field, message) to this file: CSV, or JSON Lines when it ends in .jsonl")
 	batch := fs.Int("batch-size", ingest.DefaultBatchSize, "rows per insert")
-	maxRecord := fs.Int("max-record-bytes", ingest.DefaultMaxRecordBytes, "longest record (CSV row, JSON line) accepted, in bytes; a longer one is rejected with its line and field")
+	cfg.recordFlags(fs)
 	quiet := fs.Bool("quiet", false, "no progress line")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
@@ -44,11 +44,11 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if len(files) == 0 {
 		return usagef("name at least one file (- for standard input)")
 	}
-	if *batch <= 0 || *maxRecord <= 0 {
+	if *batch <= 0 || cfg.MaxRecordBytes <= 0 {
 		return usagef("--batch-size and --max-record-bytes must be positive")
 	}
 
-	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch, MaxRecordBytes: *maxRecord}
+	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch, MaxRecordBytes: cfg.MaxRecordBytes}
 	if *errorsFile != "" {
 		f, err := os.Create(*errorsFile)
 		if err != nil {

@@ -109,6 +109,7 @@ func (s *Server) Open(ctx context.Context) error {
 		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store},
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
+		MaxRecordBytes:   c.MaxRecordBytes,
 		Metrics:          m,
 	}
 	// The limiter keys on the principal, or on the client IP for requests

@@ -196,11 +196,11 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ArchiveMou         func(childComplexity int, id string) int
 		CreateMou          func(childComplexity int, input postclear.MoUInput) int
-		IngestDecisions    func(childComplexity int, records []model.DecisionInput) int
-		IngestDeclarations func(childComplexity int, records []model.DeclarationInput) int
-		IngestEvents       func(childComplexity int, records []model.EventInput) int
-		RecordActivities   func(childComplexity int, records []model.ActivityInput) int
-		RecordDisputes     func(childComplexity int, records []model.DisputeInput) int
+		IngestDecisions    func(childComplexity int, records []map[string]any) int
+		IngestDeclarations func(childComplexity int, records []map[string]any) int
+		IngestEvents       func(childComplexity int, records []map[string]any) int
+		RecordActivities   func(childComplexity int, records []map[string]any) int
+		RecordDisputes     func(childComplexity int, records []map[string]any) int
 		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
 	}
 
@@ -262,14 +262,14 @@ type MoUResolver interface {
 	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
 }
 type MutationResolver interface {
-	IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error)
-	IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error)
-	IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error)
+	IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 	CreateMou(ctx context.Context, input postclear.MoUInput) (*postclear.MoU, error)
 	UpdateMou(ctx context.Context, id string, input postclear.MoUInput) (*postclear.MoU, error)
 	ArchiveMou(ctx context.Context, id string) (*postclear.MoU, error)
-	RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error)
-	RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error)
+	RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
@@ -966,7 +966,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]model.DecisionInput)), true
+		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestDeclarations":
 		if e.ComplexityRoot.Mutation.IngestDeclarations == nil {
 			break
@@ -977,7 +977,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]model.DeclarationInput)), true
+		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestEvents":
 		if e.ComplexityRoot.Mutation.IngestEvents == nil {
 			break
@@ -988,7 +988,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]model.EventInput)), true
+		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordActivities":
 		if e.ComplexityRoot.Mutation.RecordActivities == nil {
 			break
@@ -999,7 +999,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]model.ActivityInput)), true
+		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordDisputes":
 		if e.ComplexityRoot.Mutation.RecordDisputes == nil {
 			break
@@ -1010,7 +1010,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]model.DisputeInput)), true
+		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.updateMou":
 		if e.ComplexityRoot.Mutation.UpdateMou == nil {
 			break
@@ -2739,8 +2739,8 @@ func (ec *executionContext) field_Mutation_ingestDecisions_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DecisionInput, error) {
-			return ec.unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDecisionInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2753,8 +2753,8 @@ func (ec *executionContext) field_Mutation_ingestDeclarations_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DeclarationInput, error) {
-			return ec.unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDeclarationInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2767,8 +2767,8 @@ func (ec *executionContext) field_Mutation_ingestEvents_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.EventInput, error) {
-			return ec.unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNEventInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2781,8 +2781,8 @@ func (ec *executionContext) field_Mutation_recordActivities_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.ActivityInput, error) {
-			return ec.unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNActivityInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2795,8 +2795,8 @@ func (ec *executionContext) field_Mutation_recordDisputes_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DisputeInput, error) {
-			return ec.unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDisputeInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5674,7 +5674,7 @@ func (ec *executionContext) _Mutation_ingestEvents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]model.EventInput))
+			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5736,7 +5736,7 @@ func (ec *executionContext) _Mutation_ingestDeclarations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]model.DeclarationInput))
+			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5798,7 +5798,7 @@ func (ec *executionContext) _Mutation_ingestDecisions(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]model.DecisionInput))
+			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6046,7 +6046,7 @@ func (ec *executionContext) _Mutation_recordActivities(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]model.ActivityInput))
+			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6108,7 +6108,7 @@ func (ec *executionContext) _Mutation_recordDisputes(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]model.DisputeInput))
+			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8239,8 +8239,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (model.ActivityInput, error) {
-	var it model.ActivityInput
+func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8251,6 +8251,7 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"mouId", "date", "title", "kind", "customsParticipants", "postParticipants"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8263,42 +8264,42 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Date = data
+			it["date"] = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it["title"] = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Kind = data
+			it["kind"] = data
 		case "customsParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customsParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CustomsParticipants = data
+			it["customsParticipants"] = data
 		case "postParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PostParticipants = data
+			it["postParticipants"] = data
 		}
 	}
 	return it, nil
@@ -8310,8 +8311,8 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalActivityInput(ctx context.Context, raw any) (model.ActivityInput, error) {
-	var out model.ActivityInput
+func UnmarshalActivityInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityInput", raw, &out)
 	return out, err
 }
@@ -8400,8 +8401,8 @@ func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (postclear.Analytics
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
-	var it model.DecisionInput
+func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8422,6 +8423,7 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"itemId", "decidedAt", "decision", "riskChannel", "seizureCategory", "dutyAmount"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8434,42 +8436,42 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "decidedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DecidedAt = data
+			it["decidedAt"] = data
 		case "decision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Decision = data
+			it["decision"] = data
 		case "riskChannel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskChannel"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.RiskChannel = data
+			it["riskChannel"] = data
 		case "seizureCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seizureCategory"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.SeizureCategory = data
+			it["seizureCategory"] = data
 		case "dutyAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyAmount"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DutyAmount = data
+			it["dutyAmount"] = data
 		}
 	}
 	return it, nil
@@ -8481,14 +8483,14 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDecisionInput(ctx context.Context, raw any) (model.DecisionInput, error) {
-	var out model.DecisionInput
+func UnmarshalDecisionInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecisionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (model.DeclarationInput, error) {
-	var it model.DeclarationInput
+func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8509,6 +8511,7 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"itemId", "receivedAt", "originCountry", "destinationCountry", "mailClass", "category", "description", "hsCode", "declaredValue", "currency", "grossWeightKg"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8521,77 +8524,77 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "receivedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ReceivedAt = data
+			it["receivedAt"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Category = data
+			it["category"] = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Description = data
+			it["description"] = data
 		case "hsCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hsCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HsCode = data
+			it["hsCode"] = data
 		case "declaredValue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declaredValue"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DeclaredValue = data
+			it["declaredValue"] = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Currency = data
+			it["currency"] = data
 		case "grossWeightKg":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grossWeightKg"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.GrossWeightKg = data
+			it["grossWeightKg"] = data
 		}
 	}
 	return it, nil
@@ -8603,14 +8606,14 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationInput, error) {
-	var out model.DeclarationInput
+func UnmarshalDeclarationInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
-	var it model.DisputeInput
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8628,6 +8631,7 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"mouId", "openedOn", "subject", "resolvedOn", "resolution"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8640,35 +8644,35 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "openedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedOn"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OpenedOn = data
+			it["openedOn"] = data
 		case "subject":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Subject = data
+			it["subject"] = data
 		case "resolvedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOn"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ResolvedOn = data
+			it["resolvedOn"] = data
 		case "resolution":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Resolution = data
+			it["resolution"] = data
 		}
 	}
 	return it, nil
@@ -8680,14 +8684,14 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
-	var out model.DisputeInput
+func UnmarshalDisputeInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
-	var it model.EventInput
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8698,6 +8702,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"itemId", "eventCode", "eventTime", "office", "originCountry", "destinationCountry", "mailClass"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8710,49 +8715,49 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "eventCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventCode"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventCode = data
+			it["eventCode"] = data
 		case "eventTime":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTime"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventTime = data
+			it["eventTime"] = data
 		case "office":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Office = data
+			it["office"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		}
 	}
 	return it, nil
@@ -8764,8 +8769,8 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error) {
-	var out model.EventInput
+func UnmarshalEventInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
 	return out, err
 }
@@ -10695,18 +10700,18 @@ func (ec *executionContext) marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostc
 	return ret
 }
 
-func (ec *executionContext) unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputActivityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx context.Context, v any) ([]model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ActivityInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNActivityInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10828,18 +10833,18 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx context.Context, v any) (model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDecisionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx context.Context, v any) ([]model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DecisionInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDecisionInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10847,18 +10852,18 @@ func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclear�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx context.Context, v any) (model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeclarationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx context.Context, v any) ([]model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DeclarationInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDeclarationInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10921,18 +10926,18 @@ func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostcl
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx context.Context, v any) (model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DisputeInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDisputeInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10952,18 +10957,18 @@ func (ec *executionContext) marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpos
 	return ec._Evaluation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx context.Context, v any) ([]model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.EventInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEventInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -70,7 +70,7 @@ type Reader[T Record] struct {
 	name  string
 	now   time.Time
 	limit int // MaxRecordBytes
-	s     *postclear.Schema[T]
+	s     *postclear.RecordSchema[T]
 	// g guards every byte the reader takes from the file, and br buffers
 	// what g hands out.
 	g      *guard

@@ -16,7 +16,7 @@ import (
 // in UTC ("2025-03-01T10:15:00Z"), decimals in plain notation.
 type CSVWriter[T Record] struct {
 	w      *csv.Writer
-	s      *postclear.Schema[T]
+	s      *postclear.RecordSchema[T]
 	row    []string
 	header bool
 }

@@ -55,10 +55,10 @@ func (d *Dispute) OpenAt(t time.Time) bool {
 }
 
 // ActivitySchema describes capacity-building activities.
-var ActivitySchema = (&Schema[Activity]{
+var ActivitySchema = (&RecordSchema[Activity]{
 	Kind:  KindActivities,
 	Table: "mou_activities",
-	Fields: []Field[Activity]{
+	Fields: []RecordField[Activity]{
 		{Name: "mou_id", Type: TypeText, Ptr: func(a *Activity) any { return &a.MoUID }, Check: str(mouIDRule)},
 		{Name: "date", Column: "held_on", Type: TypeDate, Ptr: func(a *Activity) any { return &a.Date }, Check: pastDay},
 		{Name: "title", Type: TypeText, Ptr: func(a *Activity) any { return &a.Title }, Check: textRule(MaxTitleRunes, true)},
@@ -70,10 +70,10 @@ var ActivitySchema = (&Schema[Activity]{
 
 // DisputeSchema describes disputes. Whether resolution may be given depends
 // on resolved_on: Check.
-var DisputeSchema = (&Schema[Dispute]{
+var DisputeSchema = (&RecordSchema[Dispute]{
 	Kind:  KindDisputes,
 	Table: "mou_disputes",
-	Fields: []Field[Dispute]{
+	Fields: []RecordField[Dispute]{
 		{Name: "mou_id", Type: TypeText, Ptr: func(d *Dispute) any { return &d.MoUID }, Check: str(mouIDRule)},
 		{Name: "opened_on", Type: TypeDate, Ptr: func(d *Dispute) any { return &d.OpenedOn }, Check: pastDay},
 		{Name: "subject", Type: TypeText, Ptr: func(d *Dispute) any { return &d.Subject }, Check: textRule(MaxTitleRunes, true)},

@@ -21,10 +21,10 @@ type Holiday struct {
 }
 
 // HolidaySchema describes holiday calendar records.
-var HolidaySchema = (&Schema[Holiday]{
+var HolidaySchema = (&RecordSchema[Holiday]{
 	Kind:  KindHolidays,
 	Table: "holidays",
-	Fields: []Field[Holiday]{
+	Fields: []RecordField[Holiday]{
 		{Name: "country", Type: TypeCode, Ptr: func(h *Holiday) any { return &h.Country }, Check: str(countryRule)},
 		{Name: "date", Type: TypeDate, Ptr: func(h *Holiday) any { return &h.Date }, Check: holidayDate},
 		{Name: "name", Type: TypeText, Ptr: func(h *Holiday) any { return &h.Name }, Check: textRule(MaxHolidayNameRunes, true)},

@@ -30,8 +30,8 @@ const (
 	TypeCount                      // a whole number
 )
 
-// Field describes one field of records of kind T.
-type Field[T any] struct {
+// RecordField describes one field of records of kind T.
+type RecordField[T any] struct {
 	// Name is the file field name (CSV header, JSON Lines key) and the
 	// stored column; the GraphQL input field is its lowerCamelCase
 	// (InputName).
@@ -54,7 +54,7 @@ type Field[T any] struct {
 }
 
 // ColumnName is where the field is stored.
-func (f *Field[T]) ColumnName() string {
+func (f *RecordField[T]) ColumnName() string {
 	if f.Column != "" {
 		return f.Column
 	}
@@ -62,17 +62,17 @@ func (f *Field[T]) ColumnName() string {
 }
 
 // InputName is the GraphQL input field name: mou_id → mouId.
-func (f *Field[T]) InputName() string { return CamelCase(f.Name) }
+func (f *RecordField[T]) InputName() string { return CamelCase(f.Name) }
 
 // Numeric reports whether JSON may give the field as a number.
-func (f *Field[T]) Numeric() bool { return f.Type == TypeDecimal || f.Type == TypeCount }
+func (f *RecordField[T]) Numeric() bool { return f.Type == TypeDecimal || f.Type == TypeCount }
 
 // Parse stores the text of the field in rec, as a file or a GraphQL
 // input gives it, and returns why it cannot be converted ("" when it can).
 // An empty text is the field's empty value; for a required decimal or
 // count it is "required", because a missing declared value must not pass
 // for a declared zero.
-func (f *Field[T]) Parse(rec *T, text string) string {
+func (f *RecordField[T]) Parse(rec *T, text string) string {
 	switch p := f.Ptr(rec).(type) {
 	case *string:
 		*p = text
@@ -128,7 +128,7 @@ func (f *Field[T]) Parse(rec *T, text string) string {
 	return ""
 }
 
-func (f *Field[T]) requiredUnlessOptional() string {
+func (f *RecordField[T]) requiredUnlessOptional() string {
 	if f.Optional {
 		return ""
 	}
@@ -138,7 +138,7 @@ func (f *Field[T]) requiredUnlessOptional() string {
 // Format returns the field of rec as text, as Parse reads it: timestamps
 // as 2025-03-01T10:15:00Z, dates as 2025-03-01, decimals in plain
 // notation, an empty value as "".
-func (f *Field[T]) Format(rec *T) string {
+func (f *RecordField[T]) Format(rec *T) string {
 	switch p := f.Ptr(rec).(type) {
 	case *string:
 		return *p
@@ -182,13 +182,13 @@ func empty(v any) bool {
 	return false
 }
 
-// Schema describes a record kind: its fields in the canonical order of
+// RecordSchema describes a record kind: its fields in the canonical order of
 // docs/domain.md and the rules that span fields.
-type Schema[T any] struct {
+type RecordSchema[T any] struct {
 	Kind RecordKind
 	// Table is the table records of the kind are stored in.
 	Table  string
-	Fields []Field[T]
+	Fields []RecordField[T]
 	// Check returns the violations of rules that span fields (a decision's
 	// risk channel, which depends on the decision), after the fields'
 	// own rules passed or not.
@@ -197,7 +197,7 @@ type Schema[T any] struct {
 	index map[string]int // field name → index, built by init
 }
 
-func (s *Schema[T]) init() *Schema[T] {
+func (s *RecordSchema[T]) init() *RecordSchema[T] {
 	s.index = make(map[string]int, len(s.Fields))
 	for i := range s.Fields {
 		s.index[s.Fields[i].Name] = i
@@ -206,7 +206,7 @@ func (s *Schema[T]) init() *Schema[T] {
 }
 
 // Index returns the index of the field named name, -1 if there is none.
-func (s *Schema[T]) Index(name string) int {
+func (s *RecordSchema[T]) Index(name string) int {
 	if i, ok := s.index[name]; ok {
 		return i
 	}
@@ -214,7 +214,7 @@ func (s *Schema[T]) Index(name string) int {
 }
 
 // IndexBytes is Index for a name held as bytes, without converting it.
-func (s *Schema[T]) IndexBytes(name []byte) int {
+func (s *RecordSchema[T]) IndexBytes(name []byte) int {
 	if i, ok := s.index[string(name)]; ok {
 		return i
 	}
@@ -222,7 +222,7 @@ func (s *Schema[T]) IndexBytes(name []byte) int {
 }
 
 // Names returns the field names in canonical order.
-func (s *Schema[T]) Names() []string {
+func (s *RecordSchema[T]) Names() []string {
 	names := make([]string, len(s.Fields))
 	for i := range s.Fields {
 		names[i] = s.Fields[i].Name
@@ -233,7 +233,7 @@ func (s *Schema[T]) Names() []string {
 // Validate returns every rule of the record contract that rec breaks, in
 // field order, or nil. now is the ingestion time, against which future
 // times are judged.
-func (s *Schema[T]) Validate(rec *T, now time.Time) []FieldError {
+func (s *RecordSchema[T]) Validate(rec *T, now time.Time) []FieldError {
 	var errs []FieldError
 	for i := range s.Fields {
 		f := &s.Fields[i]
@@ -266,7 +266,7 @@ type Record interface {
 }
 
 // SchemaOf returns the schema of kind T.
-func SchemaOf[T Record]() *Schema[T] {
+func SchemaOf[T Record]() *RecordSchema[T] {
 	var zero T
 	var s any
 	switch any(zero).(type) {
@@ -283,7 +283,7 @@ func SchemaOf[T Record]() *Schema[T] {
 	case Holiday:
 		s = HolidaySchema
 	}
-	return s.(*Schema[T])
+	return s.(*RecordSchema[T])
 }
 
 // CamelCase turns a file field name (gross_weight_kg) into the GraphQL

@@ -26,10 +26,10 @@ const (
 // record, and its rule.
 
 // EventSchema describes tracking events.
-var EventSchema = (&Schema[Event]{
+var EventSchema = (&RecordSchema[Event]{
 	Kind:  KindEvents,
 	Table: "events",
-	Fields: []Field[Event]{
+	Fields: []RecordField[Event]{
 		{Name: "item_id", Type: TypeText, Ptr: func(e *Event) any { return &e.ItemID }, Check: str(s10Rule)},
 		{Name: "event_code", Type: TypeCode, Ptr: func(e *Event) any { return &e.EventCode }, Check: str(eventCodeRule)},
 		{Name: "event_time", Type: TypeTimestamp, Ptr: func(e *Event) any { return &e.EventTime }, Check: recordTime},
@@ -41,10 +41,10 @@ var EventSchema = (&Schema[Event]{
 }).init()
 
 // DeclarationSchema describes declarations (electronic advance data).
-var DeclarationSchema = (&Schema[Declaration]{
+var DeclarationSchema = (&RecordSchema[Declaration]{
 	Kind:  KindDeclarations,
 	Table: "declarations",
-	Fields: []Field[Declaration]{
+	Fields: []RecordField[Declaration]{
 		{Name: "item_id", Type: TypeText, Ptr: func(d *Declaration) any { return &d.ItemID }, Check: str(s10Rule)},
 		{Name: "received_at", Type: TypeTimestamp, Ptr: func(d *Declaration) any { return &d.ReceivedAt }, Check: recordTime},
 		{Name: "origin_country", Type: TypeCode, Ptr: func(d *Declaration) any { return &d.OriginCountry }, Check: str(countryRule)},
@@ -60,10 +60,10 @@ var DeclarationSchema = (&Schema[Declaration]{
 }).init()
 
 // DecisionSchema describes customs decisions.
-var DecisionSchema = (&Schema[Decision]{
+var DecisionSchema = (&RecordSchema[Decision]{
 	Kind:  KindDecisions,
 	Table: "decisions",
-	Fields: []Field[Decision]{
+	Fields: []RecordField[Decision]{
 		{Name: "item_id", Type: TypeText, Ptr: func(d *Decision) any { return &d.ItemID }, Check: str(s10Rule)},
 		{Name: "decided_at", Type: TypeTimestamp, Ptr: func(d *Decision) any { return &d.DecidedAt }, Check: recordTime},
 		{Name: "decision", Type: TypeCode, Ptr: func(d *Decision) any { return &d.Decision }, Check: oneOf(Decisions)},
