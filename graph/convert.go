@@ -2,6 +2,10 @@ package graph
 
 import (
 	"context"
+	"slices"
+	"time"
+
+	"github.com/postclear/postclear/graph/model"
 
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
@@ -71,6 +75,41 @@ func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []m
 		r.Metrics.RowsRejected.WithLabelValues(kind).Add(float64(res.Rejected))
 	}
 	return res, nil
+}
+
+// countryArg checks a country argument, naming it.
+func countryArg(country string) error {
+	if !postclear.IsCountry(country) {
+		return postclear.Errorf(postclear.EInvalid, "country: %s is not an ISO 3166-1 alpha-2 country code in upper case", postclear.Quote(country))
+	}
+	return nil
+}
+
+// The GraphQL weekdays, in time.Weekday order (Sunday first).
+var weekdayNames = [7]model.Weekday{model.WeekdaySunday, model.WeekdayMonday, model.WeekdayTuesday, model.WeekdayWednesday,
+	model.WeekdayThursday, model.WeekdayFriday, model.WeekdaySaturday}
+
+// weekdays converts the days argument of setWeekendDays and checks it.
+func weekdays(days []model.Weekday) ([]time.Weekday, error) {
+	out := make([]time.Weekday, len(days))
+	for i, d := range days {
+		out[i] = time.Weekday(slices.Index(weekdayNames[:], d))
+	}
+	return out, postclear.ValidWeekend(out)
+}
+
+// weekendDays answers weekendDays: the days Monday first.
+func (r *Resolver) weekendDays(ctx context.Context, country string) (*model.WeekendDays, error) {
+	days, configured, err := r.Calendars.WeekendDays(ctx, country)
+	if err != nil {
+		return nil, r.fail(ctx, "weekendDays", err)
+	}
+	slices.SortFunc(days, func(a, b time.Weekday) int { return int(postclear.ISOWeekday(a)) - int(postclear.ISOWeekday(b)) })
+	out := &model.WeekendDays{Country: country, Configured: configured, Days: []model.Weekday{}}
+	for _, d := range days {
+		out.Days = append(out.Days, weekdayNames[d])
+	}
+	return out, nil
 }
 
 // nonNil makes an empty result a list, not null, for a non-null GraphQL list.

@@ -46,6 +46,7 @@ func TestRecordInputsMatchSchemas(t *testing.T) {
 		"DecisionInput":    inputFields[postclear.Decision],
 		"ActivityInput":    inputFields[postclear.Activity],
 		"DisputeInput":     inputFields[postclear.Dispute],
+		"HolidayInput":     inputFields[postclear.Holiday],
 	} {
 		def := schema.Types[input]
 		if def == nil {

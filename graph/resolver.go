@@ -35,6 +35,15 @@ type Records interface {
 	Refresh(ctx context.Context) error
 }
 
+// Calendars keeps the working-day calendars: holidays and weekend days
+// (implemented by warehouse.Store).
+type Calendars interface {
+	InsertHolidays(ctx context.Context, hs []postclear.Holiday) error
+	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
+	SetWeekendDays(ctx context.Context, country string, days []time.Weekday) error
+	WeekendDays(ctx context.Context, country string) (days []time.Weekday, configured bool, err error)
+}
+
 // MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
 type MoUs interface {
 	MoUs(ctx context.Context, archived bool) ([]postclear.MoU, error)
@@ -62,6 +71,7 @@ const DefaultMaxIngestRecords = 10_000
 type Resolver struct {
 	Analytics   Analytics
 	Records     Records
+	Calendars   Calendars
 	MoUs        MoUs
 	Evaluations Evaluations
 	// Now is the clock that judges future timestamps of ingested records.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/graph/generated"
+	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
 )
 
@@ -86,6 +87,26 @@ func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[str
 	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
 }
 
+// RecordHolidays is the resolver for the recordHolidays field.
+func (r *mutationResolver) RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Calendars.InsertHolidays)
+}
+
+// SetWeekendDays is the resolver for the setWeekendDays field.
+func (r *mutationResolver) SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	wd, err := weekdays(days)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Calendars.SetWeekendDays(ctx, country, wd); err != nil {
+		return nil, r.fail(ctx, "setWeekendDays", err)
+	}
+	return r.weekendDays(ctx, country)
+}
+
 // DataStatus is the resolver for the dataStatus field.
 func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, error) {
 	st, err := r.Records.DataStatus(ctx)
@@ -144,6 +165,29 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 		return nil, r.fail(ctx, "mouEvaluation", err)
 	}
 	return &ev, nil
+}
+
+// Holidays is the resolver for the holidays field.
+func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	if year < postclear.MinTimestampYear || year > 2099 {
+		return nil, postclear.Errorf(postclear.EInvalid, "year: %d is not between %d and 2099", year, postclear.MinTimestampYear)
+	}
+	hs, err := r.Calendars.Holidays(ctx, country, year)
+	if err != nil {
+		return nil, r.fail(ctx, "holidays", err)
+	}
+	return nonNil(hs), nil
+}
+
+// WeekendDays is the resolver for the weekendDays field.
+func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	return r.weekendDays(ctx, country)
 }
 
 // Dispute returns generated.DisputeResolver implementation.

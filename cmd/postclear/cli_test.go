@@ -325,7 +325,7 @@ func TestMoUAndTokenCommands(t *testing.T) {
 		return out
 	}
 	mustRun("seed", "--out", files, "--items", "400")
-	for _, kind := range []string{"events", "declarations", "decisions"} {
+	for _, kind := range []string{"events", "declarations", "decisions", "holidays"} {
 		mustRun("ingest", kind, filepath.Join(files, kind+".csv"), "--quiet")
 	}
 	var created []struct{ ID, Country string }

@@ -15,7 +15,7 @@ import (
 
 // ingestKinds are the record kinds `postclear ingest` loads.
 var ingestKinds = []postclear.RecordKind{postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions,
-	postclear.KindActivities, postclear.KindDisputes}
+	postclear.KindHolidays, postclear.KindActivities, postclear.KindDisputes}
 
 // runIngest loads files. Its exit status says what happened to the input
 // (docs/records.md): 0 every row was accepted; 1 some rows were rejected or
@@ -69,12 +69,7 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	defer e.Close()
 
-	var sum ingest.Summary
-	if kind == postclear.KindActivities || kind == postclear.KindDisputes {
-		sum, err = ingest.LoadCommitmentFiles(ctx, store, kind, files, opts)
-	} else {
-		sum, err = ingest.LoadFiles(ctx, store, kind, files, opts)
-	}
+	sum, err := ingest.LoadFiles(ctx, store, kind, files, opts)
 	if opts.Errors != nil {
 		if ferr := opts.Errors.Flush(); ferr != nil && err == nil {
 			err = ferr

@@ -20,7 +20,7 @@ func runSeed(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	seedN := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
 	from := fs.String("from", "", "first posting day, YYYY-MM-DD (default: 18 months before the demo's fixed end, 2025-12-01)")
 	to := fs.String("to", "", "day after the last posting day, YYYY-MM-DD (default and latest: 2025-12-01)")
-	out := fs.String("out", "", "write events.csv, declarations.csv and decisions.csv into this directory instead of loading them")
+	out := fs.String("out", "", "write events.csv, declarations.csv, decisions.csv and holidays.csv into this directory instead of loading them (load them with postclear ingest)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,8 +49,8 @@ func runSeed(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %d items: %d events, %d declarations, %d decisions to %s in %s\n",
-			st.Items, st.Events, st.Declarations, st.Decisions, *out, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "wrote %d items: %d events, %d declarations, %d decisions, and %d holidays to %s in %s\n",
+			st.Items, st.Events, st.Declarations, st.Decisions, len(demo.Holidays()), *out, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	logger := newLogger(cfg.LogFormat, stderr)

@@ -105,6 +105,7 @@ func (s *Server) Open(ctx context.Context) error {
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
+		Calendars:        store,
 		MoUs:             store,
 		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store},
 		Logger:           s.Logger,

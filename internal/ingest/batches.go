@@ -93,17 +93,47 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("%s record %+v is invalid: %s", e.Kind, e.Record, reasons(e.Errs))
 }
 
-// insertOf is the sink's insert for kind T, nil for a kind it does not
-// store.
-func insertOf[T Record](sink Sink) func(context.Context, []T) error {
+// insertOf is the sink's insert for kind T (its InsertEvents,
+// InsertHolidays …), nil when it has none.
+func insertOf[T Record](sink any) func(context.Context, []T) error {
 	var f any
 	switch any(*new(T)).(type) {
 	case postclear.Event:
-		f = sink.InsertEvents
+		if s, ok := sink.(interface {
+			InsertEvents(context.Context, []postclear.Event) error
+		}); ok {
+			f = s.InsertEvents
+		}
 	case postclear.Declaration:
-		f = sink.InsertDeclarations
+		if s, ok := sink.(interface {
+			InsertDeclarations(context.Context, []postclear.Declaration) error
+		}); ok {
+			f = s.InsertDeclarations
+		}
 	case postclear.Decision:
-		f = sink.InsertDecisions
+		if s, ok := sink.(interface {
+			InsertDecisions(context.Context, []postclear.Decision) error
+		}); ok {
+			f = s.InsertDecisions
+		}
+	case postclear.Activity:
+		if s, ok := sink.(interface {
+			InsertActivities(context.Context, []postclear.Activity) error
+		}); ok {
+			f = s.InsertActivities
+		}
+	case postclear.Dispute:
+		if s, ok := sink.(interface {
+			InsertDisputes(context.Context, []postclear.Dispute) error
+		}); ok {
+			f = s.InsertDisputes
+		}
+	case postclear.Holiday:
+		if s, ok := sink.(interface {
+			InsertHolidays(context.Context, []postclear.Holiday) error
+		}); ok {
+			f = s.InsertHolidays
+		}
 	}
 	insert, _ := f.(func(context.Context, []T) error)
 	return insert

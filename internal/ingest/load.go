@@ -39,7 +39,7 @@ type compacter interface {
 
 // refreshOf returns a function that refreshes sink, or nil when it cannot.
 // With final set it also compacts, when sink can: the end of a bulk load.
-func refreshOf(sink Sink, final bool) func(context.Context) error {
+func refreshOf(sink any, final bool) func(context.Context) error {
 	r, ok := sink.(refresher)
 	if !ok {
 		return nil
@@ -167,7 +167,9 @@ func (s Summary) ExitCode(err error) int {
 }
 
 // LoadFiles reads the files of one record kind, stores their valid rows in
-// sink and reports the rejected ones. "-" names opts.Stdin.
+// sink and reports the rejected ones. "-" names opts.Stdin. sink stores
+// the kind with its Insert method for it (InsertEvents, InsertHolidays …;
+// warehouse.Store has them all).
 //
 // Reading and validating overlap with inserting: a full batch is inserted
 // by a second goroutine while the next one is filled, so memory holds at
@@ -181,16 +183,38 @@ func (s Summary) ExitCode(err error) int {
 // the error returned; rows stored before stay stored and are counted in
 // Summary.Accepted, so loading the same files again completes the job
 // without duplicating anything.
-func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
+func LoadFiles(ctx context.Context, sink any, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
-		return loadFiles(ctx, insertOf[postclear.Event](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Event](ctx, sink, names, opts)
 	case postclear.KindDeclarations:
-		return loadFiles(ctx, insertOf[postclear.Declaration](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Declaration](ctx, sink, names, opts)
 	case postclear.KindDecisions:
-		return loadFiles(ctx, insertOf[postclear.Decision](sink), refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Decision](ctx, sink, names, opts)
+	case postclear.KindHolidays:
+		return loadKind[postclear.Holiday](ctx, sink, names, opts)
+	case postclear.KindActivities:
+		return loadKind[postclear.Activity](ctx, sink, names, opts)
+	case postclear.KindDisputes:
+		return loadKind[postclear.Dispute](ctx, sink, names, opts)
 	}
-	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
+	return Summary{}, postclear.Errorf(postclear.EInvalid,
+		"unknown record kind %q (events, declarations, decisions, holidays, activities or disputes)", kind)
+}
+
+// loadKind is LoadFiles for kind T. Only the item records (the three
+// streams) feed the finalized milestones, so only their loads refresh.
+func loadKind[T Record](ctx context.Context, sink any, names []string, opts LoadOptions) (Summary, error) {
+	insert := insertOf[T](sink)
+	if insert == nil {
+		return Summary{}, fmt.Errorf("ingest: the sink cannot store %s", postclear.SchemaOf[T]().Kind)
+	}
+	var refresh, finish func(context.Context) error
+	switch any(*new(T)).(type) {
+	case postclear.Event, postclear.Declaration, postclear.Decision:
+		refresh, finish = refreshOf(sink, false), refreshOf(sink, true)
+	}
+	return loadFiles(ctx, insert, refresh, finish, names, opts)
 }
 
 // loader is the state of one LoadFiles run.

@@ -29,9 +29,19 @@ var progressInterval = time.Second
 // an error naming it. Generation overlaps with inserting, and memory stays
 // at a few batches whatever cfg.Items is.
 //
+// When sink can store holidays (warehouse.Store can), the public holidays
+// of the demo's destination countries, which the generator's delivery
+// rounds skip, are stored first, so that working-day J+n counts the days
+// the demo data was generated with.
+//
 // progress, when not nil, is called about once a second with Read counting
 // the records generated so far.
 func Seed(ctx context.Context, sink ingest.Sink, cfg demo.Config, now time.Time, progress func(ingest.Progress)) (demo.Stats, error) {
+	if hs, ok := sink.(holidaySink); ok {
+		if err := storeHolidays(ctx, hs, now); err != nil {
+			return demo.Stats{}, fmt.Errorf("seed: %w", err)
+		}
+	}
 	b := ingest.NewBatches(ctx, sink, now)
 	s := &storeSink{b: b, progress: progress, start: time.Now()}
 	s.last = s.start
@@ -42,6 +52,31 @@ func Seed(ctx context.Context, sink ingest.Sink, cfg demo.Config, now time.Time,
 		return st, fmt.Errorf("seed: %w", err)
 	}
 	return st, nil
+}
+
+// holidaySink is a sink that also stores holidays.
+type holidaySink interface {
+	InsertHolidays(ctx context.Context, hs []postclear.Holiday) error
+}
+
+// storeHolidays stores demo.Holidays, validated as a holidays file would
+// be.
+func storeHolidays(ctx context.Context, sink holidaySink, now time.Time) error {
+	hs := demo.Holidays()
+	if err := validAll(hs, now); err != nil {
+		return err
+	}
+	return sink.InsertHolidays(ctx, hs)
+}
+
+func validAll[T ingest.Record](recs []T, now time.Time) error {
+	sc := postclear.SchemaOf[T]()
+	for i := range recs {
+		if errs := sc.Validate(&recs[i], now); errs != nil {
+			return generatorBug(&ingest.InvalidError{Kind: sc.Kind, Record: recs[i], Errs: errs})
+		}
+	}
+	return nil
 }
 
 // storeSink is the demo.Sink of Seed.
@@ -89,15 +124,23 @@ func generatorBug(err error) error {
 }
 
 // Files writes the demo data set cfg describes into dir as events.csv,
-// declarations.csv and decisions.csv, the files `postclear ingest` reads.
-// Records are validated as Seed validates them and written in generation
-// order, so the same cfg gives byte-identical files.
+// declarations.csv and decisions.csv, and the holiday calendar as
+// holidays.csv: the files `postclear ingest` reads. Records are validated as
+// Seed validates them and written in generation order, so the same cfg
+// gives byte-identical files.
 func Files(ctx context.Context, dir string, cfg demo.Config, now time.Time) (st demo.Stats, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return st, err
 	}
 	s := &fileSink{now: now}
 	defer func() { err = errors.Join(err, s.close()) }()
+	holidays, err := openCSV[postclear.Holiday](s, dir)
+	if err != nil {
+		return st, err
+	}
+	if err := writeValid(holidays, demo.Holidays(), now); err != nil {
+		return st, err
+	}
 	if s.events, err = openCSV[postclear.Event](s, dir); err != nil {
 		return st, err
 	}
@@ -155,11 +198,10 @@ func (s *fileSink) Decisions(_ context.Context, b []postclear.Decision) error {
 }
 
 func writeValid[T ingest.Record](w *ingest.CSVWriter[T], batch []T, now time.Time) error {
-	sc := postclear.SchemaOf[T]()
+	if err := validAll(batch, now); err != nil {
+		return err
+	}
 	for i := range batch {
-		if errs := sc.Validate(&batch[i], now); errs != nil {
-			return generatorBug(&ingest.InvalidError{Kind: sc.Kind, Record: batch[i], Errs: errs})
-		}
 		if err := w.Write(batch[i]); err != nil {
 			return err
 		}

@@ -86,6 +86,9 @@ func TestSeed(t *testing.T) {
 			}{{postclear.KindEvents, &got.Events}, {postclear.KindDeclarations, &got.Declarations}, {postclear.KindDecisions, &got.Decisions}} {
 				*c.n = stored(t, e, db, fmt.Sprintf("SELECT count() FROM {db:Identifier}.%s FINAL", c.kind))
 			}
+			if n := stored(t, e, db, "SELECT count() FROM {db:Identifier}.holidays FINAL"); n != int64(len(demo.Holidays())) {
+				t.Errorf("stored %d holidays, want the %d of the demo calendar", n, len(demo.Holidays()))
+			}
 			if st.Items != int64(cfg.Items) {
 				t.Errorf("Stats.Items = %d, want %d", st.Items, cfg.Items)
 			}
@@ -157,7 +160,8 @@ func TestFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for kind, want := range map[string]int64{"events": st.Events, "declarations": st.Declarations, "decisions": st.Decisions} {
+	for kind, want := range map[string]int64{"events": st.Events, "declarations": st.Declarations, "decisions": st.Decisions,
+		"holidays": int64(len(demo.Holidays()))} {
 		a, err := os.ReadFile(filepath.Join(dirs[0], kind+".csv"))
 		if err != nil {
 			t.Fatal(err)

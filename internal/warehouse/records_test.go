@@ -36,6 +36,7 @@ func TestRecordSchemasMatchTables(t *testing.T) {
 		func() (string, []column) { return schemaColumns[postclear.Decision]("ingest_version") },
 		func() (string, []column) { return schemaColumns[postclear.Activity]("version") },
 		func() (string, []column) { return schemaColumns[postclear.Dispute]("version") },
+		func() (string, []column) { return schemaColumns[postclear.Holiday]("ingest_version") },
 	} {
 		table, want := kind()
 		t.Run(table, func(t *testing.T) {
