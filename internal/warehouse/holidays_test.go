@@ -84,3 +84,56 @@ func TestHolidaysAndWeekends(t *testing.T) {
 		})
 	}
 }
+
+// The SQL that docs/records.md ("Working days in SQL") gives for a working
+// day agrees with postclear.WorkCalendar, day by day, on every country
+// kind: default weekend with holidays, a set weekend, no holidays at all.
+func TestWorkingDaysSQL(t *testing.T) {
+	e := testenv.Embedded(t)
+	ctx := context.Background()
+	layout := testenv.Database(t, e)
+	store := warehouse.NewStore(e, layout)
+	if err := store.InsertHolidays(ctx, []postclear.Holiday{
+		{Country: "KE", Date: day("2025-06-02"), Name: "Madaraka Day (observed)"},
+		{Country: "AE", Date: day("2025-03-31"), Name: "Eid al-Fitr"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetWeekendDays(ctx, "AE", []time.Weekday{time.Saturday, time.Sunday, time.Friday}); err != nil {
+		t.Fatal(err)
+	}
+	from, to := day("2025-03-01"), day("2025-07-01")
+	countries := []string{"KE", "AE", "TH"}
+	cals, err := store.Calendar(ctx, countries, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.Query(ctx, `
+SELECT k.c, k.d,
+    NOT has(if(empty(w.days), [6, 7], w.days), toDayOfWeek(k.d))
+    AND (k.c, k.d) NOT IN (SELECT country, toDate(date) FROM {db:Identifier}.holidays FINAL) AS working
+FROM (SELECT arrayJoin({countries:Array(String)}) AS c, arrayJoin(range(toUInt32(dateDiff('day', {from:Date}, {to:Date})))) AS i,
+             addDays({from:Date}, i) AS d) AS k
+LEFT JOIN (SELECT country, days FROM {db:Identifier}.weekend_days FINAL) AS w ON w.country = k.c
+ORDER BY k.c, k.d`, warehouse.Params{"db": layout.Database, "countries": countries, "from": warehouse.Date(from), "to": warehouse.Date(to)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var c string
+		var d time.Time
+		var working bool
+		if err := rows.Scan(&c, &d, &working); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if want := cals[c].Working(d); working != want {
+			t.Errorf("%s %s: SQL says working %t, the calendar %t", c, d.Format(time.DateOnly), working, want)
+		}
+	}
+	if err := rows.Err(); err != nil || n != 3*122 {
+		t.Fatalf("%d days compared (%v), want %d", n, err, 3*122)
+	}
+}
