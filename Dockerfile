@@ -10,12 +10,21 @@ COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
 COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
 RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
 
+# The PDF's fonts come from the npm registry, pinned and integrity-checked by
+# the same script `make fonts` uses; go build embeds them.
+FROM node:20-bookworm-slim AS fonts
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-fonts.sh scripts/lib.sh /src/scripts/
+COPY internal/report/fonts/manifest.txt /src/internal/report/fonts/manifest.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-fonts.sh /fonts
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
+COPY --from=fonts /fonts/ internal/report/fonts/
 # docker build --build-arg VERSION=$(git describe --tags --always) stamps
 # what `postclear version` prints.
 ARG VERSION=dev

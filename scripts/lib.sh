@@ -13,3 +13,19 @@ need() {
     exit 1
   fi
 }
+
+# npm_tarball PACKAGE@VERSION INTEGRITY DIR fetches the package's tarball
+# from the npm registry into DIR, checks it against its pinned sha512
+# integrity string (node comes with npm, so nothing else is needed) and
+# prints its path.
+npm_tarball() {
+  local tgz got
+  tgz="$3/$(cd "$3" && npm pack --silent "$1")"
+  got=$(node -e 'const c = require("crypto"), f = require("fs");
+process.stdout.write("sha512-" + c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tgz")
+  if [ "$got" != "$2" ]; then
+    echo "$(basename "$0"): integrity mismatch for $1: got $got, want $2" >&2
+    exit 1
+  fi
+  echo "$tgz"
+}

@@ -20,7 +20,7 @@ var holidayColumns = recordColumns[postclear.Holiday]("ingest_version")
 // InsertHolidays stores holidays. A stored key (country, date) changes
 // nothing: the first stored copy, its name included, is kept.
 func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err error) {
-	defer wrapErr(&err, "store holidays")
+	defer postclear.Wrap(&err, "store holidays")
 	if len(hs) == 0 {
 		return nil
 	}
@@ -51,7 +51,7 @@ func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err
 // Holidays returns the holidays of country in year, by date. Holidays are
 // public: every caller that may read sees every country's.
 func (s *Store) Holidays(ctx context.Context, country string, year int) (out []postclear.Holiday, err error) {
-	defer wrapErr(&err, "list holidays")
+	defer postclear.Wrap(&err, "list holidays")
 	const q = `SELECT country, date, name FROM {db:Identifier}.holidays FINAL
 WHERE country = {country:String} AND date >= {from:DateTime('UTC')} AND date < {to:DateTime('UTC')}
 ORDER BY date`
@@ -75,7 +75,7 @@ ORDER BY date`
 // SetWeekendDays makes days the weekend of country, replacing what was set
 // before. days must pass postclear.ValidWeekend.
 func (s *Store) SetWeekendDays(ctx context.Context, country string, days []time.Weekday) (err error) {
-	defer wrapErr(&err, "set weekend days")
+	defer postclear.Wrap(&err, "set weekend days")
 	if err := postclear.ValidWeekend(days); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ SELECT {country:String}, {days:Array(UInt8)}, {version:UInt64}, now('UTC')`,
 // holidays in [from, to) (none when to is zero): what the working-day KPIs
 // compute in SQL, for Go (their tests' oracles, for one).
 func (s *Store) Calendar(ctx context.Context, countries []string, from, to time.Time) (_ map[string]*postclear.WorkCalendar, err error) {
-	defer wrapErr(&err, "calendar")
+	defer postclear.Wrap(&err, "calendar")
 	out := make(map[string]*postclear.WorkCalendar, len(countries))
 	for _, c := range countries {
 		out[c] = &postclear.WorkCalendar{Country: c, Weekend: postclear.DefaultWeekend, Holidays: map[time.Time]string{}}
