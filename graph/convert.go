@@ -45,9 +45,15 @@ func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []m
 	for i, in := range inputs {
 		values := make(map[string]string, len(sc.Fields))
 		for f := range sc.Fields {
-			// The schema has made every value a string (or null).
-			if v, ok := in[sc.Fields[f].InputName()].(string); ok {
+			// The schema makes every value a String: gqlgen gives a
+			// required one as a string, a nullable one as a *string.
+			switch v := in[sc.Fields[f].InputName()].(type) {
+			case string:
 				values[sc.Fields[f].Name] = v
+			case *string:
+				if v != nil {
+					values[sc.Fields[f].Name] = *v
+				}
 			}
 		}
 		rec, errs := ingest.ParseFields[T](values, i, opts)

@@ -108,3 +108,35 @@ func (noRecords) DataStatus(context.Context) (postclear.DataStatus, error) {
 	return postclear.DataStatus{}, errStored
 }
 func (noRecords) Refresh(context.Context) error { return errStored }
+
+// decisionsKept keeps the decisions it is given; everything else fails.
+type decisionsKept struct {
+	noRecords
+	got []postclear.Decision
+}
+
+func (k *decisionsKept) InsertDecisions(_ context.Context, ds []postclear.Decision) error {
+	k.got = append(k.got, ds...)
+	return nil
+}
+func (*decisionsKept) Refresh(context.Context) error { return nil }
+
+// Optional input fields (nullable Strings, which gqlgen hands over as
+// *string) reach the record as given, absent or null ones as empty.
+func TestIngestOptionalInputFields(t *testing.T) {
+	kept := &decisionsKept{}
+	h := graph.NewHandler(&graph.Resolver{Records: kept}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)})
+	_, out := postQuery(t, h, `mutation { ingestDecisions(records: [
+		{itemId: "RR123456785FR", decidedAt: "2025-03-01T10:15:00Z", decision: "INSPECT", riskChannel: "TARGETED", dutyAmount: "12.5"},
+		{itemId: "RR123456785FR", decidedAt: "2025-03-01T11:15:00Z", decision: "RELEASE", riskChannel: null}
+	]) { accepted rejected } }`)
+	if out["errors"] != nil || len(kept.got) != 2 {
+		t.Fatalf("%v; kept %+v", out, kept.got)
+	}
+	if d := kept.got[0]; d.RiskChannel != "TARGETED" || d.DutyAmount.String() != "12.5" {
+		t.Errorf("first decision %+v: the optional fields were lost", d)
+	}
+	if d := kept.got[1]; d.RiskChannel != "" || d.DutyAmount.Sign() != 0 {
+		t.Errorf("second decision %+v: absent and null are empty", d)
+	}
+}
