@@ -106,7 +106,7 @@ func (s *Store) Calendar(ctx context.Context, countries []string, from, to time.
 		out[c] = &postclear.WorkCalendar{Country: c, Weekend: postclear.DefaultWeekend, Holidays: map[time.Time]string{}}
 	}
 	p := Params{"db": s.Layout.Database, "countries": countries}
-	err = s.each(ctx, `SELECT country, days FROM {db:Identifier}.weekend_days FINAL
+	err = Each(ctx, s.Engine, `SELECT country, days FROM {db:Identifier}.weekend_days FINAL
 WHERE country IN {countries:Array(String)}`, p, func(rows Rows) error {
 		var c string
 		var iso []uint8
@@ -128,7 +128,7 @@ WHERE country IN {countries:Array(String)}`, p, func(rows Rows) error {
 		return out, err
 	}
 	p["from"], p["to"] = from, to
-	err = s.each(ctx, `SELECT country, date, name FROM {db:Identifier}.holidays FINAL
+	err = Each(ctx, s.Engine, `SELECT country, date, name FROM {db:Identifier}.holidays FINAL
 WHERE country IN {countries:Array(String)} AND date >= {from:DateTime('UTC')} AND date < {to:DateTime('UTC')}`, p, func(rows Rows) error {
 		var h postclear.Holiday
 		if err := rows.Scan(&h.Country, &h.Date, &h.Name); err != nil {
@@ -138,21 +138,6 @@ WHERE country IN {countries:Array(String)} AND date >= {from:DateTime('UTC')} AN
 		return nil
 	})
 	return out, err
-}
-
-// each runs q and calls scan for each row.
-func (s *Store) each(ctx context.Context, q string, p Params, scan func(Rows) error) error {
-	rows, err := s.Engine.Query(ctx, q, p)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // WeekendDays returns the weekend of country, and whether it was set
