@@ -2,12 +2,33 @@
 # Build: docker build -t postclear .
 # Run:   docker run -p 8080:8080 -v postclear-data:/data \
 #          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
+# GraphiQL's files come from the npm registry, pinned and integrity-checked
+# by the script `make build` uses, and are embedded by go build.
+FROM node:20-bookworm-slim AS graphiql
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
+COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
+
+# The PDF's fonts come from the npm registry, pinned and integrity-checked by
+# the same script `make fonts` uses; go build embeds them.
+FROM node:20-bookworm-slim AS fonts
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-fonts.sh scripts/lib.sh /src/scripts/
+COPY internal/report/fonts/manifest.txt /src/internal/report/fonts/manifest.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-fonts.sh /fonts
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
+COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
+COPY --from=fonts /fonts/ internal/report/fonts/
+# docker build --build-arg VERSION=$(git describe --tags --always) stamps
+# what `postclear version` prints.
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/postclear ./cmd/postclear
 
 # libchdb comes from the npm registry, pinned and integrity-checked by the
 # same script `make chdb` uses.
@@ -28,5 +49,7 @@ ENV POSTCLEAR_CHDB_LIB=/opt/postclear/libchdb.so \
 USER postclear
 VOLUME /data
 EXPOSE 8080
-HEALTHCHECK CMD ["postclear", "version"]
+# Healthy means ready: the engine answers (/readyz), not merely that the
+# binary runs.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s CMD ["postclear", "healthcheck"]
 ENTRYPOINT ["postclear", "serve"]

@@ -2,26 +2,52 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/postclear
+# The version `postclear version` prints: the checkout's tag or commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
 # The embedded engine's library, fetched once into a cache outside the repo.
 CHDB_LIB = $(shell scripts/fetch-chdb.sh)
+# The system Chromium the browser test drives (installed from Debian's
+# packages when missing).
+CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb fonts graphiql audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine (what CI runs), the bench tools' too
-test: chdb fmt-check vet
-	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
+## test: the whole suite on the embedded engine (the bench tools' module too), GraphiQL in a headless
+## Chromium included (what CI runs); nothing it needs may be skipped (nor the
+## PDF's fonts)
+test: chdb fonts graphiql audit fmt-check vet
+	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
+	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
+	POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
+	$(GO) test -count=1 ./...
 	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
-build:
-	$(GO) build -o $(BIN) ./cmd/postclear
+## build: the binary, with GraphiQL's files and the PDF's fonts embedded and
+## the version stamped
+build: graphiql fonts
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:
 	@scripts/fetch-chdb.sh >/dev/null
+
+## fonts: fetch the PDF's fonts (pinned, integrity-checked) into ~/.cache/postclear and
+## copy them where go build embeds them (internal/report/fonts, ignored by git)
+fonts:
+	@scripts/fetch-fonts.sh internal/report/fonts >/dev/null
+
+## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
+graphiql:
+	@scripts/fetch-graphiql.sh >/dev/null
+
+## audit: install the pinned graphql-http audit the GraphQL-over-HTTP test runs
+audit:
+	@scripts/fetch-graphql-http.sh >/dev/null
 
 ## generate: regenerate the GraphQL executor from schema.graphqls
 generate:

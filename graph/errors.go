@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -48,12 +51,34 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		// Not from a resolver: gqlgen's parsing, validation or argument
 		// coercion (a malformed Date, an unknown enum value). The message
-		// names the argument and is safe to show.
+		// names the argument and is safe to show, except that gqlgen
+		// quotes a whole body it cannot decode as JSON: only its start is.
+		if msg, body, ok := strings.Cut(gqlErr.Message, " body:"); ok && strings.HasPrefix(msg, undecodableBody) {
+			gqlErr.Message = msg + "; the body begins " + strconv.Quote(prefix(body, quotedBodyBytes))
+		}
 		if _, ok := gqlErr.Extensions["code"]; !ok {
 			setCode(gqlErr, postclear.EInvalid)
 		}
 		return gqlErr
 	}
+}
+
+// undecodableBody starts gqlgen's message for a POST body that is not
+// JSON; quotedBodyBytes is how much of the body the message keeps.
+const (
+	undecodableBody = "json request body could not be decoded"
+	quotedBodyBytes = 64
+)
+
+// prefix is s cut to at most n bytes, not inside a UTF-8 sequence.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func setCode(e *gqlerror.Error, code string) {

@@ -39,15 +39,27 @@ func withRequestID(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
+// statusWriter records the status the client got: the first one written
+// (net/http ignores later calls), or 200 when the body is written first.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status      int
+	wroteHeader bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
+	if !w.wroteHeader && code >= 200 {
+		w.status, w.wroteHeader = code, true
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {

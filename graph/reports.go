@@ -12,12 +12,17 @@ import (
 	"github.com/postclear/postclear/internal/report"
 )
 
-// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv and .pdf: the
+// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv, .pdf and .json: the
 // evaluation the mouEvaluation query returns, rendered as a file. The
 // document is rendered into memory first, so that a failure is an error
 // response rather than half a file.
 func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			reportError(w, logger, req, postclear.Errorf(EMethodNotAllowed, "%s is not allowed: reports are downloaded with GET", req.Method))
+			return
+		}
 		if err := permitted(req.Context(), model.PermissionRead); err != nil {
 			reportError(w, logger, req, err)
 			return
@@ -35,8 +40,13 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
 				return report.WritePDF(b, ev, report.PDFOptions{Generated: r.now()})
 			}
+		case "json":
+			// What `postclear report --format json` writes, so that it can
+			// ask a running server (--server) for the same document.
+			contentType = "application/json"
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteJSON(b, ev) }
 		default:
-			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv or .pdf", ext))
+			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv, .pdf or .json", ext))
 			return
 		}
 		if r.Evaluations == nil {
@@ -69,7 +79,12 @@ var httpStatus = map[string]int{
 	postclear.EForbidden:   http.StatusForbidden,
 	postclear.ETimeout:     http.StatusGatewayTimeout,
 	auth.EUnauthenticated:  http.StatusUnauthorized,
+	EMethodNotAllowed:      http.StatusMethodNotAllowed,
 }
+
+// EMethodNotAllowed is the code of a download asked for with a method
+// other than GET or HEAD.
+const EMethodNotAllowed = "METHOD_NOT_ALLOWED"
 
 // reportError answers with the error's message and code as JSON, shaped
 // like a GraphQL error; internal causes go to the log only.

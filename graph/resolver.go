@@ -13,15 +13,8 @@ import (
 
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
-
-// Analytics computes the KPIs (implemented by internal/analytics).
-type Analytics interface {
-	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
-}
 
 // Records stores validated records and tells what is stored (implemented
 // by warehouse.Store).
@@ -33,6 +26,15 @@ type Records interface {
 	// Refresh finalizes the milestones of the items stored since the
 	// last refresh, so that the KPI queries see them.
 	Refresh(ctx context.Context) error
+}
+
+// Calendars keeps the working-day calendars: holidays and weekend days
+// (implemented by warehouse.Store).
+type Calendars interface {
+	InsertHolidays(ctx context.Context, hs []postclear.Holiday) error
+	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
+	SetWeekendDays(ctx context.Context, country string, days []time.Weekday) error
+	WeekendDays(ctx context.Context, country string) (days []time.Weekday, configured bool, err error)
 }
 
 // MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
@@ -60,17 +62,25 @@ const DefaultMaxIngestRecords = 10_000
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Analytics   Analytics
+	Analytics   postclear.Analytics
 	Records     Records
+	Calendars   Calendars
 	MoUs        MoUs
 	Evaluations Evaluations
 	// Now is the clock that judges future timestamps of ingested records.
 	Now func() time.Time
 	// MaxIngestRecords bounds the records of one ingest mutation.
 	MaxIngestRecords int
-	Logger           *slog.Logger
+	// MaxRecordBytes bounds one record of an ingest mutation, as
+	// --max-record-bytes bounds a file's (0: ingest.DefaultMaxRecordBytes).
+	MaxRecordBytes int
+	Logger         *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
+	// Cache, when set, keeps dataStatus answers until the data changes,
+	// per caller scope (the cache reads it from the context). The KPI
+	// service and the evaluations hold their own reference to it.
+	Cache *resultcache.Cache
 }
 
 func (r *Resolver) now() time.Time {

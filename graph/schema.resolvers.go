@@ -12,7 +12,17 @@ import (
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
+
+// Resolution is the resolver for the resolution field: null while the
+// dispute is open (the domain's "").
+func (r *disputeResolver) Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error) {
+	if obj.Resolution == "" {
+		return nil, nil
+	}
+	return &obj.Resolution, nil
+}
 
 // Activities is the resolver for the activities field.
 func (r *moUResolver) Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error) {
@@ -27,18 +37,18 @@ func (r *moUResolver) Disputes(ctx context.Context, obj *postclear.MoU) ([]postc
 }
 
 // IngestEvents is the resolver for the ingestEvents field.
-func (r *mutationResolver) IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, eventFields, r.Records.InsertEvents)
+func (r *mutationResolver) IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertEvents)
 }
 
 // IngestDeclarations is the resolver for the ingestDeclarations field.
-func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, declarationFields, r.Records.InsertDeclarations)
+func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDeclarations)
 }
 
 // IngestDecisions is the resolver for the ingestDecisions field.
-func (r *mutationResolver) IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, decisionFields, r.Records.InsertDecisions)
+func (r *mutationResolver) IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDecisions)
 }
 
 // CreateMou is the resolver for the createMou field.
@@ -69,18 +79,38 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 }
 
 // RecordActivities is the resolver for the recordActivities field.
-func (r *mutationResolver) RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, activityFields, r.MoUs.InsertActivities)
+func (r *mutationResolver) RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertActivities)
 }
 
 // RecordDisputes is the resolver for the recordDisputes field.
-func (r *mutationResolver) RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, disputeFields, r.MoUs.InsertDisputes)
+func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
+}
+
+// RecordHolidays is the resolver for the recordHolidays field.
+func (r *mutationResolver) RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Calendars.InsertHolidays)
+}
+
+// SetWeekendDays is the resolver for the setWeekendDays field.
+func (r *mutationResolver) SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	wd, err := weekdays(days)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Calendars.SetWeekendDays(ctx, country, wd); err != nil {
+		return nil, r.fail(ctx, "setWeekendDays", err)
+	}
+	return r.weekendDays(ctx, country)
 }
 
 // DataStatus is the resolver for the dataStatus field.
 func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, error) {
-	st, err := r.Records.DataStatus(ctx)
+	st, err := resultcache.Do(ctx, r.Cache, "dataStatus", r.Records.DataStatus)
 	if err != nil {
 		return nil, r.fail(ctx, "dataStatus", err)
 	}
@@ -88,26 +118,26 @@ func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, 
 }
 
 // ClearanceTimes is the resolver for the clearanceTimes field.
-func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error) {
-	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(targetHours, 24))
+func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error) {
+	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(targetHours, float64(postclear.DefaultTargetHours)))
 	return rows, r.fail(ctx, "clearanceTimes", err)
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
-func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(standardDays, 5))
+func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(standardDays, postclear.DefaultStandardDays))
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 
 // ComplianceRates is the resolver for the complianceRates field.
-func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error) {
-	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps))
+func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error) {
+	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "complianceRates", err)
 }
 
 // SeizureTrends is the resolver for the seizureTrends field.
-func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error) {
-	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps))
+func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error) {
+	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "seizureTrends", err)
 }
 
@@ -138,6 +168,32 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// Holidays is the resolver for the holidays field.
+func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	if year < postclear.MinTimestampYear || year > 2099 {
+		return nil, postclear.Errorf(postclear.EInvalid, "year: %d is not between %d and 2099", year, postclear.MinTimestampYear)
+	}
+	hs, err := r.Calendars.Holidays(ctx, country, year)
+	if err != nil {
+		return nil, r.fail(ctx, "holidays", err)
+	}
+	return nonNil(hs), nil
+}
+
+// WeekendDays is the resolver for the weekendDays field.
+func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	return r.weekendDays(ctx, country)
+}
+
+// Dispute returns generated.DisputeResolver implementation.
+func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
+
 // MoU returns generated.MoUResolver implementation.
 func (r *Resolver) MoU() generated.MoUResolver { return &moUResolver{r} }
 
@@ -148,6 +204,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	disputeResolver  struct{ *Resolver }
 	moUResolver      struct{ *Resolver }
 	mutationResolver struct{ *Resolver }
 	queryResolver    struct{ *Resolver }

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/postclear/postclear/internal/ingest"
 )
 
 // Config is every setting of postclear, with defaults, filled from flags
@@ -26,6 +32,7 @@ type Config struct {
 	LogFormat     string
 	QueryTimeout  time.Duration
 	CacheEntries  int
+	CacheBytes    int64
 
 	// Access control (docs/auth.md).
 	AuthHS256SecretFile string
@@ -39,11 +46,24 @@ type Config struct {
 	// Limits.
 	MaxBodyBytes     int64
 	MaxIngestRecords int
+	MaxRecordBytes   int
+	MaxFilterValues  int
 	ComplexityLimit  int
 	MaxDepth         int
+	MaxStatements    int
 	SlowQuery        time.Duration
 	MaxExecutionTime time.Duration
 	MaxMemoryUsage   int64
+
+	// Connections (docs/operations.md).
+	MaxConnections    int
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+	// MetricsAddr, when set, serves /metrics on its own listener (and not
+	// on Addr).
+	MetricsAddr string
 }
 
 // DefaultConfig returns the defaults: the embedded engine with its data in
@@ -58,17 +78,27 @@ func DefaultConfig() Config {
 		LogFormat:     "text",
 		QueryTimeout:  30 * time.Second,
 		CacheEntries:  1000,
+		CacheBytes:    256 << 20,
 
 		RateLimit: 20,
 		RateBurst: 60,
 
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
+		MaxRecordBytes:   ingest.DefaultMaxRecordBytes,
+		MaxFilterValues:  1000,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
+		MaxStatements:    30,
 		SlowQuery:        time.Second,
 		MaxExecutionTime: 30 * time.Second,
 		MaxMemoryUsage:   4 << 30,
+
+		MaxConnections:    1024,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 
@@ -100,6 +130,12 @@ func (c *Config) engineFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxMemoryUsage, "max-memory-usage", c.MaxMemoryUsage, "engine-side limit on one query's memory in bytes (ClickHouse max_memory_usage)")
 }
 
+// recordFlags registers the bound on one record, which `ingest` applies to
+// file rows and `serve` to the records of the ingest mutations.
+func (c *Config) recordFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.MaxRecordBytes, "max-record-bytes", c.MaxRecordBytes, "longest record (CSV row, JSON line, GraphQL input record) accepted, in bytes; a longer one is rejected with its line and field")
+}
+
 // engineSettings are the ClickHouse settings every query runs under: the
 // engine enforces them, since a client-side cancel does not stop a query.
 func (c *Config) engineSettings() map[string]string {
@@ -111,44 +147,174 @@ func (c *Config) engineSettings() map[string]string {
 
 func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on")
-	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser (* for any)", func(s string) error {
+	fs.Func("cors-origins", "comma-separated origins of web pages allowed to call /graphql and download reports (default none; * for any, refused with authentication off)", func(s string) error {
 		c.CORSOrigins = splitList(s)
 		return nil
 	})
-	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (the playground needs it)")
+	fs.BoolVar(&c.Introspection, "introspection", c.Introspection, "allow schema introspection (GraphiQL and /schema.graphql need it)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
-	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "KPI results kept in memory until the next ingest (0 disables the cache)")
+	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "most answers (KPIs, evaluations, dataStatus) kept in memory until the next ingest (0 disables the cache)")
+	fs.Int64Var(&c.CacheBytes, "cache-bytes", c.CacheBytes, "most memory, in bytes, the cached answers may hold, as estimated per entry (0 disables the cache)")
 	fs.StringVar(&c.AuthHS256SecretFile, "auth-hs256-secret-file", c.AuthHS256SecretFile, "file holding the HS256 JWT secret (its text, surrounding white space trimmed; at least 32 bytes)")
 	fs.StringVar(&c.AuthJWKSFile, "auth-jwks-file", c.AuthJWKSFile, "JWKS file with the public keys of RS256/ES256 JWTs (re-read when it changes)")
 	fs.StringVar(&c.AuthAPIKeysFile, "auth-api-keys-file", c.AuthAPIKeysFile, "file of hashed API keys (see docs/auth.md; re-read when it changes)")
 	fs.StringVar(&c.AuthIssuer, "auth-issuer", c.AuthIssuer, "required JWT issuer (iss), if set")
 	fs.StringVar(&c.AuthAudience, "auth-audience", c.AuthAudience, "required JWT audience (aud), if set")
-	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per caller on average (0 disables)")
-	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per caller (per client IP when unauthenticated) on average (0 disables)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average (at least 1)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	c.recordFlags(fs)
+	fs.IntVar(&c.MaxFilterValues, "max-filter-values", c.MaxFilterValues, "most values one KPI filter list (offices, origin countries, ...) may hold")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
+	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "most client connections open at once; further ones wait to be accepted")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "longest time a client may take to send a request's headers")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "longest time a client may take to send a whole request")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request header block accepted")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, without credentials (default: on --addr, for administrators)")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
 }
 
-// parse fills c from the environment, then from args; the environment
-// supplies defaults so that flags given on the command line win.
+// validateServe refuses settings the server cannot run with, each in one
+// line naming the flag: a zero burst or an infinite rate would panic, a
+// negative or NaN rate would silently switch limiting off, a zero timeout
+// would fail every request.
+func (c *Config) validateServe() error {
+	switch {
+	case math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) || c.RateLimit < 0:
+		return fmt.Errorf("--rate-limit %v: must be a finite number of requests per second ≥ 0 (0 disables limiting)", c.RateLimit)
+	case c.RateLimit > 0 && c.RateBurst < 1:
+		return fmt.Errorf("--rate-burst %d: must be at least 1", c.RateBurst)
+	case c.QueryTimeout <= 0:
+		return fmt.Errorf("--query-timeout %v: must be positive", c.QueryTimeout)
+	case c.ReadHeaderTimeout <= 0:
+		return fmt.Errorf("--read-header-timeout %v: must be positive", c.ReadHeaderTimeout)
+	case c.ReadTimeout <= 0:
+		return fmt.Errorf("--read-timeout %v: must be positive", c.ReadTimeout)
+	case c.IdleTimeout <= 0:
+		return fmt.Errorf("--idle-timeout %v: must be positive", c.IdleTimeout)
+	case c.MaxConnections < 1:
+		return fmt.Errorf("--max-connections %d: must be at least 1", c.MaxConnections)
+	case c.MaxHeaderBytes < 1:
+		return fmt.Errorf("--max-header-bytes %d: must be positive", c.MaxHeaderBytes)
+	case c.MaxBodyBytes < 1:
+		return fmt.Errorf("--max-body-bytes %d: must be positive", c.MaxBodyBytes)
+	case c.MaxIngestRecords < 1:
+		return fmt.Errorf("--max-ingest-records %d: must be at least 1", c.MaxIngestRecords)
+	case c.MaxRecordBytes < 1:
+		return fmt.Errorf("--max-record-bytes %d: must be at least 1", c.MaxRecordBytes)
+	case c.ComplexityLimit < 1:
+		return fmt.Errorf("--complexity-limit %d: must be at least 1", c.ComplexityLimit)
+	case c.MaxDepth < 1:
+		return fmt.Errorf("--max-depth %d: must be at least 1", c.MaxDepth)
+	case c.MaxStatements < 1:
+		return fmt.Errorf("--max-statements %d: must be at least 1", c.MaxStatements)
+	case c.CacheEntries < 0:
+		return fmt.Errorf("--cache-entries %d: must be ≥ 0 (0 disables the cache)", c.CacheEntries)
+	case c.CacheBytes < 0:
+		return fmt.Errorf("--cache-bytes %d: must be ≥ 0 (0 disables the cache)", c.CacheBytes)
+	case c.MaxFilterValues < 1:
+		return fmt.Errorf("--max-filter-values %d: must be at least 1", c.MaxFilterValues)
+	case c.SlowQuery < 0:
+		return fmt.Errorf("--slow-query %v: must be ≥ 0 (0 disables the log)", c.SlowQuery)
+	case slices.Contains(c.CORSOrigins, "*") && !c.authConfigured():
+		return fmt.Errorf("--cors-origins '*' with authentication off would let any web page the user visits read and change everything: list the origins, or configure authentication (docs/auth.md)")
+	}
+	return nil
+}
+
+// authConfigured reports whether any credential is configured, i.e.
+// whether the server will authenticate its callers.
+func (c *Config) authConfigured() bool {
+	return c.AuthHS256SecretFile != "" || c.AuthJWKSFile != "" || c.AuthAPIKeysFile != ""
+}
+
+// newFlagSet returns the flag set of a subcommand; its --help text goes
+// to out (standard output). Parse errors are not printed by package flag:
+// parse turns them into one-line usage errors.
+func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: postclear %s\n\nFlags may come before or after the other arguments; -- ends them.\n"+
+			"Each is also settable as POSTCLEAR_<FLAG>, e.g. POSTCLEAR_DATA_DIR:\n", synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parse fills the flags of a command that takes no other argument.
 func parse(fs *flag.FlagSet, args []string) error {
+	rest, err := parseArgs(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("unexpected argument %q", rest[0])
+	}
+	return err
+}
+
+// parseArgs fills the flags of fs from the environment, then from args,
+// and returns the other arguments in order. Unlike flag.FlagSet.Parse it
+// takes flags wherever they are (`ingest events a.csv --data-dir D`), so
+// that a flag after a file name is never mistaken for a file; "--" ends
+// the flags and "-" is an argument (standard input). The environment
+// supplies defaults, so that flags given on the command line win. A
+// mistake is a *usageError; --help prints the command's usage to its
+// output and returns flag.ErrHelp.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv(envVar(f.Name)); ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %v", envVar(f.Name), v, err)
+				envErr = usagef("%s=%q: %v", envVar(f.Name), v, err)
 			}
 		}
 	})
 	if envErr != nil {
-		return envErr
+		return nil, envErr
 	}
-	return fs.Parse(args)
+	help := fs.Usage
+	fs.Usage = func() {} // package flag calls it on every error
+	defer func() { fs.Usage = help }()
+	var rest []string
+	for i := 0; i < len(args); {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(rest, args[i+1:]...), nil
+		case a == "-" || len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+			i++
+			continue
+		}
+		// One flag, with its value when that is the next argument.
+		n := 1
+		if name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "="); !inline && i+1 < len(args) {
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) {
+				n = 2
+			}
+		}
+		if err := fs.Parse(args[i : i+n]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				help()
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		i += n
+	}
+	return rest, nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func splitList(s string) []string {

@@ -46,11 +46,20 @@ func requireEngine(t *testing.T) {
 // database.
 func startServer(t *testing.T, database string) *Server {
 	t.Helper()
+	return startServerWith(t, database, nil)
+}
+
+// startServerWith is startServer with settings changed by set.
+func startServerWith(t *testing.T, database string, set func(*Config)) *Server {
+	t.Helper()
 	requireEngine(t)
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = testDataDir
 	cfg.Database = database
+	if set != nil {
+		set(&cfg)
+	}
 	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatalf("open server: %v", err)
@@ -176,7 +185,7 @@ func manyEvents(n int) []map[string]any {
 	return out
 }
 
-func TestHealthAndPlayground(t *testing.T) {
+func TestHealthAndGraphiQL(t *testing.T) {
 	s := startServer(t, "e2e_health")
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200} {
 		resp, err := http.Get("http://" + s.Addr() + path)

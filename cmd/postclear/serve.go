@@ -14,20 +14,21 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/graph"
+	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("serve", "serve [flags]", stderr)
+	fs := newFlagSet("serve", "serve [flags]", stdout)
 	cfg.engineFlags(fs)
 	cfg.serveFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -52,6 +53,8 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	done     chan error
+	// metrics serves /metrics on --metrics-addr when that is set.
+	metrics *metricsServer
 
 	// schemaReady is set once the migrations are in force; until then
 	// /readyz fails. stop ends the retry loop of a server started while
@@ -64,6 +67,9 @@ type Server struct {
 // database is empty, and starts serving.
 func (s *Server) Open(ctx context.Context) error {
 	c := s.Config
+	if err := c.validateServe(); err != nil {
+		return usageError{err}
+	}
 	authn, err := s.authenticator()
 	if err != nil {
 		return err
@@ -101,45 +107,84 @@ func (s *Server) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	kpis := s.analytics(e, store, m)
+	// One result cache for every answer the server may repeat: the KPI
+	// families, the evaluations and dataStatus. It keys each entry by the
+	// caller's scope itself.
+	var cache *resultcache.Cache
+	if c.CacheEntries > 0 && c.CacheBytes > 0 {
+		// KPI answers are keyed by the version of the part of the data
+		// they read (Facts.VersionOf): an ingest of today's items into one
+		// destination leaves other destinations' and past months' answers
+		// cached. The rest is keyed by the data version.
+		cache = resultcache.NewParted(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes},
+			store.DataVersion, store.Facts().VersionOf)
+		m.CacheStats(cache.Stats)
+	}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
+		Calendars:        store,
 		MoUs:             store,
-		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store},
+		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
+		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
+		MaxRecordBytes:   c.MaxRecordBytes,
 		Metrics:          m,
 	}
-	// The limiter keys on the caller; with authentication off every
-	// caller is the same local administrator, so limiting would throttle
-	// all of them together: it applies only when callers are known.
+	// The limiter keys on the principal, or on the client IP for requests
+	// that are not authenticated (all of them when authentication is off).
 	var limiter *auth.RateLimiter
-	if c.RateLimit > 0 && authn.Enabled() {
+	if c.RateLimit > 0 {
 		limiter = auth.NewRateLimiter(c.RateLimit, c.RateBurst, 10_000)
 	}
 	handler := graph.NewHandler(resolver, s.ready(e), graph.Config{
-		CORSOrigins:     c.CORSOrigins,
-		Introspection:   c.Introspection,
-		Logger:          s.Logger,
-		Metrics:         m,
-		Auth:            authn,
-		RateLimit:       limiter,
-		MaxBodyBytes:    c.MaxBodyBytes,
-		ComplexityLimit: c.ComplexityLimit,
-		MaxDepth:        c.MaxDepth,
+		CORSOrigins:      c.CORSOrigins,
+		Introspection:    c.Introspection,
+		Logger:           s.Logger,
+		Metrics:          m,
+		Auth:             authn,
+		RateLimit:        limiter,
+		MaxBodyBytes:     c.MaxBodyBytes,
+		ComplexityLimit:  c.ComplexityLimit,
+		MaxDepth:         c.MaxDepth,
+		MaxStatements:    c.MaxStatements,
+		RequestTimeout:   c.QueryTimeout,
+		DataVersion:      store.DataVersion,
+		MetricsElsewhere: c.MetricsAddr != "",
 	})
-	handler = http.TimeoutHandler(handler, c.QueryTimeout, `{"errors":[{"message":"the request took longer than the server's limit","extensions":{"code":"TIMEOUT"}}]}`)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		s.engine.Close()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	s.listener = ln
-	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Every connection is bounded: slow or idle clients are cut off, and
+	// beyond MaxConnections new ones wait in the kernel's queue instead of
+	// taking a file descriptor each.
+	s.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
-	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "playground", "http://"+s.Addr()+"/", "engine", s.engine.Name())
+	if c.MetricsAddr != "" {
+		if s.metrics, err = serveMetrics(c.MetricsAddr, m.Handler(), c.ReadHeaderTimeout); err != nil {
+			s.Close()
+			return err
+		}
+		s.Logger.Info("serving metrics", "url", "http://"+s.metrics.ln.Addr().String()+"/metrics")
+	}
+	if missing := graphiql.Missing(); len(missing) > 0 {
+		s.Logger.Warn("GraphiQL's files are not in this build: / says how to get them (make build)", "missing", missing)
+	}
+	s.Logger.Info("serving", "graphql", "http://"+s.Addr()+"/graphql", "graphiql", "http://"+s.Addr()+"/", "engine", s.engine.Name())
 	return nil
 }
 
@@ -210,6 +255,34 @@ func (s *Server) ready(e warehouse.Engine) graph.Ready {
 // Addr is the address the server listens on (useful with port 0).
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
+// MetricsAddr is the address /metrics is served on with --metrics-addr,
+// or "" without it.
+func (s *Server) MetricsAddr() string {
+	if s.metrics == nil {
+		return ""
+	}
+	return s.metrics.ln.Addr().String()
+}
+
+type metricsServer struct {
+	ln  net.Listener
+	srv *http.Server
+}
+
+// serveMetrics serves h at /metrics on addr, for a scraper that reaches an
+// address callers do not (a loopback or an internal interface).
+func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) (*metricsServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: time.Minute}
+	go srv.Serve(limitListener(ln, 16))
+	return &metricsServer{ln: ln, srv: srv}, nil
+}
+
 // Close stops accepting requests, lets running ones finish (up to 8 s),
 // and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
 // running statement): a stop takes at most 10 s.
@@ -218,6 +291,9 @@ func (s *Server) Close() error {
 		s.stop()
 	}
 	var err error
+	if s.metrics != nil {
+		s.metrics.srv.Close()
+	}
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		err = s.http.Shutdown(ctx)
@@ -232,20 +308,6 @@ func (s *Server) Close() error {
 		}
 	}
 	return err
-}
-
-// analytics is the KPI service, behind a result cache unless disabled.
-func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store, m *metrics.Metrics) graph.Analytics {
-	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Facts: store.Facts(), Now: time.Now}
-	if s.Config.CacheEntries <= 0 {
-		return svc
-	}
-	// Each entry's key holds the version of what its query reads
-	// (Facts.VersionOf), finer than the data version: an ingest into one
-	// destination and month leaves other answers cached.
-	cache := resultcache.New(s.Config.CacheEntries, func(context.Context) (string, error) { return "", nil })
-	m.CacheStats(cache.Stats)
-	return &graph.CachedAnalytics{Inner: svc, Cache: cache, Version: store.Facts().VersionOf}
 }
 
 func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {
@@ -264,7 +326,7 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 	}
 	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
 	start := time.Now()
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -31,6 +31,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Dispute() DisputeResolver
 	MoU() MoUResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -79,6 +80,11 @@ type ComplexityRoot struct {
 		ReleaseWithoutInterventionRate func(childComplexity int) int
 	}
 
+	DataState struct {
+		LoadedAt func(childComplexity int) int
+		Version  func(childComplexity int) int
+	}
+
 	DataStatus struct {
 		Decisions     func(childComplexity int) int
 		Declarations  func(childComplexity int) int
@@ -118,6 +124,7 @@ type ComplexityRoot struct {
 
 	Evaluation struct {
 		Activities         func(childComplexity int) int
+		Data               func(childComplexity int) int
 		Disputes           func(childComplexity int) int
 		Findings           func(childComplexity int) int
 		From               func(childComplexity int) int
@@ -149,6 +156,12 @@ type ComplexityRoot struct {
 		Office             func(childComplexity int) int
 		OriginCountry      func(childComplexity int) int
 		Period             func(childComplexity int) int
+	}
+
+	Holiday struct {
+		Country func(childComplexity int) int
+		Date    func(childComplexity int) int
+		Name    func(childComplexity int) int
 	}
 
 	IngestResult struct {
@@ -195,11 +208,13 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ArchiveMou         func(childComplexity int, id string) int
 		CreateMou          func(childComplexity int, input postclear.MoUInput) int
-		IngestDecisions    func(childComplexity int, records []model.DecisionInput) int
-		IngestDeclarations func(childComplexity int, records []model.DeclarationInput) int
-		IngestEvents       func(childComplexity int, records []model.EventInput) int
-		RecordActivities   func(childComplexity int, records []model.ActivityInput) int
-		RecordDisputes     func(childComplexity int, records []model.DisputeInput) int
+		IngestDecisions    func(childComplexity int, records []map[string]any) int
+		IngestDeclarations func(childComplexity int, records []map[string]any) int
+		IngestEvents       func(childComplexity int, records []map[string]any) int
+		RecordActivities   func(childComplexity int, records []map[string]any) int
+		RecordDisputes     func(childComplexity int, records []map[string]any) int
+		RecordHolidays     func(childComplexity int, records []map[string]any) int
+		SetWeekendDays     func(childComplexity int, country string, days []model.Weekday) int
 		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
 	}
 
@@ -212,14 +227,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) int
-		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus      func(childComplexity int) int
-		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) int
+		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
+		Holidays        func(childComplexity int, country string, year int) int
 		Mou             func(childComplexity int, id string) int
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
-		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		WeekendDays     func(childComplexity int, country string) int
 	}
 
 	RecordError struct {
@@ -247,35 +264,48 @@ type ComplexityRoot struct {
 		KPI        func(childComplexity int) int
 		Value      func(childComplexity int) int
 	}
+
+	WeekendDays struct {
+		Configured func(childComplexity int) int
+		Country    func(childComplexity int) int
+		Days       func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type DisputeResolver interface {
+	Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error)
+}
 type MoUResolver interface {
 	Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
 }
 type MutationResolver interface {
-	IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error)
-	IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error)
-	IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error)
+	IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 	CreateMou(ctx context.Context, input postclear.MoUInput) (*postclear.MoU, error)
 	UpdateMou(ctx context.Context, id string, input postclear.MoUInput) (*postclear.MoU, error)
 	ArchiveMou(ctx context.Context, id string) (*postclear.MoU, error)
-	RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error)
-	RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error)
+	RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error)
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
-	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error)
+	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
+	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error)
+	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
+	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
+	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -456,6 +486,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceStat.ReleaseWithoutInterventionRate(childComplexity), true
 
+	case "DataState.loadedAt":
+		if e.ComplexityRoot.DataState.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.LoadedAt(childComplexity), true
+	case "DataState.version":
+		if e.ComplexityRoot.DataState.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.Version(childComplexity), true
+
 	case "DataStatus.decisions":
 		if e.ComplexityRoot.DataStatus.Decisions == nil {
 			break
@@ -616,6 +659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.data":
+		if e.ComplexityRoot.Evaluation.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Data(childComplexity), true
 	case "Evaluation.disputes":
 		if e.ComplexityRoot.Evaluation.Disputes == nil {
 			break
@@ -751,6 +800,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupKey.Period(childComplexity), true
+
+	case "Holiday.country":
+		if e.ComplexityRoot.Holiday.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Country(childComplexity), true
+	case "Holiday.date":
+		if e.ComplexityRoot.Holiday.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Date(childComplexity), true
+	case "Holiday.name":
+		if e.ComplexityRoot.Holiday.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Name(childComplexity), true
 
 	case "IngestResult.accepted":
 		if e.ComplexityRoot.IngestResult.Accepted == nil {
@@ -962,7 +1030,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]model.DecisionInput)), true
+		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestDeclarations":
 		if e.ComplexityRoot.Mutation.IngestDeclarations == nil {
 			break
@@ -973,7 +1041,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]model.DeclarationInput)), true
+		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestEvents":
 		if e.ComplexityRoot.Mutation.IngestEvents == nil {
 			break
@@ -984,7 +1052,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]model.EventInput)), true
+		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordActivities":
 		if e.ComplexityRoot.Mutation.RecordActivities == nil {
 			break
@@ -995,7 +1063,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]model.ActivityInput)), true
+		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordDisputes":
 		if e.ComplexityRoot.Mutation.RecordDisputes == nil {
 			break
@@ -1006,7 +1074,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]model.DisputeInput)), true
+		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]map[string]any)), true
+	case "Mutation.recordHolidays":
+		if e.ComplexityRoot.Mutation.RecordHolidays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordHolidays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordHolidays(childComplexity, args["records"].([]map[string]any)), true
+	case "Mutation.setWeekendDays":
+		if e.ComplexityRoot.Mutation.SetWeekendDays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setWeekendDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetWeekendDays(childComplexity, args["country"].(string), args["days"].([]model.Weekday)), true
 	case "Mutation.updateMou":
 		if e.ComplexityRoot.Mutation.UpdateMou == nil {
 			break
@@ -1060,7 +1150,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64)), true
+		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.complianceRates":
 		if e.ComplexityRoot.Query.ComplianceRates == nil {
 			break
@@ -1071,7 +1161,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.dataStatus":
 		if e.ComplexityRoot.Query.DataStatus == nil {
 			break
@@ -1088,7 +1178,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.holidays":
+		if e.ComplexityRoot.Query.Holidays == nil {
+			break
+		}
+
+		args, err := ec.field_Query_holidays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Holidays(childComplexity, args["country"].(string), args["year"].(int)), true
 
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
@@ -1133,7 +1234,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.weekendDays":
+		if e.ComplexityRoot.Query.WeekendDays == nil {
+			break
+		}
+
+		args, err := ec.field_Query_weekendDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WeekendDays(childComplexity, args["country"].(string)), true
 
 	case "RecordError.field":
 		if e.ComplexityRoot.RecordError.Field == nil {
@@ -1223,6 +1335,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Target.Value(childComplexity), true
 
+	case "WeekendDays.configured":
+		if e.ComplexityRoot.WeekendDays.Configured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Configured(childComplexity), true
+	case "WeekendDays.country":
+		if e.ComplexityRoot.WeekendDays.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Country(childComplexity), true
+	case "WeekendDays.days":
+		if e.ComplexityRoot.WeekendDays.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Days(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1234,11 +1365,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
+			graphql.NewInputUnmarshaler("ClearanceOrder", ec.unmarshalInputClearanceOrder),
+			graphql.NewInputUnmarshaler("ComplianceOrder", ec.unmarshalInputComplianceOrder),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
 			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
+			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
@@ -1317,9 +1453,10 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `"""
-Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only items whose origin
-or destination country is in its token's scope, and only the MoUs of those countries). INGEST: ADMIN and
-INGEST callers. ADMIN: administrators only. See docs/auth.md.
+Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only the items whose
+destination country is in its token's scope, the declarations whose own destination is, and only the MoUs of
+those countries; an item merely originating there is not visible). INGEST: ADMIN and INGEST callers. ADMIN:
+administrators only. See docs/auth.md.
 """
 directive @allow(to: Permission!) on FIELD_DEFINITION
 
@@ -1336,19 +1473,21 @@ enum Permission {
 }
 
 """
-A calendar date in UTC, written YYYY-MM-DD.
+A calendar date, written YYYY-MM-DD (RFC 3339 full-date), e.g. 2025-03-01. In TypeScript a string.
 """
-scalar Date
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
 
 """
-An instant, written in RFC 3339 (returned in UTC, e.g. 2025-03-01T10:15:00Z).
+An instant, written in RFC 3339 with an offset; returned in UTC to the second, e.g. 2025-03-01T10:15:00Z.
+In TypeScript a string.
 """
-scalar Time
+scalar Time @specifiedBy(url: "https://scalars.graphql.org/andimarek/date-time")
 
 """
-A signed 64-bit integer, for counts that can exceed 2^31.
+A signed 64-bit integer, for counts that can exceed 2^31, written as a JSON number (RFC 8259 section 6). The
+counts postclear returns stay far below 2^53, so a JavaScript number holds them exactly.
 """
-scalar Int64
+scalar Int64 @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259#section-6")
 
 """
 The mail class of an item, as in its tracking events.
@@ -1405,7 +1544,8 @@ enum SeizureCategory {
 }
 
 """
-The size of the time buckets a KPI is grouped into. Buckets are in UTC and named by their first day.
+The size of the time buckets a KPI is grouped into. Buckets are calendar periods in the query's time zone
+(timeZone, UTC by default), named by their first day.
 """
 enum Granularity {
   "One calendar day."
@@ -1443,7 +1583,7 @@ Restricts a KPI to a date range of its attribution date and to items with the gi
 An empty or absent list does not restrict.
 """
 input AnalyticsFilter {
-  "First day included, compared with the KPI's attribution date in UTC."
+  "First day included, compared with the date of the KPI's attribution time in the query's time zone (UTC by default)."
   from: Date!
   "First day excluded (the range is [from, to))."
   to: Date!
@@ -1503,7 +1643,8 @@ type ClearanceStat {
 """
 Delivery time: items posted (first EMA event), attributed to the posting time. Days are
 (delivered_at − posted_at) / 86,400 s over delivered items (first EMI event). An item is on time when the
-UTC date of delivery is at most the UTC posting date J plus standardDays (the UPU J+n standard).
+date of delivery is at most the posting date J plus standardDays (the UPU J+n standard), both dates taken in
+the query's time zone.
 """
 type DeliveryStat {
   "The group this row describes."
@@ -1519,9 +1660,9 @@ type DeliveryStat {
   "90th percentile of delivery time in days over delivered items (exact, linear interpolation); null when none."
   p90Days: Float
   """
-  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's UTC
-  date; undelivered items count as late, items still inside their window are left out. Null when no item
-  has a closed window.
+  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's date
+  (in the query's time zone); undelivered items count as late, items still inside their window are left out.
+  Null when no item has a closed window.
   """
   onTimeRate: Float
 }
@@ -1605,11 +1746,184 @@ type DataStatus {
   engine: String!
 }
 
+"""
+Which way a KPI field's rows are sorted by one field. Nulls come last in either direction.
+"""
+enum OrderDirection {
+  "Smallest first: lowest value, earliest period, A to Z."
+  ASC
+  "Largest first: highest value, latest period, Z to A."
+  DESC
+}
+
+"""
+A field of ClearanceStat rows that clearanceTimes(orderBy) can sort by.
+"""
+enum ClearanceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's meanHours."
+  MEAN_HOURS
+  "The row's p50Hours."
+  P50_HOURS
+  "The row's p90Hours."
+  P90_HOURS
+  "The row's p95Hours."
+  P95_HOURS
+  "The row's withinTargetRate."
+  WITHIN_TARGET_RATE
+}
+
+"""
+Sorts clearanceTimes rows by one field.
+"""
+input ClearanceOrder {
+  "The field."
+  field: ClearanceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of DeliveryStat rows that deliveryTimes(orderBy) can sort by.
+"""
+enum DeliveryOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's delivered."
+  DELIVERED
+  "The row's meanDays."
+  MEAN_DAYS
+  "The row's p50Days."
+  P50_DAYS
+  "The row's p90Days."
+  P90_DAYS
+  "The row's onTimeRate."
+  ON_TIME_RATE
+}
+
+"""
+Sorts deliveryTimes rows by one field.
+"""
+input DeliveryOrder {
+  "The field."
+  field: DeliveryOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of ComplianceStat rows that complianceRates(orderBy) can sort by.
+"""
+enum ComplianceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's itemsArrived."
+  ITEMS_ARRIVED
+  "The row's eadCoverage."
+  EAD_COVERAGE
+  "The row's declarations."
+  DECLARATIONS
+  "The row's declarationCompleteness."
+  DECLARATION_COMPLETENESS
+  "The row's itemsPresented."
+  ITEMS_PRESENTED
+  "The row's inspectionRate."
+  INSPECTION_RATE
+  "The row's hitRate."
+  HIT_RATE
+  "The row's releaseWithoutInterventionRate."
+  RELEASE_WITHOUT_INTERVENTION_RATE
+}
+
+"""
+Sorts complianceRates rows by one field.
+"""
+input ComplianceOrder {
+  "The field."
+  field: ComplianceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of SeizureStat rows that seizureTrends(orderBy) can sort by.
+"""
+enum SeizureOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The seizure category."
+  SEIZURE_CATEGORY
+  "The row's seizures."
+  SEIZURES
+  "The row's perTenThousandItems."
+  PER_TEN_THOUSAND_ITEMS
+  "The row's changeFromPreviousPeriod."
+  CHANGE_FROM_PREVIOUS_PERIOD
+}
+
+"""
+Sorts seizureTrends rows by one field.
+"""
+input SeizureOrder {
+  "The field."
+  field: SeizureOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
   dataStatus: DataStatus! @allow(to: READ)
 
-  "Clearance times at import customs (KPI 1). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Clearance times at import customs (KPI 1). Rows are ordered by orderBy, then by period, then the group fields
+  in Dimension order (nulls last).
+  """
   clearanceTimes(
     "Date range of the release time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1621,9 +1935,27 @@ type Query {
     fillGaps: Boolean = false
     "Target clearance time in hours for withinTargetRate; must be ≥ 0."
     targetHours: Float = 24
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ClearanceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ClearanceStat!]! @allow(to: READ)
 
-  "Delivery times from posting (KPI 2). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Delivery times from posting (KPI 2). Rows are ordered by orderBy, then by period, then the group fields in
+  Dimension order (nulls last).
+  """
   deliveryTimes(
     "Date range of the posting time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1635,9 +1967,27 @@ type Query {
     fillGaps: Boolean = false
     "n of the J+n delivery standard, in days; must be ≥ 0."
     standardDays: Int = 5
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [DeliveryOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [DeliveryStat!]! @allow(to: READ)
 
-  "Compliance rates (KPI 3). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Compliance rates (KPI 3). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last).
+  """
   complianceRates(
     "Date range, applied to each sub-population's own attribution date, and item restrictions."
     filter: AnalyticsFilter!
@@ -1647,9 +1997,27 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ComplianceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ComplianceStat!]! @allow(to: READ)
 
-  "Seizure trends (KPI 4). Rows are ordered by period, then the group fields in Dimension order (nulls last), then seizure category."
+  """
+  Seizure trends (KPI 4). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last), then seizure category.
+  """
   seizureTrends(
     "Date range of the first SEIZE decision of each category, and item restrictions."
     filter: AnalyticsFilter!
@@ -1659,6 +2027,21 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group and category."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [SeizureOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [SeizureStat!]! @allow(to: READ)
 }
 
@@ -1907,8 +2290,8 @@ type Activity {
   date: Date!
   "What it was about."
   title: String!
-  "TRAINING, WORKSHOP, EXCHANGE or OTHER."
-  kind: String!
+  "What kind of activity it was."
+  kind: ActivityKind!
   "Participants from the customs administration."
   customsParticipants: Int!
   "Participants from the postal operator."
@@ -1928,8 +2311,34 @@ type Dispute {
   subject: String!
   "The day it was resolved; null while open."
   resolvedOn: Date
-  "MEDIATION, ARBITRATION or AGREEMENT when resolved; empty while open."
-  resolution: String!
+  "How it was resolved; null while open."
+  resolution: DisputeResolution
+}
+
+"""
+The kind of a capacity-building activity.
+"""
+enum ActivityKind {
+  "A training course."
+  TRAINING
+  "A workshop."
+  WORKSHOP
+  "An exchange of staff or a study visit."
+  EXCHANGE
+  "Any other activity."
+  OTHER
+}
+
+"""
+How a dispute between the agencies was resolved.
+"""
+enum DisputeResolution {
+  "Through a mediator."
+  MEDIATION
+  "By arbitration."
+  ARBITRATION
+  "By agreement between the agencies."
+  AGREEMENT
 }
 
 """
@@ -2116,6 +2525,28 @@ type Evaluation {
   disputes: DisputeSummary!
   "Plain-language findings, each traceable to its figures."
   findings: [Finding!]!
+  """
+  The one state of the stored data every figure above was computed over: an evaluation computed while records
+  are being loaded is started again until no write came between its first and its last query (or fails with
+  CONFLICT after a few attempts), so its figures never mix two states.
+  """
+  data: DataState!
+}
+
+"""
+A state of the stored data.
+"""
+type DataState {
+  """
+  Opaque; changes with every write to the stored data (an accepted ingest, a refresh of the finalized facts).
+  Two answers with the same version were computed over the same data.
+  """
+  version: String!
+  """
+  When the stored records last changed: the write time of the newest part of the record tables (a background
+  merge of parts moves it later, never earlier). Null when nothing is stored.
+  """
+  loadedAt: Time
 }
 
 extend type Query {
@@ -2166,6 +2597,91 @@ extend type Mutation {
     "The disputes."
     records: [DisputeInput!]!
   ): IngestResult! @allow(to: ADMIN)
+}
+
+"""
+A public holiday of a country: not a working day there, for working-day J+n (docs/records.md, "holidays"). Its
+key is (country, date): recording it again changes nothing.
+"""
+type Holiday {
+  "ISO 3166-1 alpha-2 country."
+  country: String!
+  "The day."
+  date: Date!
+  "Its name, as the country publishes it."
+  name: String!
+}
+
+"""
+A public holiday to record. Fields are strings as in files (docs/records.md), so that every rule is checked per
+record and a bad value rejects only its record.
+"""
+input HolidayInput {
+  "ISO 3166-1 alpha-2 country, upper case."
+  country: String!
+  "YYYY-MM-DD, a year from 2000 to 2099."
+  date: String!
+  "Its name, 1 to 128 characters."
+  name: String!
+}
+
+"A day of the week."
+enum Weekday {
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+  SUNDAY
+}
+
+"""
+The weekend days of a country: not working days there, for working-day J+n.
+"""
+type WeekendDays {
+  "ISO 3166-1 alpha-2 country."
+  country: String!
+  "The weekend days, Monday first."
+  days: [Weekday!]!
+  "False when the country's weekend was never set: it is then Saturday and Sunday."
+  configured: Boolean!
+}
+
+extend type Query {
+  """
+  The public holidays of a country in a year, by date. Holidays are public: every caller that may read sees every
+  country's, an AGENCY caller included.
+  """
+  holidays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+    "The year, 2000 to 2099."
+    year: Int!
+  ): [Holiday!]! @allow(to: READ)
+  "The weekend days of a country (Saturday and Sunday unless set with setWeekendDays)."
+  weekendDays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+  ): WeekendDays! @allow(to: READ)
+}
+
+extend type Mutation {
+  """
+  Records public holidays, as ` + "`" + `postclear ingest holidays` + "`" + ` does; a stored key (country, date) changes nothing, so a
+  calendar loaded twice is harmless.
+  """
+  recordHolidays(
+    "The holidays."
+    records: [HolidayInput!]!
+  ): IngestResult! @allow(to: ADMIN)
+  "Sets the weekend days of a country (1 to 6 distinct days), replacing what was set before."
+  setWeekendDays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+    "Its weekend days."
+    days: [Weekday!]!
+  ): WeekendDays! @allow(to: ADMIN)
 }
 `, BuiltIn: false},
 }
@@ -2249,6 +2765,16 @@ func (ec *executionContext) childFields_ComplianceStat(ctx context.Context, fiel
 		return ec.fieldContext_ComplianceStat_releaseWithoutInterventionRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceStat", field.Name)
+}
+
+func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DataState_version(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_DataState_loadedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataState", field.Name)
 }
 
 func (ec *executionContext) childFields_DataStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2351,6 +2877,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_disputes(ctx, field)
 	case "findings":
 		return ec.fieldContext_Evaluation_findings(ctx, field)
+	case "data":
+		return ec.fieldContext_Evaluation_data(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
 }
@@ -2393,6 +2921,18 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 		return ec.fieldContext_GroupKey_category(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Holiday(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_Holiday_country(ctx, field)
+	case "date":
+		return ec.fieldContext_Holiday_date(ctx, field)
+	case "name":
+		return ec.fieldContext_Holiday_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Holiday", field.Name)
 }
 
 func (ec *executionContext) childFields_IngestResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2543,6 +3083,18 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_WeekendDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_WeekendDays_country(ctx, field)
+	case "days":
+		return ec.fieldContext_WeekendDays_days(ctx, field)
+	case "configured":
+		return ec.fieldContext_WeekendDays_configured(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WeekendDays", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2707,8 +3259,8 @@ func (ec *executionContext) field_Mutation_ingestDecisions_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DecisionInput, error) {
-			return ec.unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDecisionInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2721,8 +3273,8 @@ func (ec *executionContext) field_Mutation_ingestDeclarations_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DeclarationInput, error) {
-			return ec.unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDeclarationInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2735,8 +3287,8 @@ func (ec *executionContext) field_Mutation_ingestEvents_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.EventInput, error) {
-			return ec.unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNEventInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2749,8 +3301,8 @@ func (ec *executionContext) field_Mutation_recordActivities_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.ActivityInput, error) {
-			return ec.unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNActivityInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2763,13 +3315,49 @@ func (ec *executionContext) field_Mutation_recordDisputes_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DisputeInput, error) {
-			return ec.unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDisputeInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordHolidays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNHolidayInput2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setWeekendDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) ([]model.Weekday, error) {
+			return ec.unmarshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg1
 	return args, nil
 }
 
@@ -2852,6 +3440,30 @@ func (ec *executionContext) field_Query_clearanceTimes_args(ctx context.Context,
 		return nil, err
 	}
 	args["targetHours"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
 	return args, nil
 }
 
@@ -2890,6 +3502,30 @@ func (ec *executionContext) field_Query_complianceRates_args(ctx context.Context
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -2936,6 +3572,52 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["standardDays"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_holidays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -3024,6 +3706,44 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_weekendDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
 	return args, nil
 }
 
@@ -3183,14 +3903,14 @@ func (ec *executionContext) _Activity_kind(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNActivityKind2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Activity_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Activity", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Activity", field, false, false, "ActivityKind")
 }
 
 func (ec *executionContext) _Activity_customsParticipants(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
@@ -3726,6 +4446,52 @@ func (ec *executionContext) fieldContext_ComplianceStat_releaseWithoutInterventi
 	return graphql.NewScalarFieldContext("ComplianceStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataState_loadedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "Time")
+}
+
 func (ec *executionContext) _DataStatus_events(ctx context.Context, field graphql.CollectedField, obj *postclear.DataStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4181,18 +4947,18 @@ func (ec *executionContext) _Dispute_resolution(ctx context.Context, field graph
 			return ec.fieldContext_Dispute_resolution(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Resolution, nil
+			return ec.Resolvers.Dispute().Resolution(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODisputeResolution2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Dispute_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dispute", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Dispute", field, true, true, "DisputeResolution")
 }
 
 func (ec *executionContext) _DisputeSummary_opened(ctx context.Context, field graphql.CollectedField, obj *postclear.DisputeSummary) (ret graphql.Marshaler) {
@@ -4667,6 +5433,38 @@ func (ec *executionContext) fieldContext_Evaluation_findings(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Evaluation_data(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+			return ec.marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FigureRef_section(ctx context.Context, field graphql.CollectedField, obj *postclear.FigureRef) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4927,6 +5725,75 @@ func (ec *executionContext) _GroupKey_category(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_GroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _Holiday_country(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "String")
+}
+
+func (ec *executionContext) _Holiday_date(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Holiday_name(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "String")
 }
 
 func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field graphql.CollectedField, obj *postclear.IngestResult) (ret graphql.Marshaler) {
@@ -5642,7 +6509,7 @@ func (ec *executionContext) _Mutation_ingestEvents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]model.EventInput))
+			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5704,7 +6571,7 @@ func (ec *executionContext) _Mutation_ingestDeclarations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]model.DeclarationInput))
+			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -5766,7 +6633,7 @@ func (ec *executionContext) _Mutation_ingestDecisions(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]model.DecisionInput))
+			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6014,7 +6881,7 @@ func (ec *executionContext) _Mutation_recordActivities(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]model.ActivityInput))
+			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6076,7 +6943,7 @@ func (ec *executionContext) _Mutation_recordDisputes(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]model.DisputeInput))
+			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6122,6 +6989,130 @@ func (ec *executionContext) fieldContext_Mutation_recordDisputes(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordHolidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordHolidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordHolidays(ctx, fc.Args["records"].([]map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordHolidays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordHolidays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setWeekendDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setWeekendDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetWeekendDays(ctx, fc.Args["country"].(string), fc.Args["days"].([]model.Weekday))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+			return ec.marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setWeekendDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WeekendDays(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setWeekendDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6303,7 +7294,7 @@ func (ec *executionContext) _Query_clearanceTimes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64))
+			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6365,7 +7356,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6427,7 +7418,7 @@ func (ec *executionContext) _Query_complianceRates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6489,7 +7480,7 @@ func (ec *executionContext) _Query_seizureTrends(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6721,6 +7712,130 @@ func (ec *executionContext) fieldContext_Query_mouEvaluation(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_mouEvaluation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_holidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_holidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Holidays(ctx, fc.Args["country"].(string), fc.Args["year"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.Holiday
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.Holiday
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Holiday) graphql.Marshaler {
+			return ec.marshalNHoliday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHolidayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_holidays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Holiday(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_holidays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_weekendDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_weekendDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WeekendDays(ctx, fc.Args["country"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+			return ec.marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_weekendDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WeekendDays(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_weekendDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7132,6 +8247,75 @@ func (ec *executionContext) _Target_value(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WeekendDays_country(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "String")
+}
+
+func (ec *executionContext) _WeekendDays_days(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+			return ec.marshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _WeekendDays_configured(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_configured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Configured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_configured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -8207,8 +9391,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (model.ActivityInput, error) {
-	var it model.ActivityInput
+func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8219,6 +9403,7 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"mouId", "date", "title", "kind", "customsParticipants", "postParticipants"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8231,42 +9416,42 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Date = data
+			it["date"] = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it["title"] = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Kind = data
+			it["kind"] = data
 		case "customsParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customsParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CustomsParticipants = data
+			it["customsParticipants"] = data
 		case "postParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PostParticipants = data
+			it["postParticipants"] = data
 		}
 	}
 	return it, nil
@@ -8278,8 +9463,8 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalActivityInput(ctx context.Context, raw any) (model.ActivityInput, error) {
-	var out model.ActivityInput
+func UnmarshalActivityInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityInput", raw, &out)
 	return out, err
 }
@@ -8368,8 +9553,114 @@ func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (postclear.Analytics
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
-	var it model.DecisionInput
+func (ec *executionContext) unmarshalInputClearanceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNClearanceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClearanceOrder unmarshals raw into the ClearanceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClearanceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClearanceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComplianceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNComplianceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceOrder unmarshals raw into the ComplianceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8390,6 +9681,7 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"itemId", "decidedAt", "decision", "riskChannel", "seizureCategory", "dutyAmount"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8402,42 +9694,42 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "decidedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DecidedAt = data
+			it["decidedAt"] = data
 		case "decision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Decision = data
+			it["decision"] = data
 		case "riskChannel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskChannel"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.RiskChannel = data
+			it["riskChannel"] = data
 		case "seizureCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seizureCategory"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.SeizureCategory = data
+			it["seizureCategory"] = data
 		case "dutyAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyAmount"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DutyAmount = data
+			it["dutyAmount"] = data
 		}
 	}
 	return it, nil
@@ -8449,14 +9741,14 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDecisionInput(ctx context.Context, raw any) (model.DecisionInput, error) {
-	var out model.DecisionInput
+func UnmarshalDecisionInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecisionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (model.DeclarationInput, error) {
-	var it model.DeclarationInput
+func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8477,6 +9769,7 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"itemId", "receivedAt", "originCountry", "destinationCountry", "mailClass", "category", "description", "hsCode", "declaredValue", "currency", "grossWeightKg"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8489,77 +9782,77 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "receivedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ReceivedAt = data
+			it["receivedAt"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Category = data
+			it["category"] = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Description = data
+			it["description"] = data
 		case "hsCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hsCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HsCode = data
+			it["hsCode"] = data
 		case "declaredValue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declaredValue"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DeclaredValue = data
+			it["declaredValue"] = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Currency = data
+			it["currency"] = data
 		case "grossWeightKg":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grossWeightKg"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.GrossWeightKg = data
+			it["grossWeightKg"] = data
 		}
 	}
 	return it, nil
@@ -8571,14 +9864,67 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationInput, error) {
-	var out model.DeclarationInput
+func UnmarshalDeclarationInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
-	var it model.DisputeInput
+func (ec *executionContext) unmarshalInputDeliveryOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDeliveryOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliveryOrder unmarshals raw into the DeliveryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliveryOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliveryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8596,6 +9942,7 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"mouId", "openedOn", "subject", "resolvedOn", "resolution"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8608,35 +9955,35 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "openedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedOn"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OpenedOn = data
+			it["openedOn"] = data
 		case "subject":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Subject = data
+			it["subject"] = data
 		case "resolvedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOn"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ResolvedOn = data
+			it["resolvedOn"] = data
 		case "resolution":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Resolution = data
+			it["resolution"] = data
 		}
 	}
 	return it, nil
@@ -8648,14 +9995,14 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
-	var out model.DisputeInput
+func UnmarshalDisputeInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
-	var it model.EventInput
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -8666,6 +10013,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"itemId", "eventCode", "eventTime", "office", "originCountry", "destinationCountry", "mailClass"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8678,49 +10026,49 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "eventCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventCode"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventCode = data
+			it["eventCode"] = data
 		case "eventTime":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTime"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventTime = data
+			it["eventTime"] = data
 		case "office":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Office = data
+			it["office"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		}
 	}
 	return it, nil
@@ -8732,9 +10080,66 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error) {
-	var out model.EventInput
+func UnmarshalEventInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHolidayInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"country", "date", "name"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["country"] = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["date"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHolidayInput unmarshals raw into the HolidayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHolidayInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HolidayInput", raw, &out)
 	return out, err
 }
 
@@ -8823,6 +10228,59 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 func UnmarshalMoUInput(ctx context.Context, raw any) (postclear.MoUInput, error) {
 	var out postclear.MoUInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoUInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSeizureOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSeizureOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSeizureOrder unmarshals raw into the SeizureOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSeizureOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SeizureOrder", raw, &out)
 	return out, err
 }
 
@@ -9132,6 +10590,44 @@ func (ec *executionContext) _ComplianceStat(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dataStateImplementors = []string{"DataState"}
+
+func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataState")
+		case "version":
+			out.Values[i] = ec._DataState_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._DataState_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStatusImplementors = []string{"DataStatus"}
 
 func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataStatus) graphql.Marshaler {
@@ -9277,28 +10773,29 @@ func (ec *executionContext) _Dispute(ctx context.Context, sel ast.SelectionSet, 
 		case "mouId":
 			out.Values[i] = ec._Dispute_mouId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "openedOn":
 			out.Values[i] = ec._Dispute_openedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
 			out.Values[i] = ec._Dispute_subject(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolvedOn":
 			out.Values[i] = ec._Dispute_resolvedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolution":
-			out.Values[i] = ec._Dispute_resolution(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dispute_resolution(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9440,6 +10937,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "data":
+			out.Values[i] = ec._Evaluation_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9577,6 +11079,49 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 		case "category":
 			out.Values[i] = ec._GroupKey_category(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var holidayImplementors = []string{"Holiday"}
+
+func (ec *executionContext) _Holiday(ctx context.Context, sel ast.SelectionSet, obj *postclear.Holiday) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, holidayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Holiday")
+		case "country":
+			out.Values[i] = ec._Holiday_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._Holiday_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Holiday_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -9930,6 +11475,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordHolidays":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordHolidays(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setWeekendDays":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setWeekendDays(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10066,6 +11625,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mouEvaluation(ctx, field)
+				})
+		case "holidays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_holidays(ctx, field)
+				})
+		case "weekendDays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_weekendDays(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -10260,6 +11831,49 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "value":
 			out.Values[i] = ec._Target_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var weekendDaysImplementors = []string{"WeekendDays"}
+
+func (ec *executionContext) _WeekendDays(ctx context.Context, sel ast.SelectionSet, obj *model.WeekendDays) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, weekendDaysImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WeekendDays")
+		case "country":
+			out.Values[i] = ec._WeekendDays_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._WeekendDays_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configured":
+			out.Values[i] = ec._WeekendDays_configured(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10662,23 +12276,37 @@ func (ec *executionContext) marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostc
 	return ret
 }
 
-func (ec *executionContext) unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputActivityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx context.Context, v any) ([]model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ActivityInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNActivityInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNActivityKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNActivitySummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivitySummary(ctx context.Context, sel ast.SelectionSet, v postclear.ActivitySummary) graphql.Marshaler {
@@ -10700,6 +12328,25 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputClearanceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNClearanceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClearanceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClearanceOrderField!")
 	}
 	return res
 }
@@ -10739,6 +12386,25 @@ func (ec *executionContext) marshalNComparison2githubᚗcomᚋpostclearᚋpostcl
 	return res
 }
 
+func (ec *executionContext) unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputComplianceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComplianceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplianceOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNComplianceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStat(ctx context.Context, sel ast.SelectionSet, v postclear.ComplianceStat) graphql.Marshaler {
 	return ec._ComplianceStat(ctx, sel, &v)
 }
@@ -10757,6 +12423,10 @@ func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclear�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+	return ec._DataState(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNDataStatus2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataStatus(ctx context.Context, sel ast.SelectionSet, v *postclear.DataStatus) graphql.Marshaler {
@@ -10781,18 +12451,18 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx context.Context, v any) (model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDecisionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx context.Context, v any) ([]model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DecisionInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDecisionInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10800,23 +12470,42 @@ func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclear�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx context.Context, v any) (model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeclarationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx context.Context, v any) ([]model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DeclarationInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDeclarationInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputDeliveryOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliveryOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeliveryOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDeliveryStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStat(ctx context.Context, sel ast.SelectionSet, v postclear.DeliveryStat) graphql.Marshaler {
@@ -10874,18 +12563,18 @@ func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostcl
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx context.Context, v any) (model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DisputeInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDisputeInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10905,18 +12594,18 @@ func (ec *executionContext) marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpos
 	return ec._Evaluation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx context.Context, v any) ([]model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.EventInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEventInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10980,6 +12669,45 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 
 func (ec *executionContext) marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
 	return ec._GroupKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx context.Context, sel ast.SelectionSet, v postclear.Holiday) graphql.Marshaler {
+	return ec._Holiday(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHoliday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHolidayᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Holiday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHolidayInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputHolidayInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHolidayInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHolidayInput2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -11232,6 +12960,25 @@ func (ec *executionContext) marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋp
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputSeizureOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeizureOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeizureOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SeizureOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStat(ctx context.Context, sel ast.SelectionSet, v postclear.SeizureStat) graphql.Marshaler {
 	return ec._SeizureStat(ctx, sel, &v)
 }
@@ -11318,6 +13065,54 @@ func (ec *executionContext) marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "Unit!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {
+	var res model.Weekday
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, sel ast.SelectionSet, v model.Weekday) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, v any) ([]model.Weekday, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Weekday, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx context.Context, sel ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WeekendDays!")
+		return graphql.Null
+	}
+	return ec._WeekendDays(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -11492,6 +13287,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, v any) (*postclear.Comparison, error) {
 	if v == nil {
 		return nil, nil
@@ -11511,6 +13323,23 @@ func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpos
 	return res
 }
 
+func (ec *executionContext) unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -11527,6 +13356,23 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx context.Context, v any) ([]postclear.Dimension, error) {
@@ -11563,6 +13409,24 @@ func (ec *executionContext) marshalODimension2ᚕgithubᚗcomᚋpostclearᚋpost
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODisputeResolution2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODisputeResolution2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -11732,6 +13596,36 @@ func (ec *executionContext) marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclear�
 		return graphql.Null
 	}
 	return ec._MoU(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, v any) (postclear.OrderDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.OrderDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v postclear.OrderDirection) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -19,16 +19,38 @@ var LocalPrincipal = Principal{Subject: "local", Role: RoleAdmin}
 // and a GraphQL-shaped error body, and never reaches next. When a is not
 // Enabled, every request runs as LocalPrincipal.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	return a.Guard(nil, next)
+}
+
+// Guard is Middleware with rate limiting by l (none when l is nil):
+// an authenticated request is limited per principal; a request that is not
+// authenticated is limited per client IP, whether authentication is off
+// (every caller is LocalPrincipal, so the IP is all that tells them apart)
+// or its credential failed. A client whose IP bucket is empty is refused
+// before its credential is even checked, so guessing credentials, or
+// flooding the server with bad ones, is limited like any other request.
+func (a *Authenticator) Guard(l *RateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := LocalPrincipal
+		ip := "ip:" + clientIP(r)
+		if l != nil && l.limited(w, ip, false) {
+			return
+		}
+		p, key := LocalPrincipal, ip
 		if a.Enabled() {
 			var err error
 			p, err = a.Authenticate(r.Context(), r.Header.Get("Authorization"))
 			if err != nil {
+				if l != nil {
+					l.Allow(ip) // a failed credential costs its IP a token
+				}
 				w.Header().Set("WWW-Authenticate", "Bearer")
 				writeError(w, http.StatusUnauthorized, EUnauthenticated, postclear.ErrorMessage(err))
 				return
 			}
+			key = "sub:" + p.Subject
+		}
+		if l != nil && l.limited(w, key, true) {
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	})

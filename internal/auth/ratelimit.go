@@ -69,6 +69,10 @@ func NewRateLimiter(rate float64, burst, maxBuckets int) *RateLimiter {
 // Allow takes a token from key's bucket. When the bucket is empty it
 // returns false and how long until a token will be there.
 func (l *RateLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+	return l.check(key, true)
+}
+
+func (l *RateLimiter) check(key string, take bool) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -76,6 +80,9 @@ func (l *RateLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 		l.sweep(now)
 	}
 	b, found := l.buckets[key]
+	if !found && !take {
+		return true, 0 // a new bucket is full: nothing to keep
+	}
 	if !found {
 		if len(l.buckets) >= l.maxBuckets {
 			l.sweep(now)
@@ -88,7 +95,9 @@ func (l *RateLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	}
 	l.refill(b, now)
 	if b.tokens >= 1 {
-		b.tokens--
+		if take {
+			b.tokens--
+		}
 		return true, 0
 	}
 	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
@@ -123,25 +132,19 @@ func (l *RateLimiter) evictOldest() {
 	delete(l.buckets, oldest)
 }
 
-// Middleware limits requests per principal, so it must run inside
-// Authenticator.Middleware. Requests with no principal in the context
-// (a wiring mistake, or a route the server leaves open) are limited per
-// client IP instead of not at all. A limited request gets 429 with
-// Retry-After in whole seconds and a GraphQL-shaped error body.
-func (l *RateLimiter) Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := "ip:" + clientIP(r)
-		if p, ok := FromContext(r.Context()); ok {
-			key = "sub:" + p.Subject
-		}
-		if ok, wait := l.Allow(key); !ok {
-			secs := max(1, int(math.Ceil(wait.Seconds())))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeError(w, http.StatusTooManyRequests, ERateLimited, "rate limit exceeded; retry after "+strconv.Itoa(secs)+"s")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// limited answers 429 with Retry-After in whole seconds and a
+// GraphQL-shaped error body when key's bucket has no token, and reports
+// whether it did. take says whether a token is taken when there is one;
+// without it the bucket is only looked at.
+func (l *RateLimiter) limited(w http.ResponseWriter, key string, take bool) bool {
+	ok, wait := l.check(key, take)
+	if ok {
+		return false
+	}
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests, ERateLimited, "rate limit exceeded; retry after "+strconv.Itoa(secs)+"s")
+	return true
 }
 
 // clientIP is the peer address. Forwarded headers are deliberately not

@@ -8,30 +8,37 @@ import (
 	"time"
 )
 
-func TestRateLimiterMiddleware(t *testing.T) {
+func TestGuardLimits(t *testing.T) {
 	l := NewRateLimiter(0.5, 2, 0) // one request per 2s, bursts of 2
 	clock := time.Unix(1_700_000_000, 0)
 	l.now = func() time.Time { return clock }
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
-	h := l.Middleware(ok)
-	do := func(p *Principal) *httptest.ResponseRecorder {
+	a := mustNew(t, Config{HS256Secret: secret})
+	h := a.Guard(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	token := func(subject string) string {
+		tok, err := MintHS256(secret, Principal{Subject: subject, Role: RoleAnalyst}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "Bearer " + tok
+	}
+	alice, bob := token("alice"), token("bob")
+	do := func(authorization, ip string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/query", nil)
-		if p != nil {
-			req = req.WithContext(WithPrincipal(req.Context(), *p))
+		req.RemoteAddr = ip + ":40000"
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec
 	}
-	alice := &Principal{Subject: "alice", Role: RoleAnalyst}
-	bob := &Principal{Subject: "bob", Role: RoleAnalyst}
 
 	for i := range 2 {
-		if rec := do(alice); rec.Code != http.StatusOK {
+		if rec := do(alice, "192.0.2.1"); rec.Code != http.StatusOK {
 			t.Fatalf("request %d within burst: status %d", i, rec.Code)
 		}
 	}
-	rec := do(alice)
+	rec := do(alice, "192.0.2.2") // another address, same principal
 	if rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("request past burst: status %d, want 429", rec.Code)
 	}
@@ -41,23 +48,46 @@ func TestRateLimiterMiddleware(t *testing.T) {
 	if msg, code := decodeError(t, rec); code != ERateLimited || msg == "" {
 		t.Errorf("error = %q %q, want code %s", msg, code, ERateLimited)
 	}
-	if rec := do(bob); rec.Code != http.StatusOK {
-		t.Errorf("another principal is limited too: status %d", rec.Code)
+	if rec := do(bob, "192.0.2.1"); rec.Code != http.StatusOK {
+		t.Errorf("another principal on the same address is limited too: status %d", rec.Code)
 	}
 	clock = clock.Add(1500 * time.Millisecond)
-	if got := do(alice).Header().Get("Retry-After"); got != "1" {
+	if got := do(alice, "192.0.2.1").Header().Get("Retry-After"); got != "1" {
 		t.Errorf("Retry-After after 1.5s = %q, want 1 (rounded up)", got)
 	}
 	clock = clock.Add(500 * time.Millisecond)
-	if rec := do(alice); rec.Code != http.StatusOK {
+	if rec := do(alice, "192.0.2.1"); rec.Code != http.StatusOK {
 		t.Errorf("after refill: status %d", rec.Code)
 	}
-	// Without a principal the limit is per client address.
-	for range 2 {
-		do(nil)
+
+	// Requests without a valid credential are limited per client IP: two
+	// failures use the burst, the third request from that address is
+	// refused before its credential is looked at, even a valid one.
+	for _, cred := range []string{"", "Bearer not-a-key"} {
+		if rec := do(cred, "198.51.100.7"); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("bad credential %q: status %d, want 401", cred, rec.Code)
+		}
 	}
-	if rec := do(nil); rec.Code != http.StatusTooManyRequests {
-		t.Errorf("anonymous past burst: status %d, want 429", rec.Code)
+	if rec := do("Bearer guess", "198.51.100.7"); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("third bad credential from one address: status %d, want 429", rec.Code)
+	}
+	if rec := do(bob, "198.51.100.7"); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("valid credential from an address out of tokens: status %d, want 429", rec.Code)
+	}
+	if rec := do("", "198.51.100.8"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("another address: status %d, want 401", rec.Code)
+	}
+
+	// With authentication off every caller is the local administrator:
+	// the limit is per client IP.
+	open := mustNew(t, Config{}).Guard(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for range 2 {
+		open.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/query", nil))
+	}
+	rec = httptest.NewRecorder()
+	open.ServeHTTP(rec, httptest.NewRequest("POST", "/query", nil))
+	if rec.Code != http.StatusTooManyRequests {
+		t.Errorf("open server, past the burst: status %d, want 429", rec.Code)
 	}
 }
 

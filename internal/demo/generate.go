@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -224,8 +225,55 @@ type lane struct {
 type dest struct {
 	Destination
 	inward, delivery picker
-	signed           int64
-	fx               float64 // local currency per USD
+	// bottleneck and holdFailure index inward; -1 when the office is not set.
+	bottleneck, holdFailure int
+	signed                  int64
+	fx                      float64 // local currency per USD
+	// holiday[i] is true when local day holidayBase+i (days since
+	// 1970-01-01) is a public holiday.
+	holiday     []bool
+	holidayBase int64
+}
+
+// closed reports whether local day (days since 1970-01-01) has no delivery
+// rounds: Saturdays, Sundays (the weekend of all three demo countries) and
+// public holidays.
+func (d *dest) closed(day int64) bool {
+	// 1970-01-01 was a Thursday: (day+4) mod 7 counts from Sunday = 0.
+	if wd := time.Weekday((day + 4) % 7); wd == time.Saturday || wd == time.Sunday {
+		return true
+	}
+	i := day - d.holidayBase
+	return i >= 0 && i < int64(len(d.holiday)) && d.holiday[i]
+}
+
+// setHolidays fills the holiday table from the dates of d's country.
+func (d *dest) setHolidays(hs []Holiday) {
+	d.holiday, d.holidayBase = nil, 0
+	for _, h := range hs {
+		if h.Country != d.Country {
+			continue
+		}
+		day := h.Date.Unix() / 86400
+		if d.holiday == nil {
+			d.holidayBase = day // hs is sorted by date within a country
+		}
+		for int64(len(d.holiday)) <= day-d.holidayBase {
+			d.holiday = append(d.holiday, false)
+		}
+		d.holiday[day-d.holidayBase] = true
+	}
+}
+
+// officeIndex is the index of code in p, or -1 when code is "".
+func officeIndex(p picker, code string) (int, error) {
+	if code == "" {
+		return -1, nil
+	}
+	if i := slices.Index(p.values, code); i >= 0 {
+		return i, nil
+	}
+	return -1, fmt.Errorf("office %s is not one of its inward offices", code)
 }
 
 // mouRamp is how long after signing the MoU's effects take to be complete:
@@ -250,13 +298,23 @@ func newWorld(cfg Config) (*world, error) {
 		hsRequiredAt: time.Date(2025, time.September, 1, 0, 0, 0, 0, time.UTC).Unix(),
 	}
 	w.dests = make([]dest, len(Destinations))
+	holidays := Holidays()
+	var err error
 	for i, d := range Destinations {
 		fx, ok := usdRate[d.Currency]
 		if !ok {
 			return nil, fmt.Errorf("destination %s: no exchange rate for %s", d.Country, d.Currency)
 		}
-		w.dests[i] = dest{Destination: d, inward: officePicker(d.InwardOffices),
+		dst := dest{Destination: d, inward: officePicker(d.InwardOffices),
 			delivery: officePicker(d.DeliveryOffices), signed: d.MoUSigned.Unix(), fx: fx}
+		if dst.bottleneck, err = officeIndex(dst.inward, d.Bottleneck); err == nil {
+			dst.holdFailure, err = officeIndex(dst.inward, d.HoldFailure)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("destination %s: %w", d.Country, err)
+		}
+		dst.setHolidays(holidays)
+		w.dests[i] = dst
 	}
 	laneWeights := make([]float64, len(Lanes))
 	for i, l := range Lanes {
@@ -337,10 +395,15 @@ type gen struct {
 	stats  Stats
 
 	// The item being generated.
-	id    string
-	lane  *lane
-	class int
-	cat   int
+	id         string
+	lane       *lane
+	class      int
+	cat        int
+	inward     int     // index of its inward office in lane.dest.inward
+	contraband bool    // it holds what customs would seize
+	ead        int64   // time of its first declaration, -1 when none
+	complete   bool    // that declaration (or an amendment before arrival) is complete
+	valueUSD   float64 // its value, declared or not
 }
 
 func newGen(cfg Config, w *world, sink Sink) *gen {

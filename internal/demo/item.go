@@ -7,13 +7,53 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-// Customs parameters. Inspection and hit rates follow the DOMAIN.md
-// reference figures: a few percent of items inspected, targeted inspections
-// hitting in 10–15 % of cases, random ones far less.
+// Customs risk management. An item carries something customs would seize
+// (contraband) with a chance set by its category and its lane's RiskFactor.
+// Customs selects items for inspection three ways (DOMAIN.md's risk
+// channels):
+//   - TARGETED: a risk profile run on the advance data as the item arrives,
+//     or on what the officer sees at presentation when no timely data came.
+//     A profile selects a share of the contraband items (its sensitivity)
+//     and a far smaller share of the clean ones, both better with timely,
+//     complete data: that is why targeted hit rates rise after an MoU.
+//   - RANDOM: a fixed share of presented items, the control group whose hit
+//     rate estimates the base rate of contraband.
+//   - DISCRETIONARY: an officer's own pick, rare and somewhat informed.
+//
+// An inspection of a contraband item finds it (SEIZE) with detectRate.
 var (
-	channelNames = [3]string{"TARGETED", "RANDOM", "DISCRETIONARY"}
-	channelCum   = []float64{0.6, 0.85, 1}
-	hitRate      = [3]float64{0.13, 0.015, 0.06}
+	contrabandRate = [numCategories]float64{
+		catGift: 0.008, catDocuments: 0.0007, catSale: 0.014, catReturned: 0.004, catSample: 0.008, catOther: 0.018,
+	}
+	// profileRate scales, by category, the share of clean items the
+	// profiles select: commercial goods draw more attention than documents.
+	profileRate = [numCategories]float64{
+		catGift: 0.6, catDocuments: 0.1, catSale: 1, catReturned: 0.4, catSample: 0.8, catOther: 1.1,
+	}
+	// targeting is a profile's sensitivity and its rate on clean items
+	// (before profileRate and RiskFactor) by the data it runs on.
+	targeting = [3]struct{ sens, fpr float64 }{
+		noData:   {0.1, 0.03},
+		weakData: {0.18, 0.026},
+		goodData: {0.3, 0.02},
+	}
+)
+
+// Quality of the data a risk profile runs on.
+const (
+	noData   = iota // no advance data before arrival
+	weakData        // advance data before arrival, incomplete
+	goodData        // complete advance data before arrival
+)
+
+const (
+	randomRate = 0.012 // share of presented items inspected at random
+	// discretionary picks: of clean items, and of contraband ones.
+	discretionaryClean, discretionaryHit = 0.002, 0.03
+	detectRate                           = 0.9
+	// defectsAfterMoU scales the origins' declaration defects once an MoU
+	// is in full effect (training, validation at acceptance).
+	defectsAfterMoU = 0.35
 )
 
 // item generates the records of item idx. All randomness comes from a PCG
@@ -56,48 +96,51 @@ func (g *gen) item(idx int) {
 		t = emc + g.secs(g.logn(l.TransportDays*24*sp.air, 0.3))
 	}
 	emd := t
-	inward := d.inward.pick(g.u())
+	g.inward = pickIndex(d.inward.cum, g.u())
+	inward := d.inward.values[g.inward]
+	g.contraband = g.u() < contrabandRate[g.cat]*l.RiskFactor
 
-	// Electronic advance data, sent by the origin post at acceptance. How
-	// often it exists and arrives in time depends on the MoU phase at the
-	// destination when the item arrives.
+	// Electronic advance data, sent by the origin post at acceptance, with
+	// the dispatch or late. How often it exists and arrives in time depends
+	// on the MoU phase at the destination when the item arrives.
 	ph := d.phase(emd)
 	pEAD := lerp(0.87, 0.985, ph)
 	if g.cat == catDocuments {
 		pEAD = lerp(0.3, 0.6, ph)
 	}
-	ead := int64(-1) // time of the first declaration, -1 when none
-	complete := false
+	g.ead, g.complete, g.valueUSD = -1, false, 0 // ead: time of the first declaration, -1 when none
 	var prod *product
-	valueUSD, kg := 0.0, 0.0
 	if g.u() < pEAD {
-		if g.u() < lerp(0.13, 0.03, ph) {
-			ead = emd + g.secs(g.logn(20, 0.8)) // late: after arrival
-		} else {
-			ead = min(posted+g.secs(g.logn(6, 0.8)), emd-60)
+		switch u, late := g.u(), lerp(l.EAD.Late[0], l.EAD.Late[1], ph); {
+		case u < late:
+			g.ead = emd + g.secs(g.logn(20, 0.8))
+		case u < late+lerp(l.EAD.InFlight[0], l.EAD.InFlight[1], ph):
+			g.ead = emc + 60 + int64(g.u()*float64(emd-emc-120))
+		default:
+			g.ead = min(posted+g.secs(g.logn(6, 0.8)), emc-60)
 		}
 		ps := products[g.cat]
 		prod = &ps[g.r.IntN(len(ps))]
-		valueUSD = prod.medianUSD * g.logn(1, 0.6)
-		kg = g.weightKg()
-		hsMiss := lerp(0.3, 0.15, ph)
+		g.valueUSD = prod.medianUSD * g.logn(1, 0.6)
+		kg := g.weightKg()
+		hsScale := 1.0
 		if posted >= w.hsRequiredAt {
-			hsMiss = 0.04
+			hsScale = 0.15
 		}
-		complete = g.declare(ead, prod, valueUSD, kg, lerp(0.2, 0.07, ph), hsMiss)
+		g.complete = g.declare(g.ead, prod, g.valueUSD, kg, lerp(1, defectsAfterMoU, ph), hsScale)
 		// An amendment: customs asked, or the sender corrected the data.
-		if (!complete && g.u() < 0.3) || g.u() < 0.03 {
-			amended := ead + g.secs(g.logn(20, 0.8))
-			g.declare(amended, prod, valueUSD, kg, 0, 0)
+		if (!g.complete && g.u() < 0.3) || g.u() < 0.03 {
+			amended := g.ead + g.secs(g.logn(20, 0.8))
+			g.declare(amended, prod, g.valueUSD, kg, 0, 0)
 			if amended < emd {
-				complete = true
+				g.complete = true
 			}
 		}
 	} else if g.cat != catDocuments {
 		// Undeclared goods still have a value and weight customs assess.
 		ps := products[g.cat]
 		prod = &ps[g.r.IntN(len(ps))]
-		valueUSD = prod.medianUSD * g.logn(1, 0.6)
+		g.valueUSD = prod.medianUSD * g.logn(1, 0.6)
 	}
 
 	g.event(posted, "EMA", postOffice)
@@ -105,8 +148,8 @@ func (g *gen) item(idx int) {
 
 	// Pre-loading risk assessment on the advance data can stop an item at
 	// origin (DO_NOT_LOAD, ICAO/UPU pre-loading advance cargo information).
-	if ead >= 0 && ead < emc && g.cat != catDocuments && g.u() < 0.0004 {
-		at := ead + g.secs(g.logn(3, 0.5))
+	if g.ead >= 0 && g.ead < emc && g.cat != catDocuments && g.u() < 0.0004 {
+		at := g.ead + g.secs(g.logn(3, 0.5))
 		g.decision(at, "DO_NOT_LOAD", "", "", postclear.Decimal{})
 		held := max(at, emb) + g.secs(g.logn(2, 0.5))
 		g.event(held, "EXD", l.OutwardOffice)
@@ -128,16 +171,17 @@ func (g *gen) item(idx int) {
 	var emf int64
 	if g.cat != catDocuments || (g.class != classLetter && g.u() < 0.5) {
 		var ok bool
-		if emf, ok = g.customs(emd, inward, cong, ead, complete, valueUSD); !ok {
+		if emf, ok = g.customs(emd, cong); !ok {
 			return
 		}
 	} else {
 		emf = emd + g.secs(g.logn(8*sp.handle*cong, 0.6))
 	}
+	// Departure from the inward office of exchange, towards delivery.
 	g.event(emf, "EMF", inward)
 
 	// Domestic leg and delivery.
-	if g.u() < 0.008 {
+	if g.u() < 0.004 {
 		return // lost in the domestic network: never delivered
 	}
 	// Trunk to the sorting centre, sorting, trunk to the delivery office;
@@ -149,7 +193,7 @@ func (g *gen) item(idx int) {
 	g.event(edd, "EDD", d.SortingCentre)
 	g.event(ede, "EDE", d.SortingCentre)
 	g.event(emg, "EMG", office)
-	edg := g.nextRound(emg, d.UTCOffset)
+	edg := g.nextRound(emg, d)
 	g.event(edg, "EDG", office)
 	pFail := 0.08
 	switch g.class {
@@ -165,14 +209,14 @@ func (g *gen) item(idx int) {
 	emh := edg + g.secs(1+7*g.u())
 	g.event(emh, "EMH", office)
 	switch u := g.u(); {
-	case u < 0.06:
+	case u < 0.04:
 		// Never collected: the item stays undelivered.
 	case u < 0.45:
 		edh := emh + g.secs(g.logn(20, 0.4))
 		g.event(edh, "EDH", office)
 		g.event(edh+g.secs(g.logn(40, 0.8)), "EMI", office)
 	default:
-		retry := g.nextRound(emh+g.secs(g.logn(24, 0.5)), d.UTCOffset)
+		retry := g.nextRound(emh+g.secs(g.logn(24, 0.5)), d)
 		g.event(retry, "EDG", office)
 		g.event(retry+g.secs(1+7*g.u()), "EMI", office)
 	}
@@ -191,20 +235,75 @@ var speed = [4]struct{ handle, air, clear float64 }{
 	classEMS:    {0.4, 0.75, 0.6},
 }
 
-// customs generates presentation to import customs and the decisions on the
-// item. It returns the departure time from the inward office, and false when
-// the item leaves the flow (seized or returned).
-func (g *gen) customs(emd int64, office string, cong float64, ead int64, complete bool, valueUSD float64) (int64, bool) {
+// customs generates what happens to an item at the inward office of
+// exchange that arrived at emd: customs' requests before presentation,
+// presentation, decisions and release. It returns the departure time from
+// the office, and false when the item leaves the flow there (seized,
+// returned, abandoned, or stuck).
+func (g *gen) customs(emd int64, cong float64) (int64, bool) {
 	l, d, sp := g.lane, g.lane.dest, &speed[g.class]
-	edb := emd + g.secs(g.logn(3*sp.handle*cong, 0.7))
-	g.event(edb, "EDB", office)
-	ph := d.phase(edb)
+	office := d.inward.values[g.inward]
+	ph := d.phase(emd)
+
+	q := noData
+	if g.ead >= 0 && g.ead < emd {
+		q = weakData
+		if g.complete {
+			q = goodData
+		}
+	}
+	tp := targeting[q]
+	targeted := g.u() < choose(g.contraband, tp.sens, tp.fpr*profileRate[g.cat]*l.RiskFactor)
+	dutiable := g.cat == catSale && g.valueUSD > d.DeMinimisUSD
+
+	var req int64 // customs' request before presentation, 0 when none
+	reqKind, reqChannel := "", ""
+	if q > noData {
+		req, reqKind, reqChannel = g.request(q, targeted, dutiable, emd)
+	}
+
+	gap := g.logn(3*sp.handle*cong, 0.7)
+	bottleneck := g.inward == d.bottleneck
+	if bottleneck {
+		gap = g.logn(d.BottleneckHours*cong, 0.8)
+		if g.u() < 0.008 {
+			return 0, false // never presented: forgotten in a corner of the office
+		}
+	}
+	edb := emd + g.secs(gap)
+	pre := req != 0 && req < edb
+	if pre {
+		// The post has to pick the item out for customs.
+		if g.inward == d.holdFailure && g.u() < lerp(d.HoldFailureShare[0], d.HoldFailureShare[1], ph) {
+			// Not on the office's hold list: sent on to delivery unseen.
+			return emd + g.secs(g.logn(8*sp.handle*cong, 0.6)), true
+		}
+		switch u := g.u(); {
+		case u < 0.01:
+			return 0, false // lost at the office of exchange: never presented
+		case u < 0.07:
+			edb += g.secs(g.logn(40, 0.5)) // mislaid: presented late
+		}
+	}
+	// A presentation scan is sometimes keyed in late, after customs has
+	// released the item: released before presented, a data-quality case.
+	lateScan := g.u() < 0.003
+	t := edb
+	if !lateScan {
+		g.event(edb, "EDB", office)
+	}
+	// leave ends the item's flow at the office (seized, returned,
+	// abandoned); a late presentation scan still comes.
+	leave := func() (int64, bool) {
+		if lateScan {
+			g.event(t+g.secs(g.logn(3, 0.6)), "EDB", office)
+		}
+		return 0, false
+	}
 	// Clearance of an item without intervention: log-normal, as the
 	// arrival-to-release times of Time Release Studies.
-	base := g.logn(lerp(d.ClearanceHoursBefore, d.ClearanceHoursAfter, ph)*sp.clear*cong, 0.85)
+	base := g.logn(lerp(d.ClearanceHoursBefore, d.ClearanceHoursAfter, d.phase(edb))*sp.clear*cong, 0.85)
 
-	// Without usable advance data customs must ask and target more.
-	weak := ead < 0 || ead > edb || !complete
 	held := false
 	hold := func(at int64) {
 		if !held {
@@ -212,54 +311,144 @@ func (g *gen) customs(emd int64, office string, cong float64, ead int64, complet
 			held = true
 		}
 	}
-	t := edb
-	if g.u() < choose(weak, 0.07, 0.01) {
+	if req != 0 {
+		hold(max(edb, req))
+	}
+	// The addressee answers a request for information, or not.
+	requestInfo := func(at int64) bool {
+		if g.u() < 0.15 {
+			// No answer within the deadline: sent back.
+			ret := max(at+g.secs(g.logn(14*24, 0.3)), t+3600)
+			g.decision(ret, "RETURN", "", "", postclear.Decimal{})
+			g.event(ret+g.secs(g.logn(30, 0.6)), "EDC", office)
+			return false
+		}
+		t = max(t, at+g.secs(g.logn(60, 0.7)))
+		return true
+	}
+	switch reqKind {
+	case "REQUEST_INFO":
+		if !requestInfo(req) {
+			return leave()
+		}
+	case "HOLD":
+		if !g.payDuty(req, office, bottleneck, &t) {
+			return leave()
+		}
+	}
+	if q == noData && g.u() < 0.07 || q == goodData && g.u() < 0.01 {
 		at := t + g.secs(g.logn(base*0.4, 0.5))
 		g.decision(at, "REQUEST_INFO", "", "", postclear.Decimal{})
 		hold(at)
-		if g.u() < 0.15 {
-			// No answer from the addressee within the deadline.
-			ret := at + g.secs(g.logn(14*24, 0.3))
-			g.decision(ret, "RETURN", "", "", postclear.Decimal{})
-			g.event(ret+g.secs(g.logn(30, 0.6)), "EDC", office)
-			return 0, false
+		if !requestInfo(at) {
+			return leave()
 		}
-		t = at + g.secs(g.logn(60, 0.7))
 	}
-	pInspect := inspectRate[g.cat] * l.RiskFactor * choose(weak, 1.5, 1)
-	if g.u() < pInspect {
-		at := t + g.secs(g.logn(base*0.5, 0.5))
-		ch := pickIndex(channelCum, g.u())
-		g.decision(at, "INSPECT", channelNames[ch], "", postclear.Decimal{})
-		hold(at)
-		t = at + g.secs(g.logn(30*cong, 0.6))
-		if g.u() < hitRate[ch] {
+
+	// Inspection: targeted on the advance data (decided above), targeted at
+	// presentation, random or discretionary.
+	inspectAt, channel := req, reqChannel
+	if channel == "" {
+		switch {
+		case targeted:
+			channel = "TARGETED"
+		case g.u() < randomRate:
+			channel = "RANDOM"
+		case g.u() < choose(g.contraband, discretionaryHit, discretionaryClean):
+			channel = "DISCRETIONARY"
+		}
+		if channel != "" {
+			inspectAt = t + g.secs(g.logn(base*0.5, 0.5))
+			g.decision(inspectAt, "INSPECT", channel, "", postclear.Decimal{})
+		}
+	}
+	if channel != "" {
+		hold(max(inspectAt, edb))
+		t = max(t, inspectAt) + g.secs(g.logn(30*cong, 0.6))
+		if g.contraband && g.u() < detectRate {
 			g.decision(t, "SEIZE", "", l.seize.pick(g.u()), postclear.Decimal{})
 			g.event(t+g.secs(g.logn(48, 0.6)), "EDX", office)
-			return 0, false
+			return leave()
 		}
 	}
+
 	var duty postclear.Decimal
-	if g.cat == catSale && valueUSD > d.DeMinimisUSD {
-		duty = money(valueUSD*d.DutyRate*d.fx, false)
+	if dutiable {
+		duty = money(g.valueUSD*d.DutyRate*d.fx, false)
 	}
-	// Holds: waiting for the addressee to pay duty, or for a licence.
-	if (duty.Sign() > 0 && g.u() < 0.3) || g.u() < 0.015 {
+	// Holds after presentation: waiting for the addressee to pay duty
+	// (decided on arrival when the data came in time), or for a licence.
+	if (dutiable && q == noData && g.u() < 0.3) || g.u() < 0.015 {
 		at := t + g.secs(g.logn(base*0.6, 0.5))
 		g.decision(at, "HOLD", "", "", postclear.Decimal{})
 		hold(at)
-		t = at + g.secs(g.logn(48, 0.8))
+		if !g.payDuty(at, office, bottleneck, &t) {
+			return leave()
+		}
 	}
 	if g.u() < 0.003 {
 		// Prohibited or restricted without a licence: sent back.
 		at := t + g.secs(g.logn(base, 0.5))
 		g.decision(at, "RETURN", "", "", postclear.Decimal{})
 		g.event(at+g.secs(g.logn(30, 0.6)), "EDC", office)
-		return 0, false
+		return leave()
 	}
 	release := t + g.secs(base)
 	g.decision(release, "RELEASE", "", "", duty)
+	if lateScan {
+		g.event(release+g.secs(g.logn(3, 0.6)), "EDB", office)
+	}
+	if bottleneck {
+		// Released items wait for dispatch too, and a few are never sent on.
+		if g.u() < 0.006 {
+			return 0, false
+		}
+		return release + g.secs(g.logn(d.BottleneckHours*0.8*cong, 0.8)), true
+	}
 	return release + g.secs(g.logn(4*sp.handle*cong, 0.6)), true
+}
+
+// request decides whether customs, with timely advance data of quality q,
+// asks the post for the item arriving at emd before it is presented: to
+// inspect it (targeted), for missing information, or to hold it until duty
+// is paid. About half of the requests go out before the flight lands, the
+// others on the arrival scan. It returns the request's time, decision and
+// risk channel; a zero time when there is none.
+func (g *gen) request(q int, targeted, dutiable bool, emd int64) (int64, string, string) {
+	var kind, channel string
+	switch {
+	case targeted:
+		kind, channel = "INSPECT", "TARGETED"
+	case q == weakData && g.u() < 0.12:
+		kind = "REQUEST_INFO"
+	case dutiable && g.u() < 0.3:
+		kind = "HOLD"
+	default:
+		return 0, "", ""
+	}
+	var at int64
+	if g.u() < 0.55 {
+		at = max(g.ead+g.secs(g.logn(0.5, 0.5)), emd-g.secs(g.logn(5, 0.7)))
+	} else {
+		at = emd + g.secs(g.logn(0.7, 0.6))
+	}
+	g.decision(at, kind, channel, "", postclear.Decimal{})
+	return at, kind, channel
+}
+
+// payDuty follows a HOLD decided at at until the addressee pays, which moves
+// *t on. It reports false when the addressee never pays: after the
+// retention period the import is terminated (EDX), except at the bottleneck
+// office, where such items stay in customs.
+func (g *gen) payDuty(at int64, office string, bottleneck bool, t *int64) bool {
+	if g.u() < 0.06 {
+		if !bottleneck {
+			g.event(max(at+g.secs(g.logn(20*24, 0.2)), *t+3600), "EDX", office)
+		}
+		return false
+	}
+	*t = max(*t, at+g.secs(g.logn(48, 0.8)))
+	return true
 }
 
 // choose is cond ? yes : no.
@@ -271,9 +460,10 @@ func choose(cond bool, yes, no float64) float64 {
 }
 
 // declare appends a declaration received at at and reports whether it is
-// complete. defectP is the chance of a defect in description, value or
-// currency; hsMissP the chance an HS code that is required is missing.
-func (g *gen) declare(at int64, p *product, valueUSD, kg, defectP, hsMissP float64) bool {
+// complete. Each rule of DOMAIN.md's declaration quality fails with the
+// lane origin's chance (Lane.Defects) times scale, the HS code rule times
+// hsScale too; the rules fail independently.
+func (g *gen) declare(at int64, p *product, valueUSD, kg, scale, hsScale float64) bool {
 	l := g.lane
 	dcl := postclear.Declaration{
 		ItemID: g.id, ReceivedAt: time.Unix(at, 0).UTC(),
@@ -282,27 +472,35 @@ func (g *gen) declare(at int64, p *product, valueUSD, kg, defectP, hsMissP float
 		DeclaredValue: money(valueUSD*l.fx, l.wholeUnit), Currency: l.Currency,
 		GrossWeightKg: postclear.DecimalFromUnits(int64(kg*1000) * 1000),
 	}
+	df := &l.Defects
 	complete := true
 	if g.cat == catSale || g.cat == catSample {
-		if g.u() < hsMissP {
+		if g.u() < df.HSCode*scale*hsScale {
 			dcl.HSCode = ""
 			complete = false
 		}
 	} else if g.u() < 0.5 {
 		dcl.HSCode = "" // optional outside commercial items, often left out
 	}
-	if g.u() < defectP {
+	if g.u() < df.Description*scale {
 		complete = false
-		switch u := g.u(); {
-		case u < 0.45:
+		if g.u() < 0.8 {
 			dcl.Description = g.w.vague[g.r.IntN(len(g.w.vague))]
-		case u < 0.55:
+		} else {
 			dcl.Description = ""
-		case u < 0.8:
-			dcl.DeclaredValue = postclear.Decimal{}
-		default:
-			dcl.Currency = ""
 		}
+	}
+	if g.u() < df.Value*scale {
+		complete = false
+		dcl.DeclaredValue = postclear.Decimal{}
+	}
+	if g.u() < df.Currency*scale {
+		complete = false
+		dcl.Currency = ""
+	}
+	if g.u() < df.Weight*scale {
+		complete = false
+		dcl.GrossWeightKg = postclear.Decimal{}
 	}
 	if at <= g.now {
 		g.decls = append(g.decls, dcl)
@@ -390,15 +588,19 @@ func (g *gen) secs(hours float64) int64 {
 
 // nextRound is a time in the first delivery round (08:00–10:00 local) an
 // item at the delivery office by t makes: the same day when it is there
-// before the 07:00 cut-off for preparing the rounds, else the next day.
-func (g *gen) nextRound(t int64, utcOffset float64) int64 {
-	off := int64(utcOffset * 3600)
+// before the 07:00 cut-off for preparing the rounds, else the next day,
+// and never on a weekend day or a public holiday of the destination.
+func (g *gen) nextRound(t int64, d *dest) int64 {
+	off := int64(d.UTCOffset * 3600)
 	local := t + off
-	day := local - local%86400
-	if local-day >= 7*3600 {
-		day += 86400
+	day := local / 86400
+	if local-day*86400 >= 7*3600 {
+		day++
 	}
-	return day - off + 8*3600 + g.r.Int64N(2*3600)
+	for d.closed(day) {
+		day++
+	}
+	return day*86400 - off + 8*3600 + g.r.Int64N(2*3600)
 }
 
 func lerp(a, b, f float64) float64 { return a + (b-a)*f }

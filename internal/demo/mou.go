@@ -17,7 +17,12 @@ type MoUSeed struct {
 // MoUs returns one MoU per destination, signed on its MoUSigned date, with
 // targets the generated data meets in some quarters and misses in others
 // (the data improves from the signing on), and capacity-building
-// activities and disputes up to DefaultNow. The result is deterministic.
+// activities and disputes up to DefaultNow. The agencies are named in the
+// country's languages (French and Arabic in Morocco, Thai in Thailand).
+// The result is deterministic.
+//
+// Destination.TimeZone is the zone each MoU is to be evaluated in; it is
+// not set here yet because postclear.MoUInput has no time zone (issue 14).
 func MoUs() []MoUSeed {
 	var out []MoUSeed
 	for i, d := range Destinations {

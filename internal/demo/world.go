@@ -8,9 +8,11 @@ import "time"
 // on, so that an MoU evaluation over the demo data has something to show.
 type Destination struct {
 	Country   string // ISO 3166-1 alpha-2
-	Customs   string // the national customs administration
-	Post      string // the designated postal operator
+	Customs   string // the national customs administration, in the country's languages
+	Post      string // the designated postal operator, likewise
 	MoUSigned time.Time
+	// TimeZone is the country's IANA zone, for its MoU's local quarters.
+	TimeZone string
 	// UTCOffset is the local offset in hours, so that delivery rounds start
 	// in the local morning.
 	UTCOffset float64
@@ -18,9 +20,24 @@ type Destination struct {
 	// InwardOffices are the inward offices of exchange (IMPC-like codes)
 	// where items arrive and are presented to customs.
 	InwardOffices []Office
+	// Bottleneck, when set, is an inward office short of post staff: items
+	// wait there for presentation (BottleneckHours median instead of a few
+	// hours), released items wait about as long for dispatch, and a few are
+	// never presented, released or dispatched at all.
+	Bottleneck      string
+	BottleneckHours float64
+	// HoldFailure, when set, is an inward office whose post does not apply
+	// customs' hold list: a share of the items customs asked for before
+	// presentation goes to delivery without being presented, as GAO and
+	// the USPS Inspector General found at US international service centres.
+	// The share falls from HoldFailureShare[0] before the MoU to [1].
+	HoldFailure      string
+	HoldFailureShare [2]float64
 	// SortingCentre is where released items are sorted for delivery.
 	SortingCentre string
 	// DeliveryOffices are the delivery offices (country + postal code).
+	// They have no delivery rounds on Saturdays, Sundays and the
+	// country's public holidays (Holidays).
 	DeliveryOffices []Office
 
 	// Currency is the local currency in which duty is assessed.
@@ -67,10 +84,33 @@ type Lane struct {
 	ClassMix [4]float64
 	// Currency is the currency the senders on this lane usually declare in.
 	Currency string
-	// RiskFactor scales the inspection rate (targeting profiles by lane).
+	// RiskFactor scales the share of items that carry something customs
+	// would seize, and so the inspections and seizures (lane risk profiles).
 	RiskFactor float64
 	// Seizures weighs the seizure categories found on this lane.
 	Seizures []Share
+	// EAD says when the origin post sends the advance data.
+	EAD EADTiming
+	// Defects are how often the origin's declarations break each rule.
+	Defects Defects
+}
+
+// EADTiming is when an origin post sends the advance data of the items it
+// declares, as shares before the destination's MoU ([0]) and once it is in
+// full effect ([1]): InFlight between departure from the outward office and
+// arrival (posts that send ITMATT when they close the dispatch), Late after
+// arrival; the rest before departure (sent at acceptance).
+type EADTiming struct {
+	InFlight, Late [2]float64
+}
+
+// Defects are the chances that a declaration breaks each rule of DOMAIN.md's
+// declaration quality (DESCRIPTION, VALUE, CURRENCY, WEIGHT, HS_CODE) before
+// the MoU; once it is in full effect the chances are defectsAfterMoU times
+// these, and HS codes missing become rarer still once they are required
+// (1 September 2025).
+type Defects struct {
+	Description, Value, Currency, Weight, HSCode float64
 }
 
 // Share is one value of a categorical distribution with its weight.
@@ -83,21 +123,28 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 
 // Destinations are the three demo importing countries. The MoU dates fall
 // inside the default 18-month span before DefaultNow, at different points,
-// so that before/after comparisons exist for each of them.
+// so that before/after comparisons exist for each of them. Each has one
+// trouble spot: Mombasa's office of exchange is short of post staff (slow
+// presentation, a backlog), Bangkok's second office does not apply the hold
+// list (items customs asked for are delivered without presentation) until
+// the MoU.
 var Destinations = []Destination{
 	{
 		Country: "KE", Customs: "Kenya Revenue Authority", Post: "Posta Kenya",
-		MoUSigned:       day(2024, time.November, 18),
-		UTCOffset:       3,
-		InwardOffices:   []Office{{"KENBOA", 0.78}, {"KEMBAA", 0.22}},
+		MoUSigned: day(2024, time.November, 18), TimeZone: "Africa/Nairobi",
+		UTCOffset:     3,
+		InwardOffices: []Office{{"KENBOA", 0.78}, {"KEMBAA", 0.22}},
+		Bottleneck:    "KEMBAA", BottleneckHours: 30,
 		SortingCentre:   "KENBOC",
 		DeliveryOffices: []Office{{"KE00100", 0.42}, {"KE80100", 0.18}, {"KE40100", 0.12}, {"KE20100", 0.15}, {"KE30100", 0.13}},
 		Currency:        "KES", DeMinimisUSD: 50, DutyRate: 0.35,
 		ClearanceHoursBefore: 30, ClearanceHoursAfter: 13,
 	},
 	{
-		Country: "MA", Customs: "Administration des Douanes et Impôts Indirects", Post: "Barid Al-Maghrib",
-		MoUSigned:       day(2025, time.February, 10),
+		Country:   "MA",
+		Customs:   "Administration des Douanes et Impôts Indirects / إدارة الجمارك والضرائب غير المباشرة",
+		Post:      "Barid Al-Maghrib / بريد المغرب",
+		MoUSigned: day(2025, time.February, 10), TimeZone: "Africa/Casablanca",
 		UTCOffset:       1,
 		InwardOffices:   []Office{{"MACASA", 0.7}, {"MATNGA", 0.2}, {"MARAKA", 0.1}},
 		SortingCentre:   "MACASC",
@@ -106,10 +153,11 @@ var Destinations = []Destination{
 		ClearanceHoursBefore: 24, ClearanceHoursAfter: 10,
 	},
 	{
-		Country: "TH", Customs: "Thai Customs Department", Post: "Thailand Post",
-		MoUSigned:       day(2025, time.May, 12),
-		UTCOffset:       7,
-		InwardOffices:   []Office{{"THBKKA", 0.68}, {"THBKKB", 0.22}, {"THCNXA", 0.1}},
+		Country: "TH", Customs: "กรมศุลกากร", Post: "บริษัท ไปรษณีย์ไทย จำกัด",
+		MoUSigned: day(2025, time.May, 12), TimeZone: "Asia/Bangkok",
+		UTCOffset:     7,
+		InwardOffices: []Office{{"THBKKA", 0.68}, {"THBKKB", 0.22}, {"THCNXA", 0.1}},
+		HoldFailure:   "THBKKB", HoldFailureShare: [2]float64{0.25, 0.04},
 		SortingCentre:   "THBKKC",
 		DeliveryOffices: []Office{{"TH10110", 0.25}, {"TH10330", 0.2}, {"TH50000", 0.15}, {"TH20150", 0.12}, {"TH83000", 0.14}, {"TH40000", 0.14}},
 		Currency:        "THB", DeMinimisUSD: 43, DutyRate: 0.22,
@@ -140,44 +188,85 @@ var (
 	seizeNEAsia   = []Share{{"REVENUE", 40}, {"IPR", 20}, {"ENVIRONMENT", 10}, {"OTHER", 29}, {"DRUGS", 1}}
 )
 
+// When advance data comes: European, Japanese and Korean posts send it at
+// acceptance; China's e-commerce hubs and the long-haul posts mostly with
+// the dispatch; China→Morocco and India→Kenya mostly after the item has
+// arrived until the MoUs connect their systems.
+var (
+	eadAtAcceptance = EADTiming{InFlight: [2]float64{0.08, 0.05}, Late: [2]float64{0.05, 0.02}}
+	eadAtDispatch   = EADTiming{InFlight: [2]float64{0.5, 0.45}, Late: [2]float64{0.12, 0.03}}
+	eadLate         = EADTiming{InFlight: [2]float64{0.2, 0.4}, Late: [2]float64{0.6, 0.1}}
+)
+
+// Declaration defects by origin: generic descriptions ("gift", "goods") from
+// Chinese e-commerce sellers; HS codes left out by private senders in the
+// US and UK; zero or missing values on gifts from the Gulf; blank
+// currencies from India; weights not captured at Spanish counters. Japan
+// and Korea declare carefully.
+var (
+	defectsCN = Defects{Description: 0.15, Value: 0.03, Currency: 0.02, Weight: 0.01, HSCode: 0.1}
+	defectsUS = Defects{Description: 0.05, Value: 0.04, Currency: 0.01, Weight: 0.03, HSCode: 0.4}
+	defectsGB = Defects{Description: 0.05, Value: 0.03, Currency: 0.02, Weight: 0.02, HSCode: 0.32}
+	defectsAE = Defects{Description: 0.08, Value: 0.12, Currency: 0.05, Weight: 0.03, HSCode: 0.3}
+	defectsIN = Defects{Description: 0.09, Value: 0.05, Currency: 0.14, Weight: 0.04, HSCode: 0.3}
+	defectsFR = Defects{Description: 0.05, Value: 0.02, Currency: 0.01, Weight: 0.02, HSCode: 0.2}
+	defectsES = Defects{Description: 0.05, Value: 0.03, Currency: 0.02, Weight: 0.1, HSCode: 0.25}
+	defectsJP = Defects{Description: 0.02, Value: 0.01, Currency: 0.005, Weight: 0.005, HSCode: 0.08}
+	defectsKR = Defects{Description: 0.03, Value: 0.015, Currency: 0.01, Weight: 0.01, HSCode: 0.1}
+)
+
 // Lanes are the demo flows. Weights are relative item volumes, chosen so that
 // China-origin e-commerce dominates each destination, as in most countries'
 // inbound postal mail.
 var Lanes = []Lane{
 	{Origin: "CN", Destination: "KE", Weight: 9, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNCANA",
 		TransitOffice: "AEDXBA", TransitShare: 0.35, ExportShare: 0.3, TransportDays: 2.5,
-		ClassMix: [4]float64{0.02, 0.82, 0.06, 0.10}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
+		ClassMix: [4]float64{0.02, 0.82, 0.06, 0.10}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom,
+		EAD: eadAtDispatch, Defects: defectsCN},
 	{Origin: "GB", Destination: "KE", Weight: 3, UTCOffset: 0, PostingOffices: postGB, OutwardOffice: "GBLHRA",
-		TransportDays: 2, ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest},
+		TransportDays: 2, ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest,
+		EAD: eadAtAcceptance, Defects: defectsGB},
 	{Origin: "US", Destination: "KE", Weight: 3, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USJFKA",
 		TransitOffice: "NLAMSA", TransitShare: 0.5, TransportDays: 3.2,
-		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
+		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest,
+		EAD: eadAtDispatch, Defects: defectsUS},
 	{Origin: "AE", Destination: "KE", Weight: 2, UTCOffset: 4, PostingOffices: postAE, OutwardOffice: "AEDXBA",
-		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.55, 0.27, 0.10}, Currency: "AED", RiskFactor: 1.1, Seizures: seizeGulf},
+		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.55, 0.27, 0.10}, Currency: "AED", RiskFactor: 1.1, Seizures: seizeGulf,
+		EAD: eadAtDispatch, Defects: defectsAE},
 	{Origin: "IN", Destination: "KE", Weight: 2, UTCOffset: 5.5, PostingOffices: postIN, OutwardOffice: "INBOMA",
-		TransportDays: 1.6, ClassMix: [4]float64{0.15, 0.5, 0.2, 0.15}, Currency: "INR", RiskFactor: 1.1, Seizures: seizeIndia},
+		TransportDays: 1.6, ClassMix: [4]float64{0.15, 0.5, 0.2, 0.15}, Currency: "INR", RiskFactor: 1.1, Seizures: seizeIndia,
+		EAD: eadLate, Defects: defectsIN},
 	{Origin: "FR", Destination: "MA", Weight: 7, UTCOffset: 1, PostingOffices: postFR, OutwardOffice: "FRCDGA",
-		TransportDays: 1, ClassMix: [4]float64{0.14, 0.48, 0.28, 0.10}, Currency: "EUR", RiskFactor: 0.8, Seizures: seizeWest},
+		TransportDays: 1, ClassMix: [4]float64{0.14, 0.48, 0.28, 0.10}, Currency: "EUR", RiskFactor: 0.8, Seizures: seizeWest,
+		EAD: eadAtAcceptance, Defects: defectsFR},
 	{Origin: "CN", Destination: "MA", Weight: 6, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNPVGA",
 		TransitOffice: "QADOHA", TransitShare: 0.4, ExportShare: 0.3, TransportDays: 2.8,
-		ClassMix: [4]float64{0.02, 0.84, 0.05, 0.09}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
+		ClassMix: [4]float64{0.02, 0.84, 0.05, 0.09}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom,
+		EAD: eadLate, Defects: defectsCN},
 	{Origin: "ES", Destination: "MA", Weight: 3, UTCOffset: 1, PostingOffices: postES, OutwardOffice: "ESMADA",
-		TransportDays: 0.8, ClassMix: [4]float64{0.12, 0.45, 0.33, 0.10}, Currency: "EUR", RiskFactor: 0.9, Seizures: seizeWest},
+		TransportDays: 0.8, ClassMix: [4]float64{0.12, 0.45, 0.33, 0.10}, Currency: "EUR", RiskFactor: 0.9, Seizures: seizeWest,
+		EAD: eadAtAcceptance, Defects: defectsES},
 	{Origin: "US", Destination: "MA", Weight: 2, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USJFKA",
 		TransitOffice: "FRCDGA", TransitShare: 0.6, TransportDays: 2.8,
-		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
+		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest,
+		EAD: eadAtDispatch, Defects: defectsUS},
 	{Origin: "CN", Destination: "TH", Weight: 12, UTCOffset: 8, PostingOffices: postCN, OutwardOffice: "CNSZXA",
-		ExportShare: 0.35, TransportDays: 1.2, ClassMix: [4]float64{0.02, 0.85, 0.05, 0.08}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom},
+		ExportShare: 0.35, TransportDays: 1.2, ClassMix: [4]float64{0.02, 0.85, 0.05, 0.08}, Currency: "USD", RiskFactor: 1.2, Seizures: seizeAsiaECom,
+		EAD: eadAtDispatch, Defects: defectsCN},
 	{Origin: "JP", Destination: "TH", Weight: 4, UTCOffset: 9, PostingOffices: postJP, OutwardOffice: "JPNRTA",
-		TransportDays: 1.2, ClassMix: [4]float64{0.1, 0.5, 0.22, 0.18}, Currency: "JPY", RiskFactor: 0.7, Seizures: seizeNEAsia},
+		TransportDays: 1.2, ClassMix: [4]float64{0.1, 0.5, 0.22, 0.18}, Currency: "JPY", RiskFactor: 0.7, Seizures: seizeNEAsia,
+		EAD: eadAtAcceptance, Defects: defectsJP},
 	{Origin: "US", Destination: "TH", Weight: 3, UTCOffset: -5, PostingOffices: postUS, OutwardOffice: "USLAXA",
 		TransitOffice: "JPNRTA", TransitShare: 0.3, TransportDays: 3.2,
-		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest},
+		ClassMix: [4]float64{0.12, 0.5, 0.23, 0.15}, Currency: "USD", RiskFactor: 0.9, Seizures: seizeWest,
+		EAD: eadAtDispatch, Defects: defectsUS},
 	{Origin: "GB", Destination: "TH", Weight: 2, UTCOffset: 0, PostingOffices: postGB, OutwardOffice: "GBLHRA",
 		TransitOffice: "AEDXBA", TransitShare: 0.4, TransportDays: 2.4,
-		ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest},
+		ClassMix: [4]float64{0.15, 0.45, 0.25, 0.15}, Currency: "GBP", RiskFactor: 0.8, Seizures: seizeWest,
+		EAD: eadAtAcceptance, Defects: defectsGB},
 	{Origin: "KR", Destination: "TH", Weight: 2, UTCOffset: 9, PostingOffices: postKR, OutwardOffice: "KRICNA",
-		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.62, 0.15, 0.15}, Currency: "KRW", RiskFactor: 0.8, Seizures: seizeNEAsia},
+		TransportDays: 1.2, ClassMix: [4]float64{0.08, 0.62, 0.15, 0.15}, Currency: "KRW", RiskFactor: 0.8, Seizures: seizeNEAsia,
+		EAD: eadAtAcceptance, Defects: defectsKR},
 }
 
 // usdRate is units of a currency per US dollar: rough 2024–2025 levels, fixed
@@ -238,10 +327,4 @@ var categoryMix = [4][numCategories]float64{
 	classPacket: {catGift: 0.18, catDocuments: 0.03, catSale: 0.68, catReturned: 0.03, catSample: 0.03, catOther: 0.05},
 	classParcel: {catGift: 0.36, catDocuments: 0.01, catSale: 0.49, catReturned: 0.04, catSample: 0.03, catOther: 0.07},
 	classEMS:    {catGift: 0.12, catDocuments: 0.35, catSale: 0.40, catReturned: 0.03, catSample: 0.05, catOther: 0.05},
-}
-
-// inspectRate is the base share of presented items inspected, by category:
-// low-value documents are rarely opened, commercial goods most often.
-var inspectRate = [numCategories]float64{
-	catGift: 0.025, catDocuments: 0.004, catSale: 0.04, catReturned: 0.015, catSample: 0.03, catOther: 0.045,
 }

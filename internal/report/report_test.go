@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +16,9 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -51,12 +50,12 @@ func setup(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 		store := warehouse.NewStore(e, layout)
-		if _, err := ingest.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
+		if _, err := seed.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
 			t.Fatal(err)
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}}
-		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store}
+		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store}
 		for _, s := range demo.MoUs() {
 			m, err := store.CreateMoU(ctx, s.MoU)
 			if err != nil {
@@ -250,22 +249,6 @@ func TestEvaluateErrors(t *testing.T) {
 			t.Errorf("Evaluate(%s, %s) = %v, want code %s", tt.id, tt.quarter, err, tt.code)
 		}
 	}
-}
-
-// pdfText returns the strings of the text-showing operators of an
-// uncompressed PDF, in page order, decoded from Windows-1252 escapes.
-func pdfText(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	re := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	var out []string
-	for _, m := range re.FindAllSubmatch(pdf, -1) {
-		s := strings.NewReplacer(`\\`, `\`, `\(`, `(`, `\)`, `)`, `\r`, "\r").Replace(string(m[1]))
-		out = append(out, s)
-	}
-	if len(out) == 0 {
-		t.Fatal("no text in the PDF: is it compressed?")
-	}
-	return out
 }
 
 func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {

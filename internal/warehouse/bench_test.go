@@ -7,6 +7,7 @@ import (
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -34,7 +35,7 @@ func BenchmarkFinalizing(b *testing.B) {
 				b.StopTimer()
 				s := warehouse.NewStore(e, testenv.Database(b, e))
 				b.StartTimer()
-				if _, err := ingest.Seed(context.Background(), tt.sink(s), demo.Config{Items: 50_000, Seed: 3}, testenv.Now, nil); err != nil {
+				if _, err := seed.Seed(context.Background(), tt.sink(s), demo.Config{Items: 50_000, Seed: 3}, testenv.Now, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -195,7 +195,7 @@ func (f *Facts) Refresh(ctx context.Context) (err error) {
 	if f.recovered.Load() && f.refreshed.Load() >= target {
 		return nil
 	}
-	defer wrapErr(&err, "refresh item facts")
+	defer postclear.Wrap(&err, "refresh item facts")
 	f.refresh.Lock()
 	defer f.refresh.Unlock()
 	if f.recovered.Load() && f.refreshed.Load() >= target {

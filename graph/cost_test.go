@@ -1,0 +1,82 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// countingEngine counts the statements sent to the engine.
+type countingEngine struct {
+	warehouse.Engine
+	n atomic.Int64
+}
+
+func (e *countingEngine) Query(ctx context.Context, q string, p warehouse.Params) (warehouse.Rows, error) {
+	e.n.Add(1)
+	return e.Engine.Query(ctx, q, p)
+}
+
+func (e *countingEngine) Exec(ctx context.Context, q string, p warehouse.Params) error {
+	e.n.Add(1)
+	return e.Engine.Exec(ctx, q, p)
+}
+
+// The statement costs the limit counts are what the fields really send to
+// the engine, so that the limit bounds engine work and not a guess at it.
+func TestStatementCostsMatchTheEngine(t *testing.T) {
+	e := testenv.Embedded(t)
+	layout := testenv.Database(t, e)
+	ce := &countingEngine{Engine: e}
+	st := warehouse.NewStore(ce, layout)
+	ctx := context.Background()
+	m, err := st.CreateMoU(ctx, postclear.MoUInput{Country: "KE", CustomsAdministration: "KRA", PostalOperator: "PCK",
+		SignedOn: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: ce, Layout: layout, Facts: st.Facts()}
+	r := &Resolver{Analytics: svc, Records: st, MoUs: st, Evaluations: &report.Evaluator{KPIs: svc, MoUs: st, Data: st}}
+	h := NewHandler(r, nil, Config{MaxStatements: 1000, ComplexityLimit: 1 << 20})
+	const filter = `filter: {from: "2025-01-01", to: "2025-04-01"}`
+	for _, tt := range []struct{ field, query string }{
+		{"Query.dataStatus", `{ dataStatus { events } }`},
+		{"Query.clearanceTimes", `{ clearanceTimes(` + filter + `) { items } }`},
+		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `) { items } }`},
+		{"Query.complianceRates", `{ complianceRates(` + filter + `) { itemsArrived } }`},
+		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
+		{"Query.mous", `{ mous { id } }`},
+		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
+	} {
+		// Twice: the first KPI query of a process may finalize facts.
+		for range 2 {
+			ce.n.Store(0)
+			body, _ := json.Marshal(map[string]string{"query": tt.query})
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+				t.Fatalf("%s: %s", tt.field, rec.Body)
+			}
+		}
+		typeName, field, _ := strings.Cut(tt.field, ".")
+		got, cost := ce.n.Load(), statementCost(typeName, field)
+		t.Logf("%s: %d statements, counted %d", tt.field, got, cost)
+		if got > int64(cost) {
+			t.Errorf("%s sends %d statements to the engine; the limit counts %d", tt.field, got, cost)
+		}
+	}
+}
