@@ -463,17 +463,7 @@ func (r *refresh) clear(ctx context.Context) error {
 		" WHERE (writer = {writer:String} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')})", r.params)
 }
 
-func count(ctx context.Context, e Engine, q string, params Params) (uint64, error) {
-	rows, err := e.Query(ctx, q, params)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	var n uint64
-	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			return 0, err
-		}
-	}
-	return n, rows.Err()
+func count(ctx context.Context, e Engine, q string, params Params) (n uint64, err error) {
+	err = Each(ctx, e, q, params, func(rows Rows) error { return rows.Scan(&n) })
+	return n, err
 }
