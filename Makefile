@@ -17,7 +17,7 @@ CHROMIUM = $(shell scripts/ensure-chromium.sh)
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine, GraphiQL in a headless
+## test: the whole suite on the embedded engine (the bench tools' module too), GraphiQL in a headless
 ## Chromium included (what CI runs); nothing it needs may be skipped (nor the
 ## PDF's fonts)
 test: chdb fonts graphiql audit fmt-check vet
@@ -25,6 +25,7 @@ test: chdb fonts graphiql audit fmt-check vet
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
 	POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
+	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
 ## build: the binary, with GraphiQL's files and the PDF's fonts embedded and
 ## the version stamped
@@ -54,6 +55,7 @@ generate:
 
 vet:
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

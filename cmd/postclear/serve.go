@@ -95,6 +95,12 @@ func (s *Server) Open(ctx context.Context) error {
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
+	if s.schemaReady.Load() {
+		if err := finalizeLeftovers(ctx, store, s.Logger); err != nil {
+			s.engine.Close()
+			return err
+		}
+	}
 	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
@@ -106,10 +112,15 @@ func (s *Server) Open(ctx context.Context) error {
 	// caller's scope itself.
 	var cache *resultcache.Cache
 	if c.CacheEntries > 0 && c.CacheBytes > 0 {
-		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		// KPI answers are keyed by the version of the part of the data
+		// they read (Facts.VersionOf): an ingest of today's items into one
+		// destination leaves other destinations' and past months' answers
+		// cached. The rest is keyed by the data version.
+		cache = resultcache.NewParted(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes},
+			store.DataVersion, store.Facts().VersionOf)
 		m.CacheStats(cache.Stats)
 	}
-	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
@@ -272,8 +283,9 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 	return &metricsServer{ln: ln, srv: srv}, nil
 }
 
-// Close stops accepting requests, lets running ones finish (up to 10 s),
-// and closes the engine.
+// Close stops accepting requests, lets running ones finish (up to 8 s),
+// and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
+// running statement): a stop takes at most 10 s.
 func (s *Server) Close() error {
 	if s.stop != nil {
 		s.stop()
@@ -283,7 +295,7 @@ func (s *Server) Close() error {
 		s.metrics.srv.Close()
 	}
 	if s.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		err = s.http.Shutdown(ctx)
 		cancel()
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
