@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/postclear
+# The version `postclear version` prints: the checkout's tag or commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
 # The embedded engine's library, fetched once into a cache outside the repo.
 CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # The system Chromium the browser test drives (installed from Debian's
@@ -14,7 +17,7 @@ CHROMIUM = $(shell scripts/ensure-chromium.sh)
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine, GraphiQL in a headless
+## test: the whole suite on the embedded engine (the bench tools' module too), GraphiQL in a headless
 ## Chromium included (what CI runs); nothing it needs may be skipped (nor the
 ## PDF's fonts)
 test: chdb fonts graphiql audit fmt-check vet
@@ -22,10 +25,12 @@ test: chdb fonts graphiql audit fmt-check vet
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
 	POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
+	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
-## build: the binary, with GraphiQL's files and the PDF's fonts embedded
+## build: the binary, with GraphiQL's files and the PDF's fonts embedded and
+## the version stamped
 build: graphiql fonts
-	$(GO) build -o $(BIN) ./cmd/postclear
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:
@@ -50,6 +55,7 @@ generate:
 
 vet:
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -18,17 +18,17 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("serve", "serve [flags]", stderr)
+	fs := newFlagSet("serve", "serve [flags]", stdout)
 	cfg.engineFlags(fs)
 	cfg.serveFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -95,6 +95,12 @@ func (s *Server) Open(ctx context.Context) error {
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
+	if s.schemaReady.Load() {
+		if err := finalizeLeftovers(ctx, store, s.Logger); err != nil {
+			s.engine.Close()
+			return err
+		}
+	}
 	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
@@ -106,7 +112,12 @@ func (s *Server) Open(ctx context.Context) error {
 	// caller's scope itself.
 	var cache *resultcache.Cache
 	if c.CacheEntries > 0 && c.CacheBytes > 0 {
-		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		// KPI answers are keyed by the version of the part of the data
+		// they read (Facts.VersionOf): an ingest of today's items into one
+		// destination leaves other destinations' and past months' answers
+		// cached. The rest is keyed by the data version.
+		cache = resultcache.NewParted(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes},
+			store.DataVersion, store.Facts().VersionOf)
 		m.CacheStats(cache.Stats)
 	}
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
@@ -114,11 +125,13 @@ func (s *Server) Open(ctx context.Context) error {
 		Analytics:        kpis,
 		Operations:       kpis,
 		Records:          store,
+		Calendars:        store,
 		MoUs:             store,
 		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
 		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
+		MaxRecordBytes:   c.MaxRecordBytes,
 		Metrics:          m,
 	}
 	// The limiter keys on the principal, or on the client IP for requests
@@ -314,7 +327,7 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 	}
 	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
 	start := time.Now()
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -298,7 +298,8 @@ ALTER TABLE postclear.dirty_items_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
 -- migration facts
-ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
 -- migration facts
 CREATE TABLE IF NOT EXISTS postclear.seizure_decisions_local ON CLUSTER postclear_cluster (
@@ -360,7 +361,7 @@ ALTER TABLE postclear.item_state_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS duties SimpleAggregateFunction(minMap, Tuple(Array(UInt64), Array(UInt64)));
 
 -- migration facts
-ALTER TABLE postclear.item_state ON CLUSTER postclear_cluster 
+ALTER TABLE postclear.item_state ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS departed_origin_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS departed_inward_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS terminated_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
@@ -539,7 +540,7 @@ ALTER TABLE postclear.item_facts_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS first_seen_at DateTime('UTC');
 
 -- migration facts
-ALTER TABLE postclear.item_facts ON CLUSTER postclear_cluster 
+ALTER TABLE postclear.item_facts ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS departed_origin_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS departed_inward_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS requested_at Nullable(DateTime('UTC')),
@@ -577,4 +578,30 @@ ENGINE = Distributed(postclear_cluster, postclear, declaration_facts_local, city
 INSERT INTO postclear.dirty_items (item_id, writer, generation, marked_at)
 SELECT DISTINCT item_id, 'migration-0006', 0, toDateTime(0, 'UTC')
 FROM postclear.item_state;
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    date DateTime('UTC'),
+    name String,
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/holidays_local', '{replica}', ingest_version)
+ORDER BY (country, date);
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays ON CLUSTER postclear_cluster AS postclear.holidays_local
+ENGINE = Distributed(postclear_cluster, postclear, holidays_local, cityHash64(country));
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    days Array(UInt8),
+    version UInt64,
+    updated_at DateTime('UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/weekend_days_local', '{replica}', version)
+ORDER BY country;
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days ON CLUSTER postclear_cluster AS postclear.weekend_days_local
+ENGINE = Distributed(postclear_cluster, postclear, weekend_days_local, cityHash64(country));
 
