@@ -25,7 +25,9 @@ import (
 // benchSink stores generated records as they come.
 type benchSink struct{ st *warehouse.Store }
 
-func (s benchSink) Events(ctx context.Context, b []postclear.Event) error { return s.st.InsertEvents(ctx, b) }
+func (s benchSink) Events(ctx context.Context, b []postclear.Event) error {
+	return s.st.InsertEvents(ctx, b)
+}
 func (s benchSink) Declarations(ctx context.Context, b []postclear.Declaration) error {
 	return s.st.InsertDeclarations(ctx, b)
 }
