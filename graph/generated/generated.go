@@ -196,6 +196,7 @@ type ComplexityRoot struct {
 		Office             func(childComplexity int) int
 		OriginCountry      func(childComplexity int) int
 		Period             func(childComplexity int) int
+		RiskChannel        func(childComplexity int) int
 	}
 
 	Holiday struct {
@@ -1081,6 +1082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupKey.Period(childComplexity), true
+	case "GroupKey.riskChannel":
+		if e.ComplexityRoot.GroupKey.RiskChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.RiskChannel(childComplexity), true
 
 	case "Holiday.country":
 		if e.ComplexityRoot.Holiday.Country == nil {
@@ -2161,6 +2168,25 @@ enum Dimension {
   OFFICE
   "Content category of the item's earliest declaration; null when it has none."
   CATEGORY
+  """
+  Risk channel of the item's first INSPECT decision (TARGETED, RANDOM, DISCRETIONARY), or NOT_INSPECTED. Null for
+  declarations.
+  """
+  RISK_CHANNEL
+}
+
+"""
+How customs selected an item for inspection: the risk channel of its first INSPECT decision.
+"""
+enum RiskChannel {
+  "Selected by a risk profile or targeting rule."
+  TARGETED
+  "Selected at random (the control group that measures targeting)."
+  RANDOM
+  "Selected at an officer's discretion."
+  DISCRETIONARY
+  "Never inspected (no INSPECT decision)."
+  NOT_INSPECTED
 }
 
 """
@@ -2201,6 +2227,8 @@ type GroupKey {
   office: String
   "Content category, when grouped by CATEGORY."
   category: ItemCategory
+  "Risk channel of the first inspection (NOT_INSPECTED without one), when grouped by RISK_CHANNEL; null for declarations."
+  riskChannel: RiskChannel
 }
 
 """
@@ -2357,6 +2385,8 @@ enum ClearanceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's meanHours."
@@ -2397,6 +2427,8 @@ enum DeliveryOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's delivered."
@@ -2437,6 +2469,8 @@ enum ComplianceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's itemsArrived."
   ITEMS_ARRIVED
   "The row's eadCoverage."
@@ -2481,6 +2515,8 @@ enum SeizureOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The seizure category."
   SEIZURE_CATEGORY
   "The row's seizures."
@@ -3275,20 +3311,6 @@ extend type Mutation {
 # ---------------------------------------------------------------------------
 
 """
-How customs selected an item for inspection: the risk channel of its first INSPECT decision.
-"""
-enum RiskChannel {
-  "Selected by a risk profile or targeting rule."
-  TARGETED
-  "Selected at random (the control group that measures targeting)."
-  RANDOM
-  "Selected at an officer's discretion."
-  DISCRETIONARY
-  "Never inspected (no INSPECT decision)."
-  NOT_INSPECTED
-}
-
-"""
 A stage an item can be waiting in at a moment T. An item is open in at most one: once closed (delivered, seized,
 returned, not loaded or import terminated) by T it is in none.
 """
@@ -3875,6 +3897,8 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 		return ec.fieldContext_GroupKey_office(ctx, field)
 	case "category":
 		return ec.fieldContext_GroupKey_category(ctx, field)
+	case "riskChannel":
+		return ec.fieldContext_GroupKey_riskChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
 }
@@ -7549,6 +7573,29 @@ func (ec *executionContext) _GroupKey_category(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_GroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _GroupKey_riskChannel(ctx context.Context, field graphql.CollectedField, obj *postclear.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_riskChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalORiskChannel2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_riskChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "RiskChannel")
 }
 
 func (ec *executionContext) _Holiday_country(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
@@ -14410,6 +14457,11 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "category":
 			out.Values[i] = ec._GroupKey_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "riskChannel":
+			out.Values[i] = ec._GroupKey_riskChannel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -36,6 +36,14 @@ type family[A, R any] struct {
 	// extra is the part of a row's identity beside its group key (the
 	// seizure category); nil when there is none.
 	extra *extraKey[R]
+	// blank returns the row of a filled gap before its key is set, for a
+	// family whose empty row is not R's zero value (a list that must name
+	// the arguments it answers); nil means the zero value.
+	blank func(a A) R
+	// refuses lists the dimensions the family's rows cannot be grouped by,
+	// each with the reason the error gives (RISK_CHANNEL where the rows
+	// are declarations, or are the channels themselves).
+	refuses map[postclear.Dimension]string
 	// fields are the family's own fields orderBy can name, in the order
 	// of its GraphQL enum (after the key fields, see keyFields).
 	fields []field[R]
@@ -117,6 +125,11 @@ func (f *family[A, R]) validate(s *Service, q postclear.KPIQuery, a A) (postclea
 	if err != nil {
 		return q, err
 	}
+	for _, d := range q.GroupBy {
+		if why, ok := f.refuses[d]; ok {
+			return q, invalid("groupBy: %s is not a dimension of %s: %s", d, f.api, why)
+		}
+	}
 	if q, err = f.checkOrder(q); err != nil {
 		return q, err
 	}
@@ -195,7 +208,7 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 	if err != nil {
 		return nil, err
 	}
-	if rows, err = f.fill(q, rows, bound); err != nil {
+	if rows, err = f.fill(q, a, rows, bound); err != nil {
 		return nil, err
 	}
 	if p.complete != nil {
@@ -228,7 +241,7 @@ func (f *family[A, R]) extraOf(r *R) string {
 // fill adds, when q asks for it, a row with zero counts and null
 // statistics for every bucket of [from, to) and every group (and extra
 // key) that has a row in some bucket; the rows must stay within bound.
-func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, error) {
+func (f *family[A, R]) fill(q postclear.KPIQuery, a A, rows []R, bound int) ([]R, error) {
 	if !q.FillGaps || q.Granularity == nil || len(rows) == 0 {
 		return rows, nil
 	}
@@ -259,6 +272,9 @@ func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, err
 				continue
 			}
 			var r R
+			if f.blank != nil {
+				r = f.blank(a)
+			}
 			*f.key(&r) = k
 			if f.extra != nil {
 				f.extra.set(&r, g.extra)
