@@ -77,7 +77,8 @@ func backlogQueries() []postclear.KPIQuery {
 		{postclear.DimDestinationCountry},
 		{postclear.DimOffice},
 		{postclear.DimOriginCountry, postclear.DimCategory},
-		{postclear.DimCategory, postclear.DimOffice, postclear.DimMailClass, postclear.DimDestinationCountry, postclear.DimOriginCountry},
+		{postclear.DimRiskChannel, postclear.DimOffice},
+		slices.Clone(analytics.Dimensions()),
 	} {
 		qs = append(qs, postclear.KPIQuery{Filter: wide, GroupBy: by}, postclear.KPIQuery{Filter: recent, GroupBy: by})
 	}

@@ -19,6 +19,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     stage,
     count() AS n_items,
     quantilesExactInclusive(0.5, 0.9)(age_hours) AS q_age,
@@ -32,6 +33,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         multiIf(closed_at <= {as_of:DateTime('UTC')}, '', released_at <= {as_of:DateTime('UTC')}, 'AWAITING_DELIVERY', presented_at <= {as_of:DateTime('UTC')}, 'IN_CUSTOMS', arrived_at <= {as_of:DateTime('UTC')}, 'AWAITING_PRESENTATION', '') AS stage,
         assumeNotNull(multiIf(stage = 'AWAITING_DELIVERY', released_at, stage = 'IN_CUSTOMS', presented_at, arrived_at)) AS entered_at,
         (toInt64({as_of:DateTime('UTC')}) - toInt64(entered_at)) / 3600 AS age_hours
@@ -47,6 +49,6 @@ FROM (
       AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
       AND (stage != '')
 )
-GROUP BY k_origin, k_destination, k_mail_class, k_office, k_category, stage
+GROUP BY k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel, stage
 HAVING count() > 0
 LIMIT 100001
