@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -295,7 +296,21 @@ func pageAll(t *testing.T, ctx context.Context, svc *analytics.Service, oq postc
 // for the others (an item merely originating there included).
 func TestItemMatchesOracle(t *testing.T) {
 	r := backlogFixture(t)
-	svc := store(t, testenv.Embedded(t), r, true)
+	st, svc := storeAndService(t, testenv.Embedded(t), r, true)
+	// Copies of stored keys with other fields, stored after the first
+	// copies: the item shows each key's first copy.
+	e, d, c := r.Events[1], r.Declarations[0], r.Decisions[0]
+	e.OriginCountry, e.MailClass = "HK", "EMS"
+	d.Description, d.DeclaredValue = "changed", postclear.DecimalFromUnits(99_000_000)
+	c.DutyAmount = postclear.DecimalFromUnits(5_500_000)
+	if err := errors.Join(st.InsertEvents(context.Background(), []postclear.Event{e}),
+		st.InsertDeclarations(context.Background(), []postclear.Declaration{d}),
+		st.InsertDecisions(context.Background(), []postclear.Decision{c})); err != nil {
+		t.Fatal(err)
+	}
+	r.Events = append(r.Events, e)
+	r.Declarations = append(r.Declarations, d)
+	r.Decisions = append(r.Decisions, c)
 	var ids []string
 	for id := range r.Items() {
 		ids = append(ids, id)
