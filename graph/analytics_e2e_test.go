@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,21 +28,7 @@ import (
 var fixtureDir = filepath.Join("..", "internal", "analytics", "testdata", "fixture")
 
 func readFixture[T ingest.Record](t *testing.T, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join(fixtureDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ingest.Open[T](name, f, testenv.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, rejected, err := ingest.ReadAll(r)
-	if err != nil || len(rejected) > 0 {
-		t.Fatalf("%s: %v %v", name, err, rejected)
-	}
-	return recs
+	return readFile[T](t, fixtureDir, name)
 }
 
 // gqlKey is GroupKey as JSON; the e2e test reads the wire format, not the

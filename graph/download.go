@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
 )
 
@@ -39,13 +38,7 @@ var openItemsColumns = []string{"item_id", "stage", "entered_at", "age_hours", "
 // so that a client never takes a cut file for a whole one.
 func openItemsDownload(r *Resolver, logger *slog.Logger, maxRows int, timeout time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			reportError(w, logger, req, postclear.Errorf(EMethodNotAllowed, "%s is not allowed: reports are downloaded with GET", req.Method))
-			return
-		}
-		if err := permitted(req.Context(), model.PermissionRead); err != nil {
-			reportError(w, logger, req, err)
+		if !downloadAllowed(w, logger, req) {
 			return
 		}
 		if r.Operations == nil {
