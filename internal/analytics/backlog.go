@@ -33,6 +33,12 @@ var (
 // asOfParam is the moment a backlog is taken at.
 const asOfParam = "{as_of:DateTime('UTC')}"
 
+// mayBeOpenSQL is what an open item needs, and nearly every item of a
+// destination lacks (most are closed long before): not closed by the
+// moment, and some entry milestone by it. It comes first in WHERE, so that
+// the stage and its entry are computed for the few rows that pass it.
+var mayBeOpenSQL = fmt.Sprintf("(closed_at IS NULL OR closed_at > %[1]s) AND (arrived_at <= %[1]s OR presented_at <= %[1]s OR released_at <= %[1]s)", asOfParam)
+
 // open returns the population of open items: the key columns, the item's
 // stage, entry time and age, then cols, for the items open at the moment
 // whose entry lies in [from, to) and that pass the filters and the
@@ -41,7 +47,9 @@ const asOfParam = "{as_of:DateTime('UTC')}"
 func (b *builder) open(asOf time.Time, cols []string, where ...string) string {
 	b.params["as_of"] = asOf
 	cols = append([]string{stageSQL + " AS stage", enteredSQL + " AS entered_at", ageSQL + " AS age_hours"}, cols...)
-	return b.milestones("entered_at", cols, append([]string{"stage != ''"}, where...)...)
+	conds := append([]string{mayBeOpenSQL}, b.factConds()...)
+	conds = append(conds, inRange("entered_at"), "stage != ''")
+	return selectSQL(append(b.keySelect("entered_at", fromItems), cols...), itemFacts, append(conds, where...))
 }
 
 // Backlog returns the backlog of q at a.AsOf (docs/domain.md, KPI 9): per

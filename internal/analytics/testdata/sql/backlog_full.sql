@@ -38,7 +38,8 @@ FROM (
         assumeNotNull(multiIf(stage = 'AWAITING_DELIVERY', released_at, stage = 'IN_CUSTOMS', presented_at, arrived_at)) AS entered_at,
         (toInt64({as_of:DateTime('UTC')}) - toInt64(entered_at)) / 3600 AS age_hours
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (destination_country_key IN {scope:Array(String)})
+    WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
+      AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (destination_country IN {scope:Array(String)})
       AND (origin_country IN {f_origin:Array(String)})

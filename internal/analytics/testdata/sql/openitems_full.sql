@@ -31,7 +31,8 @@ FROM (
         office,
         category
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (destination_country_key IN {scope:Array(String)})
+    WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
+      AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (destination_country IN {scope:Array(String)})
       AND (origin_country IN {f_origin:Array(String)})

@@ -25,7 +25,8 @@ FROM (
         office,
         category
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
+    WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
+      AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
       AND (stage != '')
       AND (stage = {stage:String})
       AND (age_hours > {older:Float64})
