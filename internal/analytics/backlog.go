@@ -59,6 +59,8 @@ func (s *Service) Backlog(ctx context.Context, q postclear.KPIQuery, a postclear
 	if err := s.checkAsOf(a.AsOf); err != nil {
 		return nil, fmt.Errorf("backlog: %w", err)
 	}
+	// Instants are whole seconds, as stored.
+	a.AsOf = a.AsOf.UTC().Truncate(time.Second)
 	return backlog.run(ctx, s, q, a)
 }
 
