@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -399,5 +400,40 @@ func TestBacklogBadInputEndToEnd(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+admin)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %v %v, want 405", resp, err)
+	}
+}
+
+// failingExport passes two items, then fails as a download that outgrew
+// its bound (or its deadline) meanwhile would.
+type failingExport struct{ operations }
+
+// operations names postclear.Backlog for embedding: its field would
+// otherwise be called Backlog, like one of its methods.
+type operations = postclear.Backlog
+
+func (failingExport) ExportOpenItems(_ context.Context, _ postclear.OpenItemsQuery, _ int, each func(postclear.OpenItem) error) error {
+	for range 2 {
+		if err := each(postclear.OpenItem{ItemID: "RR123456785KE", EnteredAt: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+			return err
+		}
+	}
+	return postclear.Errorf(postclear.ETooLarge, "the list grew")
+}
+
+// A download that fails after its first rows is cut off, so that the
+// client sees a failed transfer, never a shorter file that looks whole.
+func TestOpenItemsDownloadFailingMidwayIsCut(t *testing.T) {
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Operations: failingExport{}}, nil, graph.Config{Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+	// Rows not yet flushed fail the request itself; flushed ones, the
+	// reading of the body.
+	resp, err := http.Get(srv.URL + "/reports/open-items.csv?asOf=2025-06-02T00:00:00Z&stage=IN_CUSTOMS&from=2025-01-01&to=2026-01-01")
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Errorf("the transfer of a failed download completed: %d %s", resp.StatusCode, body)
 	}
 }
