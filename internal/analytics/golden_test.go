@@ -47,6 +47,10 @@ func TestGoldenSQL(t *testing.T) {
 		"delivery":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
+		"risk":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
+		"hold":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
+		"ead":        func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
+		"quality":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
 	}
 	for family, sqlOf := range families {
 		for name, c := range queries {

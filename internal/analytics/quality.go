@@ -47,9 +47,9 @@ var quality = &family[struct{}, postclear.DeclarationRuleStat]{
 			failing = append(failing, "n_"+c)
 		}
 		groups := b.aggregate(nil, metrics, b.declarationFacts(cols))
-		return fmt.Sprintf("SELECT\n    %s\nFROM (\n%s\n)\nARRAY JOIN\n    [%s] AS rule,\n    [%s] AS n_failing\nLIMIT %d",
+		return fmt.Sprintf("SELECT\n    %s\nFROM (\n    %s\n)\nARRAY JOIN\n    [%s] AS rule,\n    [%s] AS n_failing\nLIMIT %d",
 			strings.Join(append(b.keyColumns(), "rule", "n_declarations", "n_failing"), ",\n    "),
-			groups, strings.Join(rules, ", "), strings.Join(failing, ", "), b.rowLimit)
+			strings.ReplaceAll(groups, "\n", "\n    "), strings.Join(rules, ", "), strings.Join(failing, ", "), b.rowLimit)
 	},
 	scan: func(sc *scanner) (postclear.DeclarationRuleStat, error) {
 		var rule string

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,24 @@ FROM {db:Identifier}.declaration_facts FINAL`, warehouse.Params{"db": svc.Layout
 	if c.Declarations != int64(len(got)) || math.Abs(*c.DeclarationCompleteness*float64(c.Declarations)-float64(complete)) > 1e-9 {
 		t.Errorf("complianceRates: %d declarations, completeness %v; declaration_facts: %d, %d failing no rule",
 			c.Declarations, *c.DeclarationCompleteness, len(got), complete)
+	}
+}
+
+// withinHours and minLeadHours are finite numbers >= 0; anything else is
+// refused before the engine is asked (the service has none here).
+func TestRiskArgumentsInvalid(t *testing.T) {
+	svc := &analytics.Service{Layout: warehouse.Layout{Database: "postclear"}}
+	q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2025-01-01"), To: date("2025-04-01")}}
+	ctx := context.Background()
+	for _, h := range []float64{-1, -0.001, math.NaN(), math.Inf(1), math.Inf(-1)} {
+		for arg, call := range map[string]func() error{
+			"withinHours":  func() error { _, err := svc.HoldFulfilment(ctx, q, h); return err },
+			"minLeadHours": func() error { _, err := svc.EadTimeliness(ctx, q, h); return err },
+		} {
+			err := call()
+			if postclear.ErrorCode(err) != postclear.EInvalid || !strings.HasPrefix(postclear.ErrorMessage(err), arg+" must be a number >= 0") {
+				t.Errorf("%s %v: got %v (code %q), want %s naming %s", arg, h, err, postclear.ErrorCode(err), postclear.EInvalid, arg)
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -49,6 +50,10 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 				"delivery":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeliveryTimes(ctx, q, 5) },
 				"compliance": func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.ComplianceRates(ctx, q) },
 				"seizures":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.SeizureTrends(ctx, q) },
+				"risk":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.RiskEffectiveness(ctx, q) },
+				"hold":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.HoldFulfilment(ctx, q, 24) },
+				"ead":        func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.EadTimeliness(ctx, q, 4) },
+				"quality":    func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeclarationQuality(ctx, q) },
 			} {
 				got, err := run(scoped, q)
 				if err != nil {
@@ -78,19 +83,8 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 	}
 }
 
-func isEmpty(v any) bool {
-	switch x := v.(type) {
-	case []postclear.ClearanceStat:
-		return len(x) == 0
-	case []postclear.DeliveryStat:
-		return len(x) == 0
-	case []postclear.ComplianceStat:
-		return len(x) == 0
-	case []postclear.SeizureStat:
-		return len(x) == 0
-	}
-	return false
-}
+// isEmpty reports whether v, a family's rows, holds none.
+func isEmpty(v any) bool { return reflect.ValueOf(v).Len() == 0 }
 
 // scopeFixture is the analytics fixture plus testdata/scope: items that
 // originate in US, DE or FR but are destined elsewhere.
@@ -188,6 +182,7 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 				if diff := cmp.Diff(kpioracle.Seizures(r, want), seizures, approx); diff != "" {
 					t.Errorf("seizures (-want +got):\n%s", diff)
 				}
+				compareRisk(t, ctx, svc, r, want)
 			})
 		}
 	}
@@ -218,6 +213,32 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 	} {
 		if diff := cmp.Diff(c.want, seized(c.scope...)); diff != "" {
 			t.Errorf("seizures seen by a %v agency (-want +got):\n%s", c.scope, diff)
+		}
+	}
+	// The same for inspections by channel: the US→FR and US→DE
+	// inspections belong to FR and DE alone.
+	inspected := func(countries ...string) map[string]int64 {
+		ctx := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: countries})
+		rows, err := svc.RiskEffectiveness(ctx, postclear.KPIQuery{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, r := range rows {
+			out[*r.Key.OriginCountry+"→"+*r.Key.DestinationCountry+" "+r.Channel] += r.Inspected
+		}
+		return out
+	}
+	for _, c := range []struct {
+		scope []string
+		want  map[string]int64
+	}{
+		{[]string{"DE"}, map[string]int64{"US→DE RANDOM": 1}},
+		{[]string{"FR"}, map[string]int64{"US→FR TARGETED": 1}},
+		{[]string{"CN"}, map[string]int64{}},
+	} {
+		if diff := cmp.Diff(c.want, inspected(c.scope...)); diff != "" {
+			t.Errorf("inspections seen by a %v agency (-want +got):\n%s", c.scope, diff)
 		}
 	}
 }
