@@ -67,6 +67,11 @@ func BenchmarkKPIs(b *testing.B) {
 		{"delivery", func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) }},
 		{"compliance", func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) }},
 		{"seizures", func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) }},
+		// DOMAIN.md 6, 7 and 8: each within 1.5× of clearance (issue 12).
+		{"risk", func() (string, warehouse.Params, error) { return svc.RiskSQL(q) }},
+		{"hold", func() (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) }},
+		{"ead", func() (string, warehouse.Params, error) { return svc.EadSQL(q, 4) }},
+		{"quality", func() (string, warehouse.Params, error) { return svc.QualitySQL(q) }},
 	}
 	for _, f := range families {
 		b.Run(f.name, func(b *testing.B) {
