@@ -49,7 +49,7 @@ func (f *family[A, R]) keyFields() []field[R] {
 	if f.extra != nil {
 		out = append(out, field[R]{name: f.extra.name,
 			null:    func(*R) bool { return false },
-			compare: func(a, b *R) int { return f.extra.compare(f.extra.get(a), f.extra.get(b)) }})
+			compare: func(a, b *R) int { return cmp.Compare(f.extra.get(a), f.extra.get(b)) }})
 	}
 	return out
 }
@@ -108,7 +108,7 @@ func (f *family[A, R]) checkOrder(q postclear.KPIQuery) (postclear.KPIQuery, err
 
 // sort orders rows by q's orderBy, nulls last in either direction, then
 // in the default order: period, the dimensions in table order with nulls
-// last, the extra key (in its enum's order when it declares one).
+// last, the extra key.
 func (f *family[A, R]) sort(q postclear.KPIQuery, rows []R) {
 	type by struct {
 		field[R]
@@ -138,10 +138,7 @@ func (f *family[A, R]) sort(q postclear.KPIQuery, rows []R) {
 				return c
 			}
 		}
-		if c := compareKeys(*f.key(&a), *f.key(&b)); c != 0 || f.extra == nil {
-			return c
-		}
-		return f.extra.compare(f.extra.get(&a), f.extra.get(&b))
+		return compareKeys(*f.key(&a), *f.key(&b), f.extraOf(&a), f.extraOf(&b))
 	})
 }
 
@@ -159,6 +156,6 @@ func OrderFields() map[string][]string {
 var families = []interface {
 	apiName() string
 	orderFields() []string
-}{clearance, delivery, compliance, seizures, risk, hold, ead, quality}
+}{clearance, delivery, compliance, seizures}
 
 func (f *family[A, R]) apiName() string { return f.api }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -57,18 +56,6 @@ type extraKey[R any] struct {
 	name string
 	get  func(*R) string
 	set  func(*R, string)
-	// values, when set, are the key's values in the order of their API
-	// enum, which rows follow (a risk channel, a declaration rule);
-	// otherwise rows follow the values' byte order.
-	values []string
-}
-
-// compare orders two values of the key.
-func (e *extraKey[R]) compare(a, b string) int {
-	if e.values == nil {
-		return cmp.Compare(a, b)
-	}
-	return cmp.Compare(slices.Index(e.values, a), slices.Index(e.values, b))
 }
 
 // run answers q for the caller in ctx: it takes the caller's scope from
@@ -310,10 +297,9 @@ func withPeriod(k postclear.GroupKey, p time.Time) postclear.GroupKey {
 	return k
 }
 
-// compareKeys orders group keys as the API promises: by period, then by
-// the dimensions in table order with nulls last (then rows go by their
-// extra key, see sort).
-func compareKeys(a, b postclear.GroupKey) int {
+// compareKeys orders rows as the API promises: by period, then by the
+// dimensions in table order with nulls last, then by the extra key.
+func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
 	if a.Period != nil && b.Period != nil {
 		if c := a.Period.Compare(*b.Period); c != 0 {
 			return c
@@ -324,7 +310,7 @@ func compareKeys(a, b postclear.GroupKey) int {
 			return c
 		}
 	}
-	return 0
+	return cmp.Compare(ea, eb)
 }
 
 // compareNullable orders strings with nil last.
