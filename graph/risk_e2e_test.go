@@ -140,6 +140,8 @@ func runRiskE2E(t *testing.T, url string, r kpioracle.Records) {
 			{`{ holdFulfilment(` + args + `, withinHours: -1) { requested } }`, "withinHours"},
 			{`{ eadTimeliness(` + args + `, minLeadHours: -0.5) { items } }`, "minLeadHours"},
 			{`{ riskEffectiveness(` + args + `, orderBy: [{field: CHANNEL}], limit: 0) { channel } }`, "limit"},
+			{`{ riskEffectiveness(` + args + `, groupBy: [OFFICE, RISK_CHANNEL]) { channel } }`, "groupBy: RISK_CHANNEL"},
+			{`{ declarationQuality(` + args + `, groupBy: [RISK_CHANNEL]) { rule } }`, "groupBy: RISK_CHANNEL"},
 		} {
 			errs := postErrors(t, url, c.query)
 			if len(errs) != 1 || errs[0].Extensions.Code != postclear.EInvalid || !strings.Contains(errs[0].Message, c.arg) {

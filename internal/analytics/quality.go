@@ -59,11 +59,14 @@ var quality = &family[struct{}, postclear.DeclarationRuleStat]{
 			FailureRate: rate(failing, n)}, err
 	},
 	key: func(r *postclear.DeclarationRuleStat) *postclear.GroupKey { return &r.Key },
+	refuses: map[postclear.Dimension]string{
+		postclear.DimRiskChannel: "declarations have no inspection",
+	},
 	extra: &extraKey[postclear.DeclarationRuleStat]{
-		name:   "RULE",
-		get:    func(r *postclear.DeclarationRuleStat) string { return r.Rule },
-		set:    func(r *postclear.DeclarationRuleStat, rule string) { r.Rule = rule },
-		values: postclear.DeclarationRules,
+		name:  "RULE",
+		get:   func(r *postclear.DeclarationRuleStat) string { return r.Rule },
+		set:   func(r *postclear.DeclarationRuleStat, rule string) { r.Rule = rule },
+		order: postclear.DeclarationRules,
 	},
 	fields: []field[postclear.DeclarationRuleStat]{
 		count("DECLARATIONS", func(r *postclear.DeclarationRuleStat) int64 { return r.Declarations }),

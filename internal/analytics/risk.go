@@ -50,11 +50,14 @@ var risk = &family[struct{}, postclear.ChannelStat]{
 		return pass[postclear.ChannelStat]{scan: scanChannel, complete: completeChannels}
 	},
 	key: func(r *postclear.ChannelStat) *postclear.GroupKey { return &r.Key },
+	refuses: map[postclear.Dimension]string{
+		postclear.DimRiskChannel: "the rows are the risk channels themselves",
+	},
 	extra: &extraKey[postclear.ChannelStat]{
-		name:   "CHANNEL",
-		get:    func(r *postclear.ChannelStat) string { return r.Channel },
-		set:    func(r *postclear.ChannelStat, c string) { r.Channel = c },
-		values: postclear.RiskChannels,
+		name:  "CHANNEL",
+		get:   func(r *postclear.ChannelStat) string { return r.Channel },
+		set:   func(r *postclear.ChannelStat, c string) { r.Channel = c },
+		order: postclear.RiskChannels,
 	},
 	fields: []field[postclear.ChannelStat]{
 		count("INSPECTED", func(r *postclear.ChannelStat) int64 { return r.Inspected }),

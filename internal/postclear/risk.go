@@ -5,10 +5,6 @@ package postclear
 // post presents what customs holds, how early advance data comes and how
 // good it is.
 
-// NotInspected is the risk channel of an item without an INSPECT decision
-// (the RISK_CHANNEL dimension's value for it).
-const NotInspected = "NOT_INSPECTED"
-
 // DeclarationRules are the rules of a complete declaration (docs/domain.md
 // KPI 8), in the order of the API's DeclarationRule enum. A declaration is
 // complete exactly when it fails none of them.

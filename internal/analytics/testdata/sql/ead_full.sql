@@ -16,6 +16,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     count() AS n_items,
     countIf(has_ead) AS n_with_ead,
     countIf(before_departure) AS n_before_departure,
@@ -30,6 +31,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         ead_at IS NOT NULL AS has_ead,
         toUInt8(ifNull(ead_at <= departed_origin_at, 0)) AS before_departure,
         toInt64(assumeNotNull(arrived_at)) - toInt64(assumeNotNull(ead_at)) AS lead_secs
@@ -45,6 +47,6 @@ FROM (
       AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
       AND (ifNull(category, '') != 'DOCUMENTS')
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001

@@ -16,6 +16,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     count() AS n_requested,
     countIf(is_presented) AS n_presented,
     countIf(is_presented AND secs <= {within_hours:Float64} * 3600) AS n_within,
@@ -29,6 +30,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         presented_at IS NOT NULL AS is_presented,
         toInt64(assumeNotNull(presented_at)) - toInt64(assumeNotNull(requested_at)) AS secs,
         delivered_at
@@ -43,6 +45,6 @@ FROM (
       AND (category IN {f_category:Array(String)})
       AND (requested_at >= {from:DateTime('UTC')} AND requested_at < {to:DateTime('UTC')})
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001
