@@ -162,27 +162,24 @@ func TestRiskFixtureCases(t *testing.T) {
 		// IN declarations: 0071 fails DESCRIPTION (" stuff "), VALUE and
 		// CURRENCY; 0068 fails WEIGHT; the others pass every rule.
 		got, err := svc.DeclarationQuality(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"IN"}})})
-		var want []postclear.DeclarationRuleStat
-		for _, c := range []struct {
-			rule string
-			n    int64
-		}{{"DESCRIPTION", 1}, {"VALUE", 1}, {"CURRENCY", 1}, {"WEIGHT", 1}, {"HS_CODE", 0}} {
-			want = append(want, postclear.DeclarationRuleStat{Rule: c.rule, Declarations: 6, Failing: c.n, FailureRate: f(float64(c.n) / 6)})
-		}
-		check(t, want, got, err)
+		check(t, ruleRows(6, 1, 1, 1, 1, 0), got, err)
 		// GB: 0215 "gifts" (SALE_OF_GOODS with no HS code), 0286 a
 		// COMMERCIAL_SAMPLE without one, 1542 complete.
 		got, err = svc.DeclarationQuality(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"GB"}}),
 			GroupBy: []postclear.Dimension{postclear.DimOffice}})
-		want = nil
-		for _, c := range []struct {
-			rule string
-			n    int64
-		}{{"DESCRIPTION", 1}, {"VALUE", 0}, {"CURRENCY", 0}, {"WEIGHT", 0}, {"HS_CODE", 2}} {
-			want = append(want, postclear.DeclarationRuleStat{Rule: c.rule, Declarations: 3, Failing: c.n, FailureRate: f(float64(c.n) / 3)})
-		}
-		check(t, want, got, err)
+		check(t, ruleRows(3, 1, 0, 0, 0, 2), got, err)
 	})
+}
+
+// ruleRows are the five rows of one ungrouped declarationQuality answer:
+// n declarations, failing the rules (in DeclarationRule order) as given.
+func ruleRows(n int64, failing ...int64) []postclear.DeclarationRuleStat {
+	var out []postclear.DeclarationRuleStat
+	for i, rule := range []string{"DESCRIPTION", "VALUE", "CURRENCY", "WEIGHT", "HS_CODE"} {
+		rate := float64(failing[i]) / float64(n)
+		out = append(out, postclear.DeclarationRuleStat{Rule: rule, Declarations: n, Failing: failing[i], FailureRate: &rate})
+	}
+	return out
 }
 
 // A declaration is complete exactly when it fails no rule: the oracle's
