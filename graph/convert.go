@@ -78,6 +78,7 @@ func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, in
 		if err := r.Records.Refresh(ctx); err != nil {
 			return nil, r.fail(ctx, "ingest", err)
 		}
+		r.announce(ctx)
 	}
 	res.Accepted = len(valid)
 	if r.Metrics != nil {

@@ -29,6 +29,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
+	"Query.viewer":        0,
 	"Query.mouEvaluation": 14,
 	"MoU.activities":      1,
 	"MoU.disputes":        1,

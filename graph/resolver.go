@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/postclear/postclear/internal/live"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -33,6 +34,9 @@ type Records interface {
 	// Refresh finalizes the milestones of the items stored since the
 	// last refresh, so that the KPI queries see them.
 	Refresh(ctx context.Context) error
+	// DataVersion names the data stored now; it changes whenever an
+	// ingest is accepted (dataChanged announces it).
+	DataVersion(ctx context.Context) (string, error)
 }
 
 // MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
@@ -71,6 +75,9 @@ type Resolver struct {
 	Logger           *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
+	// Live announces every accepted change to the subscribers of
+	// dataChanged (NewHandler makes one when nil).
+	Live *live.Broker
 }
 
 func (r *Resolver) now() time.Time {

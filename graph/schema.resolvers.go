@@ -56,6 +56,7 @@ func (r *mutationResolver) CreateMou(ctx context.Context, input postclear.MoUInp
 	if err != nil {
 		return nil, r.fail(ctx, "createMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -65,6 +66,7 @@ func (r *mutationResolver) UpdateMou(ctx context.Context, id string, input postc
 	if err != nil {
 		return nil, r.fail(ctx, "updateMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -74,6 +76,7 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 	if err != nil {
 		return nil, r.fail(ctx, "archiveMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -147,6 +150,17 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return viewer(ctx), nil
+}
+
+// DataChanged is the resolver for the dataChanged field.
+func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.DataChange, error) {
+	ch, err := r.dataChanges(ctx)
+	return ch, r.fail(ctx, "dataChanged", err)
+}
+
 // Dispute returns generated.DisputeResolver implementation.
 func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
 
@@ -159,9 +173,13 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	disputeResolver  struct{ *Resolver }
-	moUResolver      struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	disputeResolver      struct{ *Resolver }
+	moUResolver          struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

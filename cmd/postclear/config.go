@@ -49,11 +49,13 @@ type Config struct {
 	MaxMemoryUsage   int64
 
 	// Connections (docs/operations.md).
-	MaxConnections    int
-	ReadHeaderTimeout time.Duration
-	ReadTimeout       time.Duration
-	IdleTimeout       time.Duration
-	MaxHeaderBytes    int
+	MaxConnections int
+	// MaxLiveConnections bounds the WebSockets (live updates) among them.
+	MaxLiveConnections int
+	ReadHeaderTimeout  time.Duration
+	ReadTimeout        time.Duration
+	IdleTimeout        time.Duration
+	MaxHeaderBytes     int
 	// MetricsAddr, when set, serves /metrics on its own listener (and not
 	// on Addr).
 	MetricsAddr string
@@ -84,11 +86,12 @@ func DefaultConfig() Config {
 		MaxExecutionTime: 30 * time.Second,
 		MaxMemoryUsage:   4 << 30,
 
-		MaxConnections:    1024,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		MaxConnections:     1024,
+		MaxLiveConnections: 256,
+		ReadHeaderTimeout:  10 * time.Second,
+		ReadTimeout:        time.Minute,
+		IdleTimeout:        2 * time.Minute,
+		MaxHeaderBytes:     64 << 10,
 	}
 }
 
@@ -153,6 +156,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "most client connections open at once; further ones wait to be accepted")
+	fs.IntVar(&c.MaxLiveConnections, "max-live-connections", c.MaxLiveConnections, "most WebSockets (live dashboard updates) open at once, fewer than --max-connections; further ones are refused")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "longest time a client may take to send a request's headers")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "longest time a client may take to send a whole request")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
@@ -181,6 +185,10 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--idle-timeout %v: must be positive", c.IdleTimeout)
 	case c.MaxConnections < 1:
 		return fmt.Errorf("--max-connections %d: must be at least 1", c.MaxConnections)
+	case c.MaxLiveConnections < 1 || c.MaxLiveConnections >= c.MaxConnections:
+		// WebSockets stay open; were they allowed every connection, no
+		// request could get in.
+		return fmt.Errorf("--max-live-connections %d: must be at least 1 and fewer than --max-connections (%d)", c.MaxLiveConnections, c.MaxConnections)
 	case c.MaxHeaderBytes < 1:
 		return fmt.Errorf("--max-header-bytes %d: must be positive", c.MaxHeaderBytes)
 	case c.MaxBodyBytes < 1:

@@ -131,6 +131,8 @@ func (s *Server) Open(ctx context.Context) error {
 		RequestTimeout:   c.QueryTimeout,
 		DataVersion:      store.DataVersion,
 		MetricsElsewhere: c.MetricsAddr != "",
+		// The handler makes the resolver's broker of live updates.
+		MaxLiveConnections: c.MaxLiveConnections,
 	})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -149,6 +151,9 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxHeaderBytes:    c.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown does not wait for WebSockets: closing the broker closes
+	// them, so that the server stops at once.
+	s.http.RegisterOnShutdown(resolver.Live.Close)
 	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
