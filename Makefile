@@ -8,22 +8,24 @@ CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # packages when missing).
 CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb graphiql audit generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb graphiql dashboard audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine, GraphiQL in a headless
-## Chromium included (what CI runs); nothing it needs may be skipped
-test: chdb graphiql audit fmt-check vet
+## test: the whole suite on the embedded engine, GraphiQL and the dashboard
+## in a headless Chromium included (what CI runs); nothing it needs may be
+## skipped
+test: chdb graphiql dashboard audit fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
+	POSTCLEAR_REQUIRE_DASHBOARD=1 \
 	POSTCLEAR_REQUIRE_AUDIT=1 \
 	$(GO) test -count=1 ./...
 
-## build: the binary, with GraphiQL's files embedded
-build: graphiql
+## build: the binary, with GraphiQL's and the dashboard's files embedded
+build: graphiql dashboard
 	$(GO) build -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
@@ -33,6 +35,10 @@ chdb:
 ## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
 graphiql:
 	@scripts/fetch-graphiql.sh >/dev/null
+
+## dashboard: fetch the dashboard's chart library (pinned, integrity-checked) for go build to embed
+dashboard:
+	@scripts/fetch-dashboard.sh >/dev/null
 
 ## audit: install the pinned graphql-http audit the GraphQL-over-HTTP test runs
 audit:

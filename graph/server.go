@@ -20,6 +20,7 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/postclear/postclear/graph/dashboard"
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/graph/model"
@@ -75,8 +76,8 @@ type Ready func(ctx context.Context) error
 // NewHandler returns the whole HTTP surface: /graphql (POST and GET, and
 // WebSockets for subscriptions), the MoU report downloads
 // /reports/mous/{id}/{quarter}.csv and .pdf, the schema as SDL at
-// /schema.graphql, GraphiQL at / (its files under /graphiql/), /healthz,
-// /readyz and /metrics.
+// /schema.graphql, GraphiQL at / (its files under /graphiql/), the
+// dashboard at /dashboard, /healthz, /readyz and /metrics.
 //
 // r.Live, when nil, is set to a new broker: the resolver announces changes
 // to it and the WebSockets subscribe to it; closing it closes them (the
@@ -140,6 +141,8 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", graphiql.Handler("/graphql"))
+	mux.Handle("/dashboard", dashboard.Handler("/graphql"))
+	mux.Handle("/dashboard/", dashboard.Handler("/graphql"))
 	if cfg.Introspection {
 		mux.Handle("GET /schema.graphql", crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, schemaHandler(es.Schema()))))
 	}
