@@ -11,6 +11,14 @@ COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
 COPY graph/dashboard/assets.txt /src/graph/dashboard/assets.txt
 RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh && XDG_CACHE_HOME=/cache /src/scripts/fetch-dashboard.sh
 
+# The PDF's fonts come from the npm registry, pinned and integrity-checked by
+# the same script `make fonts` uses; go build embeds them.
+FROM node:20-bookworm-slim AS fonts
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY scripts/fetch-fonts.sh scripts/lib.sh /src/scripts/
+COPY internal/report/fonts/manifest.txt /src/internal/report/fonts/manifest.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-fonts.sh /fonts
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -18,6 +26,7 @@ RUN go mod download
 COPY . .
 COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
 COPY --from=graphiql /src/graph/dashboard/assets/ graph/dashboard/assets/
+COPY --from=fonts /fonts/ internal/report/fonts/
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
 
 # libchdb comes from the npm registry, pinned and integrity-checked by the

@@ -8,7 +8,7 @@ CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # packages when missing).
 CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb graphiql dashboard audit generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb fonts graphiql dashboard audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
@@ -16,21 +16,25 @@ run: build chdb
 
 ## test: the whole suite on the embedded engine, GraphiQL and the dashboard
 ## in a headless Chromium included (what CI runs); nothing it needs may be
-## skipped
-test: chdb graphiql dashboard audit fmt-check vet
+## skipped (nor the PDF's fonts)
+test: chdb fonts graphiql dashboard audit fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
-	POSTCLEAR_REQUIRE_DASHBOARD=1 \
-	POSTCLEAR_REQUIRE_AUDIT=1 \
+	POSTCLEAR_REQUIRE_DASHBOARD=1 POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
 
-## build: the binary, with GraphiQL's and the dashboard's files embedded
-build: graphiql dashboard
+## build: the binary, with GraphiQL's and the dashboard's files and the PDF's fonts embedded
+build: graphiql dashboard fonts
 	$(GO) build -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:
 	@scripts/fetch-chdb.sh >/dev/null
+
+## fonts: fetch the PDF's fonts (pinned, integrity-checked) into ~/.cache/postclear and
+## copy them where go build embeds them (internal/report/fonts, ignored by git)
+fonts:
+	@scripts/fetch-fonts.sh internal/report/fonts >/dev/null
 
 ## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
 graphiql:

@@ -11,6 +11,7 @@ require (
 	github.com/coder/websocket v1.8.15
 	github.com/ebitengine/purego v0.11.3
 	github.com/go-pdf/fpdf v0.9.0
+	github.com/go-text/typesetting v0.3.5
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.20.1
@@ -18,6 +19,7 @@ require (
 	github.com/rs/cors v1.11.1
 	github.com/shopspring/decimal v1.5.0
 	github.com/vektah/gqlparser/v2 v2.5.64
+	golang.org/x/image v0.23.0
 )
 
 require (

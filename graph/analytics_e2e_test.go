@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,34 +71,43 @@ func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
 
 const keyFields = `key { period originCountry destinationCountry mailClass office category }`
 
-// TestAnalyticsEndToEnd runs one query of each KPI family through the real
-// handler over HTTP and compares the answers with the oracle.
-func TestAnalyticsEndToEnd(t *testing.T) {
-	r := kpioracle.Records{
+// fixtureRecords are the analytics fixture's records, each stored once.
+func fixtureRecords(t *testing.T) kpioracle.Records {
+	return kpioracle.Records{
 		Events:       readFixture[postclear.Event](t, "events.csv"),
 		Declarations: readFixture[postclear.Declaration](t, "declarations.csv"),
 		Decisions:    readFixture[postclear.Decision](t, "decisions.csv"),
 	}
+}
+
+// fixtureServer stores r on e and serves the real handler over it; it
+// returns the /graphql URL.
+func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
+	layout := testenv.Database(t, e)
+	st := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	if err := st.InsertEvents(ctx, r.Events); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
+		t.Fatal(err)
+	}
+	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+		func(context.Context) error { return nil }, graph.Config{}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/graphql"
+}
+
+// TestAnalyticsEndToEnd runs one query of each KPI family through the real
+// handler over HTTP and compares the answers with the oracle.
+func TestAnalyticsEndToEnd(t *testing.T) {
+	r := fixtureRecords(t)
 	for _, e := range testenv.Engines(t) {
-		t.Run(e.Name(), func(t *testing.T) {
-			layout := testenv.Database(t, e)
-			st := warehouse.NewStore(e, layout)
-			ctx := context.Background()
-			if err := st.InsertEvents(ctx, r.Events); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
-				t.Fatal(err)
-			}
-			svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
-			srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
-				func(context.Context) error { return nil }, graph.Config{}))
-			defer srv.Close()
-			runE2E(t, srv.URL+"/graphql", r)
-		})
+		t.Run(e.Name(), func(t *testing.T) { runE2E(t, fixtureServer(t, e, r), r) })
 	}
 }
 
@@ -210,26 +221,60 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
-	t.Run("bad argument", func(t *testing.T) {
-		body, _ := json.Marshal(map[string]string{"query": `{ clearanceTimes(filter: {from: "2025-12-01", to: "2025-10-01"}) { items } }`})
-		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
+	t.Run("orderBy and limit", func(t *testing.T) {
+		var data struct {
+			Rows []struct {
+				Key      gqlKey
+				Items    int64
+				P90Hours *float64
+			} `json:"clearanceTimes"`
 		}
-		defer resp.Body.Close()
-		var out struct {
-			Errors []struct {
-				Message    string
-				Extensions struct{ Code string }
-			}
+		post(t, url, `{ clearanceTimes(`+args+`, groupBy: [OFFICE], orderBy: [{field: P90_HOURS, direction: DESC}], limit: 2) {
+			`+keyFields+` items p90Hours } }`, &data)
+		var got []postclear.ClearanceStat
+		for _, x := range data.Rows {
+			got = append(got, postclear.ClearanceStat{Key: x.Key.domain(t), Items: x.Items, P90Hours: x.P90Hours})
 		}
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			t.Fatal(err)
+		rows := kpioracle.Clearance(r, postclear.KPIQuery{Filter: filter, GroupBy: []postclear.Dimension{postclear.DimOffice}}, 24)
+		sort.SliceStable(rows, func(i, j int) bool { return *rows[i].P90Hours > *rows[j].P90Hours })
+		var want []postclear.ClearanceStat
+		for _, w := range rows[:2] {
+			want = append(want, postclear.ClearanceStat{Key: w.Key, Items: w.Items, P90Hours: w.P90Hours})
 		}
-		if len(out.Errors) != 1 || out.Errors[0].Extensions.Code != postclear.EInvalid || out.Errors[0].Message != "filter.from must be before filter.to" {
-			t.Errorf("errors = %+v, want one %s: filter.from must be before filter.to", out.Errors, postclear.EInvalid)
+		if len(rows) < 3 {
+			t.Fatalf("the fixture has %d offices; the limit proves nothing", len(rows))
+		}
+		if diff := cmp.Diff(want, got, approx); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
+	t.Run("bad argument", func(t *testing.T) {
+		errs := postErrors(t, url, `{ clearanceTimes(filter: {from: "2025-12-01", to: "2025-10-01"}) { items } }`)
+		if len(errs) != 1 || errs[0].Extensions.Code != postclear.EInvalid || errs[0].Message != "filter.from must be before filter.to" {
+			t.Errorf("errors = %+v, want one %s: filter.from must be before filter.to", errs, postclear.EInvalid)
+		}
+	})
+}
+
+type gqlError struct {
+	Message    string
+	Extensions struct{ Code string }
+}
+
+// postErrors posts query and returns the errors of the answer.
+func postErrors(t *testing.T, url, query string) []gqlError {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Errors []gqlError }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Errors
 }
 
 // approx compares floats to 1e-9 relative (engine and oracle add in
@@ -237,3 +282,38 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 var approx = cmp.Comparer(func(a, b float64) bool {
 	return a == b || math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 })
+
+// TestTimeZoneEndToEnd asks for monthly clearance times in a zone whose
+// months start hours before UTC's, through the real handler, and compares
+// with the oracle in that zone; an unknown zone is BAD_USER_INPUT naming
+// timeZone.
+func TestTimeZoneEndToEnd(t *testing.T) {
+	r := fixtureRecords(t)
+	url := fixtureServer(t, testenv.Embedded(t), r)
+	var data struct {
+		Rows []struct {
+			Key              gqlKey
+			Items, Delivered int64
+			OnTimeRate       *float64
+		} `json:"deliveryTimes"`
+	}
+	post(t, url, `{ deliveryTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, granularity: MONTH, timeZone: "America/New_York") {
+		`+keyFields+` items delivered onTimeRate } }`, &data)
+	var got []postclear.DeliveryStat
+	for _, x := range data.Rows {
+		got = append(got, postclear.DeliveryStat{Key: x.Key.domain(t), Items: x.Items, Delivered: x.Delivered, OnTimeRate: x.OnTimeRate})
+	}
+	month := postclear.Month
+	var want []postclear.DeliveryStat
+	for _, w := range kpioracle.Delivery(r, postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)},
+		Granularity: &month, TimeZone: "America/New_York"}, 5, testenv.Now) {
+		want = append(want, postclear.DeliveryStat{Key: w.Key, Items: w.Items, Delivered: w.Delivered, OnTimeRate: w.OnTimeRate})
+	}
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	errs := postErrors(t, url, `{ clearanceTimes(filter: {from: "2025-10-01", to: "2025-12-01"}, timeZone: "Mars/Olympus") { items } }`)
+	if len(errs) != 1 || errs[0].Extensions.Code != postclear.EInvalid || !strings.Contains(errs[0].Message, "timeZone") {
+		t.Errorf("unknown zone: %+v, want one %s naming timeZone", errs, postclear.EInvalid)
+	}
+}

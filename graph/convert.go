@@ -9,8 +9,11 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-func kpiQuery(f postclear.AnalyticsFilter, groupBy []postclear.Dimension, g *postclear.Granularity, fillGaps *bool) postclear.KPIQuery {
-	return postclear.KPIQuery{Filter: f, GroupBy: groupBy, Granularity: g, FillGaps: deref(fillGaps, false)}
+// kpiQuery gathers the arguments every KPI field takes.
+func kpiQuery(f postclear.AnalyticsFilter, groupBy []postclear.Dimension, g *postclear.Granularity, fillGaps *bool,
+	timeZone *string, orderBy []postclear.Order, limit *int) postclear.KPIQuery {
+	return postclear.KPIQuery{Filter: f, GroupBy: groupBy, Granularity: g, FillGaps: deref(fillGaps, false),
+		TimeZone: deref(timeZone, "UTC"), OrderBy: orderBy, Limit: limit}
 }
 
 func deref[T any](p *T, def T) T {

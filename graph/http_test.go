@@ -237,7 +237,7 @@ func TestCompression(t *testing.T) {
 // countingAnalytics answers clearanceTimes with no rows and counts the
 // calls; any other family would panic (the embedded interface is nil).
 type countingAnalytics struct {
-	graph.Analytics
+	postclear.Analytics
 	calls *int
 }
 

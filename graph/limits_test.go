@@ -143,7 +143,7 @@ func TestAliasAmplification(t *testing.T) {
 
 // emptyAnalytics answers clearanceTimes with no rows; any other family
 // would panic (the embedded interface is nil).
-type emptyAnalytics struct{ graph.Analytics }
+type emptyAnalytics struct{ postclear.Analytics }
 
 func (emptyAnalytics) ClearanceTimes(context.Context, postclear.KPIQuery, float64) ([]postclear.ClearanceStat, error) {
 	return nil, nil

@@ -14,15 +14,8 @@ import (
 	"github.com/postclear/postclear/internal/live"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
-
-// Analytics computes the KPIs (implemented by internal/analytics).
-type Analytics interface {
-	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
-}
 
 // Records stores validated records and tells what is stored (implemented
 // by warehouse.Store).
@@ -64,7 +57,7 @@ const DefaultMaxIngestRecords = 10_000
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Analytics   Analytics
+	Analytics   postclear.Analytics
 	Records     Records
 	MoUs        MoUs
 	Evaluations Evaluations
@@ -75,6 +68,10 @@ type Resolver struct {
 	Logger           *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
+	// Cache, when set, keeps dataStatus answers until the data changes,
+	// per caller scope (the cache reads it from the context). The KPI
+	// service and the evaluations hold their own reference to it.
+	Cache *resultcache.Cache
 	// Live announces every accepted change to the subscribers of
 	// dataChanged (NewHandler makes one when nil).
 	Live *live.Broker

@@ -12,6 +12,7 @@ import (
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
 
 // Resolution is the resolver for the resolution field: null while the
@@ -92,7 +93,7 @@ func (r *mutationResolver) RecordDisputes(ctx context.Context, records []model.D
 
 // DataStatus is the resolver for the dataStatus field.
 func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, error) {
-	st, err := r.Records.DataStatus(ctx)
+	st, err := resultcache.Do(ctx, r.Cache, "dataStatus", r.Records.DataStatus)
 	if err != nil {
 		return nil, r.fail(ctx, "dataStatus", err)
 	}
@@ -100,26 +101,26 @@ func (r *queryResolver) DataStatus(ctx context.Context) (*postclear.DataStatus, 
 }
 
 // ClearanceTimes is the resolver for the clearanceTimes field.
-func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error) {
-	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(targetHours, 24))
+func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error) {
+	rows, err := r.Analytics.ClearanceTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(targetHours, float64(postclear.DefaultTargetHours)))
 	return rows, r.fail(ctx, "clearanceTimes", err)
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
-func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps), deref(standardDays, 5))
+func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(standardDays, postclear.DefaultStandardDays))
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 
 // ComplianceRates is the resolver for the complianceRates field.
-func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error) {
-	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps))
+func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error) {
+	rows, err := r.Analytics.ComplianceRates(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "complianceRates", err)
 }
 
 // SeizureTrends is the resolver for the seizureTrends field.
-func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error) {
-	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps))
+func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error) {
+	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "seizureTrends", err)
 }
 

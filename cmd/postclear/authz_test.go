@@ -15,9 +15,9 @@ import (
 	"github.com/postclear/postclear/internal/auth"
 )
 
-// authServer runs the server with HS256 tokens and returns a function
-// minting a token for a principal.
-func authServer(t *testing.T, database string) (*Server, func(auth.Principal) string) {
+// authServer runs the server with HS256 tokens, its configuration changed
+// by configure, and returns a function minting a token for a principal.
+func authServer(t *testing.T, database string, configure ...func(*Config)) (*Server, func(auth.Principal) string) {
 	t.Helper()
 	requireEngine(t)
 	secret := []byte("0123456789abcdef0123456789abcdef-test-secret")
@@ -29,6 +29,9 @@ func authServer(t *testing.T, database string) (*Server, func(auth.Principal) st
 	cfg.Addr, cfg.DataDir, cfg.Database = "127.0.0.1:0", testDataDir, database
 	cfg.AuthHS256SecretFile = file
 	cfg.RateLimit = 0
+	for _, c := range configure {
+		c(&cfg)
+	}
 	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
@@ -82,8 +85,11 @@ func TestRolesAndScopes(t *testing.T) {
 		event("CP123456785CN", "EMA", "2025-03-01T10:00:00Z"),
 		{"itemId": "RR000000014FR", "eventCode": "EMA", "eventTime": "2025-03-02T10:00:00Z", "office": "FRCDGA",
 			"originCountry": "FR", "destinationCountry": "MA", "mailClass": "LETTER"},
+		// Sent from KE to TH: Thai customs data, not the KE agency's.
+		{"itemId": "CP200000054KE", "eventCode": "EMA", "eventTime": "2025-03-03T10:00:00Z", "office": "KENBOA",
+			"originCountry": "KE", "destinationCountry": "TH", "mailClass": "PARCEL"},
 	}
-	if _, r := postAs(t, s, ingester, ingestEvents, map[string]any{"r": records}); len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"accepted":2`) {
+	if _, r := postAs(t, s, ingester, ingestEvents, map[string]any{"r": records}); len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"accepted":3`) {
 		t.Fatalf("INGEST caller could not ingest: %s %+v", r.Data, r.Errors)
 	}
 	tests := []struct {
@@ -92,8 +98,14 @@ func TestRolesAndScopes(t *testing.T) {
 		{"ingest role cannot read", ingester, `{ dataStatus { events } }`, "FORBIDDEN", ""},
 		{"agency cannot ingest", kenya, ingestEvents, "FORBIDDEN", ""},
 		{"analyst cannot create MoUs", analyst, `mutation { archiveMou(id: "x") { id } }`, "FORBIDDEN", ""},
-		{"analyst sees everything", analyst, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":2,"items":2}}`},
-		{"agency sees its country only", kenya, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":1,"items":1}}`},
+		{"analyst sees everything", analyst, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":3,"items":3}}`},
+		{"agency sees the items destined to its country only", kenya, `{ dataStatus { events items } }`, "", `{"dataStatus":{"events":1,"items":1}}`},
+		{"agency sees nothing of an item sent from its country", kenya,
+			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01"}, groupBy: [ORIGIN_COUNTRY, DESTINATION_COUNTRY]) { key { originCountry destinationCountry } items } }`,
+			"", `{"deliveryTimes":[{"key":{"originCountry":"CN","destinationCountry":"KE"},"items":1}]}`},
+		{"agency filtering on its origin items learns nothing", kenya,
+			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01", originCountries: ["KE"]}) { items } }`,
+			"", `{"deliveryTimes":[]}`},
 		{"agency naming another country learns nothing", kenya,
 			`{ deliveryTimes(filter: {from: "2025-01-01", to: "2025-06-01", destinationCountries: ["MA"]}, groupBy: [DESTINATION_COUNTRY]) { items } }`,
 			"", `{"deliveryTimes":[]}`},

@@ -28,6 +28,7 @@ type Config struct {
 	LogFormat     string
 	QueryTimeout  time.Duration
 	CacheEntries  int
+	CacheBytes    int64
 
 	// Access control (docs/auth.md).
 	AuthHS256SecretFile string
@@ -41,6 +42,7 @@ type Config struct {
 	// Limits.
 	MaxBodyBytes     int64
 	MaxIngestRecords int
+	MaxFilterValues  int
 	ComplexityLimit  int
 	MaxDepth         int
 	MaxStatements    int
@@ -73,12 +75,14 @@ func DefaultConfig() Config {
 		LogFormat:     "text",
 		QueryTimeout:  30 * time.Second,
 		CacheEntries:  1000,
+		CacheBytes:    256 << 20,
 
 		RateLimit: 20,
 		RateBurst: 60,
 
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
+		MaxFilterValues:  1000,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
 		MaxStatements:    30,
@@ -142,7 +146,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load deterministic demo data when the database is empty")
 	fs.IntVar(&c.DemoItems, "demo-items", c.DemoItems, "items of demo data loaded by --demo")
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", c.QueryTimeout, "longest time one GraphQL request may take")
-	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "KPI results kept in memory until the next ingest (0 disables the cache)")
+	fs.IntVar(&c.CacheEntries, "cache-entries", c.CacheEntries, "most answers (KPIs, evaluations, dataStatus) kept in memory until the next ingest (0 disables the cache)")
+	fs.Int64Var(&c.CacheBytes, "cache-bytes", c.CacheBytes, "most memory, in bytes, the cached answers may hold, as estimated per entry (0 disables the cache)")
 	fs.StringVar(&c.AuthHS256SecretFile, "auth-hs256-secret-file", c.AuthHS256SecretFile, "file holding the HS256 JWT secret (its text, surrounding white space trimmed; at least 32 bytes)")
 	fs.StringVar(&c.AuthJWKSFile, "auth-jwks-file", c.AuthJWKSFile, "JWKS file with the public keys of RS256/ES256 JWTs (re-read when it changes)")
 	fs.StringVar(&c.AuthAPIKeysFile, "auth-api-keys-file", c.AuthAPIKeysFile, "file of hashed API keys (see docs/auth.md; re-read when it changes)")
@@ -152,6 +157,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average (at least 1)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	fs.IntVar(&c.MaxFilterValues, "max-filter-values", c.MaxFilterValues, "most values one KPI filter list (offices, origin countries, ...) may hold")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
@@ -203,6 +209,10 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--max-statements %d: must be at least 1", c.MaxStatements)
 	case c.CacheEntries < 0:
 		return fmt.Errorf("--cache-entries %d: must be ≥ 0 (0 disables the cache)", c.CacheEntries)
+	case c.CacheBytes < 0:
+		return fmt.Errorf("--cache-bytes %d: must be ≥ 0 (0 disables the cache)", c.CacheBytes)
+	case c.MaxFilterValues < 1:
+		return fmt.Errorf("--max-filter-values %d: must be at least 1", c.MaxFilterValues)
 	case c.SlowQuery < 0:
 		return fmt.Errorf("--slow-query %v: must be ≥ 0 (0 disables the log)", c.SlowQuery)
 	case slices.Contains(c.CORSOrigins, "*") && !c.authConfigured():

@@ -94,6 +94,7 @@ func evaluator(e warehouse.Engine, store *warehouse.Store, cfg Config) *report.E
 	return &report.Evaluator{
 		KPIs: &analytics.Service{Engine: e, Layout: cfg.layout(), Now: time.Now},
 		MoUs: store,
+		Data: store,
 	}
 }
 

@@ -101,12 +101,21 @@ func (s *Server) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	kpis := s.analytics(e, store, m)
+	// One result cache for every answer the server may repeat: the KPI
+	// families, the evaluations and dataStatus. It keys each entry by the
+	// caller's scope itself.
+	var cache *resultcache.Cache
+	if c.CacheEntries > 0 && c.CacheBytes > 0 {
+		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		m.CacheStats(cache.Stats)
+	}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
 		MoUs:             store,
-		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store},
+		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
+		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
 		Metrics:          m,
@@ -290,17 +299,6 @@ func (s *Server) Close() error {
 		}
 	}
 	return err
-}
-
-// analytics is the KPI service, behind a result cache unless disabled.
-func (s *Server) analytics(e warehouse.Engine, store *warehouse.Store, m *metrics.Metrics) graph.Analytics {
-	svc := &analytics.Service{Engine: e, Layout: s.Config.layout(), Now: time.Now}
-	if s.Config.CacheEntries <= 0 {
-		return svc
-	}
-	cache := resultcache.New(s.Config.CacheEntries, store.DataVersion)
-	m.CacheStats(cache.Stats)
-	return &graph.CachedAnalytics{Inner: svc, Cache: cache}
 }
 
 func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error {

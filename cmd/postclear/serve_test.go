@@ -36,6 +36,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"--idle-timeout", "0s"}, "--idle-timeout"},
 		{[]string{"--max-connections", "0"}, "--max-connections"},
 		{[]string{"--max-statements", "0"}, "--max-statements"},
+		{[]string{"--max-filter-values", "0"}, "--max-filter-values"},
+		{[]string{"--cache-bytes", "-1"}, "--cache-bytes"},
 		{[]string{"--cors-origins", "*"}, "--cors-origins"},
 	}
 	for _, tt := range tests {

@@ -86,6 +86,11 @@ type ComplexityRoot struct {
 		Version func(childComplexity int) int
 	}
 
+	DataState struct {
+		LoadedAt func(childComplexity int) int
+		Version  func(childComplexity int) int
+	}
+
 	DataStatus struct {
 		Decisions     func(childComplexity int) int
 		Declarations  func(childComplexity int) int
@@ -125,6 +130,7 @@ type ComplexityRoot struct {
 
 	Evaluation struct {
 		Activities         func(childComplexity int) int
+		Data               func(childComplexity int) int
 		Disputes           func(childComplexity int) int
 		Findings           func(childComplexity int) int
 		From               func(childComplexity int) int
@@ -219,14 +225,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) int
-		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus      func(childComplexity int) int
-		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) int
+		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Mou             func(childComplexity int, id string) int
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
-		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) int
+		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Viewer          func(childComplexity int) int
 	}
 
@@ -291,10 +297,10 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
-	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool) ([]postclear.SeizureStat, error)
+	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
+	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error)
+	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
@@ -495,6 +501,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataChange.Version(childComplexity), true
 
+	case "DataState.loadedAt":
+		if e.ComplexityRoot.DataState.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.LoadedAt(childComplexity), true
+	case "DataState.version":
+		if e.ComplexityRoot.DataState.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataState.Version(childComplexity), true
+
 	case "DataStatus.decisions":
 		if e.ComplexityRoot.DataStatus.Decisions == nil {
 			break
@@ -655,6 +674,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.data":
+		if e.ComplexityRoot.Evaluation.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Data(childComplexity), true
 	case "Evaluation.disputes":
 		if e.ComplexityRoot.Evaluation.Disputes == nil {
 			break
@@ -1099,7 +1124,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64)), true
+		return e.ComplexityRoot.Query.ClearanceTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["targetHours"].(*float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.complianceRates":
 		if e.ComplexityRoot.Query.ComplianceRates == nil {
 			break
@@ -1110,7 +1135,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.ComplianceRates(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.dataStatus":
 		if e.ComplexityRoot.Query.DataStatus == nil {
 			break
@@ -1127,7 +1152,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
@@ -1172,7 +1197,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool)), true
+		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -1311,11 +1336,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
+			graphql.NewInputUnmarshaler("ClearanceOrder", ec.unmarshalInputClearanceOrder),
+			graphql.NewInputUnmarshaler("ComplianceOrder", ec.unmarshalInputComplianceOrder),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
 			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
+			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
@@ -1411,9 +1440,10 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `"""
-Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only items whose origin
-or destination country is in its token's scope, and only the MoUs of those countries). INGEST: ADMIN and
-INGEST callers. ADMIN: administrators only. See docs/auth.md.
+Who may call a field. READ: ADMIN, ANALYST and AGENCY callers (an AGENCY caller sees only the items whose
+destination country is in its token's scope, the declarations whose own destination is, and only the MoUs of
+those countries; an item merely originating there is not visible). INGEST: ADMIN and INGEST callers. ADMIN:
+administrators only. See docs/auth.md.
 """
 directive @allow(to: Permission!) on FIELD_DEFINITION
 
@@ -1501,7 +1531,8 @@ enum SeizureCategory {
 }
 
 """
-The size of the time buckets a KPI is grouped into. Buckets are in UTC and named by their first day.
+The size of the time buckets a KPI is grouped into. Buckets are calendar periods in the query's time zone
+(timeZone, UTC by default), named by their first day.
 """
 enum Granularity {
   "One calendar day."
@@ -1539,7 +1570,7 @@ Restricts a KPI to a date range of its attribution date and to items with the gi
 An empty or absent list does not restrict.
 """
 input AnalyticsFilter {
-  "First day included, compared with the KPI's attribution date in UTC."
+  "First day included, compared with the date of the KPI's attribution time in the query's time zone (UTC by default)."
   from: Date!
   "First day excluded (the range is [from, to))."
   to: Date!
@@ -1599,7 +1630,8 @@ type ClearanceStat {
 """
 Delivery time: items posted (first EMA event), attributed to the posting time. Days are
 (delivered_at − posted_at) / 86,400 s over delivered items (first EMI event). An item is on time when the
-UTC date of delivery is at most the UTC posting date J plus standardDays (the UPU J+n standard).
+date of delivery is at most the posting date J plus standardDays (the UPU J+n standard), both dates taken in
+the query's time zone.
 """
 type DeliveryStat {
   "The group this row describes."
@@ -1615,9 +1647,9 @@ type DeliveryStat {
   "90th percentile of delivery time in days over delivered items (exact, linear interpolation); null when none."
   p90Days: Float
   """
-  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's UTC
-  date; undelivered items count as late, items still inside their window are left out. Null when no item
-  has a closed window.
+  Share of items delivered by J + standardDays, among items whose J + standardDays is before today's date
+  (in the query's time zone); undelivered items count as late, items still inside their window are left out.
+  Null when no item has a closed window.
   """
   onTimeRate: Float
 }
@@ -1701,11 +1733,184 @@ type DataStatus {
   engine: String!
 }
 
+"""
+Which way a KPI field's rows are sorted by one field. Nulls come last in either direction.
+"""
+enum OrderDirection {
+  "Smallest first: lowest value, earliest period, A to Z."
+  ASC
+  "Largest first: highest value, latest period, Z to A."
+  DESC
+}
+
+"""
+A field of ClearanceStat rows that clearanceTimes(orderBy) can sort by.
+"""
+enum ClearanceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's meanHours."
+  MEAN_HOURS
+  "The row's p50Hours."
+  P50_HOURS
+  "The row's p90Hours."
+  P90_HOURS
+  "The row's p95Hours."
+  P95_HOURS
+  "The row's withinTargetRate."
+  WITHIN_TARGET_RATE
+}
+
+"""
+Sorts clearanceTimes rows by one field.
+"""
+input ClearanceOrder {
+  "The field."
+  field: ClearanceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of DeliveryStat rows that deliveryTimes(orderBy) can sort by.
+"""
+enum DeliveryOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's items."
+  ITEMS
+  "The row's delivered."
+  DELIVERED
+  "The row's meanDays."
+  MEAN_DAYS
+  "The row's p50Days."
+  P50_DAYS
+  "The row's p90Days."
+  P90_DAYS
+  "The row's onTimeRate."
+  ON_TIME_RATE
+}
+
+"""
+Sorts deliveryTimes rows by one field.
+"""
+input DeliveryOrder {
+  "The field."
+  field: DeliveryOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of ComplianceStat rows that complianceRates(orderBy) can sort by.
+"""
+enum ComplianceOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The row's itemsArrived."
+  ITEMS_ARRIVED
+  "The row's eadCoverage."
+  EAD_COVERAGE
+  "The row's declarations."
+  DECLARATIONS
+  "The row's declarationCompleteness."
+  DECLARATION_COMPLETENESS
+  "The row's itemsPresented."
+  ITEMS_PRESENTED
+  "The row's inspectionRate."
+  INSPECTION_RATE
+  "The row's hitRate."
+  HIT_RATE
+  "The row's releaseWithoutInterventionRate."
+  RELEASE_WITHOUT_INTERVENTION_RATE
+}
+
+"""
+Sorts complianceRates rows by one field.
+"""
+input ComplianceOrder {
+  "The field."
+  field: ComplianceOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of SeizureStat rows that seizureTrends(orderBy) can sort by.
+"""
+enum SeizureOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The seizure category."
+  SEIZURE_CATEGORY
+  "The row's seizures."
+  SEIZURES
+  "The row's perTenThousandItems."
+  PER_TEN_THOUSAND_ITEMS
+  "The row's changeFromPreviousPeriod."
+  CHANGE_FROM_PREVIOUS_PERIOD
+}
+
+"""
+Sorts seizureTrends rows by one field.
+"""
+input SeizureOrder {
+  "The field."
+  field: SeizureOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
   dataStatus: DataStatus! @allow(to: READ)
 
-  "Clearance times at import customs (KPI 1). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Clearance times at import customs (KPI 1). Rows are ordered by orderBy, then by period, then the group fields
+  in Dimension order (nulls last).
+  """
   clearanceTimes(
     "Date range of the release time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1717,9 +1922,27 @@ type Query {
     fillGaps: Boolean = false
     "Target clearance time in hours for withinTargetRate; must be ≥ 0."
     targetHours: Float = 24
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ClearanceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ClearanceStat!]! @allow(to: READ)
 
-  "Delivery times from posting (KPI 2). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Delivery times from posting (KPI 2). Rows are ordered by orderBy, then by period, then the group fields in
+  Dimension order (nulls last).
+  """
   deliveryTimes(
     "Date range of the posting time, and item restrictions."
     filter: AnalyticsFilter!
@@ -1731,9 +1954,27 @@ type Query {
     fillGaps: Boolean = false
     "n of the J+n delivery standard, in days; must be ≥ 0."
     standardDays: Int = 5
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [DeliveryOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [DeliveryStat!]! @allow(to: READ)
 
-  "Compliance rates (KPI 3). Rows are ordered by period, then the group fields in Dimension order (nulls last)."
+  """
+  Compliance rates (KPI 3). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last).
+  """
   complianceRates(
     "Date range, applied to each sub-population's own attribution date, and item restrictions."
     filter: AnalyticsFilter!
@@ -1743,9 +1984,27 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ComplianceOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [ComplianceStat!]! @allow(to: READ)
 
-  "Seizure trends (KPI 4). Rows are ordered by period, then the group fields in Dimension order (nulls last), then seizure category."
+  """
+  Seizure trends (KPI 4). Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last), then seizure category.
+  """
   seizureTrends(
     "Date range of the first SEIZE decision of each category, and item restrictions."
     filter: AnalyticsFilter!
@@ -1755,6 +2014,21 @@ type Query {
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group and category."
     fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [SeizureOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
   ): [SeizureStat!]! @allow(to: READ)
 }
 
@@ -2238,6 +2512,28 @@ type Evaluation {
   disputes: DisputeSummary!
   "Plain-language findings, each traceable to its figures."
   findings: [Finding!]!
+  """
+  The one state of the stored data every figure above was computed over: an evaluation computed while records
+  are being loaded is started again until no write came between its first and its last query (or fails with
+  CONFLICT after a few attempts), so its figures never mix two states.
+  """
+  data: DataState!
+}
+
+"""
+A state of the stored data.
+"""
+type DataState {
+  """
+  Opaque; changes with every write to the stored data (an accepted ingest, a refresh of the finalized facts).
+  Two answers with the same version were computed over the same data.
+  """
+  version: String!
+  """
+  When the stored records last changed: the write time of the newest part of the record tables (a background
+  merge of parts moves it later, never earlier). Null when nothing is stored.
+  """
+  loadedAt: Time
 }
 
 extend type Query {
@@ -2444,6 +2740,16 @@ func (ec *executionContext) childFields_DataChange(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DataChange", field.Name)
 }
 
+func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DataState_version(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_DataState_loadedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataState", field.Name)
+}
+
 func (ec *executionContext) childFields_DataStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "events":
@@ -2544,6 +2850,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_disputes(ctx, field)
 	case "findings":
 		return ec.fieldContext_Evaluation_findings(ctx, field)
+	case "data":
+		return ec.fieldContext_Evaluation_data(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evaluation", field.Name)
 }
@@ -3059,6 +3367,30 @@ func (ec *executionContext) field_Query_clearanceTimes_args(ctx context.Context,
 		return nil, err
 	}
 	args["targetHours"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
 	return args, nil
 }
 
@@ -3097,6 +3429,30 @@ func (ec *executionContext) field_Query_complianceRates_args(ctx context.Context
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -3143,6 +3499,30 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["standardDays"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
 	return args, nil
 }
 
@@ -3231,6 +3611,30 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -3977,6 +4381,52 @@ func (ec *executionContext) _DataChange_at(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_DataChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataState_loadedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataState_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DataState_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataState", field, false, false, "Time")
 }
 
 func (ec *executionContext) _DataStatus_events(ctx context.Context, field graphql.CollectedField, obj *postclear.DataStatus) (ret graphql.Marshaler) {
@@ -4915,6 +5365,38 @@ func (ec *executionContext) fieldContext_Evaluation_findings(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_data(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+			return ec.marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataState(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6556,7 +7038,7 @@ func (ec *executionContext) _Query_clearanceTimes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64))
+			return ec.Resolvers.Query().ClearanceTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["targetHours"].(*float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6618,7 +7100,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6680,7 +7162,7 @@ func (ec *executionContext) _Query_complianceRates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().ComplianceRates(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6742,7 +7224,7 @@ func (ec *executionContext) _Query_seizureTrends(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool))
+			return ec.Resolvers.Query().SeizureTrends(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8813,6 +9295,112 @@ func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (postclear.Analytics
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClearanceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNClearanceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClearanceOrder unmarshals raw into the ClearanceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClearanceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClearanceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComplianceOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNComplianceOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceOrder unmarshals raw into the ComplianceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
 	var it model.DecisionInput
 	if obj == nil {
@@ -9019,6 +9607,59 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationInput, error) {
 	var out model.DeclarationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeliveryOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDeliveryOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliveryOrder unmarshals raw into the DeliveryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliveryOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliveryOrder", raw, &out)
 	return out, err
 }
 
@@ -9268,6 +9909,59 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 func UnmarshalMoUInput(ctx context.Context, raw any) (postclear.MoUInput, error) {
 	var out postclear.MoUInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoUInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSeizureOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSeizureOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSeizureOrder unmarshals raw into the SeizureOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSeizureOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SeizureOrder", raw, &out)
 	return out, err
 }
 
@@ -9615,6 +10309,44 @@ func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dataStateImplementors = []string{"DataState"}
+
+func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataState")
+		case "version":
+			out.Values[i] = ec._DataState_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._DataState_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStatusImplementors = []string{"DataStatus"}
 
 func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataStatus) graphql.Marshaler {
@@ -9921,6 +10653,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			}
 		case "findings":
 			out.Values[i] = ec._Evaluation_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._Evaluation_data(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11276,6 +12013,25 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputClearanceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNClearanceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClearanceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClearanceOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNClearanceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐClearanceStat(ctx context.Context, sel ast.SelectionSet, v postclear.ClearanceStat) graphql.Marshaler {
 	return ec._ClearanceStat(ctx, sel, &v)
 }
@@ -11311,6 +12067,25 @@ func (ec *executionContext) marshalNComparison2githubᚗcomᚋpostclearᚋpostcl
 	return res
 }
 
+func (ec *executionContext) unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputComplianceOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComplianceOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplianceOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNComplianceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStat(ctx context.Context, sel ast.SelectionSet, v postclear.ComplianceStat) graphql.Marshaler {
 	return ec._ComplianceStat(ctx, sel, &v)
 }
@@ -11337,6 +12112,10 @@ func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpos
 		return graphql.Null
 	}
 	return ec._DataChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
+	return ec._DataState(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNDataStatus2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataStatus(ctx context.Context, sel ast.SelectionSet, v *postclear.DataStatus) graphql.Marshaler {
@@ -11397,6 +12176,25 @@ func (ec *executionContext) unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostcle
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputDeliveryOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeliveryOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliveryOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeliveryOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDeliveryStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStat(ctx context.Context, sel ast.SelectionSet, v postclear.DeliveryStat) graphql.Marshaler {
@@ -11856,6 +12654,25 @@ func (ec *executionContext) marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋp
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputSeizureOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeizureOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeizureOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SeizureOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStat(ctx context.Context, sel ast.SelectionSet, v postclear.SeizureStat) graphql.Marshaler {
 	return ec._SeizureStat(ctx, sel, &v)
 }
@@ -12153,6 +12970,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx context.Context, v any) (*postclear.Comparison, error) {
 	if v == nil {
 		return nil, nil
@@ -12172,6 +13006,23 @@ func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋpostclearᚋpos
 	return res
 }
 
+func (ec *executionContext) unmarshalOComplianceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComplianceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -12188,6 +13039,23 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx context.Context, v any) ([]postclear.Dimension, error) {
@@ -12411,6 +13279,36 @@ func (ec *executionContext) marshalOMoU2ᚖgithubᚗcomᚋpostclearᚋpostclear�
 		return graphql.Null
 	}
 	return ec._MoU(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, v any) (postclear.OrderDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.OrderDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v postclear.OrderDirection) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -7,69 +7,51 @@ import (
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-// ClearanceSQL returns the SQL and parameters of a clearance-time query
-// (DOMAIN.md KPI 1), validated, for ClearanceTimes and for benchmarks that
-// run it straight against an engine.
-//
-// Columns: the keys (period, dimensions), then items, the sum of the
-// clearance times in seconds, the p50/p90/p95 hours and the count within
-// target. The mean is computed from the integer sum so that it does not
-// depend on the order the engine adds rows in.
-func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (string, warehouse.Params, error) {
-	b, sqlText, err := s.clearanceSQL(q, targetHours)
-	if err != nil {
-		return "", nil, err
-	}
-	return sqlText, b.params, nil
+// ClearanceTimes returns the clearance-time KPI (docs/domain.md KPI 1) of q
+// with the within-target share computed against targetHours
+// (postclear.DefaultTargetHours when the caller has no other).
+func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error) {
+	return clearance.run(ctx, s, q, targetHours)
 }
 
-func (s *Service) clearanceSQL(q postclear.KPIQuery, targetHours float64) (*builder, string, error) {
-	if err := validTargetHours(targetHours); err != nil {
-		return nil, "", err
-	}
-	b, err := s.newBuilder(q)
-	if err != nil {
-		return nil, "", err
-	}
-	b.params["target_hours"] = targetHours
-	pop := b.milestones("released_at",
-		[]string{
+// ClearanceSQL returns the SQL and parameters of ClearanceTimes, for
+// benchmarks that run it straight against an engine.
+func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (string, warehouse.Params, error) {
+	return clearance.SQL(s, q, targetHours)
+}
+
+// clearance: items with presented_at and released_at, released_at ≥
+// presented_at, attributed to released_at.
+//
+// Columns after the keys: items, the sum of the clearance times in
+// seconds, the p50/p90/p95 hours and the count within target. The mean is
+// computed from the integer sum so that it does not depend on the order
+// the engine adds rows in.
+var clearance = &family[float64, postclear.ClearanceStat]{
+	name:  "clearance times",
+	api:   "clearanceTimes",
+	check: validTargetHours,
+	sql: func(b *builder, targetHours float64) string {
+		b.params["target_hours"] = targetHours
+		return b.aggregate(nil, []string{
+			"count() AS n_items",
+			"sum(secs) AS total_secs",
+			"quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours",
+			"countIf(hours <= {target_hours:Float64}) AS n_within",
+		}, b.milestones("released_at", []string{
 			"toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at)) AS secs",
 			"secs / 3600 AS hours",
-		},
-		"presented_at IS NOT NULL", "released_at >= presented_at")
-	sqlText := b.aggregate(nil, []string{
-		"count() AS n_items",
-		"sum(secs) AS total_secs",
-		"quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours",
-		"countIf(hours <= {target_hours:Float64}) AS n_within",
-	}, MaxRows+1, pop)
-	return b, sqlText, nil
-}
-
-// ClearanceTimes returns the clearance-time KPI of q with the within-target
-// share computed against targetHours (DefaultTargetHours when the caller
-// has no other).
-func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) (out []postclear.ClearanceStat, err error) {
-	defer wrap(&err, "clearance times")
-	q.Scope = postclear.ScopeFrom(ctx)
-	b, sqlText, err := s.clearanceSQL(q, targetHours)
-	if err != nil {
-		return nil, err
-	}
-	ks := newKeyScan(b.q)
-	err = s.query(ctx, sqlText, b.params, func(rows warehouse.Rows) error {
+		}, "presented_at IS NOT NULL", "released_at >= presented_at"))
+	},
+	scan: func(sc *scanner) (postclear.ClearanceStat, error) {
 		var n, within uint64
 		var secs int64
 		var qs []float64
-		key, err := ks.scan(rows, &n, &secs, &qs, &within)
+		key, err := sc.scan(&n, &secs, &qs, &within)
 		if err != nil {
-			return err
+			return postclear.ClearanceStat{}, err
 		}
-		if len(out) == MaxRows {
-			return tooManyRows(-1)
-		}
-		out = append(out, postclear.ClearanceStat{
+		return postclear.ClearanceStat{
 			Key:              key,
 			Items:            int64(n),
 			MeanHours:        stat(float64(secs)/float64(n)/3600, n),
@@ -77,14 +59,15 @@ func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targ
 			P90Hours:         stat(qs[1], n),
 			P95Hours:         stat(qs[2], n),
 			WithinTargetRate: rate(within, n),
-		})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return finish(b.q, out,
-		func(r *postclear.ClearanceStat) postclear.GroupKey { return r.Key },
-		func(*postclear.ClearanceStat) string { return "" },
-		func(k postclear.GroupKey, _ string) postclear.ClearanceStat { return postclear.ClearanceStat{Key: k} })
+		}, nil
+	},
+	key: func(r *postclear.ClearanceStat) *postclear.GroupKey { return &r.Key },
+	fields: []field[postclear.ClearanceStat]{
+		count("ITEMS", func(r *postclear.ClearanceStat) int64 { return r.Items }),
+		number("MEAN_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.MeanHours }),
+		number("P50_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P50Hours }),
+		number("P90_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P90Hours }),
+		number("P95_HOURS", func(r *postclear.ClearanceStat) *float64 { return r.P95Hours }),
+		number("WITHIN_TARGET_RATE", func(r *postclear.ClearanceStat) *float64 { return r.WithinTargetRate }),
+	},
 }

@@ -45,93 +45,74 @@ var completeSQL = func() string {
 		trimmed, trimmed, strings.Join(vague, ", "), strings.Join(hs, ", "))
 }()
 
-// ComplianceSQL returns the SQL and parameters of a compliance query
-// (DOMAIN.md KPI 3). Its four sub-populations have their own attribution
-// dates, so it is a UNION ALL of three branches (arrived items,
-// declarations, presented items) with two to four flags each, grouped
-// together: a group appears when any branch has rows in it.
+// ComplianceRates returns the compliance KPIs (docs/domain.md KPI 3) of q.
+// Declarations are grouped and filtered by their own origin, destination,
+// mail class and category; they have no office, so grouping by OFFICE
+// puts them in the office-null group and filtering by office leaves them
+// out.
+func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error) {
+	return compliance.run(ctx, s, q, struct{}{})
+}
+
+// ComplianceSQL returns the SQL and parameters of ComplianceRates.
+func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
+	return compliance.SQL(s, q, struct{}{})
+}
+
+// compliance: its four sub-populations have their own attribution dates,
+// so it is a UNION ALL of three branches (arrived items, declarations,
+// presented items) with two to four flags each, grouped together: a group
+// appears when any branch has rows in it.
 //
-// Columns: the keys, then arrived, arrived excluding DOCUMENTS, of those
+// Columns after the keys: arrived, arrived excluding DOCUMENTS, of those
 // covered by EAD in time; declarations, complete ones; presented,
 // inspected, inspected and seized, presented and released, released
 // without intervention.
-func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	b, sqlText, err := s.complianceSQL(q)
-	if err != nil {
-		return "", nil, err
-	}
-	return sqlText, b.params, nil
-}
-
-func (s *Service) complianceSQL(q postclear.KPIQuery) (*builder, string, error) {
-	b, err := s.newBuilder(q)
-	if err != nil {
-		return nil, "", err
-	}
-	arrived := b.milestones("arrived_at", []string{
-		fmt.Sprintf("toUInt8(%d) AS kind", kindArrived),
-		// An item without a declaration has no category: not DOCUMENTS,
-		// so it is in the coverage population, and not covered.
-		"toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a",
-		"toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b",
-		complianceIgnore,
-	})
-	// FINAL: each stored declaration counts once even before the merge
-	// that removes a re-ingested duplicate. The date range is a PREWHERE,
-	// applied before FINAL merges the copies of a key, which is exact
-	// because received_at is part of the key (every copy has the same),
-	// and spares reading the other columns of declarations out of range;
-	// the other filters must see the copy FINAL keeps, so they stay in
-	// WHERE.
-	declarations := selectSQL(append(b.keySelect("received_at", declarationDim),
-		fmt.Sprintf("toUInt8(%d) AS kind", kindDeclaration),
-		"toUInt8("+completeSQL+") AS a",
-		"toUInt8(0) AS b", complianceIgnore,
-	), "{db:Identifier}.declarations FINAL\n    PREWHERE "+inRange("received_at"), b.dimFilters(declarationDim))
-	presented := b.milestones("presented_at", []string{
-		fmt.Sprintf("toUInt8(%d) AS kind", kindPresented),
-		"inspected AS a",
-		"toUInt8(inspected AND seized) AS b",
-		"toUInt8(released_at IS NOT NULL) AS c",
-		"toUInt8(released_at IS NOT NULL AND NOT intervened) AS d",
-	})
-	sqlText := b.aggregate(nil, []string{
-		fmt.Sprintf("countIf(kind = %d) AS n_arrived", kindArrived),
-		fmt.Sprintf("countIf(kind = %d AND a) AS n_ead_population", kindArrived),
-		fmt.Sprintf("countIf(kind = %d AND a AND b) AS n_ead_covered", kindArrived),
-		fmt.Sprintf("countIf(kind = %d) AS n_declarations", kindDeclaration),
-		fmt.Sprintf("countIf(kind = %d AND a) AS n_complete", kindDeclaration),
-		fmt.Sprintf("countIf(kind = %d) AS n_presented", kindPresented),
-		fmt.Sprintf("countIf(kind = %d AND a) AS n_inspected", kindPresented),
-		fmt.Sprintf("countIf(kind = %d AND b) AS n_hits", kindPresented),
-		fmt.Sprintf("countIf(kind = %d AND c) AS n_released", kindPresented),
-		fmt.Sprintf("countIf(kind = %d AND d) AS n_released_clean", kindPresented),
-	}, MaxRows+1, arrived, declarations, presented)
-	return b, sqlText, nil
-}
-
-// ComplianceRates returns the compliance KPIs of q. Declarations are
-// grouped by their own origin, destination, mail class and category; they
-// have no office, so grouping by OFFICE puts them in the office-null group
-// and filtering by office leaves them out.
-func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) (out []postclear.ComplianceStat, err error) {
-	defer wrap(&err, "compliance rates")
-	q.Scope = postclear.ScopeFrom(ctx)
-	b, sqlText, err := s.complianceSQL(q)
-	if err != nil {
-		return nil, err
-	}
-	ks := newKeyScan(b.q)
-	err = s.query(ctx, sqlText, b.params, func(rows warehouse.Rows) error {
+var compliance = &family[struct{}, postclear.ComplianceStat]{
+	name: "compliance rates",
+	api:  "complianceRates",
+	sql: func(b *builder, _ struct{}) string {
+		arrived := b.milestones("arrived_at", []string{
+			fmt.Sprintf("toUInt8(%d) AS kind", kindArrived),
+			// An item without a declaration has no category: not
+			// DOCUMENTS, so it is in the coverage population, and not
+			// covered.
+			"toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a",
+			"toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b",
+			complianceIgnore,
+		})
+		declarations := b.declarations([]string{
+			fmt.Sprintf("toUInt8(%d) AS kind", kindDeclaration),
+			"toUInt8(" + completeSQL + ") AS a",
+			"toUInt8(0) AS b", complianceIgnore,
+		})
+		presented := b.milestones("presented_at", []string{
+			fmt.Sprintf("toUInt8(%d) AS kind", kindPresented),
+			"inspected AS a",
+			"toUInt8(inspected AND seized) AS b",
+			"toUInt8(released_at IS NOT NULL) AS c",
+			"toUInt8(released_at IS NOT NULL AND NOT intervened) AS d",
+		})
+		return b.aggregate(nil, []string{
+			fmt.Sprintf("countIf(kind = %d) AS n_arrived", kindArrived),
+			fmt.Sprintf("countIf(kind = %d AND a) AS n_ead_population", kindArrived),
+			fmt.Sprintf("countIf(kind = %d AND a AND b) AS n_ead_covered", kindArrived),
+			fmt.Sprintf("countIf(kind = %d) AS n_declarations", kindDeclaration),
+			fmt.Sprintf("countIf(kind = %d AND a) AS n_complete", kindDeclaration),
+			fmt.Sprintf("countIf(kind = %d) AS n_presented", kindPresented),
+			fmt.Sprintf("countIf(kind = %d AND a) AS n_inspected", kindPresented),
+			fmt.Sprintf("countIf(kind = %d AND b) AS n_hits", kindPresented),
+			fmt.Sprintf("countIf(kind = %d AND c) AS n_released", kindPresented),
+			fmt.Sprintf("countIf(kind = %d AND d) AS n_released_clean", kindPresented),
+		}, arrived, declarations, presented)
+	},
+	scan: func(sc *scanner) (postclear.ComplianceStat, error) {
 		var arrived, eadPop, covered, decls, complete, presented, inspected, hits, released, clean uint64
-		key, err := ks.scan(rows, &arrived, &eadPop, &covered, &decls, &complete, &presented, &inspected, &hits, &released, &clean)
+		key, err := sc.scan(&arrived, &eadPop, &covered, &decls, &complete, &presented, &inspected, &hits, &released, &clean)
 		if err != nil {
-			return err
+			return postclear.ComplianceStat{}, err
 		}
-		if len(out) == MaxRows {
-			return tooManyRows(-1)
-		}
-		out = append(out, postclear.ComplianceStat{
+		return postclear.ComplianceStat{
 			Key:                            key,
 			ItemsArrived:                   int64(arrived),
 			EadCoverage:                    rate(covered, eadPop),
@@ -141,14 +122,17 @@ func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) (ou
 			InspectionRate:                 rate(inspected, presented),
 			HitRate:                        rate(hits, inspected),
 			ReleaseWithoutInterventionRate: rate(clean, released),
-		})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return finish(b.q, out,
-		func(r *postclear.ComplianceStat) postclear.GroupKey { return r.Key },
-		func(*postclear.ComplianceStat) string { return "" },
-		func(k postclear.GroupKey, _ string) postclear.ComplianceStat { return postclear.ComplianceStat{Key: k} })
+		}, nil
+	},
+	key: func(r *postclear.ComplianceStat) *postclear.GroupKey { return &r.Key },
+	fields: []field[postclear.ComplianceStat]{
+		count("ITEMS_ARRIVED", func(r *postclear.ComplianceStat) int64 { return r.ItemsArrived }),
+		number("EAD_COVERAGE", func(r *postclear.ComplianceStat) *float64 { return r.EadCoverage }),
+		count("DECLARATIONS", func(r *postclear.ComplianceStat) int64 { return r.Declarations }),
+		number("DECLARATION_COMPLETENESS", func(r *postclear.ComplianceStat) *float64 { return r.DeclarationCompleteness }),
+		count("ITEMS_PRESENTED", func(r *postclear.ComplianceStat) int64 { return r.ItemsPresented }),
+		number("INSPECTION_RATE", func(r *postclear.ComplianceStat) *float64 { return r.InspectionRate }),
+		number("HIT_RATE", func(r *postclear.ComplianceStat) *float64 { return r.HitRate }),
+		number("RELEASE_WITHOUT_INTERVENTION_RATE", func(r *postclear.ComplianceStat) *float64 { return r.ReleaseWithoutInterventionRate }),
+	},
 }

@@ -2,11 +2,16 @@ package analytics_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
 )
@@ -85,4 +90,134 @@ func isEmpty(v any) bool {
 		return len(x) == 0
 	}
 	return false
+}
+
+// scopeFixture is the analytics fixture plus testdata/scope: items that
+// originate in US, DE or FR but are destined elsewhere.
+func scopeFixture(t *testing.T) kpioracle.Records {
+	r := fixture(t)
+	read := func(name string) *os.File {
+		f, err := os.Open(filepath.Join("testdata", "scope", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	events, _, err := ingest.ReadAll(must(ingest.Open[postclear.Event]("events.csv", read("events.csv"), testenv.Now)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decls, _, err := ingest.ReadAll(must(ingest.Open[postclear.Declaration]("declarations.csv", read("declarations.csv"), testenv.Now)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions, _, err := ingest.ReadAll(must(ingest.Open[postclear.Decision]("decisions.csv", read("decisions.csv"), testenv.Now)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Events = append(r.Events, events...)
+	r.Declarations = append(r.Declarations, decls...)
+	r.Decisions = append(r.Decisions, decisions...)
+	return r
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// An AGENCY caller sees exactly the items destined to its countries and
+// the declarations whose own destination is one of them (DOMAIN.md, "Who
+// sees what"), in every family: each answer equals the oracle's over those
+// members only. The fixture has items originating in each scope's country
+// and destined elsewhere, which a scope by origin would show, an item
+// without events (null destination: ANALYST and ADMIN only), and a
+// declaration of an item without events. Filters narrow and never widen:
+// naming a country outside the scope gives nothing.
+func TestAgencySeesItsDestinationsOnly(t *testing.T) {
+	r := scopeFixture(t)
+	svc := store(t, testenv.Embedded(t), r, false)
+	fall := postclear.AnalyticsFilter{From: date("2025-09-01"), To: date("2025-12-01")}
+	withDest := func(f postclear.AnalyticsFilter, cs ...string) postclear.AnalyticsFilter {
+		f.DestinationCountries = cs
+		return f
+	}
+	queries := []postclear.KPIQuery{
+		{Filter: fall},
+		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: gran(postclear.Month), FillGaps: true},
+		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimCategory}},
+		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOffice}, Granularity: gran(postclear.Quarter)},
+		{Filter: withDest(fall, "US", "FR")},
+		{Filter: withDest(fall, "DE"), GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}},
+	}
+	for _, countries := range [][]string{{"US"}, {"FR"}, {"DE"}, {"FR", "DE"}, {"CN"}, {"GB", "US"}} {
+		scope := postclear.Scope{Restricted: true, Countries: countries}
+		ctx := postclear.WithScope(context.Background(), scope)
+		for _, q := range queries {
+			want := q
+			want.Scope = scope
+			t.Run(strings.Join(countries, "+")+"/"+name(q), func(t *testing.T) {
+				clearance, err := svc.ClearanceTimes(ctx, q, 24)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.Clearance(r, want, 24), clearance, approx); diff != "" {
+					t.Errorf("clearance (-want +got):\n%s", diff)
+				}
+				delivery, err := svc.DeliveryTimes(ctx, q, 5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.Delivery(r, want, 5, testenv.Now), delivery, approx); diff != "" {
+					t.Errorf("delivery (-want +got):\n%s", diff)
+				}
+				compliance, err := svc.ComplianceRates(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.Compliance(r, want), compliance, approx); diff != "" {
+					t.Errorf("compliance (-want +got):\n%s", diff)
+				}
+				seizures, err := svc.SeizureTrends(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.Seizures(r, want), seizures, approx); diff != "" {
+					t.Errorf("seizures (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+	// The oracle's scope is checked by hand on the items a scope by
+	// origin would have shown: a US agency sees none of the US→FR and
+	// US→DE seizures, a DE agency sees the US→DE one and nothing of the
+	// DE→FR and DE→US items, and a CN agency (CN is only ever an origin)
+	// sees nothing at all.
+	seized := func(countries ...string) map[string]int64 {
+		ctx := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: countries})
+		rows, err := svc.SeizureTrends(ctx, postclear.KPIQuery{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, r := range rows {
+			out[*r.Key.OriginCountry+"→"+*r.Key.DestinationCountry+" "+r.SeizureCategory] += r.Seizures
+		}
+		return out
+	}
+	for _, c := range []struct {
+		scope []string
+		want  map[string]int64
+	}{
+		{[]string{"DE"}, map[string]int64{"US→DE DRUGS": 1}},
+		{[]string{"FR"}, map[string]int64{"US→FR IPR": 1}},
+		{[]string{"CN"}, map[string]int64{}},
+	} {
+		if diff := cmp.Diff(c.want, seized(c.scope...)); diff != "" {
+			t.Errorf("seizures seen by a %v agency (-want +got):\n%s", c.scope, diff)
+		}
+	}
 }

@@ -1,25 +1,30 @@
-// Package analytics computes the MoU KPIs of DOMAIN.md (clearance time,
-// delivery time, compliance rates, seizure trends) in ClickHouse, over the
-// per-item milestones the warehouse maintains, finalized one row per item
-// in item_facts, with seizure_state for seizures and, for declaration
-// completeness, the declarations themselves. It never regroups raw events
-// or partial item states at query time.
+// Package analytics computes the MoU KPIs of docs/domain.md (clearance
+// time, delivery time, compliance rates, seizure trends) in ClickHouse,
+// over the per-item milestones the warehouse maintains, finalized one row
+// per item in item_facts, with seizure_state for seizures and, for
+// declaration completeness, the declarations themselves. It never regroups
+// raw events or partial item states at query time.
 //
-// Each KPI family has one file holding its one SQL text, built from the
-// grouping and filter choices of a postclear.KPIQuery; user values travel
-// only as server-side {name:Type} parameters and identifiers come only from
-// fixed maps, so the same text runs on the embedded and the server engine.
-// The SQL aggregates; Go adds what SQL would make hard to read (nulls for
-// empty populations, filled gaps, the seizure comparison with the previous
+// A KPI family is one file: its SQL, its row's scan, and a family value
+// registering them (runner.go). The runner owns what every family shares:
+// validation, the caller's scope (read from the context), time buckets,
+// gap filling, ordering, limits and the result cache. The dimensions rows
+// are grouped and filtered by are one table (dimension.go). User values
+// travel only as server-side {name:Type} parameters and identifiers come
+// only from that table and the families' own text, so the same SQL runs on
+// the embedded and the server engine; testdata/sql pins it. The SQL
+// aggregates; Go adds what SQL would make hard to read (nulls for empty
+// populations, filled gaps, the seizure comparison with the previous
 // bucket) and sorts the rows. docs/kpis.md states every definition as
-// implemented.
+// implemented; docs/architecture.md shows how to add a family.
 package analytics
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -34,15 +39,13 @@ const (
 	MaxRows = 20_000
 	// MaxStandardDays bounds the J+n delivery standard.
 	MaxStandardDays = 365
+	// DefaultMaxFilterValues bounds each filter list when the Service
+	// sets no other bound.
+	DefaultMaxFilterValues = 1000
 )
 
-// Default arguments of DOMAIN.md, for callers that leave them out.
-const (
-	DefaultTargetHours  = 24
-	DefaultStandardDays = 5
-)
-
-// Service answers KPI queries over one warehouse layout.
+// Service answers KPI queries over one warehouse layout. It implements
+// postclear.Analytics.
 type Service struct {
 	Engine warehouse.Engine
 	Layout warehouse.Layout
@@ -50,13 +53,29 @@ type Service struct {
 	// means time.Now. Tests and reports inject a fixed time so that the
 	// same data gives the same rates on any day.
 	Now func() time.Time
+	// Cache, when set, answers a repeated query from memory until the
+	// data changes. It keys every entry by the caller's scope itself.
+	Cache *resultcache.Cache
+	// MaxFilterValues bounds the values of each filter list (offices,
+	// origins, ...); 0 means DefaultMaxFilterValues. A longer list is
+	// refused before the engine sees it.
+	MaxFilterValues int
 }
+
+var _ postclear.Analytics = (*Service)(nil)
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+func (s *Service) maxFilterValues() int {
+	if s.MaxFilterValues > 0 {
+		return s.MaxFilterValues
+	}
+	return DefaultMaxFilterValues
 }
 
 // query runs sqlText and calls scan for every row. It first finalizes
@@ -78,14 +97,6 @@ func (s *Service) query(ctx context.Context, sqlText string, params warehouse.Pa
 		}
 	}
 	return rows.Err()
-}
-
-// wrap names the operation in err and keeps a *postclear.Error's code, so
-// that users see the message and the log sees the cause.
-func wrap(err *error, op string) {
-	if *err != nil {
-		*err = fmt.Errorf("%s: %w", op, *err)
-	}
 }
 
 // rate is num/den, or nil when the population den is empty.

@@ -85,3 +85,46 @@ func TestTooManyRows(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Every filter list is bounded, and a longer one is refused with a coded
+// error naming the argument before the engine sees it (the service has no
+// engine here: any query would panic).
+func TestFilterListsAreBounded(t *testing.T) {
+	ok := postclear.AnalyticsFilter{From: date("2025-01-01"), To: date("2025-04-01")}
+	many := func(v string, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = v
+		}
+		return out
+	}
+	lists := map[string]func(*postclear.AnalyticsFilter, []string){
+		"filter.originCountries":      func(f *postclear.AnalyticsFilter, v []string) { f.OriginCountries = v },
+		"filter.destinationCountries": func(f *postclear.AnalyticsFilter, v []string) { f.DestinationCountries = v },
+		"filter.mailClasses":          func(f *postclear.AnalyticsFilter, v []string) { f.MailClasses = v },
+		"filter.offices":              func(f *postclear.AnalyticsFilter, v []string) { f.Offices = v },
+		"filter.categories":           func(f *postclear.AnalyticsFilter, v []string) { f.Categories = v },
+	}
+	value := map[string]string{"filter.mailClasses": "EMS", "filter.offices": "USJFKA", "filter.categories": "GIFT"}
+	for _, c := range []struct {
+		svc  *analytics.Service
+		n    int
+		want string
+	}{
+		{&analytics.Service{Layout: warehouse.Layout{Database: "postclear"}}, 200_000, "200000 values, at most 1000 are allowed"},
+		{&analytics.Service{Layout: warehouse.Layout{Database: "postclear"}, MaxFilterValues: 3}, 4, "4 values, at most 3 are allowed"},
+	} {
+		for arg, set := range lists {
+			v := value[arg]
+			if v == "" {
+				v = "KE"
+			}
+			q := postclear.KPIQuery{Filter: ok}
+			set(&q.Filter, many(v, c.n))
+			_, err := c.svc.ComplianceRates(context.Background(), q)
+			if code := postclear.ErrorCode(err); code != postclear.EInvalid || !strings.Contains(err.Error(), arg+": "+c.want) {
+				t.Errorf("%s with %d values: %v (code %s), want %s naming %s", arg, c.n, err, code, postclear.EInvalid, arg)
+			}
+		}
+	}
+}

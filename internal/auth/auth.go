@@ -72,11 +72,7 @@ type Authenticator struct {
 // files now, so that a broken file stops the server at start-up rather
 // than rejecting every request later.
 func New(cfg Config) (_ *Authenticator, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("auth.New: %w", err)
-		}
-	}()
+	defer postclear.Wrap(&err, "auth.New")
 	a := &Authenticator{cfg: cfg, now: time.Now}
 	if cfg.HS256Secret != nil && len(cfg.HS256Secret) < minHS256Secret {
 		return nil, fmt.Errorf("HS256 secret is %d bytes, want at least %d", len(cfg.HS256Secret), minHS256Secret)

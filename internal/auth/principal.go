@@ -63,17 +63,18 @@ func (p Principal) CanAdmin() bool { return p.Role == RoleAdmin }
 // Scoped reports whether p's reads must be limited to its Countries.
 func (p Principal) Scoped() bool { return p.Role == RoleAgency }
 
-// Sees reports whether p may see an item with the given origin and
-// destination countries. Unscoped readers see everything; principals that
-// cannot read see nothing.
-func (p Principal) Sees(origin, destination string) bool {
+// Sees reports whether p may see an item with the given destination
+// country: an AGENCY sees the items destined to its countries, whatever
+// their origin (postclear.Scope). Unscoped readers see everything;
+// principals that cannot read see nothing.
+func (p Principal) Sees(destination string) bool {
 	if !p.CanRead() {
 		return false
 	}
 	if !p.Scoped() {
 		return true
 	}
-	return slices.Contains(p.Countries, origin) || slices.Contains(p.Countries, destination)
+	return slices.Contains(p.Countries, destination)
 }
 
 // validate normalises p.Countries and enforces the rules every credential

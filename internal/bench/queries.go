@@ -58,8 +58,8 @@ func (c Case) Name() string { return string(c.Family) + "/" + string(c.Shape) }
 // Defaults of the KPI arguments the query set uses, the same through
 // GraphQL (the schema's defaults) and straight on the engine.
 const (
-	TargetHours  = analytics.DefaultTargetHours
-	StandardDays = analytics.DefaultStandardDays
+	TargetHours  = postclear.DefaultTargetHours
+	StandardDays = postclear.DefaultStandardDays
 )
 
 // Window is where a query set looks: the destination country and quarter

@@ -88,3 +88,14 @@ func (e FieldError) Error() string {
 	}
 	return fmt.Sprintf("%s: %s: %s", where, e.Field, e.Message)
 }
+
+// Wrap names the operation in *errp, keeping the cause (and so the code
+// of a *Error in it), when *errp is not nil. It is meant to be deferred
+// at the top of a function with a named error result:
+//
+//	defer postclear.Wrap(&err, "evaluate MoU %s %s", id, quarter)
+func Wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}

@@ -23,6 +23,9 @@ type Evaluation struct {
 	Activities ActivitySummary
 	Disputes   DisputeSummary
 	Findings   []Finding
+	// Data is the one state of the stored data every figure was computed
+	// over.
+	Data DataState
 }
 
 // KPIResult is one KPI of an evaluation. Change is Actual − Previous in

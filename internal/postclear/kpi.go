@@ -1,12 +1,15 @@
 package postclear
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Granularity is the size of the time buckets KPIs are grouped into.
 type Granularity string
 
 // The granularities; a bucket is named by its first day (weeks start on
-// Monday), in UTC.
+// Monday), in the query's time zone.
 const (
 	Day     Granularity = "DAY"
 	Week    Granularity = "WEEK"
@@ -18,7 +21,8 @@ const (
 // Dimension is an item attribute KPIs can be grouped by.
 type Dimension string
 
-// The dimensions, in the order rows are sorted by.
+// The dimensions. Their order, and what each reads, is the dimensions
+// table of package analytics.
 const (
 	DimOriginCountry      Dimension = "ORIGIN_COUNTRY"
 	DimDestinationCountry Dimension = "DESTINATION_COUNTRY"
@@ -27,12 +31,29 @@ const (
 	DimCategory           Dimension = "CATEGORY"
 )
 
-// Dimensions lists every Dimension in sort order.
-var Dimensions = []Dimension{DimOriginCountry, DimDestinationCountry, DimMailClass, DimOffice, DimCategory}
+// The default arguments of docs/domain.md: the clearance target of KPI 1
+// and the UPU J+5 standard of KPI 2. They are also what the MoU KPIs
+// CLEARANCE_WITHIN_TARGET_RATE and DELIVERY_ON_TIME_RATE mean.
+const (
+	DefaultTargetHours  = 24
+	DefaultStandardDays = 5
+)
 
-// AnalyticsFilter restricts a KPI to attribution dates in [From, To) (UTC
-// dates) and to items whose attributes are in the given lists (an empty
-// list does not restrict).
+// Analytics computes the KPI families of docs/domain.md within the scope of
+// the caller in ctx (ScopeFrom), which no argument can widen. It is
+// implemented by analytics.Service and used by the GraphQL resolvers and
+// the MoU evaluation.
+type Analytics interface {
+	ClearanceTimes(ctx context.Context, q KPIQuery, targetHours float64) ([]ClearanceStat, error)
+	DeliveryTimes(ctx context.Context, q KPIQuery, standardDays int) ([]DeliveryStat, error)
+	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
+	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
+}
+
+// AnalyticsFilter restricts a KPI to attribution dates in [From, To) and to
+// items whose attributes are in the given lists (an empty list does not
+// restrict). From and To are calendar dates, held as midnight UTC; they
+// are taken in the query's time zone.
 type AnalyticsFilter struct {
 	From                 time.Time
 	To                   time.Time
@@ -50,11 +71,37 @@ type KPIQuery struct {
 	GroupBy     []Dimension
 	Granularity *Granularity
 	FillGaps    bool
+	// TimeZone is the IANA name of the zone in which From, To, buckets,
+	// the day J of J+n and "today" are taken; "" means UTC.
+	TimeZone string
+	// OrderBy sorts the rows by fields of the family's rows, in order;
+	// rows they leave tied keep the default order (period, the group
+	// fields, the family's own key).
+	OrderBy []Order
+	// Limit, when set, keeps the first Limit rows after ordering.
+	Limit *int
 	// Scope is what the caller may see. It is not an argument: services
 	// set it from the request's context (ScopeFrom), so that it applies to
 	// every population of every KPI whatever the filter and grouping.
 	Scope Scope
 }
+
+// Order sorts KPI rows by one field of the family's rows, named as in the
+// API (ITEMS, P90_HOURS, ORIGIN_COUNTRY, PERIOD, ...). Nulls come last in
+// either direction.
+type Order struct {
+	Field     string
+	Direction OrderDirection
+}
+
+// OrderDirection is ASC (smallest, earliest, A first) or DESC.
+type OrderDirection string
+
+// The directions; "" is ASC.
+const (
+	Ascending  OrderDirection = "ASC"
+	Descending OrderDirection = "DESC"
+)
 
 // GroupKey identifies a result row; fields not grouped by are nil.
 type GroupKey struct {

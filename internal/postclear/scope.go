@@ -2,21 +2,25 @@ package postclear
 
 import "context"
 
-// Scope limits what a caller may learn to the items whose origin or
-// destination country is in Countries (an AGENCY token under an MoU).
-// The zero Scope is unrestricted.
+// Scope limits what a caller may learn (docs/domain.md, "Who sees what"):
+// an AGENCY caller, a party to the national MoUs of Countries, sees the
+// items whose destination country is in Countries and the declarations
+// whose own destination country is. An item merely originating there is
+// not visible (its customs data belongs to the destination's
+// administration), nor is an item whose destination is unknown. The zero
+// Scope is unrestricted (ANALYST, ADMIN).
 type Scope struct {
 	Restricted bool
 	Countries  []string
 }
 
-// Allows reports whether an item between origin and destination is in
-// the scope.
-func (s Scope) Allows(origin, destination string) bool {
+// Sees reports whether the scope admits an item, declaration or MoU of
+// the given destination country ("" when unknown).
+func (s Scope) Sees(destination string) bool {
 	if !s.Restricted {
 		return true
 	}
-	return contains(s.Countries, origin) || contains(s.Countries, destination)
+	return destination != "" && contains(s.Countries, destination)
 }
 
 type scopeKey struct{}

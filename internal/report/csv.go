@@ -19,6 +19,7 @@ const (
 	SectionSeizures   = "seizures"
 	SectionActivities = "activities"
 	SectionDisputes   = "disputes"
+	SectionData       = "data"
 	sectionOrigin     = "origin:"
 )
 
@@ -78,7 +79,15 @@ func Rows(ev *postclear.Evaluation) []Row {
 	} {
 		out = append(out, Row{Section: r.sec, Metric: r.metric, Period: ev.Quarter, Value: r.v})
 	}
-	return out
+	// The state of the data the figures reflect; its text is in the
+	// period column, the only text column.
+	loaded := ""
+	if ev.Data.LoadedAt != nil {
+		loaded = ev.Data.LoadedAt.UTC().Format(time.RFC3339)
+	}
+	return append(out,
+		Row{Section: SectionData, Metric: "DATA_VERSION", Period: ev.Data.Version},
+		Row{Section: SectionData, Metric: "DATA_LOADED_AT", Period: loaded})
 }
 
 // WriteCSV writes the tidy table of ev. Numbers are written in full

@@ -12,20 +12,13 @@ package report
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
 )
-
-// KPIs computes the KPI families (implemented by analytics.Service).
-type KPIs interface {
-	ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targetHours float64) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q postclear.KPIQuery, standardDays int) ([]postclear.DeliveryStat, error)
-	ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]postclear.ComplianceStat, error)
-	SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]postclear.SeizureStat, error)
-}
 
 // MoUs reads MoUs and their commitments (implemented by warehouse.Store).
 type MoUs interface {
@@ -34,28 +27,97 @@ type MoUs interface {
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
 }
 
-// The KPI parameters an evaluation uses: DOMAIN.md's defaults, which are
-// also what CLEARANCE_WITHIN_TARGET_RATE and DELIVERY_ON_TIME_RATE mean.
-const (
-	TargetHours  = 24
-	StandardDays = 5
-)
+// Data tells which state of the stored data the figures reflect
+// (implemented by warehouse.Store).
+type Data interface {
+	// DataState finalizes what is stored and returns its version and
+	// load time.
+	DataState(ctx context.Context) (postclear.DataState, error)
+	// DataVersion returns the version alone; it moves with every write.
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// MaxAttempts bounds how often an evaluation is computed because the data
+// changed while it was computed. With the pauses between attempts (a
+// quarter of a second, doubling), a load that pauses for a few seconds
+// lets an evaluation through.
+const MaxAttempts = 5
 
 // Evaluator computes MoU evaluations.
 type Evaluator struct {
-	KPIs KPIs
+	KPIs postclear.Analytics
 	MoUs MoUs
+	Data Data
+	// Cache, when set, keeps evaluations until the data changes, per
+	// caller scope (the cache reads it from the context).
+	Cache *resultcache.Cache
+	// Now decides "today" in the cache key (on-time delivery is judged
+	// against it); nil means time.Now.
+	Now func() time.Time
+	// retryWait is the pause before the n-th new attempt; tests shorten it.
+	retryWait func(n int) time.Duration
 }
 
 // Evaluate computes the evaluation of MoU mouID for quarter ("2025-Q3").
-// ctx carries the caller, so that a scope check can be added here once for
-// every rendering.
-func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
-	defer func() {
+// ctx carries the caller: the MoU is looked up within its scope, and every
+// KPI is computed within it.
+//
+// Every figure comes from one state of the stored data: the evaluation
+// takes the data version before its queries and again after them, and
+// starts again when it moved (an ingest was accepted meanwhile), up to
+// MaxAttempts times; then it fails with CONFLICT rather than mix two
+// states. The evaluation says which version and load time it reflects.
+func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error) {
+	now := time.Now
+	if e.Now != nil {
+		now = e.Now
+	}
+	key := "evaluation\x00" + mouID + "\x00" + quarter + "\x00" + now().UTC().Format(time.DateOnly)
+	return resultcache.Do(ctx, e.Cache, key, func(ctx context.Context) (postclear.Evaluation, error) {
+		return e.consistent(ctx, mouID, quarter)
+	})
+}
+
+func (e *Evaluator) consistent(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
+	defer postclear.Wrap(&err, "evaluate MoU %s %s", mouID, quarter)
+	if e.Data == nil {
+		return ev, errors.New("report.Evaluator.Data is not set: an evaluation must know the data it reflects")
+	}
+	wait := e.retryWait
+	if wait == nil {
+		wait = func(n int) time.Duration { return 250 * time.Millisecond << (n - 1) }
+	}
+	for attempt := 1; ; attempt++ {
+		before, err := e.Data.DataState(ctx)
 		if err != nil {
-			err = fmt.Errorf("evaluate MoU %s %s: %w", mouID, quarter, err)
+			return ev, err
 		}
-	}()
+		if ev, err = e.evaluate(ctx, mouID, quarter); err != nil {
+			return ev, err
+		}
+		after, err := e.Data.DataVersion(ctx)
+		if err != nil {
+			return ev, err
+		}
+		if after == before.Version {
+			ev.Data = before
+			return ev, nil
+		}
+		if attempt == MaxAttempts {
+			return postclear.Evaluation{}, postclear.Errorf(postclear.EConflict,
+				"the stored data changed while the evaluation was computed, %d times in a row (records are being loaded); try again when the load has finished", MaxAttempts)
+		}
+		select {
+		case <-ctx.Done():
+			return postclear.Evaluation{}, ctx.Err()
+		case <-time.After(wait(attempt)):
+		}
+	}
+}
+
+// evaluate computes the evaluation from the KPI queries, whatever the
+// data does meanwhile.
+func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
 	q, err := postclear.ParseQuarter(quarter)
 	if err != nil {
 		return ev, err
@@ -140,7 +202,7 @@ func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postcl
 			out.population[k] = n
 		}
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return out, err
 	}
@@ -149,7 +211,7 @@ func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postcl
 		set(r.Key.Period, postclear.KPIClearanceMeanHours, r.MeanHours, r.Items)
 		set(r.Key.Period, postclear.KPIClearanceWithinTargetRate, r.WithinTargetRate, r.Items)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
 	if err != nil {
 		return out, err
 	}
@@ -208,7 +270,7 @@ func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.Y
 		}
 		values[metric][month.UTC()] = v
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +278,7 @@ func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.Y
 		put(postclear.MetricClearanceP50Hours, r.Key.Period, r.P50Hours)
 		put(string(postclear.KPIClearanceP90Hours), r.Key.Period, r.P90Hours)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, StandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -292,7 +354,7 @@ func (e *Evaluator) origins(ctx context.Context, country string, q postclear.Yea
 		o := get(r.Key)
 		o.Items, o.EadCoverage = r.ItemsArrived, r.EadCoverage
 	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, TargetHours)
+	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,7 +55,7 @@ func setup(t *testing.T) *fixture {
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}}
-		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store}
+		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store}
 		for _, s := range demo.MoUs() {
 			m, err := store.CreateMoU(ctx, s.MoU)
 			if err != nil {
@@ -250,22 +249,6 @@ func TestEvaluateErrors(t *testing.T) {
 			t.Errorf("Evaluate(%s, %s) = %v, want code %s", tt.id, tt.quarter, err, tt.code)
 		}
 	}
-}
-
-// pdfText returns the strings of the text-showing operators of an
-// uncompressed PDF, in page order, decoded from Windows-1252 escapes.
-func pdfText(t *testing.T, pdf []byte) []string {
-	t.Helper()
-	re := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	var out []string
-	for _, m := range re.FindAllSubmatch(pdf, -1) {
-		s := strings.NewReplacer(`\\`, `\`, `\(`, `(`, `\)`, `)`, `\r`, "\r").Replace(string(m[1]))
-		out = append(out, s)
-	}
-	if len(out) == 0 {
-		t.Fatal("no text in the PDF: is it compressed?")
-	}
-	return out
 }
 
 func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {

@@ -43,7 +43,7 @@ func (s *Store) writeVersion() uint64 {
 // (postclear.ScopeFrom) gets only the MoUs of its countries; for it the
 // others do not exist, so MoU and the evaluation answer NOT_FOUND.
 func (s *Store) MoUs(ctx context.Context, archived bool) (out []postclear.MoU, err error) {
-	defer wrapErr(&err, "list MoUs")
+	defer postclear.Wrap(&err, "list MoUs")
 	const q = `SELECT id, country, customs_administration, postal_operator, signed_on, effective_from, effective_to, archived, targets, updated_at
 FROM {db:Identifier}.mous FINAL
 ORDER BY country, effective_from, id`
@@ -67,7 +67,7 @@ ORDER BY country, effective_from, id`
 		if err := json.Unmarshal([]byte(targets), &m.Targets); err != nil {
 			return nil, fmt.Errorf("MoU %s: targets: %w", m.ID, err)
 		}
-		if m.Archived && !archived || !scope.Allows(m.Country, m.Country) {
+		if m.Archived && !archived || !scope.Sees(m.Country) {
 			continue
 		}
 		out = append(out, m)
@@ -97,7 +97,7 @@ func findMoU(all []postclear.MoU, id string) (postclear.MoU, error) {
 // the same country, and stores it under a new readable id:
 // mou-<country>-<year it takes effect>, with -2, -3 … when taken.
 func (s *Store) CreateMoU(ctx context.Context, in postclear.MoUInput) (m postclear.MoU, err error) {
-	defer wrapErr(&err, "create MoU")
+	defer postclear.Wrap(&err, "create MoU")
 	if err := in.Validate(); err != nil {
 		return m, err
 	}
@@ -122,7 +122,7 @@ func (s *Store) CreateMoU(ctx context.Context, in postclear.MoUInput) (m postcle
 // UpdateMoU replaces the fields of the MoU id with in; an archived MoU
 // cannot be changed.
 func (s *Store) UpdateMoU(ctx context.Context, id string, in postclear.MoUInput) (m postclear.MoU, err error) {
-	defer wrapErr(&err, "update MoU")
+	defer postclear.Wrap(&err, "update MoU")
 	if err := in.Validate(); err != nil {
 		return m, err
 	}
@@ -154,7 +154,7 @@ func (s *Store) UpdateMoU(ctx context.Context, id string, in postclear.MoUInput)
 // and is left out of lists unless asked for, but can still be evaluated.
 // Archiving an archived MoU changes nothing.
 func (s *Store) ArchiveMoU(ctx context.Context, id string) (m postclear.MoU, err error) {
-	defer wrapErr(&err, "archive MoU")
+	defer postclear.Wrap(&err, "archive MoU")
 	s.mouMu.Lock()
 	defer s.mouMu.Unlock()
 	m, err = s.MoU(ctx, id)
@@ -216,7 +216,7 @@ func (s *Store) writeMoU(ctx context.Context, m *postclear.MoU) error {
 // InsertActivities stores capacity-building activities; an activity whose
 // key (MoU, date, title) is stored replaces it. Every MoU named must exist.
 func (s *Store) InsertActivities(ctx context.Context, acts []postclear.Activity) (err error) {
-	defer wrapErr(&err, "store activities")
+	defer postclear.Wrap(&err, "store activities")
 	if err := s.checkMoUIDs(ctx, len(acts), func(i int) string { return acts[i].MoUID }); err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *Store) InsertActivities(ctx context.Context, acts []postclear.Activity)
 // InsertDisputes stores disputes; a dispute whose key (MoU, opened date,
 // subject) is stored replaces it. Every MoU named must exist.
 func (s *Store) InsertDisputes(ctx context.Context, ds []postclear.Dispute) (err error) {
-	defer wrapErr(&err, "store disputes")
+	defer postclear.Wrap(&err, "store disputes")
 	if err := s.checkMoUIDs(ctx, len(ds), func(i int) string { return ds[i].MoUID }); err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (s *Store) checkMoUIDs(ctx context.Context, n int, id func(int) string) err
 // Activities returns the activities of MoU mouID held in [from, to), by
 // date and title; zero times do not restrict.
 func (s *Store) Activities(ctx context.Context, mouID string, from, to time.Time) (out []postclear.Activity, err error) {
-	defer wrapErr(&err, "list activities")
+	defer postclear.Wrap(&err, "list activities")
 	const q = `SELECT mou_id, held_on, title, toString(kind), customs_participants, post_participants
 FROM {db:Identifier}.mou_activities FINAL
 WHERE mou_id = {mou:String} AND held_on >= {from:DateTime('UTC')} AND held_on < {to:DateTime('UTC')}
@@ -297,7 +297,7 @@ ORDER BY held_on, title`
 // from is zero, not resolved before from: those that were open at some
 // time in [from, to). Ordered by opening date and subject.
 func (s *Store) Disputes(ctx context.Context, mouID string, from, to time.Time) (out []postclear.Dispute, err error) {
-	defer wrapErr(&err, "list disputes")
+	defer postclear.Wrap(&err, "list disputes")
 	const q = `SELECT mou_id, opened_on, subject, resolved_on, toString(resolution)
 FROM {db:Identifier}.mou_disputes FINAL
 WHERE mou_id = {mou:String} AND opened_on < {to:DateTime('UTC')}
@@ -337,10 +337,4 @@ func optionalDate(t time.Time) *time.Time {
 	}
 	t = t.UTC()
 	return &t
-}
-
-func wrapErr(err *error, op string) {
-	if *err != nil {
-		*err = fmt.Errorf("%s: %w", op, *err)
-	}
 }

@@ -102,15 +102,11 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 
 // DataStatus counts what is stored. Counts use FINAL so that a duplicate
 // key not yet merged away is counted once. A caller with a restricted scope
-// (postclear.ScopeFrom) sees only the items whose origin or destination is
-// in it (by the item's attributes, as in every KPI), their events and
-// decisions, and the declarations whose own countries are in it.
+// (postclear.ScopeFrom) sees only the items whose destination is in it (by
+// the item's attributes, as in every KPI), their events and decisions, and
+// the declarations whose own destination is in it.
 func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("data status: %w", err)
-		}
-	}()
+	defer postclear.Wrap(&err, "data status")
 	// visible is the set of items the caller may see; unscoped callers
 	// see every item, and their counts skip the set altogether.
 	itemCond, declCond := "1", "1"
@@ -118,9 +114,9 @@ func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err er
 	params := Params{"db": s.Layout.Database}
 	if sc := postclear.ScopeFrom(ctx); sc.Restricted {
 		params["scope"] = append([]string{}, sc.Countries...)
-		visible = "SELECT item_id FROM {db:Identifier}.item_milestones WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
+		visible = "SELECT item_id FROM {db:Identifier}.item_milestones WHERE destination_country IN {scope:Array(String)}"
 		itemCond = "item_id IN visible"
-		declCond = "origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}"
+		declCond = "destination_country IN {scope:Array(String)}"
 	}
 	q := "WITH visible AS (" + visible + ")" + `
 SELECT

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -173,7 +174,13 @@ func Percentile(x []float64, p float64) float64 {
 
 // BucketOf is the first day of t's bucket in UTC.
 func BucketOf(t time.Time, g postclear.Granularity) time.Time {
-	t = t.UTC()
+	return bucketIn(t, g, time.UTC)
+}
+
+// bucketIn is the first day of the bucket of t's calendar date in loc, as
+// a date (midnight UTC).
+func bucketIn(t time.Time, g postclear.Granularity, loc *time.Location) time.Time {
+	t = t.In(loc)
 	y, m, d := t.Date()
 	switch g {
 	case postclear.Day:
@@ -200,6 +207,35 @@ func NextBucket(b time.Time, g postclear.Granularity) time.Time {
 // PrevBucket is the first day of the bucket before the one starting at b.
 func PrevBucket(b time.Time, g postclear.Granularity) time.Time {
 	return BucketOf(b.AddDate(0, 0, -1), g)
+}
+
+// dimensions are the group dimensions of docs/domain.md, in the order of
+// its list (the order result keys are sorted by).
+var dimensions = []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry, postclear.DimMailClass, postclear.DimOffice, postclear.DimCategory}
+
+// zone is the query's time zone (docs/domain.md, "Time zone"): UTC when
+// it names none.
+func zone(q postclear.KPIQuery) *time.Location {
+	if q.TimeZone == "" {
+		return time.UTC
+	}
+	if l, ok := zones.Load(q.TimeZone); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(q.TimeZone)
+	if err != nil {
+		panic(err)
+	}
+	zones.Store(q.TimeZone, l)
+	return l
+}
+
+var zones sync.Map
+
+// dateIn is the calendar date of t in the query's zone, as midnight UTC,
+// the form of the filter's dates.
+func dateIn(q postclear.KPIQuery, t time.Time) time.Time {
+	return bucketIn(t, postclear.Day, zone(q))
 }
 
 // attrs are the values a population member is grouped and filtered by.
@@ -240,12 +276,17 @@ func filterList(f postclear.AnalyticsFilter, d postclear.Dimension) []string {
 }
 
 // passes reports whether a member with attributes a, attributed at t, is
-// in the query's population.
+// in the query's population: the date of t in the query's zone is in
+// [from, to). A restricted scope admits only members whose destination is
+// one of its countries (DOMAIN.md, "Who sees what").
 func passes(q postclear.KPIQuery, a attrs, t time.Time) bool {
-	if t.Before(q.Filter.From) || !t.Before(q.Filter.To) {
+	if d := dateIn(q, t); d.Before(q.Filter.From) || !d.Before(q.Filter.To) {
 		return false
 	}
-	for _, d := range postclear.Dimensions {
+	if q.Scope.Restricted && (a.destination == nil || !slices.Contains(q.Scope.Countries, *a.destination)) {
+		return false
+	}
+	for _, d := range dimensions {
 		list := filterList(q.Filter, d)
 		if len(list) == 0 {
 			continue
@@ -262,7 +303,7 @@ func passes(q postclear.KPIQuery, a attrs, t time.Time) bool {
 func keyOf(q postclear.KPIQuery, a attrs, t time.Time) postclear.GroupKey {
 	var k postclear.GroupKey
 	if q.Granularity != nil {
-		k.Period = ptr(BucketOf(t, *q.Granularity))
+		k.Period = ptr(bucketIn(t, *q.Granularity, zone(q)))
 	}
 	for _, d := range q.GroupBy {
 		v := a.get(d)
@@ -435,13 +476,14 @@ func Clearance(r Records, q postclear.KPIQuery, targetHours float64) []postclear
 	return out
 }
 
-// Delivery is KPI 2, judged on today's UTC date.
+// Delivery is KPI 2, judged on today's date; J, the delivery date and
+// today are dates in the query's zone.
 func Delivery(r Records, q postclear.KPIQuery, standardDays int, now time.Time) []postclear.DeliveryStat {
 	type acc struct {
 		items, judged, onTime int
 		days                  []float64
 	}
-	today := BucketOf(now, postclear.Day)
+	today := dateIn(q, now)
 	g := newGroups[acc]()
 	for _, it := range sortedItems(r.Items()) {
 		if it.Posted == nil || !passes(q, itemAttrs(it), *it.Posted) {
@@ -452,10 +494,10 @@ func Delivery(r Records, q postclear.KPIQuery, standardDays int, now time.Time) 
 		if it.Delivered != nil {
 			a.days = append(a.days, it.Delivered.Sub(*it.Posted).Seconds()/86400)
 		}
-		due := BucketOf(*it.Posted, postclear.Day).AddDate(0, 0, standardDays)
+		due := dateIn(q, *it.Posted).AddDate(0, 0, standardDays)
 		if due.Before(today) {
 			a.judged++
-			if it.Delivered != nil && !BucketOf(*it.Delivered, postclear.Day).After(due) {
+			if it.Delivered != nil && !dateIn(q, *it.Delivered).After(due) {
 				a.onTime++
 			}
 		}

@@ -38,11 +38,7 @@ func (e *Engine) Insert(ctx context.Context, table string, columns []string, row
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("chdb insert into %s: %w", table, err)
-		}
-	}()
+	defer postclear.Wrap(&err, "chdb insert into %s", table)
 	s, err := e.session()
 	if err != nil {
 		return err

@@ -1,0 +1,214 @@
+package analytics
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// builder assembles the SQL of one KPI query. Every identifier it writes
+// comes from the dimensions table or the family's own text; every user
+// value is a parameter.
+type builder struct {
+	q      postclear.KPIQuery // validated, with the caller's scope
+	params warehouse.Params
+	// rowLimit bounds the rows the engine returns (LIMIT), so that a
+	// result above the runner's bound is told without being read whole.
+	rowLimit int
+	// now is the time the query is answered at, which decides "today".
+	now time.Time
+	// loc is the query's time zone.
+	loc *time.Location
+}
+
+// newBuilder binds the parameters every KPI uses for the validated q: the
+// range [from, to) as the instants its dates start at in the query's time
+// zone, the zone, the filters and the scope.
+func newBuilder(layout warehouse.Layout, q postclear.KPIQuery, now time.Time, rowLimit int) *builder {
+	loc, _ := location(q.TimeZone) // validated
+	b := &builder{q: q, rowLimit: rowLimit, now: now, loc: loc, params: warehouse.Params{
+		"db":   layout.Database,
+		"from": startOfDay(q.Filter.From, loc),
+		"to":   startOfDay(q.Filter.To, loc),
+		"tz":   loc.String(),
+	}}
+	for i := range dimensions {
+		d := &dimensions[i]
+		if v := d.filterValues(&q.Filter); len(v) > 0 {
+			b.params[d.param()] = v
+		}
+	}
+	if q.Scope.Restricted {
+		b.params["scope"] = append([]string{}, q.Scope.Countries...)
+	}
+	return b
+}
+
+func (d *dimension) filterValues(f *postclear.AnalyticsFilter) []string {
+	if d.filter == nil {
+		return nil
+	}
+	return d.filter.values(f)
+}
+
+// The attribution range [from, to): the instants the dates start at in the
+// query's time zone. Parameters are typed DateTime('UTC') so that a server
+// in another time zone reads them as UTC too.
+const (
+	fromParam = "{from:DateTime('UTC')}"
+	toParam   = "{to:DateTime('UTC')}"
+)
+
+func inRange(expr string) string {
+	return fmt.Sprintf("%s >= %s AND %s < %s", expr, fromParam, expr, toParam)
+}
+
+// keySelect returns the key columns of one population: the bucket of attr
+// (when there is a granularity) and the grouped dimensions read from src.
+func (b *builder) keySelect(attr string, src source) []string {
+	var cols []string
+	if g := b.q.Granularity; g != nil {
+		cols = append(cols, fmt.Sprintf(bucketSQL[*g], attr)+" AS period")
+	}
+	for _, id := range b.q.GroupBy {
+		d := dimensionOf(id)
+		cols = append(cols, src(d)+" AS "+d.alias)
+	}
+	return cols
+}
+
+// dimFilters returns the filter conditions on the dimensions read from
+// src; a null attribute matches no list, so filtering on a dimension
+// leaves out the items (and declarations, for OFFICE) that lack it.
+//
+// Every population of every KPI passes through here, which is why the
+// caller's scope is enforced here too: an item (or declaration) is seen
+// only when its destination country is in the scope, whatever the filter
+// names or the grouping shows. A null destination is in no scope.
+func (b *builder) dimFilters(src source) []string {
+	var conds []string
+	if b.q.Scope.Restricted {
+		conds = append(conds, src(destination)+" IN {scope:Array(String)}")
+	}
+	for i := range dimensions {
+		d := &dimensions[i]
+		if len(d.filterValues(&b.q.Filter)) > 0 {
+			conds = append(conds, fmt.Sprintf("%s IN {%s:Array(String)}", src(d), d.param()))
+		}
+	}
+	return conds
+}
+
+// itemFacts is the relation every item population reads: the finalized
+// milestones (migration 0005). FINAL keeps each item's latest row and
+// drops the rows of keys it has left, so every item counts once.
+const itemFacts = "{db:Identifier}.item_facts FINAL"
+
+// factConds returns the item filters of a population of item_facts. A
+// destination filter and the caller's scope are repeated on
+// destination_country_key, the sort key's first column, so that the engine
+// reads only those destinations' rows; they select the same items, because
+// the key is the destination (or ” for an item without one, which no
+// filter value or scope matches).
+func (b *builder) factConds() []string {
+	var conds []string
+	if b.q.Scope.Restricted {
+		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
+	}
+	if len(destination.filterValues(&b.q.Filter)) > 0 {
+		conds = append(conds, "destination_country_key IN {"+destination.param()+":Array(String)}")
+	}
+	return append(conds, b.dimFilters(fromItems)...)
+}
+
+// milestones returns a population of items: the key columns plus cols,
+// for the items whose attr lies in [from, to), that pass the filters and
+// the extra conditions where.
+func (b *builder) milestones(attr string, cols []string, where ...string) string {
+	conds := append(b.factConds(), inRange(attr))
+	conds = append(conds, where...)
+	return selectSQL(append(b.keySelect(attr, fromItems), cols...), itemFacts, conds)
+}
+
+// declarations returns a population of declarations, grouped and filtered
+// by their own attributes, attributed to received_at: the key columns plus
+// cols.
+//
+// FINAL: each stored declaration counts once even before the merge that
+// removes a re-ingested duplicate. The date range is a PREWHERE, applied
+// before FINAL merges the copies of a key, which is exact because
+// received_at is part of the key (every copy has the same), and spares
+// reading the other columns of declarations out of range; the other
+// filters must see the copy FINAL keeps, so they stay in WHERE.
+func (b *builder) declarations(cols []string) string {
+	return selectSQL(append(b.keySelect("received_at", fromDeclarations), cols...),
+		"{db:Identifier}.declarations FINAL\n    PREWHERE "+inRange("received_at"), b.dimFilters(fromDeclarations))
+}
+
+// attributes returns the item_facts rows of the items in ids (an IN
+// subquery) that pass the filters: item_id and every dimension under its
+// alias, for a population that joins them (read with joined).
+func (b *builder) attributes(ids string) string {
+	cols := []string{"item_id"}
+	for i := range dimensions {
+		cols = append(cols, dimensions[i].column+" AS "+dimensions[i].alias)
+	}
+	return selectSQL(cols, itemFacts, append([]string{"item_id IN (" + ids + ")"}, b.factConds()...))
+}
+
+// selectSQL formats a SELECT over from; it keeps the generated text
+// readable when logged or benchmarked.
+func selectSQL(cols []string, from string, where []string) string {
+	var sb strings.Builder
+	sb.WriteString("SELECT\n        ")
+	sb.WriteString(strings.Join(cols, ",\n        "))
+	sb.WriteString("\n    FROM ")
+	sb.WriteString(from)
+	if len(where) > 0 {
+		sb.WriteString("\n    WHERE ")
+		for i, c := range where {
+			if i > 0 {
+				sb.WriteString("\n      AND ")
+			}
+			sb.WriteString("(" + c + ")")
+		}
+	}
+	return sb.String()
+}
+
+// aggregate wraps populations in the grouping query: the keys of the
+// query and extra keys, then metrics. HAVING drops the single all-zero row
+// an ungrouped aggregation returns over an empty population, so an empty
+// population yields no row.
+func (b *builder) aggregate(extra, metrics []string, populations ...string) string {
+	keys := append(b.keyColumns(), extra...)
+	var sb strings.Builder
+	sb.WriteString("SELECT\n    ")
+	sb.WriteString(strings.Join(append(append([]string{}, keys...), metrics...), ",\n    "))
+	sb.WriteString("\nFROM (\n    ")
+	sb.WriteString(strings.Join(populations, "\n    UNION ALL\n    "))
+	sb.WriteString("\n)")
+	if len(keys) > 0 {
+		sb.WriteString("\nGROUP BY " + strings.Join(keys, ", "))
+	}
+	sb.WriteString("\nHAVING count() > 0")
+	fmt.Fprintf(&sb, "\nLIMIT %d", b.rowLimit)
+	return sb.String()
+}
+
+// keyColumns lists the key aliases of the query: period first, then the
+// grouped dimensions in table order (the query is canonical, see
+// validate).
+func (b *builder) keyColumns() []string {
+	var cols []string
+	if b.q.Granularity != nil {
+		cols = append(cols, "period")
+	}
+	for _, id := range b.q.GroupBy {
+		cols = append(cols, dimensionOf(id).alias)
+	}
+	return cols
+}

@@ -1,0 +1,345 @@
+package analytics
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// family is one KPI family: its SQL, its row type R and how an engine row
+// becomes an R. A holds the family's own arguments (targetHours, ...).
+// Everything else a KPI query needs is the runner's: validation, the
+// caller's scope, buckets, gap filling, ordering, limits and the cache.
+type family[A, R any] struct {
+	// name names the family in errors, logs and cache keys; api is its
+	// GraphQL field.
+	name, api string
+	// check validates the family's arguments; nil when it has none.
+	check func(A) error
+	// sql writes the family's query with b, which holds the validated
+	// query and its parameters; it adds the parameters of a.
+	sql func(b *builder, a A) string
+	// scan reads one engine row (keys first, through sc) into a row.
+	// A family whose rows depend on one another sets pass instead.
+	scan func(sc *scanner) (R, error)
+	pass func(q postclear.KPIQuery) pass[R]
+	// key is the group key of a row.
+	key func(*R) *postclear.GroupKey
+	// extra is the part of a row's identity beside its group key (the
+	// seizure category); nil when there is none.
+	extra *extraKey[R]
+	// fields are the family's own fields orderBy can name, in the order
+	// of its GraphQL enum (after the key fields, see keyFields).
+	fields []field[R]
+}
+
+// A pass reads the rows of one query for a family whose rows depend on
+// one another.
+type pass[R any] struct {
+	// scan reads one engine row; keep false drops it (the row only fed
+	// the pass's own state).
+	scan func(sc *scanner) (r R, keep bool, err error)
+	// complete sets, once gaps are filled, what depends on other rows.
+	complete func(rows []R)
+}
+
+// extraKey is a part of a row's identity beside its group key.
+type extraKey[R any] struct {
+	// name names it in orderBy (SEIZURE_CATEGORY).
+	name string
+	get  func(*R) string
+	set  func(*R, string)
+}
+
+// run answers q for the caller in ctx: it takes the caller's scope from
+// ctx (so that no argument can widen it), validates, and answers from the
+// cache or computes.
+func (f *family[A, R]) run(ctx context.Context, s *Service, q postclear.KPIQuery, a A) (out []R, err error) {
+	defer postclear.Wrap(&err, "%s", f.name)
+	q.Scope = postclear.ScopeFrom(ctx)
+	if q, err = f.validate(s, q, a); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	key, err := cacheKey(f.name, q, a, now)
+	if err != nil {
+		return nil, err
+	}
+	return resultcache.Do(ctx, s.Cache, key, func(ctx context.Context) ([]R, error) {
+		return f.compute(ctx, s, q, a, now)
+	})
+}
+
+// validate checks q and a and returns q in canonical form.
+func (f *family[A, R]) validate(s *Service, q postclear.KPIQuery, a A) (postclear.KPIQuery, error) {
+	q, err := validate(q, s.maxFilterValues())
+	if err != nil {
+		return q, err
+	}
+	if q, err = f.checkOrder(q); err != nil {
+		return q, err
+	}
+	if f.check != nil {
+		if err := f.check(a); err != nil {
+			return q, err
+		}
+	}
+	return q, s.Layout.Validate()
+}
+
+// SQL returns the family's SQL text and parameters for q and a, validated,
+// as compute would run them.
+func (f *family[A, R]) SQL(s *Service, q postclear.KPIQuery, a A) (string, warehouse.Params, error) {
+	q, err := f.validate(s, q, a)
+	if err != nil {
+		return "", nil, err
+	}
+	b := newBuilder(s.Layout, q, s.now(), maxEngineRows+1)
+	return f.sql(b, a), b.params, nil
+}
+
+// cacheKey holds everything that decides a result besides the data and the
+// caller's scope, which the cache adds itself: the family, the canonical
+// query, the family's arguments, and today's date in the query's time
+// zone, since on-time delivery is judged against today.
+func cacheKey(family string, q postclear.KPIQuery, a any, now time.Time) (string, error) {
+	loc, err := location(q.TimeZone)
+	if err != nil {
+		return "", err
+	}
+	q.Scope = postclear.Scope{}
+	b, err := json.Marshal(struct {
+		Q     postclear.KPIQuery
+		A     any
+		Today string
+	}{q, a, now.In(loc).Format(time.DateOnly)})
+	return family + string(b), err
+}
+
+// maxEngineRows bounds the rows read from the engine for one query (its
+// LIMIT): a family may read more rows than it returns (seizures read the
+// presented items and the bucket before from too).
+const maxEngineRows = 5 * MaxRows
+
+// compute runs the family's query and turns its rows into the result: gaps
+// filled, completed, in order, cut at the limit. Without a limit a result
+// above MaxRows is an error, never a truncated list; with one, up to
+// maxEngineRows rows are computed and ordered before the first are kept.
+func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQuery, a A, now time.Time) ([]R, error) {
+	bound := MaxRows
+	if q.Limit != nil {
+		bound = maxEngineRows
+	}
+	b := newBuilder(s.Layout, q, now, maxEngineRows+1)
+	sqlText := f.sql(b, a)
+	p := f.newPass(q)
+	sc := newScanner(q)
+	var rows []R
+	read := 0
+	err := s.query(ctx, sqlText, b.params, func(r warehouse.Rows) error {
+		if read++; read > maxEngineRows {
+			return tooManyRows(q, -1)
+		}
+		sc.rows = r
+		row, keep, err := p.scan(sc)
+		if err != nil || !keep {
+			return err
+		}
+		if len(rows) == bound {
+			return tooManyRows(q, -1)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rows, err = f.fill(q, rows, bound); err != nil {
+		return nil, err
+	}
+	if p.complete != nil {
+		p.complete(rows)
+	}
+	f.sort(q, rows)
+	if q.Limit != nil && len(rows) > *q.Limit {
+		rows = rows[:*q.Limit]
+	}
+	return rows, nil
+}
+
+func (f *family[A, R]) newPass(q postclear.KPIQuery) pass[R] {
+	if f.pass != nil {
+		return f.pass(q)
+	}
+	return pass[R]{scan: func(sc *scanner) (R, bool, error) {
+		r, err := f.scan(sc)
+		return r, true, err
+	}}
+}
+
+func (f *family[A, R]) extraOf(r *R) string {
+	if f.extra == nil {
+		return ""
+	}
+	return f.extra.get(r)
+}
+
+// fill adds, when q asks for it, a row with zero counts and null
+// statistics for every bucket of [from, to) and every group (and extra
+// key) that has a row in some bucket; the rows must stay within bound.
+func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, error) {
+	if !q.FillGaps || q.Granularity == nil || len(rows) == 0 {
+		return rows, nil
+	}
+	type group struct {
+		key   postclear.GroupKey
+		extra string
+	}
+	var groups []group
+	seen, have := map[string]bool{}, map[string]bool{}
+	for i := range rows {
+		k, e := *f.key(&rows[i]), f.extraOf(&rows[i])
+		have[keyID(k, e)] = true
+		k.Period = nil
+		if id := keyID(k, e); !seen[id] {
+			seen[id] = true
+			groups = append(groups, group{k, e})
+		}
+	}
+	bs := buckets(q.Filter.From, q.Filter.To, *q.Granularity)
+	if n := len(groups) * len(bs); n > bound {
+		return nil, tooManyRows(q, n)
+	}
+	for _, g := range groups {
+		for _, b := range bs {
+			k := g.key
+			k.Period = &b
+			if have[keyID(k, g.extra)] {
+				continue
+			}
+			var r R
+			*f.key(&r) = k
+			if f.extra != nil {
+				f.extra.set(&r, g.extra)
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+// scanner reads the key columns of an engine row, then the family's.
+type scanner struct {
+	q      postclear.KPIQuery
+	rows   warehouse.Rows
+	period time.Time
+	dims   []*string
+	dest   []any
+}
+
+func newScanner(q postclear.KPIQuery) *scanner {
+	sc := &scanner{q: q, dims: make([]*string, len(q.GroupBy))}
+	if q.Granularity != nil {
+		sc.dest = append(sc.dest, &sc.period)
+	}
+	for i := range sc.dims {
+		sc.dest = append(sc.dest, &sc.dims[i])
+	}
+	return sc
+}
+
+// scan reads the key columns into the row's GroupKey, and the columns
+// after them into more.
+func (sc *scanner) scan(more ...any) (postclear.GroupKey, error) {
+	clear(sc.dims)
+	if err := sc.rows.Scan(append(sc.dest[:len(sc.dest):len(sc.dest)], more...)...); err != nil {
+		return postclear.GroupKey{}, err
+	}
+	var key postclear.GroupKey
+	if sc.q.Granularity != nil {
+		p := sc.period.UTC()
+		key.Period = &p
+	}
+	for i, id := range sc.q.GroupBy {
+		*dimensionOf(id).key(&key) = sc.dims[i]
+	}
+	return key, nil
+}
+
+// keyID is a GroupKey and an extra key as a map key: the period, and each
+// dimension with its nullness.
+func keyID(k postclear.GroupKey, extra string) string {
+	var sb strings.Builder
+	if k.Period != nil {
+		sb.WriteString(k.Period.Format(time.DateOnly))
+	}
+	for i := range dimensions {
+		if p := *dimensions[i].key(&k); p != nil {
+			sb.WriteString("\x00=" + *p)
+		} else {
+			sb.WriteString("\x00-")
+		}
+	}
+	sb.WriteString("\x00" + extra)
+	return sb.String()
+}
+
+// withPeriod returns k in bucket p.
+func withPeriod(k postclear.GroupKey, p time.Time) postclear.GroupKey {
+	k.Period = &p
+	return k
+}
+
+// compareKeys orders rows as the API promises: by period, then by the
+// dimensions in table order with nulls last, then by the extra key.
+func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
+	if a.Period != nil && b.Period != nil {
+		if c := a.Period.Compare(*b.Period); c != 0 {
+			return c
+		}
+	}
+	for i := range dimensions {
+		if c := compareNullable(*dimensions[i].key(&a), *dimensions[i].key(&b)); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(ea, eb)
+}
+
+// compareNullable orders strings with nil last.
+func compareNullable(x, y *string) int {
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return 1
+	case y == nil:
+		return -1
+	}
+	return cmp.Compare(*x, *y)
+}
+
+// tooManyRows is the error for a result above the bound; n < 0 means the
+// exact count is unknown (reading stopped at the bound).
+func tooManyRows(q postclear.KPIQuery, n int) error {
+	if q.Limit != nil {
+		what := fmt.Sprintf("more than %d", maxEngineRows)
+		if n >= 0 {
+			what = fmt.Sprintf("%d", n)
+		}
+		return invalid("the query would order %s rows to keep the first %d, at most %d can be ordered; add a filter, group by fewer dimensions or use a coarser granularity",
+			what, *q.Limit, maxEngineRows)
+	}
+	what := fmt.Sprintf("more than %d", MaxRows)
+	if n >= 0 {
+		what = fmt.Sprintf("%d", n)
+	}
+	return invalid("the result would have %s rows, at most %d are allowed; add a filter, group by fewer dimensions, use a coarser granularity, or set limit to keep the first rows in orderBy's order", what, MaxRows)
+}

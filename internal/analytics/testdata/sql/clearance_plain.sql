@@ -1,0 +1,21 @@
+-- {db} = postclear
+-- {from} = 2025-07-01 00:00:00
+-- {target_hours} = 24
+-- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
+SELECT
+    count() AS n_items,
+    sum(secs) AS total_secs,
+    quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours,
+    countIf(hours <= {target_hours:Float64}) AS n_within
+FROM (
+    SELECT
+        toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at)) AS secs,
+        secs / 3600 AS hours
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')})
+      AND (presented_at IS NOT NULL)
+      AND (released_at >= presented_at)
+)
+HAVING count() > 0
+LIMIT 100001

@@ -1,0 +1,99 @@
+-- {db} = postclear
+-- {f_category} = ['GIFT','SALE_OF_GOODS']
+-- {f_destination} = ['KE']
+-- {f_mail_class} = ['EMS']
+-- {f_office} = ['KENBOA']
+-- {f_origin} = ['CN','US']
+-- {from} = 2025-06-30 17:00:00
+-- {scope} = ['KE','TH']
+-- {to} = 2025-09-30 17:00:00
+-- {tz} = Asia/Bangkok
+SELECT
+    period,
+    k_origin,
+    k_destination,
+    k_mail_class,
+    k_office,
+    k_category,
+    countIf(kind = 1) AS n_arrived,
+    countIf(kind = 1 AND a) AS n_ead_population,
+    countIf(kind = 1 AND a AND b) AS n_ead_covered,
+    countIf(kind = 2) AS n_declarations,
+    countIf(kind = 2 AND a) AS n_complete,
+    countIf(kind = 3) AS n_presented,
+    countIf(kind = 3 AND a) AS n_inspected,
+    countIf(kind = 3 AND b) AS n_hits,
+    countIf(kind = 3 AND c) AS n_released,
+    countIf(kind = 3 AND d) AS n_released_clean
+FROM (
+    SELECT
+        toStartOfMonth(arrived_at, {tz:String}) AS period,
+        origin_country AS k_origin,
+        destination_country AS k_destination,
+        mail_class AS k_mail_class,
+        office AS k_office,
+        category AS k_category,
+        toUInt8(1) AS kind,
+        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
+        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
+        toUInt8(0) AS c, toUInt8(0) AS d
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+    UNION ALL
+    SELECT
+        toStartOfMonth(received_at, {tz:String}) AS period,
+        toNullable(toString(origin_country)) AS k_origin,
+        toNullable(toString(destination_country)) AS k_destination,
+        toNullable(toString(mail_class)) AS k_mail_class,
+        CAST(NULL, 'Nullable(String)') AS k_office,
+        toNullable(toString(category)) AS k_category,
+        toUInt8(2) AS kind,
+        toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') != ''
+            AND lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) NOT IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')
+            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
+            AND (category NOT IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') OR hs_code != '')) AS a,
+        toUInt8(0) AS b,
+        toUInt8(0) AS c, toUInt8(0) AS d
+    FROM {db:Identifier}.declarations FINAL
+    PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')}
+    WHERE (toNullable(toString(destination_country)) IN {scope:Array(String)})
+      AND (toNullable(toString(origin_country)) IN {f_origin:Array(String)})
+      AND (toNullable(toString(destination_country)) IN {f_destination:Array(String)})
+      AND (toNullable(toString(mail_class)) IN {f_mail_class:Array(String)})
+      AND (CAST(NULL, 'Nullable(String)') IN {f_office:Array(String)})
+      AND (toNullable(toString(category)) IN {f_category:Array(String)})
+    UNION ALL
+    SELECT
+        toStartOfMonth(presented_at, {tz:String}) AS period,
+        origin_country AS k_origin,
+        destination_country AS k_destination,
+        mail_class AS k_mail_class,
+        office AS k_office,
+        category AS k_category,
+        toUInt8(3) AS kind,
+        inspected AS a,
+        toUInt8(inspected AND seized) AS b,
+        toUInt8(released_at IS NOT NULL) AS c,
+        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
+)
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+HAVING count() > 0
+LIMIT 100001

@@ -1,0 +1,52 @@
+-- {db} = postclear
+-- {f_category} = ['GIFT','SALE_OF_GOODS']
+-- {f_destination} = ['KE']
+-- {f_mail_class} = ['EMS']
+-- {f_office} = ['KENBOA']
+-- {f_origin} = ['CN','US']
+-- {from} = 2025-06-30 17:00:00
+-- {scope} = ['KE','TH']
+-- {standard_days} = 5
+-- {to} = 2025-09-30 17:00:00
+-- {today} = 20423
+-- {tz} = Asia/Bangkok
+SELECT
+    period,
+    k_origin,
+    k_destination,
+    k_mail_class,
+    k_office,
+    k_category,
+    count() AS n_items,
+    countIf(is_delivered) AS n_delivered,
+    sumIf(secs, is_delivered) AS total_secs,
+    quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
+    countIf(due_day < {today:Int64}) AS n_judged,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time
+FROM (
+    SELECT
+        toStartOfMonth(posted_at, {tz:String}) AS period,
+        origin_country AS k_origin,
+        destination_country AS k_destination,
+        mail_class AS k_mail_class,
+        office AS k_office,
+        category AS k_category,
+        delivered_at IS NOT NULL AS is_delivered,
+        toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
+        secs / 86400 AS days,
+        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) + {standard_days:Int64} AS due_day,
+        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
+)
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+HAVING count() > 0
+LIMIT 100001
