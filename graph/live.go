@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -198,8 +199,13 @@ func (l *liveEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case l.slots <- struct{}{}:
 		defer func() { <-l.slots }()
 	default:
+		// A limit, not a fault: 503 with Retry-After tells the client to
+		// come back, TOO_LARGE names which limit.
 		w.Header().Set("Retry-After", "30")
-		reportError(w, l.logger, r, postclear.Errorf(postclear.EUnavailable, "the server holds its maximum of %d live connections; try again later", cap(l.slots)))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
+			"message":    fmt.Sprintf("the server holds its maximum of %d live connections; try again later", cap(l.slots)),
+			"extensions": map[string]string{"code": postclear.ETooLarge},
+		}}})
 		return
 	}
 	l.exec.ServeHTTP(w, r.WithContext(withClientIP(r.Context(), auth.ClientIP(r))))

@@ -345,6 +345,16 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	}
 	checkScorecard(t, b, s, analyst, mou, quarter)
+	// The figures shown are those of the version announced, which is the
+	// version stored.
+	stored, err := store.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	announced := eval[string](b, `document.body.dataset.version`)
+	if shown := eval[string](b, `document.getElementById('scorecard').dataset.version`); announced != stored || shown != stored {
+		t.Errorf("after the ingest: version %q announced, scorecard over %q, stored %q", announced, shown, stored)
+	}
 	if after := tileOf(eval[[]pageTile](b, readTiles), "CLEARANCE_P90_HOURS"); after.Population != fmt.Sprint(mustAtoi(t, clearance.Population)+1) {
 		t.Errorf("clearance population %s before the ingest, %s after; want one more", clearance.Population, after.Population)
 	}

@@ -5,50 +5,28 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html"
-	"io"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/postclear/postclear/graph/webasset/webassettest"
 )
 
 // requireAssets skips a test that needs the chart library when it was not
-// fetched, unless POSTCLEAR_REQUIRE_DASHBOARD (set by make test) makes
-// that a failure.
+// fetched, unless POSTCLEAR_REQUIRE_DASHBOARD (set by make test) makes that
+// a failure.
 func requireAssets(t *testing.T) {
 	t.Helper()
-	if missing := Missing(); len(missing) > 0 {
-		if os.Getenv("POSTCLEAR_REQUIRE_DASHBOARD") != "" {
-			t.Fatalf("the dashboard's files are missing: %v (run scripts/fetch-dashboard.sh)", missing)
-		}
-		t.Skipf("skipping: the dashboard's files are not fetched (%v); run scripts/fetch-dashboard.sh, POSTCLEAR_REQUIRE_DASHBOARD=1 makes this a failure", missing)
-	}
+	webassettest.RequireVendored(t, Missing(), "POSTCLEAR_REQUIRE_DASHBOARD", "scripts/fetch-dashboard.sh")
 }
 
-func get(t *testing.T, h http.Handler, target string, hdr map[string]string) (*http.Response, string) {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, string(body)
-}
+var get = webassettest.Get
 
 func sri(body string) string {
 	sum := sha256.Sum256([]byte(body))
@@ -133,41 +111,14 @@ func TestServesPageAndAssets(t *testing.T) {
 		}
 	}
 
-	// Revalidation and unknown paths.
-	if res, _ := get(t, h, "/dashboard", map[string]string{"If-None-Match": res.Header.Get("ETag")}); res.StatusCode != http.StatusNotModified {
-		t.Errorf("GET /dashboard with its ETag: status %d, want 304", res.StatusCode)
-	}
-	for _, p := range []string{"/dashboard/nope.js", "/dashboard/../assets.txt", "/dashboard/index.html", "/dashboard/vendor/README.md"} {
-		if res, _ := get(t, h, p, nil); res.StatusCode != http.StatusNotFound {
-			t.Errorf("GET %s: status %d, want 404", p, res.StatusCode)
-		}
-	}
+	webassettest.CheckRevalidation(t, h, "/dashboard", "/dashboard/nope.js", "/dashboard/../assets.txt", "/dashboard/index.html", "/dashboard/vendor/README.md")
 }
 
 // A build without the chart library compiles, and its page says which
 // files are missing and how to get them.
 func TestPageWithoutAssets(t *testing.T) {
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(p, "assets/") && p != "assets/README.md" {
-			return err
-		}
-		b, err := fs.ReadFile(files, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, page := get(t, newHandler(fsys, "/graphql"), "/dashboard", nil)
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("status %d", res.StatusCode)
-	}
-	for _, want := range []string{"not in this build", "echarts.common.min.js", "make build", "scripts/fetch-dashboard.sh"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the page does not say %q:\n%s", want, page)
-		}
-	}
+	h := newHandler(webassettest.WithoutVendored(t, files), "/graphql")
+	webassettest.CheckMissingPage(t, h, "/dashboard", "not in this build", "echarts.common.min.js", "make build", "scripts/fetch-dashboard.sh")
 }
 
 // TestOperationsMatchSchema validates every operation of the page against
@@ -175,14 +126,7 @@ func TestPageWithoutAssets(t *testing.T) {
 // for what the API does not have. Each file holds one operation named as
 // the file, which is how the page names it.
 func TestOperationsMatchSchema(t *testing.T) {
-	sdl, err := os.ReadFile("../../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(sdl)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := webassettest.Schema(t)
 	ops, err := Operations()
 	if err != nil {
 		t.Fatal(err)

@@ -91,7 +91,6 @@ function view() {
     quarter: $('quarter').value,
     quarterParsed: parseQuarter($('quarter').value),
     grain,
-    version, // the data version the figures are asked at, when known
   };
 }
 

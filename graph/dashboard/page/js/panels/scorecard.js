@@ -64,9 +64,11 @@ export async function update(view) {
   if (targeted.length === 0) tiles.append(h('p', { class: 'empty' }, 'This MoU sets no targets.'));
   document.getElementById('findings').replaceChildren(...ev.findings.map((f) => h('li', {}, f.text)));
   section.querySelector('#other-kpis tbody').replaceChildren(...ev.kpis.filter((k) => k.target === null).map(otherRow));
+  const loaded = ev.data.loadedAt ? `, records last changed ${ev.data.loadedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
   document.getElementById('printed').textContent =
-    `Printed ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC from ${location.host}${view.version ? `, data version ${view.version}` : ''}.`;
+    `Printed ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC from ${location.host}: data version ${ev.data.version}${loaded}.`;
   section.dataset.quarter = ev.quarter;
+  section.dataset.version = ev.data.version;
   section.dataset.mou = ev.mou.id;
 }
 
