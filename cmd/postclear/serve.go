@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,6 +62,9 @@ type Server struct {
 	// its ClickHouse server was unreachable.
 	schemaReady atomic.Bool
 	stop        context.CancelFunc
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the engine, migrates, loads demo data when asked and the
@@ -141,7 +145,7 @@ func (s *Server) Open(ctx context.Context) error {
 		DataVersion:      store.DataVersion,
 		MetricsElsewhere: c.MetricsAddr != "",
 		// The handler makes the resolver's broker of live updates.
-		MaxLiveConnections: c.MaxLiveConnections,
+		MaxLiveConnections: c.liveConnections(),
 	})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -276,8 +280,14 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 }
 
 // Close stops accepting requests, lets running ones finish (up to 10 s),
-// and closes the engine.
+// closes the WebSockets and the engine. Later calls return the first
+// one's result.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	if s.stop != nil {
 		s.stop()
 	}
