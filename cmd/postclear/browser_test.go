@@ -162,7 +162,7 @@ func (b *browser) requestsSince(n int) []string {
 }
 
 // checkClean fails the test for every request that went anywhere but host
-// (or a data: URL) and for every problem the pages had.
+// (or a data: or about: URL) and for every problem the pages had.
 func (b *browser) checkClean(host string) {
 	b.t.Helper()
 	b.mu.Lock()
@@ -172,7 +172,7 @@ func (b *browser) checkClean(host string) {
 	}
 	for _, r := range b.requests {
 		u, err := url.Parse(r)
-		if err != nil || (u.Scheme != "data" && u.Host != host) {
+		if err != nil || (u.Scheme != "data" && u.Scheme != "about" && u.Host != host) {
 			b.t.Errorf("the page requested %s, which is not this server", r)
 		}
 	}
