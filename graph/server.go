@@ -141,8 +141,9 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", graphiql.Handler("/graphql"))
-	mux.Handle("/dashboard", dashboard.Handler("/graphql"))
-	mux.Handle("/dashboard/", dashboard.Handler("/graphql"))
+	dash := dashboard.Handler("/graphql")
+	mux.Handle(dashboard.Path, dash)
+	mux.Handle(dashboard.Path+"/", dash)
 	if cfg.Introspection {
 		mux.Handle("GET /schema.graphql", crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, schemaHandler(es.Schema()))))
 	}
