@@ -27,7 +27,10 @@ COPY . .
 COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
 COPY --from=graphiql /src/graph/dashboard/assets/ graph/dashboard/assets/
 COPY --from=fonts /fonts/ internal/report/fonts/
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
+# docker build --build-arg VERSION=$(git describe --tags --always) stamps
+# what `postclear version` prints.
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/postclear ./cmd/postclear
 
 # libchdb comes from the npm registry, pinned and integrity-checked by the
 # same script `make chdb` uses.

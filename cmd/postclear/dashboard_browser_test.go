@@ -26,7 +26,7 @@ import (
 	"github.com/postclear/postclear/graph/dashboard"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -219,7 +219,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		items = n
 	}
 	start := time.Now()
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: items, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: items, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,9 @@ func NewStore(e Engine, layout Layout) *Store { return &Store{Engine: e, Layout:
 const MaxInsertRows = 200_000
 
 var (
-	eventColumns       = []string{"item_id", "event_code", "event_time", "office", "origin_country", "destination_country", "mail_class", "ingest_version"}
-	declarationColumns = []string{"item_id", "received_at", "origin_country", "destination_country", "mail_class", "category", "description", "hs_code", "declared_value", "currency", "gross_weight_kg", "ingest_version"}
-	decisionColumns    = []string{"item_id", "decided_at", "decision", "risk_channel", "seizure_category", "duty_amount", "ingest_version"}
+	eventColumns       = recordColumns[postclear.Event]("ingest_version")
+	declarationColumns = recordColumns[postclear.Declaration]("ingest_version")
+	decisionColumns    = recordColumns[postclear.Decision]("ingest_version")
 )
 
 // ingestVersion returns a version that is smaller than every version this
@@ -58,8 +58,7 @@ func (s *Store) ingestVersion() uint64 {
 func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
 	v := s.ingestVersion()
 	return insertChunks(ctx, s, "events", eventColumns, len(events), func(i int) []any {
-		e := &events[i]
-		return []any{e.ItemID, e.EventCode, e.EventTime, e.Office, e.OriginCountry, e.DestinationCountry, e.MailClass, v}
+		return recordRow(&events[i], v)
 	})
 }
 
@@ -67,8 +66,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) erro
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
 	v := s.ingestVersion()
 	return insertChunks(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
-		d := &decls[i]
-		return []any{d.ItemID, d.ReceivedAt, d.OriginCountry, d.DestinationCountry, d.MailClass, d.Category, d.Description, d.HSCode, d.DeclaredValue, d.Currency, d.GrossWeightKg, v}
+		return recordRow(&decls[i], v)
 	})
 }
 
@@ -76,8 +74,7 @@ func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declar
 func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
 	v := s.ingestVersion()
 	return insertChunks(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
-		d := &decisions[i]
-		return []any{d.ItemID, d.DecidedAt, d.Decision, d.RiskChannel, d.SeizureCategory, d.DutyAmount, v}
+		return recordRow(&decisions[i], v)
 	})
 }
 

@@ -293,3 +293,29 @@ ORDER BY (writer, generation, item_id);
 CREATE TABLE IF NOT EXISTS postclear.dirty_items ON CLUSTER postclear_cluster AS postclear.dirty_items_local
 ENGINE = Distributed(postclear_cluster, postclear, dirty_items_local, cityHash64(item_id));
 
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    date DateTime('UTC'),
+    name String,
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/holidays_local', '{replica}', ingest_version)
+ORDER BY (country, date);
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays ON CLUSTER postclear_cluster AS postclear.holidays_local
+ENGINE = Distributed(postclear_cluster, postclear, holidays_local, cityHash64(country));
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    days Array(UInt8),
+    version UInt64,
+    updated_at DateTime('UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/weekend_days_local', '{replica}', version)
+ORDER BY country;
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days ON CLUSTER postclear_cluster AS postclear.weekend_days_local
+ENGINE = Distributed(postclear_cluster, postclear, weekend_days_local, cityHash64(country));
+

@@ -249,3 +249,21 @@ CREATE TABLE IF NOT EXISTS postclear.dirty_items (
 ) ENGINE = MergeTree
 ORDER BY (writer, generation, item_id);
 
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays (
+    country LowCardinality(String),
+    date DateTime('UTC'),
+    name String,
+    ingest_version UInt64
+) ENGINE = ReplacingMergeTree(ingest_version)
+ORDER BY (country, date);
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days (
+    country LowCardinality(String),
+    days Array(UInt8),
+    version UInt64,
+    updated_at DateTime('UTC')
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY country;
+
