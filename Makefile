@@ -17,14 +17,15 @@ CHROMIUM = $(shell scripts/ensure-chromium.sh)
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine, GraphiQL and the dashboard
-## in a headless Chromium included (what CI runs); nothing it needs may be
-## skipped (nor the PDF's fonts)
+## test: the whole suite on the embedded engine (the bench tools' module too),
+## GraphiQL and the dashboard in a headless Chromium included (what CI runs);
+## nothing it needs may be skipped (nor the PDF's fonts)
 test: chdb fonts graphiql dashboard audit fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
 	POSTCLEAR_REQUIRE_DASHBOARD=1 POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
+	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
 ## build: the binary, with GraphiQL's and the dashboard's files and the PDF's
 ## fonts embedded and the version stamped
@@ -58,6 +59,7 @@ generate:
 
 vet:
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -95,7 +95,7 @@ func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string
 	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
 		func(context.Context) error { return nil }, graph.Config{}))
 	t.Cleanup(srv.Close)

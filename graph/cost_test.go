@@ -47,7 +47,7 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: ce, Layout: layout}
+	svc := &analytics.Service{Engine: ce, Layout: layout, Facts: st.Facts()}
 	r := &Resolver{Analytics: svc, Records: st, MoUs: st, Evaluations: &report.Evaluator{KPIs: svc, MoUs: st, Data: st}}
 	h := NewHandler(r, nil, Config{MaxStatements: 1000, ComplexityLimit: 1 << 20})
 	const filter = `filter: {from: "2025-01-01", to: "2025-04-01"}`

@@ -20,7 +20,7 @@ func TestKPIsReflectIngestMutationAtOnce(t *testing.T) {
 	e := testenv.Embedded(t)
 	layout := testenv.Database(t, e)
 	st := warehouse.NewStore(e, layout)
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st, Now: func() time.Time { return testenv.Now }},
 		func(context.Context) error { return nil }, graph.Config{}))
 	defer srv.Close()

@@ -34,6 +34,8 @@ func childMain() bool {
 	switch mode {
 	case "run":
 		os.Exit(runMain(args, os.Stdin, os.Stdout, os.Stderr))
+	case "serve-runaway":
+		os.Exit(serveWithRunaway(args))
 	case "report":
 		if err := printReport(ctx, args[0]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -64,7 +66,7 @@ func printReport(ctx context.Context, dataDir string) error {
 	if r.Status, err = store.DataStatus(ctx); err != nil {
 		return err
 	}
-	svc := &analytics.Service{Engine: e, Layout: cfg.layout(), Now: func() time.Time { return demo.DefaultNow }}
+	svc := &analytics.Service{Engine: e, Layout: cfg.layout(), Facts: store.Facts(), Now: func() time.Time { return demo.DefaultNow }}
 	g := postclear.Month
 	q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: demo.DefaultNow.AddDate(-2, 0, 0), To: demo.DefaultNow}, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: &g}
 	if r.Clearance, err = svc.ClearanceTimes(ctx, q, 24); err != nil {

@@ -142,7 +142,7 @@ func formatOf(name string) string {
 // evaluator computes evaluations over the KPI service of the engine.
 func evaluator(e warehouse.Engine, store *warehouse.Store, cfg Config) *report.Evaluator {
 	return &report.Evaluator{
-		KPIs: &analytics.Service{Engine: e, Layout: cfg.layout(), Now: time.Now},
+		KPIs: &analytics.Service{Engine: e, Layout: cfg.layout(), Facts: store.Facts(), Now: time.Now},
 		MoUs: store,
 		Data: store,
 	}

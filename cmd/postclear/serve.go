@@ -99,6 +99,12 @@ func (s *Server) Open(ctx context.Context) error {
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
+	if s.schemaReady.Load() {
+		if err := finalizeLeftovers(ctx, store, s.Logger); err != nil {
+			s.engine.Close()
+			return err
+		}
+	}
 	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
@@ -110,10 +116,15 @@ func (s *Server) Open(ctx context.Context) error {
 	// caller's scope itself.
 	var cache *resultcache.Cache
 	if c.CacheEntries > 0 && c.CacheBytes > 0 {
-		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		// KPI answers are keyed by the version of the part of the data
+		// they read (Facts.VersionOf): an ingest of today's items into one
+		// destination leaves other destinations' and past months' answers
+		// cached. The rest is keyed by the data version.
+		cache = resultcache.NewParted(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes},
+			store.DataVersion, store.Facts().VersionOf)
 		m.CacheStats(cache.Stats)
 	}
-	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
+	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
@@ -281,9 +292,10 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 	return &metricsServer{ln: ln, srv: srv}, nil
 }
 
-// Close stops accepting requests, lets running ones finish (up to 10 s),
-// closes the WebSockets and the engine. Later calls return the first
-// one's result.
+// Close stops accepting requests, lets running ones finish (up to 8 s),
+// closes the WebSockets and the engine (which waits at most
+// chdb.CloseWait, 2 s, for a running statement): a stop takes at most
+// 10 s. Later calls return the first one's result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() { s.closeErr = s.close() })
 	return s.closeErr
@@ -298,7 +310,7 @@ func (s *Server) close() error {
 		s.metrics.srv.Close()
 	}
 	if s.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		err = s.http.Shutdown(ctx)
 		cancel()
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {

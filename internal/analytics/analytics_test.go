@@ -79,7 +79,7 @@ func store(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) *a
 			t.Fatal(err)
 		}
 	}
-	return &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	return &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 }
 
 func date(s string) time.Time {

@@ -52,7 +52,7 @@ func BenchmarkKPIs(b *testing.B) {
 	if err := st.Refresh(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 	month := postclear.Month
 	q := postclear.KPIQuery{
 		Filter:      postclear.AnalyticsFilter{From: date("2025-07-01"), To: date("2025-10-01"), DestinationCountries: []string{"KE"}},

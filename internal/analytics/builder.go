@@ -22,6 +22,9 @@ type builder struct {
 	now time.Time
 	// loc is the query's time zone.
 	loc *time.Location
+	// in is the operator of an IN over a subquery in the layout
+	// (warehouse.Layout.In: GLOBAL IN on a cluster).
+	in string
 }
 
 // newBuilder binds the parameters every KPI uses for the validated q: the
@@ -29,7 +32,7 @@ type builder struct {
 // zone, the zone, the filters and the scope.
 func newBuilder(layout warehouse.Layout, q postclear.KPIQuery, now time.Time, rowLimit int) *builder {
 	loc, _ := location(q.TimeZone) // validated
-	b := &builder{q: q, rowLimit: rowLimit, now: now, loc: loc, params: warehouse.Params{
+	b := &builder{q: q, rowLimit: rowLimit, now: now, loc: loc, in: layout.In(), params: warehouse.Params{
 		"db":   layout.Database,
 		"from": startOfDay(q.Filter.From, loc),
 		"to":   startOfDay(q.Filter.To, loc),
@@ -156,7 +159,7 @@ func (b *builder) attributes(ids string) string {
 	for i := range dimensions {
 		cols = append(cols, dimensions[i].column+" AS "+dimensions[i].alias)
 	}
-	return selectSQL(cols, itemFacts, append([]string{"item_id IN (" + ids + ")"}, b.factConds()...))
+	return selectSQL(cols, itemFacts, append([]string{"item_id " + b.in + " (" + ids + ")"}, b.factConds()...))
 }
 
 // selectSQL formats a SELECT over from; it keeps the generated text

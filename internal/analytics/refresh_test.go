@@ -21,7 +21,7 @@ func TestLateEarlierEventMovesItem(t *testing.T) {
 	e := testenv.Embedded(t)
 	layout := testenv.Database(t, e)
 	st := warehouse.NewStore(e, layout)
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 	ctx := context.Background()
 	const id = "RR123456785CN"
 	ev := func(code, at, dest string) postclear.Event {

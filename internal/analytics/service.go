@@ -21,6 +21,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -49,6 +50,9 @@ const (
 type Service struct {
 	Engine warehouse.Engine
 	Layout warehouse.Layout
+	// Facts keeps the finalized milestones the KPIs read up to date
+	// (warehouse.Store.Facts); required to run queries.
+	Facts Facts
 	// Now is the clock that decides "today" for on-time delivery; nil
 	// means time.Now. Tests and reports inject a fixed time so that the
 	// same data gives the same rates on any day.
@@ -78,12 +82,22 @@ func (s *Service) maxFilterValues() int {
 	return DefaultMaxFilterValues
 }
 
+// Facts is what the service needs of warehouse.Facts.
+type Facts interface {
+	// Refresh finalizes the milestones of the items stored since the
+	// last refresh.
+	Refresh(ctx context.Context) error
+}
+
 // query runs sqlText and calls scan for every row. It first finalizes
 // the items whose records were stored since the last refresh (a no-op when
 // there are none), so a KPI never reads facts older than the records: a
 // query issued during a bulk load counts what the load has stored so far.
 func (s *Service) query(ctx context.Context, sqlText string, params warehouse.Params, scan func(warehouse.Rows) error) error {
-	if err := warehouse.Refresh(ctx, s.Engine, s.Layout); err != nil {
+	if s.Facts == nil {
+		return errors.New("analytics: Service.Facts is not set")
+	}
+	if err := s.Facts.Refresh(ctx); err != nil {
 		return err
 	}
 	return warehouse.Each(ctx, s.Engine, sqlText, params, scan)

@@ -103,7 +103,7 @@ func TestEvaluationsDuringALoadAreConsistent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}
 	data := &countingData{Store: store}
 	ev := &report.Evaluator{KPIs: svc, MoUs: store, Data: data}
 	report.SetRetryWait(ev, func(n int) time.Duration { return 200 * time.Millisecond << (n - 1) })

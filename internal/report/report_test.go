@@ -54,7 +54,7 @@ func setup(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
-			kpis: &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}}
+			kpis: &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}}
 		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store}
 		for _, s := range demo.MoUs() {
 			m, err := store.CreateMoU(ctx, s.MoU)

@@ -27,7 +27,7 @@ func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err
 	// Rows of one insert share a version, and of equal versions the engine
 	// keeps any; so a key repeated within the batch is dropped here after
 	// its first row, which is the one that must win.
-	v := s.ingestVersion()
+	v := s.facts.ingestVersions(1)
 	type key struct {
 		country string
 		day     int64
@@ -42,9 +42,16 @@ func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err
 		}
 	}
 	// Holidays are no item's records, so nothing is marked for the facts;
-	// the data version moves, since working-day KPIs read them.
+	// the data versions move, since working-day KPIs read them: every
+	// answer about the countries may change (a holiday moves the deadline
+	// of items posted days before it).
 	err = s.Engine.Insert(ctx, s.Layout.Database+"."+postclear.HolidaySchema.Table, holidayColumns, rows)
-	writeCounter(s.Layout.Database).Add(1)
+	s.facts.wrote()
+	countries := map[string]time.Time{}
+	for i := range hs {
+		countries[hs[i].Country] = time.Time{}
+	}
+	s.facts.changes.record(countries)
 	return err
 }
 
@@ -92,7 +99,8 @@ func (s *Store) SetWeekendDays(ctx context.Context, country string, days []time.
 	err = s.Engine.Exec(ctx, `INSERT INTO {db:Identifier}.weekend_days (country, days, version, updated_at)
 SELECT {country:String}, {days:Array(UInt8)}, {version:UInt64}, now('UTC')`,
 		Params{"db": s.Layout.Database, "country": country, "days": "[" + strings.Join(iso, ",") + "]", "version": v})
-	writeCounter(s.Layout.Database).Add(1)
+	s.facts.wrote()
+	s.facts.changes.record(map[string]time.Time{country: {}})
 	return err
 }
 

@@ -210,7 +210,10 @@ func (s *Store) writeMoU(ctx context.Context, m *postclear.MoU) error {
 	}
 	row := []any{m.ID, s.writeVersion(), m.Country, m.CustomsAdministration, m.PostalOperator,
 		m.SignedOn, m.EffectiveFrom, to, arch, string(targets), m.UpdatedAt}
-	return s.Engine.Insert(ctx, s.Layout.Database+".mous", mouColumns, [][]any{row})
+	err = s.Engine.Insert(ctx, s.Layout.Database+".mous", mouColumns, [][]any{row})
+	// An MoU's targets are part of its evaluation.
+	s.facts.wrote()
+	return err
 }
 
 // InsertActivities stores capacity-building activities; an activity whose
@@ -225,7 +228,7 @@ func (s *Store) InsertActivities(ctx context.Context, acts []postclear.Activity)
 	s.mouMu.Unlock()
 	return insertChunks(ctx, s, "mou_activities", activityColumns, len(acts), func(i int) []any {
 		return recordRow(&acts[i], v)
-	})
+	}, s.commitmentWrite)
 }
 
 // InsertDisputes stores disputes; a dispute whose key (MoU, opened date,
@@ -240,7 +243,16 @@ func (s *Store) InsertDisputes(ctx context.Context, ds []postclear.Dispute) (err
 	s.mouMu.Unlock()
 	return insertChunks(ctx, s, "mou_disputes", disputeColumns, len(ds), func(i int) []any {
 		return recordRow(&ds[i], v)
-	})
+	}, s.commitmentWrite)
+}
+
+// commitmentWrite runs the insert of MoU commitments: they are not items,
+// so nothing is marked for the facts, but the evaluation reads them, so the
+// data version moves.
+func (s *Store) commitmentWrite(_ [][]any, insert func() error) error {
+	err := insert()
+	s.facts.wrote()
+	return err
 }
 
 // checkMoUIDs refuses a batch that names an MoU that does not exist, so

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -31,6 +32,28 @@ type Layout struct {
 	// Distributed table under the plain name, sharded by item_id so that
 	// all records of one item meet on one shard (the milestones need that).
 	Cluster string
+}
+
+// In returns the operator for "x IN (subquery)" in a query of this
+// layout. On a cluster both sides read Distributed tables, and ClickHouse
+// refuses a subquery over a Distributed table inside a distributed query
+// under its default distributed_product_mode = 'deny'; GLOBAL IN runs the
+// subquery once, on the initiator, and sends its result to every shard.
+// (IN on the shards' local tables would do here, since every table is
+// sharded by item_id, but it would tie each query to that layout.)
+func (l Layout) In() string {
+	if l.Cluster != "" {
+		return "GLOBAL IN"
+	}
+	return "IN"
+}
+
+// NotIn is In for NOT IN.
+func (l Layout) NotIn() string {
+	if l.Cluster != "" {
+		return "GLOBAL NOT IN"
+	}
+	return "NOT IN"
 }
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -140,6 +163,24 @@ func render(src string, l Layout) ([]string, error) {
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s\nENGINE = Distributed(%s, %s, %s, cityHash64(%s));",
 				l.Database, table, l.Cluster, l.Database, local(table), l.Cluster, l.Database, local(table), column)
 		},
+		// dropDistributed drops the Distributed table of a table that
+		// is dropped; a single node has none.
+		"dropDistributed": func(table string) string {
+			if l.Cluster == "" {
+				return ""
+			}
+			return fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s SYNC;", l.Database, table, l.Cluster)
+		},
+		// alter alters the columns of a table and, on a cluster, of its
+		// Distributed table too, whose columns must follow the local
+		// table's: two statements there, one on a single node.
+		"alter": func(table, alter string) string {
+			stmt := "ALTER TABLE " + l.Database + "." + local(table)
+			if l.Cluster == "" {
+				return stmt + alter + ";"
+			}
+			return fmt.Sprintf("%s ON CLUSTER %s%s;\n\nALTER TABLE %s.%s ON CLUSTER %s%s;", stmt, l.Cluster, alter, l.Database, table, l.Cluster, alter)
+		},
 	}
 	t, err := template.New("migration").Funcs(funcs).Parse(src)
 	if err != nil {
@@ -174,6 +215,12 @@ func render(src string, l Layout) ([]string, error) {
 // idempotent (IF NOT EXISTS), so a run interrupted midway is completed by
 // the next one. It returns the schema version now in force.
 func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err error) {
+	return migrateTo(ctx, e, layout, math.MaxInt)
+}
+
+// migrateTo is Migrate up to the migration numbered target (tests of
+// upgrades use it to build a database as an older build left it).
+func migrateTo(ctx context.Context, e Engine, layout Layout, target int) (version int, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("migrate %s: %w", layout.Database, err)
@@ -207,7 +254,7 @@ func Migrate(ctx context.Context, e Engine, layout Layout) (version int, err err
 		return current, err
 	}
 	for _, m := range migrations {
-		if m.Version <= current {
+		if m.Version <= current || m.Version > target {
 			continue
 		}
 		for _, stmt := range m.Statements {

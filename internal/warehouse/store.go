@@ -3,7 +3,6 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
@@ -13,12 +12,14 @@ import (
 // Store writes validated records into the schema of a Layout and answers
 // what is loaded. It does not validate: callers (ingest, GraphQL) do, so
 // that every path rejects the same rows with the same reasons.
+//
+// Open one Store per database per process and share it: its Facts keeps
+// the bookkeeping of the finalized milestones for every insert.
 type Store struct {
 	Engine Engine
 	Layout Layout
 
-	mu          sync.Mutex
-	lastVersion uint64
+	facts *Facts
 
 	// mouMu serialises MoU writes (mou.go); lastWrite is the last version
 	// handed to them.
@@ -26,8 +27,18 @@ type Store struct {
 	lastWrite uint64
 }
 
-// NewStore returns a store over e for layout.
-func NewStore(e Engine, layout Layout) *Store { return &Store{Engine: e, Layout: layout} }
+// NewStore returns a store over e for layout, with the Facts that keeps
+// layout's item_facts.
+func NewStore(e Engine, layout Layout) *Store {
+	return &Store{Engine: e, Layout: layout, facts: NewFacts(e, layout)}
+}
+
+// Facts returns the owner of the finalized milestones this store's inserts
+// feed, for the KPI service.
+func (s *Store) Facts() *Facts { return s.facts }
+
+// Refresh finalizes what was stored for the KPI queries (Facts.Refresh).
+func (s *Store) Refresh(ctx context.Context) error { return s.facts.Refresh(ctx) }
 
 // MaxInsertRows is the largest batch sent as one insert; larger batches are
 // split, so the memory one insert holds stays bounded.
@@ -39,46 +50,59 @@ var (
 	decisionColumns    = recordColumns[postclear.Decision]("ingest_version")
 )
 
-// ingestVersion returns a version that is smaller than every version this
-// store handed out before, so that ReplacingMergeTree, which keeps the
-// largest, keeps the first stored copy of a key.
-func (s *Store) ingestVersion() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := math.MaxUint64 - uint64(time.Now().UnixNano())
-	if s.lastVersion != 0 && v >= s.lastVersion {
-		v = s.lastVersion - 1
-	}
-	s.lastVersion = v
-	return v
-}
-
 // InsertEvents stores events. Re-storing a stored key changes nothing that
-// any reader sees.
+// any reader sees; within one batch, the first row of a key is the one
+// stored (each row has its own ingest version, Facts.ingestVersions).
 func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
-	v := s.ingestVersion()
-	return insertChunks(ctx, s, "events", eventColumns, len(events), func(i int) []any {
-		return recordRow(&events[i], v)
+	v := s.facts.ingestVersions(len(events))
+	return insertItems(ctx, s, "events", eventColumns, len(events), func(i int) []any {
+		return recordRow(&events[i], v-uint64(i))
 	})
 }
 
 // InsertDeclarations stores declarations.
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
-	v := s.ingestVersion()
-	return insertChunks(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
-		return recordRow(&decls[i], v)
+	v := s.facts.ingestVersions(len(decls))
+	err := insertItems(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
+		return recordRow(&decls[i], v-uint64(i))
 	})
+	// KPIs read the declarations themselves, not only their items'
+	// facts, so what they read changed now (even a failed insert may
+	// have stored some).
+	changes := map[string]time.Time{}
+	for i := range decls {
+		d := &decls[i]
+		if old, ok := changes[d.DestinationCountry]; !ok || d.ReceivedAt.Before(old) {
+			changes[d.DestinationCountry] = d.ReceivedAt
+		}
+	}
+	s.facts.changes.record(changes)
+	return err
 }
 
 // InsertDecisions stores customs decisions.
 func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
-	v := s.ingestVersion()
-	return insertChunks(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
-		return recordRow(&decisions[i], v)
+	v := s.facts.ingestVersions(len(decisions))
+	return insertItems(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
+		return recordRow(&decisions[i], v-uint64(i))
 	})
 }
 
-func insertChunks(ctx context.Context, s *Store, table string, columns []string, n int, row func(int) []any) error {
+// insertItems stores item records (item_id first) in chunks, each marking
+// its items dirty for the next refresh of the facts.
+func insertItems(ctx context.Context, s *Store, table string, columns []string, n int, row func(int) []any) error {
+	return insertChunks(ctx, s, table, columns, n, row, func(rows [][]any, insert func() error) error {
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r[0].(string)
+		}
+		return s.facts.store(ctx, table, ids, insert)
+	})
+}
+
+// insertChunks inserts n rows into table, MaxInsertRows at a time; each
+// chunk's insert runs through through, which may do more around it.
+func insertChunks(ctx context.Context, s *Store, table string, columns []string, n int, row func(int) []any, through func(rows [][]any, insert func() error) error) error {
 	full := s.Layout.Database + "." + table
 	for start := 0; start < n; start += MaxInsertRows {
 		end := min(start+MaxInsertRows, n)
@@ -86,11 +110,7 @@ func insertChunks(ctx context.Context, s *Store, table string, columns []string,
 		for i := start; i < end; i++ {
 			rows = append(rows, row(i))
 		}
-		err := s.markDirty(ctx, rows, func() error { return s.Engine.Insert(ctx, full, columns, rows) })
-		// Even a failed insert may have stored part of its rows, so the
-		// data version moves either way.
-		writeCounter(s.Layout.Database).Add(1)
-		if err != nil {
+		if err := through(rows, func() error { return s.Engine.Insert(ctx, full, columns, rows) }); err != nil {
 			return fmt.Errorf("store %s: %w", table, err)
 		}
 	}
@@ -112,7 +132,7 @@ func (s *Store) DataStatus(ctx context.Context) (st postclear.DataStatus, err er
 	if sc := postclear.ScopeFrom(ctx); sc.Restricted {
 		params["scope"] = append([]string{}, sc.Countries...)
 		visible = "SELECT item_id FROM {db:Identifier}.item_milestones WHERE destination_country IN {scope:Array(String)}"
-		itemCond = "item_id IN visible"
+		itemCond = "item_id " + s.Layout.In() + " visible"
 		declCond = "destination_country IN {scope:Array(String)}"
 	}
 	q := "WITH visible AS (" + visible + ")" + `

@@ -29,9 +29,27 @@ type Engine interface {
 	Insert(ctx context.Context, table string, columns []string, rows [][]any) error
 	// Ping reports whether the engine answers.
 	Ping(ctx context.Context) error
-	// Name is "chdb" or "clickhouse", for logs and /readyz.
+	// Name is "chdb" or "clickhouse", for logs and /readyz. Behaviour
+	// is chosen by Capabilities, never by the name.
 	Name() string
+	// Capabilities declares what the engine guarantees.
+	Capabilities() Capabilities
 	Close() error
+}
+
+// Capabilities are the properties of an engine that decide how postclear
+// maintains its derived data (Facts): declared by each engine, so that
+// code chooses by property and a test can run one engine under another's
+// properties (the embedded engine under a server's, for instance).
+type Capabilities struct {
+	// SingleWriter means that this process is the only writer of the
+	// engine's databases, for as long as it has them open: the embedded
+	// engine locks its data directory to one process. Facts then keeps
+	// its bookkeeping in memory, and rows left in dirty_items by an
+	// earlier process are leftovers of a crash. Without it (a ClickHouse
+	// server), other postclear processes may be writing at any moment,
+	// and what they write is seen only through the engine.
+	SingleWriter bool
 }
 
 // Rows is a result set, read with Next and Scan like database/sql.
@@ -68,16 +86,33 @@ type Params map[string]any
 // Date is a parameter value for a {name:Date} placeholder.
 type Date time.Time
 
+// MaxParamBytes bounds the text of one statement's parameters, as
+// ClickHouse's max_query_size (256 KiB) bounds its SQL text. Neither the
+// parsing of parameters nor the analysis of a query over a large constant
+// set runs under max_execution_time: a filter list of 200,000 values kept
+// the embedded engine busy for 89–97 s with a 1 s limit (parsing the
+// parameter took 1.5 s of it; the rest was the new analyzer's handling of
+// `column IN <constant array>` beyond about 50,000 values, a cliff: 40,000
+// took 0.07 s). A statement whose parameters are larger is refused before
+// it reaches the engine.
+const MaxParamBytes = 256 << 10
+
 // Format renders each parameter as the text ClickHouse parses for its
-// placeholder type: both engines send parameters as strings.
+// placeholder type: both engines send parameters as strings. Parameters
+// longer than MaxParamBytes in all are refused (TOO_LARGE).
 func (p Params) Format() (map[string]string, error) {
 	out := make(map[string]string, len(p))
+	size := 0
 	for k, v := range p {
 		s, err := FormatValue(v)
 		if err != nil {
 			return nil, fmt.Errorf("parameter %s: %w", k, err)
 		}
 		out[k] = s
+		if size += len(s); size > MaxParamBytes {
+			return nil, &postclear.Error{Code: postclear.ETooLarge,
+				Message: fmt.Sprintf("the query's values (filter lists) are longer than %d KiB in all; shorten the lists", MaxParamBytes>>10)}
+		}
 	}
 	return out, nil
 }

@@ -34,6 +34,15 @@ type Item struct {
 	Inspected, Seized, Intervened                        bool
 	// FirstSeizure is the first SEIZE decision per seizure category.
 	FirstSeizure map[string]time.Time
+
+	// DOMAIN.md "More item milestones".
+	DepartedOrigin, DepartedInward, Requested, InspectedAt, Closed *time.Time
+	InspectionChannel                                              *string
+	// CustomsSecs is released − presented in seconds when both exist and
+	// released ≥ presented, else 0.
+	CustomsSecs int64
+	// Duty: a decision with duty_amount > 0; Returned: a RETURN decision.
+	Duty, Returned bool
 }
 
 // Dedupe keeps the first copy of every record key.
@@ -156,7 +165,76 @@ func (r Records) Items() map[string]*Item {
 			it.Released = ptr(t)
 		}
 	}
+	r.moreMilestones(items)
 	return items
+}
+
+// moreMilestones adds DOMAIN.md's "More item milestones" to items, from
+// deduplicated records (the first stored copy of each key).
+func (r Records) moreMilestones(items map[string]*Item) {
+	first := func(cur **time.Time, t time.Time) bool {
+		if earlier(t, *cur) {
+			*cur = ptr(t)
+			return true
+		}
+		return false
+	}
+	terminated := map[string]time.Time{}
+	for _, e := range r.Events {
+		it, t := items[e.ItemID], e.EventTime.UTC()
+		switch e.EventCode {
+		case "EMC":
+			first(&it.DepartedOrigin, t)
+		case "EMF":
+			first(&it.DepartedInward, t)
+		case "EDX":
+			if cur, ok := terminated[e.ItemID]; !ok || t.Before(cur) {
+				terminated[e.ItemID] = t
+			}
+		}
+	}
+	closing := map[string]time.Time{}
+	for _, d := range r.Decisions {
+		it, t := items[d.ItemID], d.DecidedAt.UTC()
+		switch d.Decision {
+		case "HOLD", "REQUEST_INFO":
+			first(&it.Requested, t)
+		case "INSPECT":
+			first(&it.Requested, t)
+			// Two INSPECT decisions at one instant are one key: the
+			// first stored copy (kept by Dedupe) is the decision.
+			if first(&it.InspectedAt, t) {
+				it.InspectionChannel = ptr(d.RiskChannel)
+			}
+		case "SEIZE", "RETURN", "DO_NOT_LOAD":
+			if cur, ok := closing[d.ItemID]; !ok || t.Before(cur) {
+				closing[d.ItemID] = t
+			}
+		}
+		if d.Decision == "RETURN" {
+			it.Returned = true
+		}
+		if d.DutyAmount.Sign() > 0 {
+			it.Duty = true
+		}
+	}
+	for id, it := range items {
+		for _, t := range []*time.Time{it.Delivered, opt(closing, id), opt(terminated, id)} {
+			if t != nil && earlier(*t, it.Closed) {
+				it.Closed = ptr(*t)
+			}
+		}
+		if it.Presented != nil && it.Released != nil && !it.Released.Before(*it.Presented) {
+			it.CustomsSecs = int64(it.Released.Sub(*it.Presented) / time.Second)
+		}
+	}
+}
+
+func opt(m map[string]time.Time, k string) *time.Time {
+	if t, ok := m[k]; ok {
+		return &t
+	}
+	return nil
 }
 
 // Percentile is DOMAIN.md's linear interpolation between closest ranks.

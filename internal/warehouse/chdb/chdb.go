@@ -13,15 +13,18 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	chproto "github.com/ClickHouse/clickhouse-go/v2/lib/proto"
@@ -68,6 +71,11 @@ type session struct {
 	// connection at a time anyway; a channel rather than a mutex lets a
 	// caller waiting its turn give up when its context ends.
 	turn chan struct{}
+
+	// maxExec is the max_execution_time of Options.Settings in seconds
+	// (0: none), and curExec the one in force on the connection now,
+	// guarded by turn (see bound).
+	maxExec, curExec float64
 }
 
 var (
@@ -147,6 +155,11 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, warehouse.Unavailable("chdb", err)
 	}
+	maxExec, err := seconds(opts.Settings["max_execution_time"])
+	if err != nil {
+		l.closeConn(connp)
+		return nil, fmt.Errorf("chdb open: max_execution_time: %w", err)
+	}
 	s := &session{
 		lib:      l,
 		connp:    connp,
@@ -155,13 +168,17 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		settings: maps.Clone(opts.Settings),
 		refs:     1,
 		turn:     make(chan struct{}, 1),
+		maxExec:  maxExec,
+		curExec:  maxExec,
 	}
 	// libchdb 26.5 ignores settings passed to chdb_connect as --name=value
 	// arguments (clickhouse-local's syntax): getSetting shows them
 	// unchanged. SET on the connection lasts for the connection's life.
 	for _, name := range slices.Sorted(maps.Keys(opts.Settings)) {
 		q := "SET " + name + " = " + warehouse.QuoteString(opts.Settings[name])
-		if err := s.exec(ctx, q, nil); err != nil {
+		// Without ctx's deadline, which bound would otherwise apply
+		// before the settings are in force.
+		if err := s.exec(context.WithoutCancel(ctx), q, nil); err != nil {
 			l.closeConn(connp)
 			return nil, fmt.Errorf("chdb open: setting %s: %w", name, err)
 		}
@@ -222,6 +239,12 @@ func loadOnce(path string) (*lib, error) {
 // Name reports "chdb".
 func (e *Engine) Name() string { return "chdb" }
 
+// Capabilities reports a single writer: the engine locks its data
+// directory to this process, so nothing else writes to its databases.
+func (e *Engine) Capabilities() warehouse.Capabilities {
+	return warehouse.Capabilities{SingleWriter: true}
+}
+
 // Close releases this handle; the last handle to close closes the
 // connection, after which Open may start the engine again (on another
 // data directory, too). Close is idempotent.
@@ -237,14 +260,25 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	// Wait for a running statement: closing under it would free the
-	// connection it uses.
-	s.turn <- struct{}{}
+	// connection it uses. Every statement is bounded (max_execution_time,
+	// and the caller's deadline), but a stopping process must not wait
+	// for the longest one: after CloseWait the connection is left open,
+	// for the process's exit to end, as a crash would (parts being
+	// written are discarded when the engine next opens the directory).
+	select {
+	case s.turn <- struct{}{}:
+	case <-time.After(CloseWait):
+		return errors.New("chdb close: a statement is still running; the connection is left to the end of the process")
+	}
 	s.lib.closeConn(s.connp)
 	s.conn = nil
 	current = nil
 	<-s.turn
 	return nil
 }
+
+// CloseWait is how long Close waits for a running statement to end.
+var CloseWait = 2 * time.Second
 
 func (e *Engine) session() (*session, error) {
 	if e.closed.Load() {
@@ -304,9 +338,11 @@ func (s *session) exec(ctx context.Context, query string, params warehouse.Param
 
 // query runs one statement and returns its result, which the caller must
 // destroy. A context that is already done stops the statement from
-// starting; one that ends while the statement runs does not stop it, as
-// the C API has no way to cancel a running query (max_execution_time in
-// Options.Settings bounds it instead).
+// starting. The C API cannot cancel a running statement (only a streamed
+// one, between blocks), so the statement runs under max_execution_time
+// set to what remains of ctx's deadline when that is sooner than
+// Options.Settings' (bound): the engine itself stops it when the caller
+// has gone.
 func (s *session) query(ctx context.Context, query, format string, params warehouse.Params) (unsafe.Pointer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -328,6 +364,10 @@ func (s *session) query(ctx context.Context, query, format string, params wareho
 	}
 	var res unsafe.Pointer
 	if s.conn != nil {
+		if err := s.bound(ctx); err != nil {
+			<-s.turn
+			return nil, err
+		}
 		res = s.lib.queryParams(s.conn, &q[0], &f[0], names.ptr(), args.ptr(), uintptr(len(keys)))
 	}
 	<-s.turn
@@ -336,6 +376,55 @@ func (s *session) query(ctx context.Context, query, format string, params wareho
 	runtime.KeepAlive(q)
 	runtime.KeepAlive(f)
 	return s.check(res)
+}
+
+// bound sets the connection's max_execution_time for the next statement:
+// the configured limit, or what remains of ctx's deadline when sooner.
+// The caller holds the turn. SET lasts for the connection, so it is sent
+// only when the limit changes (every statement of a request with a
+// deadline, none of a load without one); it costs well under a
+// millisecond.
+func (s *session) bound(ctx context.Context) error {
+	limit := s.maxExec
+	if d, ok := ctx.Deadline(); ok {
+		left := time.Until(d).Seconds()
+		if left <= 0 {
+			return context.DeadlineExceeded
+		}
+		// Whole milliseconds, at least one.
+		left = math.Ceil(left*1000) / 1000
+		if limit == 0 || left < limit {
+			limit = left
+		}
+	}
+	if limit == s.curExec {
+		return nil
+	}
+	q := cString("SET max_execution_time = " + strconv.FormatFloat(limit, 'f', -1, 64))
+	f := cString("Null")
+	none := newCStrings(nil)
+	res, err := s.check(s.lib.queryParams(s.conn, &q[0], &f[0], none.ptr(), none.ptr(), 0))
+	runtime.KeepAlive(q)
+	runtime.KeepAlive(f)
+	runtime.KeepAlive(none)
+	if err != nil {
+		return fmt.Errorf("bound the statement's run time: %w", err)
+	}
+	s.lib.destroy(res)
+	s.curExec = limit
+	return nil
+}
+
+// seconds parses a ClickHouse seconds setting ("" is 0, no limit).
+func seconds(v string) (float64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a number of seconds", v)
+	}
+	return f, nil
 }
 
 // wait takes the connection's turn, or gives up when ctx ends.

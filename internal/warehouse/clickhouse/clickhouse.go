@@ -11,11 +11,15 @@ package clickhouse
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +68,11 @@ type Options struct {
 type Engine struct {
 	conn    driver.Conn
 	queryID func(context.Context) string
+	// maxExec is the configured max_execution_time in seconds (0: none).
+	maxExec float64
+	// kill stops the server's query id after its caller has gone
+	// (killQuery; a test replaces it).
+	kill func(id string)
 }
 
 var _ warehouse.Engine = (*Engine)(nil)
@@ -76,11 +85,29 @@ func Open(ctx context.Context, o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	maxExec, err := seconds(opts.Settings["max_execution_time"])
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse open: max_execution_time: %w", err)
+	}
 	conn, err := chgo.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse open: %w", err)
 	}
-	return &Engine{conn: conn, queryID: o.QueryID}, nil
+	e := &Engine{conn: conn, queryID: o.QueryID, maxExec: maxExec}
+	e.kill = e.killQuery
+	return e, nil
+}
+
+// seconds reads a max_execution_time setting, given as a number or text.
+func seconds(v any) (float64, error) {
+	if v == nil {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%v is not a number of seconds", v)
+	}
+	return f, nil
 }
 
 // driverOptions turns Options into clickhouse-go's, apart from any I/O, so
@@ -145,6 +172,10 @@ func dialer(timeout time.Duration, cfg *tls.Config) func(ctx context.Context, ad
 // Name implements warehouse.Engine.
 func (e *Engine) Name() string { return engineName }
 
+// Capabilities reports no single writer: other postclear processes may
+// write to the server's databases at any time.
+func (e *Engine) Capabilities() warehouse.Capabilities { return warehouse.Capabilities{} }
+
 // Close closes the pool's connections.
 func (e *Engine) Close() error { return e.conn.Close() }
 
@@ -172,24 +203,26 @@ func (e *Engine) Ping(ctx context.Context) error {
 
 // Query implements warehouse.Engine.
 func (e *Engine) Query(ctx context.Context, query string, params warehouse.Params) (warehouse.Rows, error) {
-	qctx, err := e.queryContext(ctx, params)
+	st, err := e.statement(ctx, params)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse query: %w", err)
 	}
-	rows, err := e.conn.Query(qctx, query)
+	rows, err := e.conn.Query(st.ctx, query)
 	if err != nil {
+		st.end()
 		return nil, translate(ctx, "query", err)
 	}
-	return &resultRows{ctx: ctx, rows: rows}, nil
+	return &resultRows{ctx: ctx, rows: rows, st: st}, nil
 }
 
 // Exec implements warehouse.Engine.
 func (e *Engine) Exec(ctx context.Context, query string, params warehouse.Params) error {
-	qctx, err := e.queryContext(ctx, params)
+	st, err := e.statement(ctx, params)
 	if err != nil {
 		return fmt.Errorf("clickhouse exec: %w", err)
 	}
-	return translate(ctx, "exec", e.conn.Exec(qctx, query))
+	defer st.end()
+	return translate(ctx, "exec", e.conn.Exec(st.ctx, query))
 }
 
 // identifier is what Insert accepts as a table or column name: plain
@@ -226,12 +259,13 @@ func (e *Engine) Insert(ctx context.Context, table string, columns []string, row
 		return nil
 	}
 
-	qctx, err := e.queryContext(ctx, nil)
+	st, err := e.statement(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("clickhouse insert into %s: %w", table, err)
 	}
+	defer st.end()
 	op := "insert into " + table
-	batch, err := e.conn.PrepareBatch(qctx, "INSERT INTO "+table+" ("+strings.Join(columns, ", ")+")")
+	batch, err := e.conn.PrepareBatch(st.ctx, "INSERT INTO "+table+" ("+strings.Join(columns, ", ")+")")
 	if err != nil {
 		return translate(ctx, op, err)
 	}
@@ -281,9 +315,29 @@ func driverValue(v any) any {
 	}
 }
 
-// queryContext attaches the per-query options clickhouse-go reads from the
-// context: the server-side {name:Type} parameters and the query ID.
-func (e *Engine) queryContext(ctx context.Context, params warehouse.Params) (context.Context, error) {
+// statement is one statement's context for clickhouse-go: its server-side
+// {name:Type} parameters, its query ID and its settings.
+type statement struct {
+	ctx context.Context
+	id  string
+	// end releases the statement: when its caller's context ended while
+	// it ran, the server is told to stop it.
+	end func()
+}
+
+// statement prepares the context of one statement under ctx.
+//
+// Every statement runs under max_execution_time, the configured one or
+// what remains of ctx's deadline when sooner, so the server stops a
+// statement whose caller has gone even where a cancel does not reach it.
+// clickhouse-go would set max_execution_time to the deadline plus 5 s by
+// itself, overriding a smaller configured limit, so the context it gets
+// has no deadline of its own: it is cancelled when ctx ends instead,
+// which makes clickhouse-go send the native protocol's Cancel. And since a
+// cancel is not always enough (the HTTP interface ignores a closed
+// connection unless cancel_http_readonly_queries_on_client_close is set),
+// end then kills the query by its ID (KILL QUERY … ASYNC).
+func (e *Engine) statement(ctx context.Context, params warehouse.Params) (*statement, error) {
 	var opts []chgo.QueryOption
 	if len(params) > 0 {
 		formatted, err := params.Format()
@@ -292,15 +346,59 @@ func (e *Engine) queryContext(ctx context.Context, params warehouse.Params) (con
 		}
 		opts = append(opts, chgo.WithParameters(formatted))
 	}
+	id := ""
 	if e.queryID != nil {
-		if id := e.queryID(ctx); id != "" {
-			opts = append(opts, chgo.WithQueryID(id))
+		id = e.queryID(ctx)
+	}
+	if id == "" {
+		var b [12]byte
+		rand.Read(b[:])
+		id = "postclear-" + hex.EncodeToString(b[:])
+	}
+	opts = append(opts, chgo.WithQueryID(id))
+	if limit, ok := e.limit(ctx); ok {
+		opts = append(opts, chgo.WithSettings(chgo.Settings{"max_execution_time": limit}))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, cancel)
+	st := &statement{ctx: chgo.Context(qctx, opts...), id: id}
+	st.end = func() {
+		stopped := !stop() // ctx ended, so qctx was cancelled
+		cancel()
+		if stopped {
+			e.kill(id)
 		}
 	}
-	if len(opts) == 0 {
-		return ctx, nil
+	return st, nil
+}
+
+// limit returns the max_execution_time of a statement under ctx, when it
+// must be set: what remains of ctx's deadline, in whole milliseconds, when
+// sooner than the configured limit.
+func (e *Engine) limit(ctx context.Context) (string, bool) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return "", false
 	}
-	return chgo.Context(ctx, opts...), nil
+	left := math.Max(math.Ceil(time.Until(d).Seconds()*1000)/1000, 0.001)
+	if e.maxExec != 0 && e.maxExec <= left {
+		return "", false
+	}
+	return strconv.FormatFloat(left, 'f', -1, 64), true
+}
+
+// killQuery asks the server to stop the query id and its parts on other
+// shards (initial_query_id), without waiting for them to stop.
+func (e *Engine) killQuery(id string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = e.conn.Exec(chgo.Context(ctx, chgo.WithParameters(map[string]string{"id": id})),
+			"KILL QUERY WHERE initial_query_id = {id:String} ASYNC")
+	}()
 }
 
 // resultRows adapts driver.Rows to warehouse.Rows, translating errors that
@@ -309,12 +407,18 @@ func (e *Engine) queryContext(ctx context.Context, params warehouse.Params) (con
 type resultRows struct {
 	ctx  context.Context
 	rows driver.Rows
+	st   *statement
 }
 
 func (r *resultRows) Next() bool        { return r.rows.Next() }
 func (r *resultRows) Columns() []string { return r.rows.Columns() }
 func (r *resultRows) Err() error        { return translate(r.ctx, "query", r.rows.Err()) }
-func (r *resultRows) Close() error      { return translate(r.ctx, "query", r.rows.Close()) }
+
+func (r *resultRows) Close() error {
+	err := translate(r.ctx, "query", r.rows.Close())
+	r.st.end()
+	return err
+}
 
 // Scan errors are a mismatch between the SQL and the destination types, a
 // fault of ours, so they keep clickhouse-go's message and no user code.

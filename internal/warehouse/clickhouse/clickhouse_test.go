@@ -14,6 +14,7 @@ import (
 
 	chgo "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 
@@ -380,23 +381,95 @@ func TestDriverValueRoundTrip(t *testing.T) {
 
 type ctxKey struct{}
 
-// The query ID hook and the parameters both reach clickhouse-go through the
-// context it reads them from.
-func TestQueryContext(t *testing.T) {
-	e := &Engine{queryID: func(ctx context.Context) string {
+// Every statement has a query ID (the hook's, or one of its own) and runs
+// under max_execution_time = what remains of its caller's deadline when
+// that is sooner than the configured limit.
+func TestStatementOptions(t *testing.T) {
+	e := &Engine{maxExec: 30, queryID: func(ctx context.Context) string {
 		id, _ := ctx.Value(ctxKey{}).(string)
 		return id
 	}}
 	base := context.Background()
-	ctx, err := e.queryContext(base, nil)
-	if err != nil || ctx != base {
-		t.Errorf("no parameters and no ID: got a new context (err %v)", err)
+	st, err := e.statement(context.WithValue(base, ctxKey{}, "req-42"), warehouse.Params{"n": 1})
+	if err != nil || st.id != "req-42" {
+		t.Errorf("statement under a request's ID: id %q, err %v", st.id, err)
 	}
-	withID := context.WithValue(base, ctxKey{}, "req-42")
-	if ctx, err = e.queryContext(withID, warehouse.Params{"n": 1}); err != nil || ctx == withID {
-		t.Errorf("ID and parameters not attached (err %v)", err)
+	if st, err = e.statement(base, nil); err != nil || !strings.HasPrefix(st.id, "postclear-") {
+		t.Errorf("statement without a request ID: id %q, err %v", st.id, err)
 	}
-	if _, err := e.queryContext(base, warehouse.Params{"x": struct{}{}}); err == nil {
+	if _, err := e.statement(base, warehouse.Params{"x": struct{}{}}); err == nil {
 		t.Error("unsupported parameter type accepted")
+	}
+	for _, tt := range []struct {
+		deadline time.Duration // 0: none
+		maxExec  float64
+		want     string // "" for none
+	}{
+		{0, 30, ""},
+		{time.Hour, 30, ""},
+		{2 * time.Second, 30, "2"},
+		{2 * time.Second, 0, "2"},
+		{2 * time.Second, 1, ""},
+	} {
+		ctx := base
+		if tt.deadline > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(base, tt.deadline)
+			defer cancel()
+		}
+		e.maxExec = tt.maxExec
+		got, ok := e.limit(ctx)
+		if tt.want == "" && ok || tt.want != "" && (!ok || got > tt.want || got < "1.9") {
+			t.Errorf("deadline %v, configured %v: limit %q (%v), want %q", tt.deadline, tt.maxExec, got, ok, tt.want)
+		}
+	}
+}
+
+// blockingConn is a server connection whose statements run until their
+// context is cancelled.
+type blockingConn struct {
+	driver.Conn
+	started chan struct{}
+}
+
+func (c *blockingConn) Exec(ctx context.Context, _ string, _ ...any) error {
+	close(c.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A statement whose caller goes away is cancelled (clickhouse-go then sends
+// the protocol's Cancel) and killed on the server by its query ID; one that
+// completes is not.
+func TestStatementKilledWhenCallerGoes(t *testing.T) {
+	conn := &blockingConn{started: make(chan struct{})}
+	killed := make(chan string, 1)
+	e := &Engine{conn: conn, queryID: func(context.Context) string { return "req-7" }, kill: func(id string) { killed <- id }}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-conn.started
+		cancel()
+	}()
+	if err := e.Exec(ctx, "SELECT sleepEachRow(1) FROM numbers(100)", nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("Exec = %v, want context.Canceled", err)
+	}
+	select {
+	case id := <-killed:
+		if id != "req-7" {
+			t.Errorf("killed %q, want req-7", id)
+		}
+	default:
+		t.Error("the statement was not killed after its caller went away")
+	}
+
+	st, err := e.statement(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.end()
+	select {
+	case id := <-killed:
+		t.Errorf("a completed statement was killed (%s)", id)
+	default:
 	}
 }

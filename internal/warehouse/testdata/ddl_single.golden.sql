@@ -249,6 +249,251 @@ CREATE TABLE IF NOT EXISTS postclear.dirty_items (
 ) ENGINE = MergeTree
 ORDER BY (writer, generation, item_id);
 
+-- migration facts
+ALTER TABLE postclear.dirty_items
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+
+-- migration facts
+CREATE TABLE IF NOT EXISTS postclear.seizure_decisions (
+    item_id String,
+    seized_at DateTime('UTC'),
+    seizure SimpleAggregateFunction(min, Tuple(UInt64, String))
+) ENGINE = AggregatingMergeTree
+ORDER BY (item_id, seized_at);
+
+-- migration facts
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_seizure_decisions
+TO postclear.seizure_decisions AS
+SELECT item_id, decided_at AS seized_at, min((bitNot(ingest_version), toString(seizure_category))) AS seizure
+FROM postclear.decisions
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+INSERT INTO postclear.seizure_decisions (item_id, seized_at, seizure)
+SELECT item_id, decided_at, min((bitNot(ingest_version), toString(seizure_category)))
+FROM postclear.decisions
+WHERE decision = 'SEIZE'
+GROUP BY item_id, decided_at;
+
+-- migration facts
+DROP VIEW IF EXISTS postclear.decisions_to_seizure_state;
+
+-- migration facts
+DROP TABLE IF EXISTS postclear.seizure_state;
+
+-- migration facts
+CREATE VIEW IF NOT EXISTS postclear.seizure_state AS
+SELECT item_id, seizure.2 AS seizure_category, seized_at AS first_seized_at
+FROM
+(
+    SELECT item_id, seized_at, min(seizure) AS seizure
+    FROM postclear.seizure_decisions
+    GROUP BY item_id, seized_at
+);
+
+-- migration facts
+ALTER TABLE postclear.item_state
+    ADD COLUMN IF NOT EXISTS departed_origin_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS departed_inward_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS terminated_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS requested_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS first_inspection SimpleAggregateFunction(min, Tuple(DateTime('UTC'), UInt64, String))
+        DEFAULT (toDateTime(4294967295, 'UTC'), toUInt64(0), ''),
+    ADD COLUMN IF NOT EXISTS closing_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS returned SimpleAggregateFunction(max, UInt8),
+    ADD COLUMN IF NOT EXISTS first_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
+    ADD COLUMN IF NOT EXISTS duties SimpleAggregateFunction(minMap, Tuple(Array(UInt64), Array(UInt64)));
+
+-- migration facts
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.events_to_item_state_v2
+TO postclear.item_state AS
+SELECT
+    item_id,
+    min((event_time, toString(event_code), toString(office), bitNot(ingest_version), toString(origin_country), toString(destination_country), toString(mail_class))) AS first_event,
+    minIf(toNullable(event_time), event_code = 'EMA') AS posted_at,
+    min(if(event_code = 'EMD', (event_time, toString(office)), (toDateTime(4294967295, 'UTC'), ''))) AS first_arrival,
+    minIf(toNullable(event_time), event_code = 'EDB') AS presented_at,
+    minIf(toNullable(event_time), event_code = 'EDC') AS returned_at,
+    minIf(toNullable(event_time), event_code = 'EMI') AS delivered_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS release_decision_at,
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), '') AS first_declaration,
+    toUInt8(0) AS inspected,
+    toUInt8(0) AS seized,
+    toUInt8(0) AS intervened,
+    minIf(toNullable(event_time), event_code = 'EMC') AS departed_origin_at,
+    minIf(toNullable(event_time), event_code = 'EMF') AS departed_inward_at,
+    minIf(toNullable(event_time), event_code = 'EDX') AS terminated_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS requested_at,
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), '') AS first_inspection,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS closing_decision_at,
+    toUInt8(0) AS returned,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS first_decision_at,
+    (CAST([], 'Array(UInt64)'), CAST([], 'Array(UInt64)')) AS duties
+FROM postclear.events
+GROUP BY item_id;
+
+-- migration facts
+DROP VIEW IF EXISTS postclear.events_to_item_state;
+
+-- migration facts
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_item_state_v2
+TO postclear.item_state AS
+SELECT
+    item_id,
+    (toDateTime(4294967295, 'UTC'), '', '', toUInt64(0), '', '', '') AS first_event,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS posted_at,
+    (toDateTime(4294967295, 'UTC'), '') AS first_arrival,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS presented_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS returned_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS delivered_at,
+    minIf(toNullable(decided_at), decision = 'RELEASE') AS release_decision_at,
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), '') AS first_declaration,
+    toUInt8(max(decision = 'INSPECT')) AS inspected,
+    toUInt8(max(decision = 'SEIZE')) AS seized,
+    toUInt8(max(decision IN ('HOLD', 'INSPECT', 'SEIZE', 'RETURN', 'DO_NOT_LOAD', 'REQUEST_INFO'))) AS intervened,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS departed_origin_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS departed_inward_at,
+    CAST(NULL, 'Nullable(DateTime(\'UTC\'))') AS terminated_at,
+    minIf(toNullable(decided_at), decision IN ('HOLD', 'INSPECT', 'REQUEST_INFO')) AS requested_at,
+    min(if(decision = 'INSPECT', (decided_at, bitNot(ingest_version), toString(risk_channel)), (toDateTime(4294967295, 'UTC'), toUInt64(0), ''))) AS first_inspection,
+    minIf(toNullable(decided_at), decision IN ('SEIZE', 'RETURN', 'DO_NOT_LOAD')) AS closing_decision_at,
+    toUInt8(max(decision = 'RETURN')) AS returned,
+    min(toNullable(decided_at)) AS first_decision_at,
+    minMap([toUInt64(toUInt32(decided_at)) * 8 + indexOf(['RELEASE', 'HOLD', 'INSPECT', 'SEIZE', 'RETURN', 'DO_NOT_LOAD', 'REQUEST_INFO'], toString(decision))],
+           [bitNot(ingest_version) * 2 + toUInt64(duty_amount > 0)]) AS duties
+FROM postclear.decisions
+GROUP BY item_id;
+
+-- migration facts
+DROP VIEW IF EXISTS postclear.decisions_to_item_state;
+
+-- migration facts
+INSERT INTO postclear.item_state (item_id, first_event, first_arrival, first_declaration, first_inspection,
+    departed_origin_at, departed_inward_at, terminated_at)
+SELECT
+    item_id,
+    (toDateTime(4294967295, 'UTC'), '', '', toUInt64(0), '', '', ''),
+    (toDateTime(4294967295, 'UTC'), ''),
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), ''),
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), ''),
+    if(event_code = 'EMC', toNullable(event_time), NULL),
+    if(event_code = 'EMF', toNullable(event_time), NULL),
+    if(event_code = 'EDX', toNullable(event_time), NULL)
+FROM postclear.events
+WHERE event_code IN ('EMC', 'EMF', 'EDX');
+
+-- migration facts
+INSERT INTO postclear.item_state (item_id, first_event, first_arrival, first_declaration, first_inspection,
+    requested_at, closing_decision_at, returned, first_decision_at, duties)
+SELECT
+    item_id,
+    (toDateTime(4294967295, 'UTC'), '', '', toUInt64(0), '', '', ''),
+    (toDateTime(4294967295, 'UTC'), ''),
+    (toDateTime(4294967295, 'UTC'), toUInt64(0), ''),
+    if(decision = 'INSPECT', (decided_at, bitNot(ingest_version), toString(risk_channel)), (toDateTime(4294967295, 'UTC'), toUInt64(0), '')),
+    if(decision IN ('HOLD', 'INSPECT', 'REQUEST_INFO'), toNullable(decided_at), NULL),
+    if(decision IN ('SEIZE', 'RETURN', 'DO_NOT_LOAD'), toNullable(decided_at), NULL),
+    toUInt8(decision = 'RETURN'),
+    toNullable(decided_at),
+    ([toUInt64(toUInt32(decided_at)) * 8 + indexOf(['RELEASE', 'HOLD', 'INSPECT', 'SEIZE', 'RETURN', 'DO_NOT_LOAD', 'REQUEST_INFO'], toString(decision))],
+     [bitNot(ingest_version) * 2 + toUInt64(duty_amount > 0)])
+FROM postclear.decisions;
+
+-- migration facts
+CREATE OR REPLACE VIEW postclear.item_milestones AS
+SELECT
+    item_id,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.5) AS origin_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.6) AS destination_country,
+    if(fe.1 = toDateTime(4294967295, 'UTC'), NULL, fe.7) AS mail_class,
+    if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.2) AS office,
+    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.3) AS category,
+    posted_at,
+    if(arr.1 = toDateTime(4294967295, 'UTC'), NULL, arr.1) AS arrived_at,
+    presented_at,
+    coalesce(release_decision_at, returned_at) AS released_at,
+    delivered_at,
+    if(decl.1 = toDateTime(4294967295, 'UTC'), NULL, decl.1) AS ead_at,
+    inspected,
+    seized,
+    intervened,
+    departed_origin_at,
+    departed_inward_at,
+    requested_at,
+    if(fi.1 = toDateTime(4294967295, 'UTC'), NULL, fi.1) AS inspected_at,
+    if(fi.1 = toDateTime(4294967295, 'UTC'), NULL, fi.3) AS inspection_channel,
+    nullIf(least(ifNull(delivered_at, toDateTime(4294967295, 'UTC')), ifNull(closing_decision_at, toDateTime(4294967295, 'UTC')),
+                 ifNull(terminated_at, toDateTime(4294967295, 'UTC'))), toDateTime(4294967295, 'UTC')) AS closed_at,
+    toUInt32(if(presented_at IS NOT NULL AND released_at IS NOT NULL AND released_at >= presented_at,
+                toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at)), 0)) AS customs_secs,
+    toUInt8(arrayExists(x -> x % 2 = 1, duties.2)) AS duty,
+    returned,
+    least(fe.1, decl.1, ifNull(first_decision_at, toDateTime(4294967295, 'UTC'))) AS first_seen_at
+FROM
+(
+    SELECT
+        item_id,
+        min(first_event) AS fe,
+        min(posted_at) AS posted_at,
+        min(first_arrival) AS arr,
+        min(presented_at) AS presented_at,
+        min(returned_at) AS returned_at,
+        min(delivered_at) AS delivered_at,
+        min(release_decision_at) AS release_decision_at,
+        min(first_declaration) AS decl,
+        max(inspected) AS inspected,
+        max(seized) AS seized,
+        max(intervened) AS intervened,
+        min(departed_origin_at) AS departed_origin_at,
+        min(departed_inward_at) AS departed_inward_at,
+        min(terminated_at) AS terminated_at,
+        min(requested_at) AS requested_at,
+        min(first_inspection) AS fi,
+        min(closing_decision_at) AS closing_decision_at,
+        max(returned) AS returned,
+        min(first_decision_at) AS first_decision_at,
+        minMap(duties) AS duties
+    FROM postclear.item_state
+    GROUP BY item_id
+);
+
+-- migration facts
+ALTER TABLE postclear.item_facts
+    ADD COLUMN IF NOT EXISTS departed_origin_at Nullable(DateTime('UTC')),
+    ADD COLUMN IF NOT EXISTS departed_inward_at Nullable(DateTime('UTC')),
+    ADD COLUMN IF NOT EXISTS requested_at Nullable(DateTime('UTC')),
+    ADD COLUMN IF NOT EXISTS inspected_at Nullable(DateTime('UTC')),
+    ADD COLUMN IF NOT EXISTS inspection_channel LowCardinality(Nullable(String)),
+    ADD COLUMN IF NOT EXISTS closed_at Nullable(DateTime('UTC')),
+    ADD COLUMN IF NOT EXISTS customs_secs UInt32,
+    ADD COLUMN IF NOT EXISTS duty UInt8,
+    ADD COLUMN IF NOT EXISTS returned UInt8,
+    ADD COLUMN IF NOT EXISTS first_seen_at DateTime('UTC');
+
+-- migration facts
+CREATE TABLE IF NOT EXISTS postclear.declaration_facts (
+    destination_country LowCardinality(String),
+    received_at DateTime('UTC'),
+    item_id String,
+    origin_country LowCardinality(String),
+    mail_class LowCardinality(String),
+    category LowCardinality(String),
+    fails_description UInt8,
+    fails_value UInt8,
+    fails_currency UInt8,
+    fails_weight UInt8,
+    fails_hs_code UInt8,
+    version UInt64,
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (destination_country, received_at, item_id);
+
+-- migration facts
+INSERT INTO postclear.dirty_items (item_id, writer, generation, marked_at)
+SELECT DISTINCT item_id, 'migration-0006', 0, toDateTime(0, 'UTC')
+FROM postclear.item_state;
+
 -- migration holidays
 CREATE TABLE IF NOT EXISTS postclear.holidays (
     country LowCardinality(String),

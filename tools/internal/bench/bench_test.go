@@ -8,11 +8,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // TestNaiveMatchesKPIQueries is the benchmark's quick mode in `make test`:
@@ -29,7 +29,7 @@ func TestNaiveMatchesKPIQueries(t *testing.T) {
 	if _, err := seed.Seed(ctx, store, demo.Config{Items: 20_000, Seed: 1}, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: func() time.Time { return testenv.Now }}
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}
 	for _, c := range bench.Cases(bench.DefaultWindow) {
 		t.Run(c.Name(), func(t *testing.T) {
 			sqlText, params, err := bench.SQL(svc, c)

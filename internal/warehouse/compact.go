@@ -1,0 +1,58 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+)
+
+// Compact merges the parts of the tables KPI queries read with FINAL,
+// item_facts and declarations, each when the rows written since its
+// largest part was formed are a large share of it. A load refreshes its
+// items several times (every few million rows, then once per record kind),
+// and until the versions are merged FINAL has to merge them in every query:
+// on 1 M items, 45–60 ms instead of 4 ms for one destination and quarter.
+// Merging is a background job ClickHouse may leave for long, so a load
+// calls Compact at its end. It costs about a second per million rows, so
+// a table is left alone after small writes, when its largest part holds
+// nearly everything already.
+func (s *Store) Compact(ctx context.Context) error {
+	for _, table := range []string{"item_facts", "declarations"} {
+		if err := s.compact(ctx, table); err != nil {
+			return fmt.Errorf("compact %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) compact(ctx context.Context, table string) error {
+	onCluster := ""
+	if s.Layout.Cluster != "" {
+		// A Distributed table cannot be optimized; each shard merges its
+		// own parts. The share below is this node's, taken as typical.
+		table, onCluster = table+"_local", " ON CLUSTER "+s.Layout.Cluster
+	}
+	params := Params{"db": s.Layout.Database, "table": table}
+	rows, err := s.Engine.Query(ctx, `SELECT count(), sum(rows), max(rows) FROM system.parts
+WHERE database = {db:String} AND table = {table:String} AND active`, params)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var parts, total, largest uint64
+	for rows.Next() {
+		if err := rows.Scan(&parts, &total, &largest); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if parts < 2 || largest*10 >= total*8 {
+		return nil
+	}
+	err = s.Engine.Exec(ctx, "OPTIMIZE TABLE {db:Identifier}."+table+onCluster+" FINAL", params)
+	// Merging changes no result, but the server engine's data version is
+	// its set of parts; count it as a write for the embedded one too.
+	s.facts.wrote()
+	return err
+}

@@ -1,0 +1,469 @@
+package warehouse
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+)
+
+// Facts owns item_facts, the finalized milestones every KPI reads
+// (migrations 0005 and 0006): it is told of every insert of item records,
+// and Refresh brings the facts up to date with them. There is one Facts per
+// database per process, built with the Store (NewStore) and handed to
+// whatever reads the facts (the KPI service), so that inserts and refreshes
+// share one bookkeeping.
+//
+// Invariants (the tests in facts_test.go check each):
+//
+//  1. After Refresh returns nil, item_facts read with FINAL holds exactly
+//     the milestones of item_milestones, one row per item under its
+//     current destination key, for every item whose records were stored by
+//     an insert of this process that completed before Refresh was called.
+//     On a server, the writer that stored records refreshes them before it
+//     reports them stored (Store callers: ingest, the GraphQL mutations).
+//  2. An insert marks its items dirty (dirty_items) before it stores their
+//     records, so a crash between the two refreshes an item too many,
+//     never one too few. Only item records (events, declarations,
+//     decisions) mark items: MoU commitments are not items.
+//  3. A refresh processes only dirty rows whose inserts have completed:
+//     this process's rows up to the generation it took while no insert of
+//     this process was in flight; rows of other writers only when they
+//     are known to be abandoned. With Capabilities.SingleWriter, every
+//     other writer is an earlier process, so its rows are processed at
+//     the first refresh. On a server, another writer's rows are processed
+//     once older than AbandonAfter: a live writer refreshes its own rows
+//     long before that, and processing them earlier could read an item
+//     before the records that marked it are stored. Abandoned rows are
+//     looked for by the first refresh of a process (which a server runs
+//     before it listens) and by every refresh that this process's own
+//     inserts call for.
+//  4. A refresh deletes exactly the dirty rows it processed (on a single
+//     writer, by truncating when no insert came since it took its
+//     generation), so rows are neither processed forever nor lost.
+//  5. item_facts versions grow: each refresh writes under a version larger
+//     than every earlier one of this process and, being a time, than
+//     those of earlier processes; FINAL keeps the newest row of a key.
+//  6. The data versions (DataVersion, VersionOf) move after every write
+//     that can change what a KPI reads, before the write's call returns:
+//     an answer cached under a version is never served after a later
+//     insert has been refreshed.
+//
+// Why a hand-written refresh rather than one more materialized view: see
+// docs/scaling.md, "Keeping item_facts".
+type Facts struct {
+	engine Engine
+	layout Layout
+	caps   Capabilities
+	// writer tells this process's dirty rows from those of other
+	// processes writing to the same server.
+	writer string
+
+	// inserts is held shared by every insert from before it marks its
+	// items dirty until its records are stored, and exclusively by a
+	// refresh while it takes its generation, so that every generation up
+	// to the one taken belongs to an insert that has completed.
+	inserts sync.RWMutex
+	gen     atomic.Uint64
+
+	// refresh serialises refreshes: a caller that finds one running waits
+	// for it and then finds its own inserts covered or runs the next one,
+	// so that many small inserts share a refresh.
+	refresh   sync.Mutex
+	refreshed atomic.Uint64 // generation covered by the last refresh
+	// declared is the generation of the last insert of declarations,
+	// the only records declaration_facts depends on; marked counts the
+	// dirty rows written since dirty_items was last truncated (single
+	// writer).
+	declared, marked atomic.Uint64
+	// recovered is set once a refresh has processed the rows that other
+	// writers left (single writer: all of them, once).
+	recovered atomic.Bool
+
+	// writes counts completed writes: the embedded engine's data version.
+	writes atomic.Uint64
+	// changes is the finer version (VersionOf) of a single writer.
+	changes changeLog
+
+	versions struct {
+		sync.Mutex
+		lastIngest, lastFact uint64
+	}
+}
+
+// AbandonAfter is how old another writer's dirty rows must be before a
+// refresh on a server takes them over: far longer than one insert can run,
+// so their writer has crashed (or its insert has long completed).
+const AbandonAfter = time.Hour
+
+// NewFacts returns the owner of layout's item_facts on e. Build one per
+// database per process: two would each miss the other's inserts.
+func NewFacts(e Engine, layout Layout) *Facts {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return &Facts{engine: e, layout: layout, caps: e.Capabilities(), writer: hex.EncodeToString(b)}
+}
+
+// ingestVersions returns the first of n record versions, each smaller than
+// the one before and than every version handed out before, so that
+// ReplacingMergeTree, which keeps the largest, and the min() of
+// bitNot(ingest_version) in item_state keep the first stored copy of a key,
+// row i of a batch getting first − i (within a file, the first row of a
+// key is the one stored). Versions are MaxUint64 minus the time, so later
+// processes hand out smaller ones too.
+func (f *Facts) ingestVersions(n int) uint64 {
+	f.versions.Lock()
+	defer f.versions.Unlock()
+	v := ^uint64(0) - uint64(time.Now().UnixNano())
+	if last := f.versions.lastIngest; last != 0 && v >= last {
+		v = last - 1
+	}
+	f.versions.lastIngest = v - uint64(max(n, 1)-1)
+	return v
+}
+
+// factVersion returns an item_facts version (invariant 5).
+func (f *Facts) factVersion() uint64 {
+	f.versions.Lock()
+	defer f.versions.Unlock()
+	v := uint64(time.Now().UnixNano())
+	if v <= f.versions.lastFact {
+		v = f.versions.lastFact + 1
+	}
+	f.versions.lastFact = v
+	return v
+}
+
+// store marks the items of a batch dirty (ids, in any order, repeats
+// allowed) and then runs insert, the insert of their records, holding the
+// insert lock shared throughout (invariants 2 and 3).
+func (f *Facts) store(ctx context.Context, table string, ids []string, insert func() error) error {
+	f.inserts.RLock()
+	defer f.inserts.RUnlock()
+	gen := f.gen.Add(1)
+	if table == "declarations" {
+		f.declared.Store(gen)
+	}
+	seen := make(map[string]struct{}, len(ids))
+	dirty := make([][]any, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			dirty = append(dirty, []any{id, f.writer, gen})
+		}
+	}
+	f.marked.Add(uint64(len(dirty)))
+	err := f.engine.Insert(ctx, f.layout.Database+".dirty_items", []string{"item_id", "writer", "generation"}, dirty)
+	if err == nil {
+		err = insert()
+	} else {
+		err = fmt.Errorf("mark items dirty: %w", err)
+	}
+	// Even a failed insert may have stored part of its rows.
+	f.wrote()
+	return err
+}
+
+// wrote records a completed write for DataVersion.
+func (f *Facts) wrote() { f.writes.Add(1) }
+
+// Refresh brings item_facts up to date with every record stored so far
+// (invariant 1): it finalizes the dirty items and then clears the dirty
+// rows it processed. Items dirtied while it runs stay dirty for the next
+// refresh.
+//
+// Callers share refreshes: a caller needs one refresh that starts after
+// its call (and so after its own inserts), so one that finds a refresh
+// running waits for it and then for the next, and every caller that came
+// while the first was running is served by that next one. Under many
+// small ingests the refreshes thus run back to back, each covering all the
+// ingests that arrived during the one before, rather than one per ingest.
+// When this process has stored nothing since the last refresh it costs two
+// atomic loads.
+func (f *Facts) Refresh(ctx context.Context) (err error) {
+	// Every insert of this process up to target has begun; the caller's
+	// own have completed.
+	target := f.gen.Load()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
+		return nil
+	}
+	defer postclear.Wrap(&err, "refresh item facts")
+	f.refresh.Lock()
+	defer f.refresh.Unlock()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
+		return nil // a refresh that began after this call ran meanwhile
+	}
+
+	f.inserts.Lock()
+	gen := f.gen.Load()
+	f.inserts.Unlock()
+	from := f.refreshed.Load()
+	single := f.caps.SingleWriter
+	if single && f.recovered.Load() && gen == from {
+		return nil
+	}
+	r := refresh{f: f, params: Params{"db": f.layout.Database, "writer": f.writer, "from": from, "gen": gen}}
+	switch {
+	case single && f.recovered.Load():
+		// The rows of this writer since the last refresh, told by
+		// generation: nothing else can be in the table.
+		r.dirty = "SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}"
+	case single:
+		// Every other writer was an earlier process (invariant 3).
+		r.dirty = "SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64}"
+	default:
+		// Other writers' rows once abandoned, by the server's clock,
+		// read once so that the rows processed and those deleted are
+		// the same.
+		cutoff, err := f.serverTime(ctx)
+		if err != nil {
+			return err
+		}
+		r.params["cutoff"] = cutoff.Add(-AbandonAfter)
+		r.dirty = "SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')})"
+	}
+	if err := r.run(ctx); err != nil {
+		return err
+	}
+	f.refreshed.Store(gen)
+	f.recovered.Store(true)
+	return nil
+}
+
+// serverTime returns the engine's clock, which dirty_items.marked_at is
+// stamped with, so that writers' clocks need not agree.
+func (f *Facts) serverTime(ctx context.Context) (time.Time, error) {
+	rows, err := f.engine.Query(ctx, "SELECT now('UTC')", nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer rows.Close()
+	var now time.Time
+	for rows.Next() {
+		if err := rows.Scan(&now); err != nil {
+			return now, err
+		}
+	}
+	return now, rows.Err()
+}
+
+// refresh is one run of Facts.Refresh: dirty is the SQL selecting the
+// item_ids it processes, bound by params.
+type refresh struct {
+	f      *Facts
+	dirty  string
+	params Params
+}
+
+// run finalizes the dirty items, in slices of at most refreshSlice items
+// so that finalizing a whole database (after an upgrade) stays within the
+// engine's memory and time limits, and clears the dirty rows. On a single
+// writer after the first refresh, the dirty rows are this process's since
+// the last refresh, of which there are some (the generation moved) and
+// not many (loads refresh every few million records): no count is needed.
+func (r *refresh) run(ctx context.Context) error {
+	n := uint64(1)
+	if !r.f.caps.SingleWriter || !r.f.recovered.Load() {
+		var err error
+		if n, err = count(ctx, r.f.engine, "SELECT count() FROM ("+r.dirty+")", r.params); err != nil || n == 0 {
+			return err
+		}
+	}
+	slices := (n + refreshSlice - 1) / refreshSlice
+	for i := range slices {
+		dirty := r.dirty
+		if slices > 1 {
+			dirty = "SELECT item_id FROM (" + r.dirty + ") WHERE cityHash64(item_id) % {slices:UInt64} = {slice:UInt64}"
+			r.params["slices"], r.params["slice"] = slices, i
+		}
+		if err := r.finalize(ctx, dirty); err != nil {
+			return err
+		}
+	}
+	return r.clear(ctx)
+}
+
+// refreshSlice bounds the items one finalizing statement reads.
+const refreshSlice = 1_000_000
+
+// truncateAfter is how many dirty rows a single writer lets pile up before
+// it truncates dirty_items: small ingests then share a truncation.
+const truncateAfter = 100_000
+
+// factColumns are the columns item_facts takes from item_milestones.
+const factColumns = `origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at`
+
+// finalize writes the item_facts rows of the dirty items, records their
+// destination keys and deletes their rows under keys they have left. The
+// keys are read back from the rows just written (version = this
+// refresh's), so that facts and keys come from one reading of item_state
+// even while inserts go on. Rows newer than every recorded key are read
+// back too: those of an earlier refresh that stopped (cancelled, failed)
+// after writing facts, whose items are dirty still and so among this
+// refresh's, and whose keys must be known to be deleted. It then writes the
+// declaration facts of the same items, and records what changed for
+// VersionOf.
+func (r *refresh) finalize(ctx context.Context, dirty string) error {
+	r.params["version"] = r.f.factVersion()
+	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
+	steps := []string{
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + factColumns + `, version, is_deleted)
+SELECT ifNull(destination_country, ''), item_id, ` + factColumns + `, {version:UInt64}, 0
+FROM {db:Identifier}.item_milestones
+WHERE item_id ` + in + ` (` + dirty + `)`,
+		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, version)
+SELECT item_id, destination_country_key, version
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))`,
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, version, is_deleted)
+SELECT DISTINCT destination_country_key, item_id, {version:UInt64}, 1
+FROM {db:Identifier}.item_fact_keys
+WHERE version < {version:UInt64}
+  AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+  AND (item_id, destination_country_key) ` + notIn + `
+      (SELECT item_id, destination_country_key FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
+		// FINAL reads each declaration's first stored copy. (The last
+		// step: skipped when no declaration was stored since.)
+		`INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
+    category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
+SELECT destination_country, received_at, item_id, origin_country, mail_class, category, ` + declarationRules + `, {version:UInt64}
+FROM {db:Identifier}.declarations FINAL
+WHERE item_id ` + in + ` (` + dirty + `)`,
+	}
+	if !r.declarations() {
+		steps = steps[:len(steps)-1]
+	}
+	for _, q := range steps {
+		err := r.f.engine.Exec(ctx, q, r.params)
+		// New facts change what KPI queries return, so the data
+		// version moves, as after an insert.
+		r.f.wrote()
+		if err != nil {
+			return err
+		}
+	}
+	if r.f.caps.SingleWriter {
+		return r.recordChanges(ctx)
+	}
+	return nil
+}
+
+// declarations reports whether declarations may have been stored for the
+// dirty items: always on a server (other writers) and at a first refresh,
+// otherwise when an insert of declarations came after the last refresh.
+func (r *refresh) declarations() bool {
+	f := r.f
+	return !f.caps.SingleWriter || !f.recovered.Load() || f.declared.Load() > r.params["from"].(uint64)
+}
+
+// recordChanges records, for VersionOf, what this refresh's version
+// wrote: per destination key, from the earliest first_seen_at of the items
+// written under it (rows under keys an item left have none: from the
+// epoch), and per destination of the declarations written, from the
+// earliest received_at.
+func (r *refresh) recordChanges(ctx context.Context) error {
+	rows, err := r.f.engine.Query(ctx, `SELECT toString(destination_country_key), min(first_seen_at)
+FROM {db:Identifier}.item_facts WHERE version = {version:UInt64} GROUP BY destination_country_key
+UNION ALL
+SELECT toString(destination_country), min(received_at)
+FROM {db:Identifier}.declaration_facts WHERE version = {version:UInt64} GROUP BY destination_country`, r.params)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	changes := map[string]time.Time{}
+	for rows.Next() {
+		var key string
+		var since time.Time
+		if err := rows.Scan(&key, &since); err != nil {
+			return err
+		}
+		if old, ok := changes[key]; !ok || since.Before(old) {
+			changes[key] = since
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	r.f.changes.record(changes)
+	return nil
+}
+
+// declarationRules are the five completeness rules of docs/domain.md
+// (KPIs 3 and 8) over a row of declarations, in the order of
+// declaration_facts' fails_* columns: 1 when the declaration fails the
+// rule. A declaration is complete when it fails none. The description
+// test matches strings.EqualFold against the ASCII vague words exactly
+// (postclear.Declaration.Complete): besides ASCII case, EqualFold folds
+// only U+017F (long s) to s and U+212A (Kelvin sign) to k among letters
+// that could spell one of them, so those two are mapped first and the rest
+// compared with lower(), which changes ASCII only. Trimming removes what
+// Go's strings.TrimSpace removes (unicode.IsSpace).
+var declarationRules = func() string {
+	const space = `[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]`
+	trimmed := "replaceRegexpAll(description, '^" + space + "+|" + space + "+$', '')"
+	return fmt.Sprintf(`toUInt8(%s = '' OR lower(replaceAll(replaceAll(%s, 'ſ', 's'), 'K', 'k')) IN (%s)),
+    toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
+    toUInt8(category IN (%s) AND hs_code = '')`,
+		trimmed, trimmed, quoted(postclear.VagueDescriptions), quoted(postclear.HSRequiredCategories))
+}()
+
+// quoted renders fixed words (never user input) as a list of SQL strings.
+func quoted(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = QuoteString(w)
+	}
+	return strings.Join(q, ", ")
+}
+
+// clear removes the dirty rows the refresh processed (invariant 4). On a
+// single writer, rows of other writers were all processed, and this
+// writer's rows up to the last refresh are skipped by generation, so the
+// table is only truncated, when no insert has come since the refresh took
+// its generation, and only once truncateAfter rows have piled up or at
+// the first refresh (a DELETE costs as much as the refresh itself; rows
+// left behind cost a little reading, by their sort key, until the next
+// truncation). On a server,
+// other processes may be inserting: the rows processed are deleted, and
+// only rows that exist when the DELETE starts are affected, so later ones
+// stay.
+func (r *refresh) clear(ctx context.Context) error {
+	f := r.f
+	if f.caps.SingleWriter {
+		if f.recovered.Load() && f.marked.Load() < truncateAfter {
+			return nil
+		}
+		f.inserts.Lock()
+		defer f.inserts.Unlock()
+		if f.gen.Load() == r.params["gen"].(uint64) {
+			f.marked.Store(0)
+			return f.engine.Exec(ctx, "TRUNCATE TABLE {db:Identifier}.dirty_items", r.params)
+		}
+		return nil
+	}
+	table, onCluster := "dirty_items", ""
+	if f.layout.Cluster != "" {
+		// A Distributed table takes no DELETE; each shard deletes its own.
+		table, onCluster = "dirty_items_local", " ON CLUSTER "+f.layout.Cluster
+	}
+	return f.engine.Exec(ctx, "DELETE FROM {db:Identifier}."+table+onCluster+
+		" WHERE (writer = {writer:String} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')})", r.params)
+}
+
+func count(ctx context.Context, e Engine, q string, params Params) (n uint64, err error) {
+	err = Each(ctx, e, q, params, func(rows Rows) error { return rows.Scan(&n) })
+	return n, err
+}

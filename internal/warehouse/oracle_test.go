@@ -1,0 +1,418 @@
+package warehouse_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/postclear/postclear/internal/analytics/kpioracle"
+	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// The finalized facts (item_facts, seizure_state, declaration_facts) are
+// checked against kpioracle, a plain Go derivation of the milestones of
+// docs/domain.md from the records, over the KPI fixture and over random
+// records that exercise every event code and decision, with ties at one
+// instant and every record stored again under its key with other
+// attributes, in the same batch or a later one: the first stored copy of a
+// key is the record, whatever follows.
+
+// fact is an item's row as the KPIs read it, in the oracle's terms.
+type fact struct {
+	ID                                                                   string
+	Origin, Destination, MailClass, Office, Category, InspectionChannel  *string
+	Posted, Arrived, Presented, Released, Delivered, EAD                 *time.Time
+	DepartedOrigin, DepartedInward, Requested, InspectedAt, Closed, Seen *time.Time
+	Inspected, Seized, Intervened, Duty, Returned                        bool
+	CustomsSecs                                                          int64
+}
+
+func oracleFacts(r kpioracle.Records) map[string]fact {
+	out := map[string]fact{}
+	for id, it := range r.Items() {
+		out[id] = fact{
+			ID: id, Origin: it.Origin, Destination: it.Destination, MailClass: it.MailClass, Office: it.Office,
+			Category: it.Category, InspectionChannel: it.InspectionChannel,
+			Posted: it.Posted, Arrived: it.Arrived, Presented: it.Presented, Released: it.Released,
+			Delivered: it.Delivered, EAD: it.EAD, DepartedOrigin: it.DepartedOrigin, DepartedInward: it.DepartedInward,
+			Requested: it.Requested, InspectedAt: it.InspectedAt, Closed: it.Closed,
+			Inspected: it.Inspected, Seized: it.Seized, Intervened: it.Intervened, Duty: it.Duty, Returned: it.Returned,
+			CustomsSecs: it.CustomsSecs,
+		}
+	}
+	return out
+}
+
+func storedFacts(t *testing.T, e warehouse.Engine, db string) map[string]fact {
+	t.Helper()
+	rows, err := e.Query(context.Background(), `SELECT item_id, origin_country, destination_country, mail_class, office, category,
+    inspection_channel, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, departed_origin_at,
+    departed_inward_at, requested_at, inspected_at, closed_at, inspected, seized, intervened, duty, returned, customs_secs
+FROM {db:Identifier}.item_facts FINAL`, warehouse.Params{"db": db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]fact{}
+	for rows.Next() {
+		var f fact
+		var flags [5]uint8
+		var secs uint32
+		if err := rows.Scan(&f.ID, &f.Origin, &f.Destination, &f.MailClass, &f.Office, &f.Category, &f.InspectionChannel,
+			&f.Posted, &f.Arrived, &f.Presented, &f.Released, &f.Delivered, &f.EAD, &f.DepartedOrigin, &f.DepartedInward,
+			&f.Requested, &f.InspectedAt, &f.Closed, &flags[0], &flags[1], &flags[2], &flags[3], &flags[4], &secs); err != nil {
+			t.Fatal(err)
+		}
+		f.Inspected, f.Seized, f.Intervened, f.Duty, f.Returned = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1, flags[4] == 1
+		f.CustomsSecs = int64(secs)
+		if _, dup := out[f.ID]; dup {
+			t.Errorf("item %s has two rows in item_facts FINAL", f.ID)
+		}
+		out[f.ID] = f
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// seizures returns "item category first-seizure" lines, from seizure_state
+// as the seizure KPI reads it, or from the oracle.
+func storedSeizures(t *testing.T, e warehouse.Engine, db string) []string {
+	t.Helper()
+	rows, err := e.Query(context.Background(), `SELECT toString(tuple(item_id, seizure_category, min(first_seized_at))) AS s
+FROM {db:Identifier}.seizure_state GROUP BY item_id, seizure_category ORDER BY s`, warehouse.Params{"db": db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func oracleSeizures(r kpioracle.Records) []string {
+	var out []string
+	for id, it := range r.Items() {
+		for c, at := range it.FirstSeizure {
+			out = append(out, fmt.Sprintf("('%s','%s','%s')", id, c, at.Format(time.DateTime)))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// declarationRow is a declaration fact as text: destination, date, item,
+// origin, class, category and the five rule flags.
+func oracleDeclarations(r kpioracle.Records) []string {
+	var out []string
+	for _, d := range r.Dedupe().Declarations {
+		desc := strings.TrimSpace(d.Description)
+		vague := desc == ""
+		for _, v := range postclear.VagueDescriptions {
+			vague = vague || strings.EqualFold(desc, v)
+		}
+		flags := []bool{vague, d.DeclaredValue.Sign() <= 0, d.Currency == "", d.GrossWeightKg.Sign() <= 0,
+			slices.Contains(postclear.HSRequiredCategories, d.Category) && d.HSCode == ""}
+		if complete := !slices.Contains(flags, true); complete != d.Complete() {
+			panic("the rules disagree with postclear.Declaration.Complete")
+		}
+		var f []string
+		for _, b := range flags {
+			f = append(f, map[bool]string{true: "1", false: "0"}[b])
+		}
+		out = append(out, fmt.Sprintf("('%s','%s','%s','%s','%s','%s',%s)", d.DestinationCountry, d.ReceivedAt.UTC().Format(time.DateTime),
+			d.ItemID, d.OriginCountry, d.MailClass, d.Category, strings.Join(f, ",")))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func storedDeclarations(t *testing.T, e warehouse.Engine, db string) []string {
+	return rowsOf(t, e, db, "destination_country, received_at, item_id, origin_country, mail_class, category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code",
+		"declaration_facts FINAL")
+}
+
+// checkAgainstOracle compares everything the KPIs read with the oracle.
+func checkAgainstOracle(t *testing.T, e warehouse.Engine, db string, r kpioracle.Records) {
+	t.Helper()
+	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db)); diff != "" {
+		t.Errorf("item_facts FINAL differs from the oracle (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db)); diff != "" {
+		t.Errorf("seizures differ from the oracle (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(oracleDeclarations(r), storedDeclarations(t, e, db)); diff != "" {
+		t.Errorf("declaration_facts FINAL differs from the oracle (-want +got):\n%s", diff)
+	}
+}
+
+func fixtureRecords(t *testing.T) kpioracle.Records {
+	dir := filepath.Join("..", "analytics", "testdata", "fixture")
+	return kpioracle.Records{
+		Events:       readFixture[postclear.Event](t, filepath.Join(dir, "events.csv")),
+		Declarations: readFixture[postclear.Declaration](t, filepath.Join(dir, "declarations.csv")),
+		Decisions:    readFixture[postclear.Decision](t, filepath.Join(dir, "decisions.csv")),
+	}
+}
+
+func readFixture[T ingest.Record](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ingest.Open[T](path, f, testenv.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejected, err := ingest.ReadAll(r)
+	if err != nil || len(rejected) > 0 {
+		t.Fatalf("%s: %v %v", path, err, rejected)
+	}
+	return recs
+}
+
+// randomRecords returns records of n items drawn from every event code,
+// decision and attribute, at hour resolution over a few days so that
+// several records of an item often share an instant.
+func randomRecords(seed uint64, n int) kpioracle.Records {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	codes := slices.Sorted(maps.Keys(postclear.EventCodes))
+	countries := []string{"KE", "TH", "MA", "CN", "US"}
+	classes := []string{"LETTER", "PACKET", "PARCEL", "EMS"}
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	at := func() time.Time { return base.Add(time.Duration(rng.IntN(24*6)) * time.Hour) }
+	var r kpioracle.Records
+	for i := range n {
+		serial := fmt.Sprintf("%08d", 10_000_000+i)
+		id := fmt.Sprintf("LX%s%d%s", serial, postclear.S10CheckDigit(serial), "CN")
+		for range rng.IntN(7) {
+			r.Events = append(r.Events, postclear.Event{ItemID: id, EventCode: pick(codes), EventTime: at(),
+				Office: pick([]string{"KENBOA", "KEMBAA", "THBKKA"}), OriginCountry: pick(countries),
+				DestinationCountry: pick(countries), MailClass: pick(classes)})
+		}
+		for range rng.IntN(3) {
+			d := postclear.Declaration{ItemID: id, ReceivedAt: at(), OriginCountry: pick(countries), DestinationCountry: pick(countries),
+				MailClass: pick(classes), Category: pick(postclear.Categories), Description: pick([]string{"Cotton shirt", " gift ", "", "Books", "STUFF"}),
+				HSCode: pick([]string{"", "610910"}), DeclaredValue: postclear.DecimalFromUnits(int64(rng.IntN(3)) * 5_000_000),
+				Currency: pick([]string{"", "USD"}), GrossWeightKg: postclear.DecimalFromUnits(int64(rng.IntN(2)) * 500_000)}
+			r.Declarations = append(r.Declarations, d)
+		}
+		for range rng.IntN(4) {
+			d := postclear.Decision{ItemID: id, DecidedAt: at(), Decision: pick(postclear.Decisions),
+				DutyAmount: postclear.DecimalFromUnits(int64(rng.IntN(2)) * 3_200_000)}
+			switch d.Decision {
+			case "INSPECT":
+				d.RiskChannel = pick(postclear.RiskChannels)
+			case "SEIZE":
+				d.SeizureCategory = pick(postclear.SeizureCategories)
+			}
+			r.Decisions = append(r.Decisions, d)
+		}
+	}
+	return r
+}
+
+// conflicting returns a copy of each record under the same key with other
+// attributes (what a sender correcting a record without changing its key
+// would send): storing it must change nothing.
+func conflicting(r kpioracle.Records) kpioracle.Records {
+	var out kpioracle.Records
+	for _, e := range r.Events {
+		e.OriginCountry, e.DestinationCountry, e.MailClass = "FR", "FR", "EMS"
+		out.Events = append(out.Events, e)
+	}
+	for _, d := range r.Declarations {
+		d.OriginCountry, d.DestinationCountry, d.MailClass, d.Category = "FR", "FR", "EMS", "DOCUMENTS"
+		d.Description, d.HSCode, d.Currency = "Changed", "999999", "EUR"
+		d.DeclaredValue, d.GrossWeightKg = postclear.DecimalFromUnits(1), postclear.DecimalFromUnits(0)
+		out.Declarations = append(out.Declarations, d)
+	}
+	for _, d := range r.Decisions {
+		switch d.Decision {
+		case "INSPECT":
+			d.RiskChannel = map[string]string{"TARGETED": "RANDOM", "RANDOM": "DISCRETIONARY", "DISCRETIONARY": "TARGETED"}[d.RiskChannel]
+		case "SEIZE":
+			d.SeizureCategory = map[bool]string{true: "IPR", false: "DRUGS"}[d.SeizureCategory == "DRUGS"]
+		}
+		if d.DutyAmount.Sign() > 0 {
+			d.DutyAmount = postclear.DecimalFromUnits(0)
+		} else {
+			d.DutyAmount = postclear.DecimalFromUnits(9_000_000)
+		}
+		out.Decisions = append(out.Decisions, d)
+	}
+	return out
+}
+
+// interleave returns the records of r in storage order, each record
+// followed by its conflicting copy in the same batch for even positions,
+// the copies of odd positions all stored after, and the batches to store
+// them in (of 1 to 40 records).
+func interleave(r kpioracle.Records) (all kpioracle.Records, batches func(store func(kpioracle.Records))) {
+	c := conflicting(r)
+	all.Events = interleaved(r.Events, c.Events)
+	all.Declarations = interleaved(r.Declarations, c.Declarations)
+	all.Decisions = interleaved(r.Decisions, c.Decisions)
+	return all, func(store func(kpioracle.Records)) {
+		// Batch boundaries may split a record from its same-batch copy:
+		// the order of storing is what decides.
+		sizes := []int{1, 7, 90, 13, 160}
+		for i, lo := 0, 0; lo < max(len(all.Events), len(all.Declarations), len(all.Decisions)); i++ {
+			hi := lo + sizes[i%len(sizes)]
+			store(kpioracle.Records{Events: window(all.Events, lo, hi), Declarations: window(all.Declarations, lo, hi), Decisions: window(all.Decisions, lo, hi)})
+			lo = hi
+		}
+	}
+}
+
+// interleaved is recs with the copy of each even one right after it and
+// the copies of the odd ones at the end.
+func interleaved[T any](recs, copies []T) []T {
+	var out, late []T
+	for i := range recs {
+		out = append(out, recs[i])
+		if i%2 == 0 {
+			out = append(out, copies[i])
+		} else {
+			late = append(late, copies[i])
+		}
+	}
+	return append(out, late...)
+}
+
+func window[T any](xs []T, lo, hi int) []T {
+	return xs[min(lo, len(xs)):min(hi, len(xs))]
+}
+
+func storeAll(t *testing.T, s *warehouse.Store, batches func(func(kpioracle.Records))) {
+	t.Helper()
+	ctx := context.Background()
+	batches(func(b kpioracle.Records) {
+		if err := s.InsertEvents(ctx, b.Events); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.InsertDeclarations(ctx, b.Declarations); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.InsertDecisions(ctx, b.Decisions); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestFactsMatchOracle(t *testing.T) {
+	for name, records := range map[string]kpioracle.Records{
+		"fixture": fixtureRecords(t),
+		"random":  randomRecords(1, 300),
+	} {
+		for writer, e := range writers(t) {
+			t.Run(name+"/"+writer, func(t *testing.T) {
+				layout := testenv.Database(t, e)
+				s := warehouse.NewStore(e, layout)
+				all, batches := interleave(records)
+				storeAll(t, s, batches)
+				if err := s.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				checkAgainstOracle(t, e, layout.Database, all)
+				checkFacts(t, e, layout.Database)
+			})
+		}
+	}
+}
+
+// A database migrated to 0005 and holding records, facts and seizures is
+// upgraded in place: the migration fills the new milestones of the records
+// stored before it, seizures count the first stored copy, and the first
+// refresh finalizes every item again; records stored afterwards are
+// maintained as usual.
+func TestUpgradeFrom0005(t *testing.T) {
+	e := testenv.Embedded(t)
+	ctx := context.Background()
+	layout := warehouse.Layout{Database: fmt.Sprintf("t_upgrade_%d", os.Getpid())}
+	if _, err := warehouse.MigrateTo(ctx, e, layout, 5); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+layout.Database, nil) })
+	all, batches := interleave(randomRecords(2, 300))
+	// Half the records stored under 0005, facts finalized as 0005's
+	// refresh did.
+	var before, after []kpioracle.Records
+	batches(func(b kpioracle.Records) {
+		if len(before) < 20 {
+			before = append(before, b)
+		} else {
+			after = append(after, b)
+		}
+	})
+	old := warehouse.NewStore(e, layout)
+	storeAll(t, old, func(f func(kpioracle.Records)) {
+		for _, b := range before {
+			f(b)
+		}
+	})
+	if err := e.Exec(ctx, `INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
+    mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
+    inspected, seized, intervened, version, is_deleted)
+SELECT ifNull(destination_country, ''), item_id, origin_country, destination_country,
+    mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
+    inspected, seized, intervened, 1, 0
+FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Exec(ctx, "TRUNCATE TABLE {db:Identifier}.dirty_items", warehouse.Params{"db": layout.Database}); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
+		t.Fatal(err)
+	}
+	s := warehouse.NewStore(e, layout)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var stored kpioracle.Records
+	for _, b := range before {
+		stored.Events = append(stored.Events, b.Events...)
+		stored.Declarations = append(stored.Declarations, b.Declarations...)
+		stored.Decisions = append(stored.Decisions, b.Decisions...)
+	}
+	checkAgainstOracle(t, e, layout.Database, stored)
+	checkFacts(t, e, layout.Database)
+
+	storeAll(t, s, func(f func(kpioracle.Records)) {
+		for _, b := range after {
+			f(b)
+		}
+	})
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, all)
+	checkFacts(t, e, layout.Database)
+}
