@@ -57,6 +57,7 @@ func (r *mutationResolver) CreateMou(ctx context.Context, input postclear.MoUInp
 	if err != nil {
 		return nil, r.fail(ctx, "createMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -66,6 +67,7 @@ func (r *mutationResolver) UpdateMou(ctx context.Context, id string, input postc
 	if err != nil {
 		return nil, r.fail(ctx, "updateMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -75,6 +77,7 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 	if err != nil {
 		return nil, r.fail(ctx, "archiveMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -105,6 +108,7 @@ func (r *mutationResolver) SetWeekendDays(ctx context.Context, country string, d
 	if err := r.Calendars.SetWeekendDays(ctx, country, wd); err != nil {
 		return nil, r.fail(ctx, "setWeekendDays", err)
 	}
+	r.announce(ctx)
 	return r.weekendDays(ctx, country)
 }
 
@@ -215,6 +219,17 @@ func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model
 	return r.weekendDays(ctx, country)
 }
 
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return viewer(ctx), nil
+}
+
+// DataChanged is the resolver for the dataChanged field.
+func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.DataChange, error) {
+	ch, err := r.dataChanges(ctx)
+	return ch, r.fail(ctx, "dataChanged", err)
+}
+
 // Dispute returns generated.DisputeResolver implementation.
 func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
 
@@ -227,9 +242,13 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	disputeResolver  struct{ *Resolver }
-	moUResolver      struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	disputeResolver      struct{ *Resolver }
+	moUResolver          struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	MoU() MoUResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -89,6 +90,11 @@ type ComplexityRoot struct {
 		ItemsPresented                 func(childComplexity int) int
 		Key                            func(childComplexity int) int
 		ReleaseWithoutInterventionRate func(childComplexity int) int
+	}
+
+	DataChange struct {
+		At      func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	DataState struct {
@@ -282,6 +288,7 @@ type ComplexityRoot struct {
 		Mous               func(childComplexity int, includeArchived *bool) int
 		RiskEffectiveness  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		SeizureTrends      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		Viewer             func(childComplexity int) int
 		WeekendDays        func(childComplexity int, country string) int
 	}
 
@@ -305,10 +312,21 @@ type ComplexityRoot struct {
 		Seizures                 func(childComplexity int) int
 	}
 
+	Subscription struct {
+		DataChanged func(childComplexity int) int
+	}
+
 	Target struct {
 		Comparison func(childComplexity int) int
 		KPI        func(childComplexity int) int
 		Value      func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Countries   func(childComplexity int) int
+		Permissions func(childComplexity int) int
+		Role        func(childComplexity int) int
+		Subject     func(childComplexity int) int
 	}
 
 	WeekendDays struct {
@@ -356,6 +374,10 @@ type QueryResolver interface {
 	DeclarationQuality(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeclarationRuleStat, error)
 	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
 	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
+}
+type SubscriptionResolver interface {
+	DataChanged(ctx context.Context) (<-chan *model.DataChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -584,6 +606,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceStat.ReleaseWithoutInterventionRate(childComplexity), true
+
+	case "DataChange.at":
+		if e.ComplexityRoot.DataChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataChange.At(childComplexity), true
+	case "DataChange.version":
+		if e.ComplexityRoot.DataChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataChange.Version(childComplexity), true
 
 	case "DataState.loadedAt":
 		if e.ComplexityRoot.DataState.LoadedAt == nil {
@@ -1513,6 +1548,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 	case "Query.weekendDays":
 		if e.ComplexityRoot.Query.WeekendDays == nil {
 			break
@@ -1594,6 +1635,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeizureStat.Seizures(childComplexity), true
 
+	case "Subscription.dataChanged":
+		if e.ComplexityRoot.Subscription.DataChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.DataChanged(childComplexity), true
+
 	case "Target.comparison":
 		if e.ComplexityRoot.Target.Comparison == nil {
 			break
@@ -1612,6 +1660,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Value(childComplexity), true
+
+	case "Viewer.countries":
+		if e.ComplexityRoot.Viewer.Countries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Countries(childComplexity), true
+	case "Viewer.permissions":
+		if e.ComplexityRoot.Viewer.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Permissions(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
 
 	case "WeekendDays.configured":
 		if e.ComplexityRoot.WeekendDays.Configured == nil {
@@ -1702,6 +1775,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3419,6 +3509,67 @@ extend type Mutation {
     days: [Weekday!]!
   ): WeekendDays! @allow(to: ADMIN)
 }
+
+# ---------------------------------------------------------------------------
+# The caller, and live updates (what the dashboard needs; docs/dashboard.md)
+# ---------------------------------------------------------------------------
+
+"""
+What a caller is allowed to be (docs/auth.md).
+"""
+enum Role {
+  "Everything, administration included."
+  ADMIN
+  "Every read, unscoped."
+  ANALYST
+  "Reads limited to items whose origin or destination country is in its scope, and to the MoUs of those countries."
+  AGENCY
+  "The ingest mutations only; no reads."
+  INGEST
+}
+
+"""
+The caller as the server sees it: what a frontend shows as signed in, and which controls it offers.
+"""
+type Viewer {
+  "The token's subject or the API key's name; local when authentication is off."
+  subject: String!
+  "The caller's role."
+  role: Role!
+  "For an AGENCY caller, the countries (ISO 3166-1 alpha-2) whose items and MoUs it sees; empty for the other roles."
+  countries: [String!]!
+  "What the role permits."
+  permissions: [Permission!]!
+}
+
+extend type Query {
+  "The caller: role, scope and permissions."
+  viewer: Viewer! @allow(to: READ)
+}
+
+"""
+A change of the stored data.
+"""
+type DataChange {
+  "The data version in force after the change (the one GET answers' ETags derive from); opaque: compare for equality only."
+  version: String!
+  "When the server announced it."
+  at: Time!
+}
+
+type Subscription {
+  """
+  Announces changes of the stored data, so that a frontend shows new figures without polling. The first message
+  carries the version in force when the subscription starts (load the figures after it); each later one follows
+  an ingest mutation that accepted records, or a change to an MoU or its commitments, once queries see it. A
+  subscriber that has not taken a message when the next comes gets only the latest. Messages carry no data, so
+  every reader hears of every change whatever its scope. Served over the graphql-transport-ws protocol on a
+  WebSocket to /graphql, authenticated by the connection_init payload {"Authorization": "Bearer …"} exactly as
+  requests are by their Authorization header; changes written by another process (postclear ingest on a
+  ClickHouse server) are not announced.
+  """
+  dataChanged: DataChange! @allow(to: READ)
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3523,6 +3674,16 @@ func (ec *executionContext) childFields_ComplianceStat(ctx context.Context, fiel
 		return ec.fieldContext_ComplianceStat_releaseWithoutInterventionRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceStat", field.Name)
+}
+
+func (ec *executionContext) childFields_DataChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DataChange_version(ctx, field)
+	case "at":
+		return ec.fieldContext_DataChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataChange", field.Name)
 }
 
 func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3903,6 +4064,20 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "countries":
+		return ec.fieldContext_Viewer_countries(ctx, field)
+	case "permissions":
+		return ec.fieldContext_Viewer_permissions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_WeekendDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5721,6 +5896,52 @@ func (ec *executionContext) _ComplianceStat_releaseWithoutInterventionRate(ctx c
 }
 func (ec *executionContext) fieldContext_ComplianceStat_releaseWithoutInterventionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DataChange_version(ctx context.Context, field graphql.CollectedField, obj *model.DataChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataChange_at(ctx context.Context, field graphql.CollectedField, obj *model.DataChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataChange", field, false, false, "Time")
 }
 
 func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
@@ -9900,6 +10121,56 @@ func (ec *executionContext) fieldContext_Query_weekendDays(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.Viewer
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.Viewer
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10238,6 +10509,56 @@ func (ec *executionContext) fieldContext_SeizureStat_changeFromPreviousPeriod(_ 
 	return graphql.NewScalarFieldContext("SeizureStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Subscription_dataChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_dataChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().DataChanged(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.DataChange
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.DataChange
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DataChange) graphql.Marshaler {
+			return ec.marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDataChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_dataChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Target_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10305,6 +10626,98 @@ func (ec *executionContext) _Target_value(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRole2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_countries(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_countries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Countries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_permissions(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Permission) graphql.Marshaler {
+			return ec.marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Permission")
 }
 
 func (ec *executionContext) _WeekendDays_country(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
@@ -12928,6 +13341,44 @@ func (ec *executionContext) _ComplianceStat(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dataChangeImplementors = []string{"DataChange"}
+
+func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSet, obj *model.DataChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataChange")
+		case "version":
+			out.Values[i] = ec._DataChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._DataChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStateImplementors = []string{"DataState"}
 
 func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
@@ -14194,6 +14645,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_weekendDays(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -14364,6 +14821,26 @@ func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "dataChanged":
+		return ec._Subscription_dataChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var targetImplementors = []string{"Target"}
 
 func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *postclear.Target) graphql.Marshaler {
@@ -14387,6 +14864,54 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "value":
 			out.Values[i] = ec._Target_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countries":
+			out.Values[i] = ec._Viewer_countries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "permissions":
+			out.Values[i] = ec._Viewer_permissions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15020,6 +15545,14 @@ func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclear�
 	return ret
 }
 
+func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDataChange(ctx context.Context, sel ast.SelectionSet, v *model.DataChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DataChange!")
+		return graphql.Null
+	}
+	return ec._DataChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
 	return ec._DataState(ctx, sel, &v)
 }
@@ -15632,6 +16165,36 @@ func (ec *executionContext) marshalNPermission2githubᚗcomᚋpostclearᚋpostcl
 	return v
 }
 
+func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, v any) ([]model.Permission, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Permission, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Permission) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRecordError2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldError(ctx context.Context, sel ast.SelectionSet, v postclear.FieldError) graphql.Marshaler {
 	return ec._RecordError(ctx, sel, &v)
 }
@@ -15662,6 +16225,20 @@ func (ec *executionContext) marshalNRiskChannel2string(ctx context.Context, sel 
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "RiskChannel!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRole2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
 	return res
 }
@@ -15753,6 +16330,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, sel ast.SelectionSet, v postclear.Target) graphql.Marshaler {
 	return ec._Target(ctx, sel, &v)
 }
@@ -15805,6 +16411,14 @@ func (ec *executionContext) marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "Unit!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {

@@ -22,8 +22,8 @@ type builder struct {
 	now time.Time
 	// loc is the query's time zone.
 	loc *time.Location
-	// in is the operator of an IN over a subquery: GLOBAL IN on a
-	// cluster, where the subquery reads a Distributed table.
+	// in is the operator of an IN over a subquery in the layout
+	// (warehouse.Layout.In: GLOBAL IN on a cluster).
 	in string
 }
 
