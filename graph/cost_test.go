@@ -57,6 +57,10 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `) { items } }`},
 		{"Query.complianceRates", `{ complianceRates(` + filter + `) { itemsArrived } }`},
 		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
+		{"Query.riskEffectiveness", `{ riskEffectiveness(` + filter + `, granularity: MONTH) { inspected liftVsRandom } }`},
+		{"Query.holdFulfilment", `{ holdFulfilment(` + filter + `) { requested } }`},
+		{"Query.eadTimeliness", `{ eadTimeliness(` + filter + `) { items } }`},
+		{"Query.declarationQuality", `{ declarationQuality(` + filter + `) { rule failing } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
 	} {

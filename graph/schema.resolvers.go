@@ -172,6 +172,30 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// RiskEffectiveness is the resolver for the riskEffectiveness field.
+func (r *queryResolver) RiskEffectiveness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ChannelStat, error) {
+	rows, err := r.Analytics.RiskEffectiveness(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
+	return rows, r.fail(ctx, "riskEffectiveness", err)
+}
+
+// HoldFulfilment is the resolver for the holdFulfilment field.
+func (r *queryResolver) HoldFulfilment(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.HoldStat, error) {
+	rows, err := r.Analytics.HoldFulfilment(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(withinHours, float64(postclear.DefaultWithinHours)))
+	return rows, r.fail(ctx, "holdFulfilment", err)
+}
+
+// EadTimeliness is the resolver for the eadTimeliness field.
+func (r *queryResolver) EadTimeliness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.EadTimelinessStat, error) {
+	rows, err := r.Analytics.EadTimeliness(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(minLeadHours, float64(postclear.DefaultMinLeadHours)))
+	return rows, r.fail(ctx, "eadTimeliness", err)
+}
+
+// DeclarationQuality is the resolver for the declarationQuality field.
+func (r *queryResolver) DeclarationQuality(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeclarationRuleStat, error) {
+	rows, err := r.Analytics.DeclarationQuality(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
+	return rows, r.fail(ctx, "declarationQuality", err)
+}
+
 // Holidays is the resolver for the holidays field.
 func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
 	if err := countryArg(country); err != nil {
