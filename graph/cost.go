@@ -33,6 +33,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
+	"Query.viewer":        0,
 	"Query.mouEvaluation": 15,
 	"Query.openItems":     2,
 	"Query.item":          4,

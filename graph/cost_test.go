@@ -64,6 +64,10 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.backlog", `{ backlog(asOf: "2025-03-01T00:00:00Z", ` + filter + `) { items } }`},
 		{"Query.openItems", `{ openItems(asOf: "2025-03-01T00:00:00Z", stage: AWAITING_PRESENTATION, ` + filter + `, first: 1) { totalCount } }`},
 		{"Query.item", `{ item(id: "RR123456785KE") { itemId events { eventCode } declarations { hsCode } decisions { decision } } }`},
+		{"Query.riskEffectiveness", `{ riskEffectiveness(` + filter + `, granularity: MONTH) { inspected liftVsRandom } }`},
+		{"Query.holdFulfilment", `{ holdFulfilment(` + filter + `) { requested } }`},
+		{"Query.eadTimeliness", `{ eadTimeliness(` + filter + `) { items } }`},
+		{"Query.declarationQuality", `{ declarationQuality(` + filter + `) { rule failing } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
 	} {

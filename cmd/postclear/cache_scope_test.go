@@ -98,6 +98,11 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		// re-ingest between rounds moves.
 		"openItems": `{ openItems(asOf: "2025-11-20T00:00:00Z", stage: AWAITING_DELIVERY, ` + span + `, first: 20) {
 			totalCount edges { node { itemId destinationCountry enteredAt ageHours } } pageInfo { hasNextPage } } }`,
+		// DOMAIN.md 6, 7 and 8.
+		"riskEffectiveness":  `{ riskEffectiveness(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: QUARTER) { key { period destinationCountry } channel inspected hitRate liftVsRandom } }`,
+		"holdFulfilment":     `{ holdFulfilment(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } requested presented presentedWithinRate deliveredWithoutPresentation } }`,
+		"eadTimeliness":      `{ eadTimeliness(` + span + `, granularity: QUARTER) { key { period } items withEad beforeDepartureRate leadTimeRate p50LeadHours } }`,
+		"declarationQuality": `{ declarationQuality(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } rule declarations failing } }`,
 	}
 	var open struct {
 		OpenItems struct {

@@ -54,6 +54,10 @@ type Analytics interface {
 	DeliveryTimes(ctx context.Context, q KPIQuery, standardDays int) ([]DeliveryStat, error)
 	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
 	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
+	RiskEffectiveness(ctx context.Context, q KPIQuery) ([]ChannelStat, error)
+	HoldFulfilment(ctx context.Context, q KPIQuery, withinHours float64) ([]HoldStat, error)
+	EadTimeliness(ctx context.Context, q KPIQuery, minLeadHours float64) ([]EadTimelinessStat, error)
+	DeclarationQuality(ctx context.Context, q KPIQuery) ([]DeclarationRuleStat, error)
 }
 
 // AnalyticsFilter restricts a KPI to attribution dates in [From, To) and to
