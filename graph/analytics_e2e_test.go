@@ -68,8 +68,17 @@ func fixtureRecords(t *testing.T) kpioracle.Records {
 // fixtureServer stores r on e and serves the real handler over it; it
 // returns the /graphql URL.
 func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
-	layout := testenv.Database(t, e)
-	st := warehouse.NewStore(e, layout)
+	st := storeRecords(t, e, r)
+	svc := &analytics.Service{Engine: e, Layout: st.Layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+		func(context.Context) error { return nil }, graph.Config{}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/graphql"
+}
+
+// storeRecords stores r in a new database on e.
+func storeRecords(t *testing.T, e warehouse.Engine, r kpioracle.Records) *warehouse.Store {
+	st := warehouse.NewStore(e, testenv.Database(t, e))
 	ctx := context.Background()
 	if err := st.InsertEvents(ctx, r.Events); err != nil {
 		t.Fatal(err)
@@ -80,11 +89,7 @@ func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string
 	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
-		func(context.Context) error { return nil }, graph.Config{}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/graphql"
+	return st
 }
 
 // TestAnalyticsEndToEnd runs one query of each KPI family through the real

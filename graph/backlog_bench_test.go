@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -34,13 +32,7 @@ import (
 //
 //	POSTCLEAR_BENCH_ITEMS=1000000 go test ./graph -run '^$' -bench OperationsView -benchtime 100x
 func BenchmarkOperationsView(b *testing.B) {
-	n := 200_000
-	if s := os.Getenv("POSTCLEAR_BENCH_ITEMS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := testenv.BenchItems(b, 200_000)
 	e := testenv.Embedded(b)
 	st := warehouse.NewStore(e, testenv.Database(b, e))
 	ctx := context.Background()

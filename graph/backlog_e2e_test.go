@@ -30,7 +30,6 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/testenv"
-	"github.com/postclear/postclear/internal/warehouse"
 )
 
 // backlogRecords are the analytics fixture, the scope fixture and the
@@ -68,17 +67,7 @@ func readFile[T ingest.Record](t *testing.T, dir, name string) []T {
 // on, and returns its URL, the handler's resolver and a token minter.
 func backlogServer(t *testing.T, r kpioracle.Records, cfg graph.Config) (string, *graph.Resolver, func(auth.Principal) string) {
 	e := testenv.Embedded(t)
-	st := warehouse.NewStore(e, testenv.Database(t, e))
-	ctx := context.Background()
-	if err := st.InsertEvents(ctx, r.Events); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
-		t.Fatal(err)
-	}
+	st := storeRecords(t, e, r)
 	cache := resultcache.New(resultcache.Limits{MaxEntries: 10_000, MaxBytes: 64 << 20}, st.DataVersion)
 	svc := &analytics.Service{Engine: e, Layout: st.Layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }, Cache: cache}
 	res := &graph.Resolver{Analytics: svc, Operations: svc, Records: st, Cache: cache}
