@@ -3,7 +3,6 @@ package kpioracle
 import (
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -128,40 +127,36 @@ func ItemOf(r Records, id string, scope postclear.Scope) *postclear.Item {
 		Milestones: postclear.ItemMilestones{PostedAt: it.Posted, DepartedOriginAt: it.DepartedOrigin, ArrivedAt: it.Arrived,
 			PresentedAt: it.Presented, ReleasedAt: it.Released, DepartedInwardAt: it.DepartedInward, DeliveredAt: it.Delivered,
 			ClosedAt: it.Closed, EadAt: it.EAD, RequestedAt: it.Requested, InspectedAt: it.InspectedAt, InspectionChannel: it.InspectionChannel},
-		Events: []postclear.Event{}, Declarations: []postclear.Declaration{}, Decisions: []postclear.Decision{}}
+	}
 	d := r.Dedupe()
-	for _, e := range d.Events {
-		if e.ItemID == id {
-			e.EventTime = e.EventTime.UTC()
-			out.Events = append(out.Events, e)
+	out.Events = ofItem(d.Events, id, func(e *postclear.Event) (string, *time.Time) { return e.ItemID, &e.EventTime },
+		func(a, b *postclear.Event) bool {
+			return a.EventCode < b.EventCode || a.EventCode == b.EventCode && a.Office < b.Office
+		})
+	out.Declarations = ofItem(d.Declarations, id, func(c *postclear.Declaration) (string, *time.Time) { return c.ItemID, &c.ReceivedAt },
+		func(a, b *postclear.Declaration) bool { return false })
+	out.Decisions = ofItem(d.Decisions, id, func(c *postclear.Decision) (string, *time.Time) { return c.ItemID, &c.DecidedAt },
+		func(a, b *postclear.Decision) bool { return a.Decision < b.Decision })
+	return out
+}
+
+// ofItem returns the records of item id among recs (key is a record's item
+// and its time), times in UTC, in time order, ties ordered by less.
+func ofItem[T any](recs []T, id string, key func(*T) (string, *time.Time), less func(a, b *T) bool) []T {
+	out := []T{}
+	for _, r := range recs {
+		if item, at := key(&r); item == id {
+			*at = at.UTC()
+			out = append(out, r)
 		}
 	}
-	sort.SliceStable(out.Events, func(i, j int) bool {
-		a, b := out.Events[i], out.Events[j]
-		if !a.EventTime.Equal(b.EventTime) {
-			return a.EventTime.Before(b.EventTime)
+	sort.SliceStable(out, func(i, j int) bool {
+		_, a := key(&out[i])
+		_, b := key(&out[j])
+		if !a.Equal(*b) {
+			return a.Before(*b)
 		}
-		return strings.Compare(a.EventCode+"\x00"+a.Office, b.EventCode+"\x00"+b.Office) < 0
-	})
-	for _, c := range d.Declarations {
-		if c.ItemID == id {
-			c.ReceivedAt = c.ReceivedAt.UTC()
-			out.Declarations = append(out.Declarations, c)
-		}
-	}
-	sort.SliceStable(out.Declarations, func(i, j int) bool { return out.Declarations[i].ReceivedAt.Before(out.Declarations[j].ReceivedAt) })
-	for _, c := range d.Decisions {
-		if c.ItemID == id {
-			c.DecidedAt = c.DecidedAt.UTC()
-			out.Decisions = append(out.Decisions, c)
-		}
-	}
-	sort.SliceStable(out.Decisions, func(i, j int) bool {
-		a, b := out.Decisions[i], out.Decisions[j]
-		if !a.DecidedAt.Equal(b.DecidedAt) {
-			return a.DecidedAt.Before(b.DecidedAt)
-		}
-		return a.Decision < b.Decision
+		return less(&out[i], &out[j])
 	})
 	return out
 }
