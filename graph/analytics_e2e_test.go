@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,21 +28,7 @@ import (
 var fixtureDir = filepath.Join("..", "internal", "analytics", "testdata", "fixture")
 
 func readFixture[T ingest.Record](t *testing.T, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join(fixtureDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ingest.Open[T](name, f, testenv.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, rejected, err := ingest.ReadAll(r)
-	if err != nil || len(rejected) > 0 {
-		t.Fatalf("%s: %v %v", name, err, rejected)
-	}
-	return recs
+	return readFile[T](t, fixtureDir, name)
 }
 
 // gqlKey is GroupKey as JSON; the e2e test reads the wire format, not the
@@ -83,8 +68,17 @@ func fixtureRecords(t *testing.T) kpioracle.Records {
 // fixtureServer stores r on e and serves the real handler over it; it
 // returns the /graphql URL.
 func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
-	layout := testenv.Database(t, e)
-	st := warehouse.NewStore(e, layout)
+	st := storeRecords(t, e, r)
+	svc := &analytics.Service{Engine: e, Layout: st.Layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+		func(context.Context) error { return nil }, graph.Config{}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/graphql"
+}
+
+// storeRecords stores r in a new database on e.
+func storeRecords(t *testing.T, e warehouse.Engine, r kpioracle.Records) *warehouse.Store {
+	st := warehouse.NewStore(e, testenv.Database(t, e))
 	ctx := context.Background()
 	if err := st.InsertEvents(ctx, r.Events); err != nil {
 		t.Fatal(err)
@@ -95,11 +89,7 @@ func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string
 	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
-		func(context.Context) error { return nil }, graph.Config{}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/graphql"
+	return st
 }
 
 // TestAnalyticsEndToEnd runs one query of each KPI family through the real

@@ -26,13 +26,17 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // origin, and reads the activities and disputes (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities and MoU.disputes read the
-// engine once per MoU they are asked on; they are counted once.
+// engine once per MoU they are asked on; they are counted once. An
+// openItems page reads the page and the list's watermark; an item its
+// facts and its three kinds of records.
 // TestStatementCostsMatchTheEngine holds these against the statements the
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.viewer":        0,
 	"Query.mouEvaluation": 15,
+	"Query.openItems":     2,
+	"Query.item":          4,
 	"MoU.activities":      1,
 	"MoU.disputes":        1,
 }

@@ -15,6 +15,31 @@ import (
 	"github.com/postclear/postclear/internal/resultcache"
 )
 
+// RiskChannel is the resolver for the riskChannel field.
+func (r *customsDecisionResolver) RiskChannel(ctx context.Context, obj *postclear.Decision) (*string, error) {
+	return nullable(obj.RiskChannel), nil
+}
+
+// SeizureCategory is the resolver for the seizureCategory field.
+func (r *customsDecisionResolver) SeizureCategory(ctx context.Context, obj *postclear.Decision) (*string, error) {
+	return nullable(obj.SeizureCategory), nil
+}
+
+// DutyAmount is the resolver for the dutyAmount field.
+func (r *customsDecisionResolver) DutyAmount(ctx context.Context, obj *postclear.Decision) (string, error) {
+	return obj.DutyAmount.String(), nil
+}
+
+// DeclaredValue is the resolver for the declaredValue field.
+func (r *declarationResolver) DeclaredValue(ctx context.Context, obj *postclear.Declaration) (string, error) {
+	return obj.DeclaredValue.String(), nil
+}
+
+// GrossWeightKg is the resolver for the grossWeightKg field.
+func (r *declarationResolver) GrossWeightKg(ctx context.Context, obj *postclear.Declaration) (string, error) {
+	return obj.GrossWeightKg.String(), nil
+}
+
 // Resolution is the resolver for the resolution field: null while the
 // dispute is open (the domain's "").
 func (r *disputeResolver) Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error) {
@@ -224,11 +249,52 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return viewer(ctx), nil
 }
 
+// Backlog is the resolver for the backlog field.
+func (r *queryResolver) Backlog(ctx context.Context, asOf time.Time, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, agesHours []float64, timeZone *string) ([]postclear.BacklogStat, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "backlog", errNoBacklog)
+	}
+	if agesHours == nil {
+		agesHours = postclear.DefaultAgesHours
+	}
+	rows, err := r.Operations.Backlog(ctx, kpiQuery(filter, groupBy, nil, nil, timeZone, nil, nil), postclear.BacklogArgs{AsOf: asOf, AgesHours: agesHours})
+	return nonNil(rows), r.fail(ctx, "backlog", err)
+}
+
+// OpenItems is the resolver for the openItems field.
+func (r *queryResolver) OpenItems(ctx context.Context, asOf time.Time, stage postclear.BacklogStage, filter postclear.AnalyticsFilter, olderThanHours *float64, first *int, after *string, timeZone *string) (*postclear.OpenItemConnection, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "openItems", errNoBacklog)
+	}
+	c, err := r.Operations.OpenItems(ctx, openItemsQuery(asOf, stage, filter, olderThanHours, first, after, timeZone))
+	if err != nil {
+		return nil, r.fail(ctx, "openItems", err)
+	}
+	return &c, nil
+}
+
+// Item is the resolver for the item field.
+func (r *queryResolver) Item(ctx context.Context, id string) (*postclear.Item, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "item", errNoBacklog)
+	}
+	it, err := r.Operations.Item(ctx, id)
+	return it, r.fail(ctx, "item", err)
+}
+
 // DataChanged is the resolver for the dataChanged field.
 func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.DataChange, error) {
 	ch, err := r.dataChanges(ctx)
 	return ch, r.fail(ctx, "dataChanged", err)
 }
+
+// CustomsDecision returns generated.CustomsDecisionResolver implementation.
+func (r *Resolver) CustomsDecision() generated.CustomsDecisionResolver {
+	return &customsDecisionResolver{r}
+}
+
+// Declaration returns generated.DeclarationResolver implementation.
+func (r *Resolver) Declaration() generated.DeclarationResolver { return &declarationResolver{r} }
 
 // Dispute returns generated.DisputeResolver implementation.
 func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
@@ -246,9 +312,11 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	disputeResolver      struct{ *Resolver }
-	moUResolver          struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	customsDecisionResolver struct{ *Resolver }
+	declarationResolver     struct{ *Resolver }
+	disputeResolver         struct{ *Resolver }
+	moUResolver             struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 )

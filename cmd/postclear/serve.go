@@ -127,6 +127,7 @@ func (s *Server) Open(ctx context.Context) error {
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
+		Operations:       kpis,
 		Records:          store,
 		Calendars:        store,
 		MoUs:             store,

@@ -61,6 +61,13 @@ func fixture(t testing.TB) kpioracle.Records {
 
 func store(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) *analytics.Service {
 	t.Helper()
+	_, svc := storeAndService(t, e, r, twice)
+	return svc
+}
+
+// storeAndService is store, with the Store for tests that store more.
+func storeAndService(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) (*warehouse.Store, *analytics.Service) {
+	t.Helper()
 	layout := testenv.Database(t, e)
 	st := warehouse.NewStore(e, layout)
 	ctx := context.Background()
@@ -79,7 +86,7 @@ func store(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) *a
 			t.Fatal(err)
 		}
 	}
-	return &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	return st, &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 }
 
 func date(s string) time.Time {

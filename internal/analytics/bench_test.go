@@ -2,8 +2,6 @@ package analytics_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -33,13 +31,7 @@ func (s storeSink) Decisions(ctx context.Context, b []postclear.Decision) error 
 //
 //	POSTCLEAR_REQUIRE_CHDB=1 go test ./internal/analytics -run '^$' -bench KPIs -benchtime 20x
 func BenchmarkKPIs(b *testing.B) {
-	n := 200_000
-	if s := os.Getenv("POSTCLEAR_BENCH_ITEMS"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := testenv.BenchItems(b, 200_000)
 	e := testenv.Embedded(b)
 	layout := testenv.Database(b, e)
 	ctx := context.Background()

@@ -67,26 +67,32 @@ func TestGoldenSQL(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := render(t, text, params)
-				file := filepath.Join("testdata", "sql", family+"_"+name+".sql")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("%s changed (-golden +now; -update rewrites it):\n%s", file, diff)
-				}
+				checkGolden(t, family+"_"+name, render(t, text, params))
 			})
 		}
+	}
+}
+
+// checkGolden compares got with testdata/sql/name.sql, or writes it there
+// with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	file := filepath.Join("testdata", "sql", name+".sql")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s changed (-golden +now; -update rewrites it):\n%s", file, diff)
 	}
 }
 
