@@ -325,6 +325,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	shot(t, b, "dashboard-scorecard.png", 0)
 
+	// The operations desk: the backlog, a click to the oldest items, and
+	// one item's time line. On the demo data Mombasa's office of exchange
+	// (KEMBAA) holds Kenya's largest backlog.
+	if worst := checkDesk(t, b, s, analyst); countryOf(mou) == "KE" && worst != "KEMBAA" {
+		t.Errorf("the desk shows %s as the worst office; the demo data's bottleneck is KEMBAA", worst)
+	}
+	shot(t, b, "dashboard-desk.png", eval[float64](b, `document.getElementById('desk').getBoundingClientRect().top + scrollY - 8`))
+
 	// The keyboard: Space on a download button fetches the file with the
 	// token.
 	before := b.requestCount()

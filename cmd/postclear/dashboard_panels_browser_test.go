@@ -1,0 +1,268 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The panels of phase 2, held against the API by TestDashboardInBrowser.
+
+var deskStages = []string{"AWAITING_PRESENTATION", "IN_CUSTOMS", "AWAITING_DELIVERY"}
+
+// deskOffice is an office of the backlog: its items per stage.
+type deskOffice struct {
+	Office string
+	Items  map[string]string
+}
+
+type openItemsAnswer struct {
+	OpenItems struct {
+		TotalCount int64 `json:"totalCount"`
+		Edges      []struct {
+			Node struct {
+				ItemID   string  `json:"itemId"`
+				AgeHours float64 `json:"ageHours"`
+			} `json:"node"`
+		} `json:"edges"`
+		PageInfo struct {
+			HasNextPage bool    `json:"hasNextPage"`
+			EndCursor   *string `json:"endCursor"`
+		} `json:"pageInfo"`
+	} `json:"openItems"`
+}
+
+// listRow is a row of the page's list of open items.
+type listRow struct{ Item, Age string }
+
+const readList = `[...document.querySelectorAll('#open-items-list tr')].map(r => ({Item: r.dataset.item, Age: r.dataset.age}))`
+
+// checkDesk holds the operations desk against the API: the backlog by
+// office and stage (bars and table), worst office first; a click on a
+// bar lists the oldest items of its office and stage, a page at a time;
+// Enter on a figure of the table does the same; a click on an item shows
+// its time line. It returns the worst office.
+func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
+	t.Helper()
+	asOf := eval[string](b, `document.getElementById('desk').dataset.asOf`)
+	var filter map[string]any
+	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById('desk').dataset.filter`)), &filter); err != nil {
+		t.Fatal(err)
+	}
+	var status struct {
+		DataStatus struct {
+			LastEventAt string `json:"lastEventAt"`
+		} `json:"dataStatus"`
+	}
+	dashboardOp(t, s, token, "Viewer", nil, &status)
+	if asOf != status.DataStatus.LastEventAt {
+		t.Errorf("the desk's now is %s, the latest event %s", asOf, status.DataStatus.LastEventAt)
+	}
+	var backlog struct {
+		Backlog []struct {
+			Key   struct{ Office *string }
+			Stage string
+			Items int64
+		} `json:"backlog"`
+	}
+	dashboardOp(t, s, token, "Backlog", map[string]any{"asOf": asOf, "filter": filter}, &backlog)
+	// Worst first: the most items at the border (awaiting presentation or
+	// in customs), then the most open.
+	border, totals := map[string]int64{}, map[string]int64{}
+	items := map[string]map[string]string{}
+	for _, r := range backlog.Backlog {
+		if r.Key.Office == nil {
+			continue
+		}
+		o := *r.Key.Office
+		totals[o] += r.Items
+		if r.Stage != "AWAITING_DELIVERY" {
+			border[o] += r.Items
+		}
+		if items[o] == nil {
+			items[o] = map[string]string{}
+			for _, st := range deskStages {
+				items[o][st] = "0"
+			}
+		}
+		items[o][r.Stage] = fmt.Sprint(r.Items)
+	}
+	var want []deskOffice
+	for o := range totals {
+		want = append(want, deskOffice{o, items[o]})
+	}
+	sort.Slice(want, func(i, j int) bool {
+		a, b := want[i].Office, want[j].Office
+		if border[a] != border[b] {
+			return border[a] > border[b]
+		}
+		return totals[a] > totals[b] || totals[a] == totals[b] && a < b
+	})
+	if len(want) < 2 {
+		t.Fatalf("backlog at %d offices; the demo data has more", len(want))
+	}
+	got := eval[[]deskOffice](b, `[...document.querySelectorAll('#backlog-table tbody tr')].map(r => ({Office: r.dataset.office,
+		Items: Object.fromEntries([...r.querySelectorAll('td[data-stage]')].map(c => [c.dataset.stage, c.dataset.items]))}))`)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("backlog table (-API +page):\n%s", diff)
+	}
+	// The bars hold the same figures, in the same order.
+	bars := eval[deskOffice](b, `(() => { const o = echarts.getInstanceByDom(document.getElementById('backlog-plot')).getOption();
+		return {Office: o.yAxis[0].data.join(' '), Items: Object.fromEntries(o.series.map(s => [s.id, s.data.join(' ')]))}; })()`)
+	wantBars := deskOffice{Items: map[string]string{}}
+	for i, o := range want {
+		wantBars.Office += map[bool]string{true: "", false: " "}[i == 0] + o.Office
+		for _, st := range deskStages {
+			wantBars.Items[st] += map[bool]string{true: "", false: " "}[i == 0] + o.Items[st]
+		}
+	}
+	if diff := cmp.Diff(wantBars, bars); diff != "" {
+		t.Errorf("backlog bars (-API +page):\n%s", diff)
+	}
+
+	// A click on the worst office's longest bar lists its oldest items,
+	// eight at a time.
+	worst := want[0].Office
+	stage := deskStages[0]
+	for _, st := range deskStages {
+		if mustAtoi(t, want[0].Items[st]) > mustAtoi(t, want[0].Items[stage]) {
+			stage = st
+		}
+	}
+	xy := eval[[]float64](b, fmt.Sprintf(`(() => { const el = document.getElementById('backlog-plot'); el.scrollIntoView({block: 'center'});
+		const c = echarts.getInstanceByDom(el); const o = c.getOption(); const i = o.yAxis[0].data.indexOf(%q);
+		const s = o.series.findIndex(s => s.id === %q); let x = o.series[s].data[i] / 2; for (let k = 0; k < s; k++) x += o.series[k].data[i];
+		const p = c.convertToPixel({seriesIndex: s}, [x, i]); const r = el.getBoundingClientRect();
+		return [r.left + p[0], r.top + p[1]]; })()`, worst, stage))
+	b.step("click the worst office's bar", chromedp.MouseClickXY(xy[0], xy[1]),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('open-items').dataset.office === %q && document.querySelectorAll('#open-items-list tr').length > 0`, worst),
+			chromedp.WithPollingTimeout(10*time.Second)))
+	checkList := func(stage, after string) openItemsAnswer {
+		t.Helper()
+		var list openItemsAnswer
+		vars := map[string]any{"asOf": asOf, "stage": stage, "filter": withOffice(filter, worst), "first": 8, "after": nil}
+		if after != "" {
+			vars["after"] = after
+		}
+		dashboardOp(t, s, token, "OpenItems", vars, &list)
+		var wantRows []listRow
+		for _, e := range list.OpenItems.Edges {
+			wantRows = append(wantRows, listRow{e.Node.ItemID, numAttr(&e.Node.AgeHours)})
+		}
+		if diff := cmp.Diff(wantRows, eval[[]listRow](b, readList)); diff != "" || len(wantRows) == 0 {
+			t.Errorf("open items %s at %s after %q (-API +page):\n%s", stage, worst, after, diff)
+		}
+		if total := eval[string](b, `document.getElementById('open-items').dataset.total`); total != fmt.Sprint(list.OpenItems.TotalCount) {
+			t.Errorf("the list says %s items, the API %d", total, list.OpenItems.TotalCount)
+		}
+		return list
+	}
+	first := checkList(stage, "")
+	if !first.OpenItems.PageInfo.HasNextPage {
+		t.Fatalf("one page of items %s at %s: the demo data has more", stage, worst)
+	}
+	b.step("the next page", chromedp.Click(chromedp.ID("open-items-next")),
+		chromedp.Poll[chromedp.Void](`document.getElementById('open-items').dataset.after !== ''`, chromedp.WithPollingTimeout(10*time.Second)))
+	checkList(stage, *first.OpenItems.PageInfo.EndCursor)
+	b.step("back to the first page", chromedp.Click(chromedp.ID("open-items-previous")),
+		chromedp.Poll[chromedp.Void](`document.getElementById('open-items').dataset.after === ''`, chromedp.WithPollingTimeout(10*time.Second)))
+	checkList(stage, "")
+
+	// Enter on a figure of the table lists that office and stage.
+	other := "IN_CUSTOMS"
+	if stage == other {
+		other = "AWAITING_PRESENTATION"
+	}
+	b.step("Enter on a figure of the table", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#backlog-table tr[data-office=%q] td[data-stage=%s] button`, worst, other))), press(kb.Enter),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('open-items').dataset.stage === %q`, other), chromedp.WithPollingTimeout(10*time.Second)))
+	checkList(other, "")
+	if focused := eval[string](b, `document.activeElement.id`); focused != "open-items-title" {
+		t.Errorf("after Enter the focus is on %q, want the list", focused)
+	}
+
+	// A click on an item shows its time line: every event, declaration and
+	// decision stored for it and its milestones, in time order. The item is
+	// the one waiting longest for presentation, the bottleneck's story.
+	stage = "AWAITING_PRESENTATION"
+	b.step("the items awaiting presentation", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('#backlog-table tr[data-office=%q] td[data-stage=%s] button').click()`, worst, stage)),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('open-items').dataset.stage === %q && document.getElementById('open-items').dataset.office === %q`, stage, worst), chromedp.WithPollingTimeout(10*time.Second)))
+	id := checkList(stage, "").OpenItems.Edges[0].Node.ItemID
+	b.step("click the oldest item", chromedp.Sleep(200*time.Millisecond), chromedp.Click(chromedp.CSS(fmt.Sprintf(`#open-items-list tr[data-item=%q] button`, id))),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('timeline-box').dataset.item === %q && document.querySelectorAll('#timeline li').length > 0`, id), chromedp.WithPollingTimeout(10*time.Second)))
+	checkTimeline(t, b, s, token, id)
+	return worst
+}
+
+func withOffice(filter map[string]any, office string) map[string]any {
+	out := map[string]any{"offices": []string{office}}
+	for k, v := range filter {
+		out[k] = v
+	}
+	return out
+}
+
+// timelineEntry is an entry of an item's time line.
+type timelineEntry struct{ At, Kind string }
+
+// checkTimeline holds the time line shown against the item as the API
+// gives it: one entry per record and per milestone reached, in time order.
+func checkTimeline(t *testing.T, b *browser, s *Server, token, id string) {
+	t.Helper()
+	var answer struct {
+		Item struct {
+			Milestones map[string]any `json:"milestones"`
+			Events     []struct {
+				EventTime string `json:"eventTime"`
+			} `json:"events"`
+			Declarations []struct {
+				ReceivedAt string `json:"receivedAt"`
+			} `json:"declarations"`
+			Decisions []struct {
+				DecidedAt string `json:"decidedAt"`
+			} `json:"decisions"`
+		} `json:"item"`
+	}
+	dashboardOp(t, s, token, "Item", map[string]any{"id": id}, &answer)
+	var want []timelineEntry
+	for field, v := range answer.Item.Milestones {
+		if at, ok := v.(string); ok && field != "inspectionChannel" {
+			want = append(want, timelineEntry{at, field})
+		}
+	}
+	for _, e := range answer.Item.Events {
+		want = append(want, timelineEntry{e.EventTime, "event"})
+	}
+	for _, d := range answer.Item.Declarations {
+		want = append(want, timelineEntry{d.ReceivedAt, "declaration"})
+	}
+	for _, d := range answer.Item.Decisions {
+		want = append(want, timelineEntry{d.DecidedAt, "decision"})
+	}
+	// Milestones are marked on the record of their moment, or stand alone.
+	got := eval[[]timelineEntry](b, `[...document.querySelectorAll('#timeline li')].flatMap(l => [
+		...(l.dataset.kind === 'milestone' ? [] : [{At: l.dataset.at, Kind: l.dataset.kind}]),
+		...[...l.querySelectorAll('[data-milestone]')].map(m => ({At: l.dataset.at, Kind: m.dataset.milestone}))])`)
+	if len(got) == 0 || !slices.IsSortedFunc(got, func(a, b timelineEntry) int { return strings.Compare(a.At, b.At) }) {
+		t.Errorf("the time line of %s is not in time order: %v", id, got)
+	}
+	byKey := func(a, b timelineEntry) int {
+		if c := strings.Compare(a.At, b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Kind, b.Kind)
+	}
+	slices.SortFunc(want, byKey)
+	sorted := slices.Clone(got)
+	slices.SortFunc(sorted, byKey)
+	if diff := cmp.Diff(want, sorted); diff != "" || len(want) == 0 {
+		t.Errorf("time line of %s (-API +page):\n%s", id, diff)
+	}
+}
