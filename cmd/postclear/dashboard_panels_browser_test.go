@@ -266,3 +266,225 @@ func checkTimeline(t *testing.T, b *browser, s *Server, token, id string) {
 		t.Errorf("time line of %s (-API +page):\n%s", id, diff)
 	}
 }
+
+// riskAnswer is the Risk operation's answer.
+type riskAnswer struct {
+	RiskEffectiveness []struct {
+		Channel            string   `json:"channel"`
+		Inspected          int64    `json:"inspected"`
+		ShareOfInspections *float64 `json:"shareOfInspections"`
+		HitRate            *float64 `json:"hitRate"`
+		LiftVsRandom       *float64 `json:"liftVsRandom"`
+	} `json:"riskEffectiveness"`
+	Holds []struct {
+		Requested                    int64    `json:"requested"`
+		PresentedRate                *float64 `json:"presentedRate"`
+		PresentedWithinRate          *float64 `json:"presentedWithinRate"`
+		P50HoursToPresent            *float64 `json:"p50HoursToPresent"`
+		DeliveredWithoutPresentation int64    `json:"deliveredWithoutPresentation"`
+	} `json:"holds"`
+	HoldsByOffice []struct {
+		Key struct {
+			Period string
+			Office *string
+		}
+		Requested                    int64 `json:"requested"`
+		DeliveredWithoutPresentation int64 `json:"deliveredWithoutPresentation"`
+	} `json:"holdsByOffice"`
+	EadByOrigin []struct {
+		Key struct {
+			Period        string
+			OriginCountry *string
+		}
+		Items             int64    `json:"items"`
+		BeforeArrivalRate *float64 `json:"beforeArrivalRate"`
+	} `json:"eadByOrigin"`
+	DeclarationQuality []struct {
+		Key struct {
+			OriginCountry *string
+		}
+		Rule         string   `json:"rule"`
+		Declarations int64    `json:"declarations"`
+		FailureRate  *float64 `json:"failureRate"`
+	} `json:"declarationQuality"`
+}
+
+// checkRisk holds every figure of the risk and data panel (its data-cell
+// elements) against the Risk operation's answer for the MoU's country and
+// the quarter, and returns the answer.
+func checkRisk(t *testing.T, b *browser, s *Server, token, mou, quarter string) riskAnswer {
+	t.Helper()
+	country := []string{countryOf(mou)}
+	var a riskAnswer
+	dashboardOp(t, s, token, "Risk", map[string]any{
+		"year":     map[string]any{"from": quarterStart(t, quarter, -3), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
+		"quarter":  map[string]any{"from": quarterStart(t, quarter, 0), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
+		"quarters": map[string]any{"from": quarterStart(t, quarter, -7), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
+	}, &a)
+	want := map[string]string{}
+	for _, c := range []string{"TARGETED", "RANDOM", "DISCRETIONARY"} {
+		for _, f := range []string{"inspected", "shareOfInspections", "hitRate", "liftVsRandom"} {
+			want["targeting|"+c+"|"+f] = map[bool]string{true: "0", false: ""}[f == "inspected"]
+		}
+	}
+	for _, r := range a.RiskEffectiveness {
+		want["targeting|"+r.Channel+"|inspected"] = numAttr(&r.Inspected)
+		want["targeting|"+r.Channel+"|shareOfInspections"] = numAttr(r.ShareOfInspections)
+		want["targeting|"+r.Channel+"|hitRate"] = numAttr(r.HitRate)
+		want["targeting|"+r.Channel+"|liftVsRandom"] = numAttr(r.LiftVsRandom)
+	}
+	if len(a.Holds) != 1 {
+		t.Fatalf("holdFulfilment without groupBy: %d rows", len(a.Holds))
+	}
+	h := a.Holds[0]
+	want["holds|all|requested"] = numAttr(&h.Requested)
+	want["holds|all|presentedRate"] = numAttr(h.PresentedRate)
+	want["holds|all|presentedWithinRate"] = numAttr(h.PresentedWithinRate)
+	want["holds|all|p50HoursToPresent"] = numAttr(h.P50HoursToPresent)
+	want["holds|all|deliveredWithoutPresentation"] = numAttr(&h.DeliveredWithoutPresentation)
+	periods := map[string]bool{}
+	for i := -7; i <= 0; i++ {
+		periods[quarterStart(t, quarter, i)] = true
+	}
+	offices, origins := map[string]bool{}, map[string]bool{}
+	for _, r := range a.HoldsByOffice {
+		if r.Key.Office != nil {
+			offices[*r.Key.Office] = true
+		}
+	}
+	for _, r := range a.EadByOrigin {
+		if r.Key.OriginCountry != nil {
+			origins[*r.Key.OriginCountry] = true
+		}
+	}
+	for p := range periods {
+		for o := range offices {
+			want["holdsByOffice|"+o+"|"+p] = ""
+		}
+		for o := range origins {
+			want["eadByOrigin|"+o+"|"+p] = ""
+		}
+	}
+	for _, r := range a.HoldsByOffice {
+		if r.Key.Office != nil && r.Requested > 0 {
+			want["holdsByOffice|"+*r.Key.Office+"|"+r.Key.Period] = numAttr(&r.DeliveredWithoutPresentation)
+		}
+	}
+	for _, r := range a.EadByOrigin {
+		if r.Key.OriginCountry != nil && r.Items > 0 {
+			want["eadByOrigin|"+*r.Key.OriginCountry+"|"+r.Key.Period] = numAttr(r.BeforeArrivalRate)
+		}
+	}
+	for _, r := range a.DeclarationQuality {
+		if r.Key.OriginCountry != nil {
+			want["quality|"+*r.Key.OriginCountry+"|"+r.Rule] = numAttr(r.FailureRate)
+			want["quality|"+*r.Key.OriginCountry+"|declarations"] = numAttr(&r.Declarations)
+		}
+	}
+	got := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('#risk [data-cell]')].map(e => [e.dataset.cell, e.dataset.value]))`)
+	if diff := cmp.Diff(want, got); diff != "" || len(a.EadByOrigin) == 0 || len(a.DeclarationQuality) == 0 {
+		t.Errorf("risk and data, %s %s (-API +page):\n%s", mou, quarter, diff)
+	}
+	return a
+}
+
+// chooseMoU picks an MoU in the page's list, as a user would, and waits
+// for the figures.
+func chooseMoU(t *testing.T, b *browser, mou string) {
+	t.Helper()
+	n := renders(b)
+	b.step("choose "+mou, chromedp.SetValue(chromedp.ID("mou"), mou), chromedp.Evaluate[chromedp.Void](`document.getElementById('filters').dispatchEvent(new Event('change'))`))
+	waitRender(b, "the figures of "+mou, n)
+}
+
+// checkRiskStories holds the risk and data panel against the API for the
+// MoU of each destination of the demo data, and checks that it tells the
+// demo data's stories (docs/demo.md); it leaves the page on mou.
+func checkRiskStories(t *testing.T, b *browser, s *Server, token, mou, quarter string, bigDemo bool) {
+	t.Helper()
+	var all struct {
+		MoUs []struct{ ID, Country string } `json:"mous"`
+	}
+	dashboardOp(t, s, token, "MoUs", nil, &all)
+	byCountry := map[string]string{}
+	for _, m := range all.MoUs {
+		if byCountry[m.Country] == "" {
+			byCountry[m.Country] = m.ID
+		}
+	}
+	for _, country := range []string{"KE", "TH", "MA"} {
+		if byCountry[country] == "" {
+			t.Fatalf("no MoU of %s in the demo data", country)
+		}
+		chooseMoU(t, b, byCountry[country])
+		a := checkRisk(t, b, s, token, byCountry[country], quarter)
+		// Targeting: targeted inspections find something more often than
+		// random ones.
+		hit := map[string]float64{}
+		for _, r := range a.RiskEffectiveness {
+			if r.HitRate != nil {
+				hit[r.Channel] = *r.HitRate
+			}
+		}
+		if hit["TARGETED"] <= hit["RANDOM"] {
+			t.Errorf("%s: targeted hit rate %v, random %v; the demo data's targeting works", country, hit["TARGETED"], hit["RANDOM"])
+		}
+		// Random inspections find something about once in a hundred: a
+		// year of them gives a lift from about 100,000 items on.
+		for _, r := range a.RiskEffectiveness {
+			if r.Channel == "TARGETED" && bigDemo && (r.LiftVsRandom == nil || *r.LiftVsRandom < 3) {
+				t.Errorf("%s: targeted inspections' lift over random ones %v; the demo data's is about 11", country, r.LiftVsRandom)
+			}
+		}
+		switch country {
+		case "TH":
+			// Every requested item delivered without presentation is at
+			// THBKKB.
+			at := map[string]int64{}
+			for _, r := range a.HoldsByOffice {
+				if r.Key.Office != nil {
+					at[*r.Key.Office] += r.DeliveredWithoutPresentation
+				}
+			}
+			for office, n := range at {
+				if (office == "THBKKB") != (n > 0) {
+					t.Errorf("%d requested items delivered without presentation at %s; the demo data has them at THBKKB only", n, office)
+				}
+			}
+		case "MA":
+			// CN→MA: advance data before arrival more often after the MoU
+			// (2025-02) than before.
+			before, after := ratesOf(a, "CN", "2025-01-01", quarterStart(t, quarter, 1))
+			if before == nil || after == nil || *after <= *before {
+				t.Errorf("CN→MA advance data at arrival: %v before the MoU, %v after; want better after", before, after)
+			}
+			shot(t, b, "dashboard-risk.png", eval[float64](b, `document.getElementById('risk').getBoundingClientRect().top + scrollY - 8`))
+		}
+	}
+	chooseMoU(t, b, mou)
+}
+
+// ratesOf is the share of items from origin with advance data at arrival
+// in the quarters before the day and in those from it to end.
+func ratesOf(a riskAnswer, origin, day, end string) (before, after *float64) {
+	var n, with [2]float64
+	for _, r := range a.EadByOrigin {
+		if r.Key.OriginCountry == nil || *r.Key.OriginCountry != origin || r.BeforeArrivalRate == nil || r.Key.Period >= end {
+			continue
+		}
+		i := 0
+		if r.Key.Period >= day {
+			i = 1
+		}
+		n[i] += float64(r.Items)
+		with[i] += float64(r.Items) * *r.BeforeArrivalRate
+	}
+	rate := func(i int) *float64 {
+		if n[i] == 0 {
+			return nil
+		}
+		v := with[i] / n[i]
+		return &v
+	}
+	return rate(0), rate(1)
+}
