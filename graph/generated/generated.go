@@ -156,6 +156,7 @@ type ComplexityRoot struct {
 		Office             func(childComplexity int) int
 		OriginCountry      func(childComplexity int) int
 		Period             func(childComplexity int) int
+		RiskChannel        func(childComplexity int) int
 	}
 
 	IngestResult struct {
@@ -780,6 +781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupKey.Period(childComplexity), true
+	case "GroupKey.riskChannel":
+		if e.ComplexityRoot.GroupKey.RiskChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.RiskChannel(childComplexity), true
 
 	case "IngestResult.accepted":
 		if e.ComplexityRoot.IngestResult.Accepted == nil {
@@ -1473,6 +1480,25 @@ enum Dimension {
   OFFICE
   "Content category of the item's earliest declaration; null when it has none."
   CATEGORY
+  """
+  Risk channel of the item's first INSPECT decision (TARGETED, RANDOM, DISCRETIONARY), or NOT_INSPECTED. Null for
+  declarations.
+  """
+  RISK_CHANNEL
+}
+
+"""
+How customs selected an item for inspection: the risk channel of its first INSPECT decision.
+"""
+enum RiskChannel {
+  "Selected by a risk profile or targeting rule."
+  TARGETED
+  "Selected at random (the control group that measures targeting)."
+  RANDOM
+  "Selected at an officer's discretion."
+  DISCRETIONARY
+  "Never inspected (no INSPECT decision)."
+  NOT_INSPECTED
 }
 
 """
@@ -1513,6 +1539,8 @@ type GroupKey {
   office: String
   "Content category, when grouped by CATEGORY."
   category: ItemCategory
+  "Risk channel of the first inspection (NOT_INSPECTED without one), when grouped by RISK_CHANNEL; null for declarations."
+  riskChannel: RiskChannel
 }
 
 """
@@ -1669,6 +1697,8 @@ enum ClearanceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's meanHours."
@@ -1709,6 +1739,8 @@ enum DeliveryOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's delivered."
@@ -1749,6 +1781,8 @@ enum ComplianceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's itemsArrived."
   ITEMS_ARRIVED
   "The row's eadCoverage."
@@ -1793,6 +1827,8 @@ enum SeizureOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The seizure category."
   SEIZURE_CATEGORY
   "The row's seizures."
@@ -2731,6 +2767,8 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 		return ec.fieldContext_GroupKey_office(ctx, field)
 	case "category":
 		return ec.fieldContext_GroupKey_category(ctx, field)
+	case "riskChannel":
+		return ec.fieldContext_GroupKey_riskChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
 }
@@ -5441,6 +5479,29 @@ func (ec *executionContext) _GroupKey_category(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_GroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _GroupKey_riskChannel(ctx context.Context, field graphql.CollectedField, obj *postclear.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_riskChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalORiskChannel2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_riskChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "RiskChannel")
 }
 
 func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field graphql.CollectedField, obj *postclear.IngestResult) (ret graphql.Marshaler) {
@@ -10349,6 +10410,11 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "riskChannel":
+			out.Values[i] = ec._GroupKey_riskChannel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12677,6 +12743,24 @@ func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋpostclearᚋpo
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalORiskChannel2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORiskChannel2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 
