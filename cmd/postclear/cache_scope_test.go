@@ -97,6 +97,10 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		"complianceRates": `{ complianceRates(` + span + `, groupBy: [DESTINATION_COUNTRY, ORIGIN_COUNTRY]) { key { originCountry destinationCountry } itemsArrived declarations itemsPresented } }`,
 		"seizureTrends":   `{ seizureTrends(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: MONTH) { key { period destinationCountry } seizureCategory seizures } }`,
 		"dataStatus":      `{ dataStatus { events declarations decisions items firstEventAt lastEventAt } }`,
+		"stageTimes": `{ stageTimes(` + span + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY], groupBy: [DESTINATION_COUNTRY, RISK_CHANNEL]) {
+			key { destinationCountry riskChannel } stage items stddevHours p90Hours within { hours rate } } }`,
+		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, netOfCustomsTime: true) {
+			key { destinationCountry } items dueItems onTimeRate lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`,
 	}
 	// Questions an evaluation of TH's MoU for 2025-Q3 asks the KPI service:
 	// the quarter by origin, for each family (the old cache shared their

@@ -106,7 +106,7 @@ func compareAll(t *testing.T, svc *analytics.Service, r kpioracle.Records, q pos
 		}
 	}
 	for _, n := range []int{5, 0, 2} {
-		got, err := svc.DeliveryTimes(ctx, q, n)
+		got, err := svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(n))
 		if err != nil {
 			t.Fatalf("delivery: %v", err)
 		}
@@ -246,7 +246,7 @@ func TestFixtureCases(t *testing.T) {
 		// Items 9 and 10: posted 11-28 (delivered, window open), 11-26 (due
 		// today: open), 11-25 delivered 11-30 23:00 (on time) and 12-01
 		// 00:30 (late).
-		got, err := svc.DeliveryTimes(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"CN"}, MailClasses: []string{"EMS"}})}, 5)
+		got, err := svc.DeliveryTimes(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"CN"}, MailClasses: []string{"EMS"}})}, postclear.StandardDelivery(5))
 		if err != nil {
 			t.Fatal(err)
 		}

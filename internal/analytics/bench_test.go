@@ -64,9 +64,20 @@ func BenchmarkKPIs(b *testing.B) {
 		sql  func() (string, warehouse.Params, error)
 	}{
 		{"clearance", func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) }},
-		{"delivery", func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) }},
+		{"delivery", func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, postclear.StandardDelivery(5)) }},
 		{"compliance", func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) }},
 		{"seizures", func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) }},
+		// Stage times against clearance (issue 11: within 1.5×): the
+		// TRS release time alone, and every stage in the same scan.
+		{"stages_arrival_to_release", func() (string, warehouse.Params, error) {
+			return svc.StageSQL(q, []postclear.Stage{postclear.ArrivalToRelease}, postclear.DefaultThresholdsHours)
+		}},
+		{"stages_all", func() (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		}},
+		{"delivery_inbound_net", func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+		}},
 	}
 	for _, f := range families {
 		b.Run(f.name, func(b *testing.B) {

@@ -43,10 +43,18 @@ func TestGoldenSQL(t *testing.T) {
 		q   postclear.KPIQuery
 	}{"plain": {context.Background(), plain}, "full": {agency, full}}
 	families := map[string]func(q postclear.KPIQuery) (string, warehouse.Params, error){
-		"clearance":  func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
-		"delivery":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
+		"clearance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
+		"delivery": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.StandardDelivery(5))
+		},
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
+		"stages": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		},
+		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+		},
 	}
 	for family, sqlOf := range families {
 		for name, c := range queries {

@@ -17,12 +17,16 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     count() AS n_items,
     countIf(is_delivered) AS n_delivered,
     sumIf(secs, is_delivered) AS total_secs,
     quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
-    countIf(due_day < {today:Int64}) AS n_judged,
-    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time
+    countIf(due_day < {today:Int64}) AS n_due,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day > due_day AND delivered_day < late_day) AS n_late_1,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day >= late_day) AS n_late_2,
+    countIf(due_day < {today:Int64} AND NOT is_delivered) AS n_not_delivered
 FROM (
     SELECT
         toStartOfMonth(posted_at, {tz:String}) AS period,
@@ -31,11 +35,14 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
         secs / 86400 AS days,
-        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) + {standard_days:Int64} AS due_day,
-        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day
+        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) AS start_day,
+        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day,
+        start_day + {standard_days:Int64} AS due_day,
+        due_day + 2 AS late_day
     FROM {db:Identifier}.item_facts FINAL
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
@@ -47,6 +54,6 @@ FROM (
       AND (category IN {f_category:Array(String)})
       AND (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001
