@@ -25,7 +25,10 @@ RUN go mod download
 COPY . .
 COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
 COPY --from=fonts /fonts/ internal/report/fonts/
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/postclear ./cmd/postclear
+# docker build --build-arg VERSION=$(git describe --tags --always) stamps
+# what `postclear version` prints.
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/postclear ./cmd/postclear
 
 # libchdb comes from the npm registry, pinned and integrity-checked by the
 # same script `make chdb` uses.

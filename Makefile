@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/postclear
+# The version `postclear version` prints: the checkout's tag or commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
 # The embedded engine's library, fetched once into a cache outside the repo.
 CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # The system Chromium the browser test drives (installed from Debian's
@@ -23,9 +26,10 @@ test: chdb fonts graphiql audit fmt-check vet
 	POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
 
-## build: the binary, with GraphiQL's files and the PDF's fonts embedded
+## build: the binary, with GraphiQL's files and the PDF's fonts embedded and
+## the version stamped
 build: graphiql fonts
-	$(GO) build -o $(BIN) ./cmd/postclear
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
 chdb:

@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
-	"strings"
+	"slices"
+	"time"
 
 	"github.com/postclear/postclear/graph/model"
+
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -23,49 +25,42 @@ func deref[T any](p *T, def T) T {
 	return *p
 }
 
-// The input types give their fields as text, keyed here by the file field
-// names, so that ingest.ParseFields judges them exactly as a file row.
-func eventFields(in model.EventInput) map[string]string {
-	return map[string]string{
-		"item_id": in.ItemID, "event_code": in.EventCode, "event_time": in.EventTime, "office": in.Office,
-		"origin_country": in.OriginCountry, "destination_country": in.DestinationCountry, "mail_class": in.MailClass,
-	}
-}
-
-func declarationFields(in model.DeclarationInput) map[string]string {
-	return map[string]string{
-		"item_id": in.ItemID, "received_at": in.ReceivedAt, "origin_country": in.OriginCountry,
-		"destination_country": in.DestinationCountry, "mail_class": in.MailClass, "category": in.Category,
-		"description": deref(in.Description, ""), "hs_code": deref(in.HsCode, ""), "declared_value": in.DeclaredValue,
-		"currency": deref(in.Currency, ""), "gross_weight_kg": in.GrossWeightKg,
-	}
-}
-
-func decisionFields(in model.DecisionInput) map[string]string {
-	return map[string]string{
-		"item_id": in.ItemID, "decided_at": in.DecidedAt, "decision": in.Decision,
-		"risk_channel": deref(in.RiskChannel, ""), "seizure_category": deref(in.SeizureCategory, ""),
-		"duty_amount": deref(in.DutyAmount, ""),
-	}
-}
-
 // ingestRecords validates every input record, stores the valid ones in one
 // batch and reports the others by index and GraphQL field name. A list
 // over the limit is refused whole, before anything is stored.
-func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, inputs []In, fields func(In) map[string]string, store func(context.Context, []T) error) (*postclear.IngestResult, error) {
+//
+// The record inputs arrive as maps keyed by GraphQL field name (gqlgen.yml
+// binds them so); the schema of T names the fields, so that
+// ingest.ParseFields judges each record exactly as a file row, with the
+// same size limit.
+func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []map[string]any, store func(context.Context, []T) error) (*postclear.IngestResult, error) {
 	if limit := r.maxIngest(); len(inputs) > limit {
 		return nil, postclear.Errorf(postclear.ETooLarge,
 			"records: %d records in one call, the limit is %d; load larger sets with `postclear ingest`", len(inputs), limit)
 	}
-	now := r.now()
+	opts := ingest.Options{Now: r.now(), MaxRecordBytes: r.MaxRecordBytes}
+	sc := postclear.SchemaOf[T]()
 	res := &postclear.IngestResult{Errors: []postclear.FieldError{}}
 	valid := make([]T, 0, len(inputs))
 	for i, in := range inputs {
-		rec, errs := ingest.ParseFields[T](fields(in), i, now)
+		values := make(map[string]string, len(sc.Fields))
+		for f := range sc.Fields {
+			// The schema makes every value a String: gqlgen gives a
+			// required one as a string, a nullable one as a *string.
+			switch v := in[sc.Fields[f].InputName()].(type) {
+			case string:
+				values[sc.Fields[f].Name] = v
+			case *string:
+				if v != nil {
+					values[sc.Fields[f].Name] = *v
+				}
+			}
+		}
+		rec, errs := ingest.ParseFields[T](values, i, opts)
 		if len(errs) > 0 {
 			res.Rejected++
 			for _, e := range errs {
-				e.Field = camelCase(e.Field)
+				e.Field = postclear.CamelCase(e.Field)
 				res.Errors = append(res.Errors, e)
 			}
 			continue
@@ -84,37 +79,46 @@ func ingestRecords[In any, T ingest.Record](ctx context.Context, r *Resolver, in
 	}
 	res.Accepted = len(valid)
 	if r.Metrics != nil {
-		kind := string(ingest.Kind[T]())
+		kind := string(sc.Kind)
 		r.Metrics.RowsIngested.WithLabelValues(kind).Add(float64(res.Accepted))
 		r.Metrics.RowsRejected.WithLabelValues(kind).Add(float64(res.Rejected))
 	}
 	return res, nil
 }
 
-// camelCase turns a file field name (gross_weight_kg) into the GraphQL
-// input field name (grossWeightKg).
-func camelCase(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
+// countryArg checks a country argument, naming it.
+func countryArg(country string) error {
+	if !postclear.IsCountry(country) {
+		return postclear.Errorf(postclear.EInvalid, "country: %s is not an ISO 3166-1 alpha-2 country code in upper case", postclear.Quote(country))
 	}
-	return strings.Join(parts, "")
+	return nil
 }
 
-func activityFields(in model.ActivityInput) map[string]string {
-	return map[string]string{
-		"mou_id": in.MouID, "date": in.Date, "title": in.Title, "kind": in.Kind,
-		"customs_participants": in.CustomsParticipants, "post_participants": in.PostParticipants,
+// The GraphQL weekdays, in time.Weekday order (Sunday first).
+var weekdayNames = [7]model.Weekday{model.WeekdaySunday, model.WeekdayMonday, model.WeekdayTuesday, model.WeekdayWednesday,
+	model.WeekdayThursday, model.WeekdayFriday, model.WeekdaySaturday}
+
+// weekdays converts the days argument of setWeekendDays and checks it.
+func weekdays(days []model.Weekday) ([]time.Weekday, error) {
+	out := make([]time.Weekday, len(days))
+	for i, d := range days {
+		out[i] = time.Weekday(slices.Index(weekdayNames[:], d))
 	}
+	return out, postclear.ValidWeekend(out)
 }
 
-func disputeFields(in model.DisputeInput) map[string]string {
-	return map[string]string{
-		"mou_id": in.MouID, "opened_on": in.OpenedOn, "subject": in.Subject,
-		"resolved_on": deref(in.ResolvedOn, ""), "resolution": deref(in.Resolution, ""),
+// weekendDays answers weekendDays: the days Monday first.
+func (r *Resolver) weekendDays(ctx context.Context, country string) (*model.WeekendDays, error) {
+	days, configured, err := r.Calendars.WeekendDays(ctx, country)
+	if err != nil {
+		return nil, r.fail(ctx, "weekendDays", err)
 	}
+	slices.SortFunc(days, func(a, b time.Weekday) int { return int(postclear.ISOWeekday(a)) - int(postclear.ISOWeekday(b)) })
+	out := &model.WeekendDays{Country: country, Configured: configured, Days: []model.Weekday{}}
+	for _, d := range days {
+		out.Days = append(out.Days, weekdayNames[d])
+	}
+	return out, nil
 }
 
 // nonNil makes an empty result a list, not null, for a non-null GraphQL list.

@@ -12,7 +12,7 @@ import (
 	"github.com/postclear/postclear/internal/report"
 )
 
-// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv and .pdf: the
+// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv, .pdf and .json: the
 // evaluation the mouEvaluation query returns, rendered as a file. The
 // document is rendered into memory first, so that a failure is an error
 // response rather than half a file.
@@ -40,8 +40,13 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
 				return report.WritePDF(b, ev, report.PDFOptions{Generated: r.now()})
 			}
+		case "json":
+			// What `postclear report --format json` writes, so that it can
+			// ask a running server (--server) for the same document.
+			contentType = "application/json"
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteJSON(b, ev) }
 		default:
-			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv or .pdf", ext))
+			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv, .pdf or .json", ext))
 			return
 		}
 		if r.Evaluations == nil {

@@ -28,6 +28,15 @@ type Records interface {
 	Refresh(ctx context.Context) error
 }
 
+// Calendars keeps the working-day calendars: holidays and weekend days
+// (implemented by warehouse.Store).
+type Calendars interface {
+	InsertHolidays(ctx context.Context, hs []postclear.Holiday) error
+	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
+	SetWeekendDays(ctx context.Context, country string, days []time.Weekday) error
+	WeekendDays(ctx context.Context, country string) (days []time.Weekday, configured bool, err error)
+}
+
 // MoUs keeps MoUs and their commitments (implemented by warehouse.Store).
 type MoUs interface {
 	MoUs(ctx context.Context, archived bool) ([]postclear.MoU, error)
@@ -55,13 +64,17 @@ const DefaultMaxIngestRecords = 10_000
 type Resolver struct {
 	Analytics   postclear.Analytics
 	Records     Records
+	Calendars   Calendars
 	MoUs        MoUs
 	Evaluations Evaluations
 	// Now is the clock that judges future timestamps of ingested records.
 	Now func() time.Time
 	// MaxIngestRecords bounds the records of one ingest mutation.
 	MaxIngestRecords int
-	Logger           *slog.Logger
+	// MaxRecordBytes bounds one record of an ingest mutation, as
+	// --max-record-bytes bounds a file's (0: ingest.DefaultMaxRecordBytes).
+	MaxRecordBytes int
+	Logger         *slog.Logger
 	// Metrics, when set, counts ingested and rejected records.
 	Metrics *metrics.Metrics
 	// Cache, when set, keeps dataStatus answers until the data changes,

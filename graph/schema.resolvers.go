@@ -37,18 +37,18 @@ func (r *moUResolver) Disputes(ctx context.Context, obj *postclear.MoU) ([]postc
 }
 
 // IngestEvents is the resolver for the ingestEvents field.
-func (r *mutationResolver) IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, eventFields, r.Records.InsertEvents)
+func (r *mutationResolver) IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertEvents)
 }
 
 // IngestDeclarations is the resolver for the ingestDeclarations field.
-func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, declarationFields, r.Records.InsertDeclarations)
+func (r *mutationResolver) IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDeclarations)
 }
 
 // IngestDecisions is the resolver for the ingestDecisions field.
-func (r *mutationResolver) IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, decisionFields, r.Records.InsertDecisions)
+func (r *mutationResolver) IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Records.InsertDecisions)
 }
 
 // CreateMou is the resolver for the createMou field.
@@ -79,13 +79,33 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 }
 
 // RecordActivities is the resolver for the recordActivities field.
-func (r *mutationResolver) RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, activityFields, r.MoUs.InsertActivities)
+func (r *mutationResolver) RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertActivities)
 }
 
 // RecordDisputes is the resolver for the recordDisputes field.
-func (r *mutationResolver) RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error) {
-	return ingestRecords(ctx, r.Resolver, records, disputeFields, r.MoUs.InsertDisputes)
+func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
+}
+
+// RecordHolidays is the resolver for the recordHolidays field.
+func (r *mutationResolver) RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.Calendars.InsertHolidays)
+}
+
+// SetWeekendDays is the resolver for the setWeekendDays field.
+func (r *mutationResolver) SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	wd, err := weekdays(days)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Calendars.SetWeekendDays(ctx, country, wd); err != nil {
+		return nil, r.fail(ctx, "setWeekendDays", err)
+	}
+	return r.weekendDays(ctx, country)
 }
 
 // DataStatus is the resolver for the dataStatus field.
@@ -157,6 +177,29 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 		return nil, r.fail(ctx, "mouEvaluation", err)
 	}
 	return &ev, nil
+}
+
+// Holidays is the resolver for the holidays field.
+func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	if year < postclear.MinTimestampYear || year > 2099 {
+		return nil, postclear.Errorf(postclear.EInvalid, "year: %d is not between %d and 2099", year, postclear.MinTimestampYear)
+	}
+	hs, err := r.Calendars.Holidays(ctx, country, year)
+	if err != nil {
+		return nil, r.fail(ctx, "holidays", err)
+	}
+	return nonNil(hs), nil
+}
+
+// WeekendDays is the resolver for the weekendDays field.
+func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error) {
+	if err := countryArg(country); err != nil {
+		return nil, err
+	}
+	return r.weekendDays(ctx, country)
 }
 
 // Dispute returns generated.DisputeResolver implementation.

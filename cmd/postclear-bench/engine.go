@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/warehouse"
 	"github.com/postclear/postclear/internal/warehouse/chdb"
 )
@@ -168,22 +170,25 @@ func exportPG(ctx context.Context, e warehouse.Engine, db, dir string) error {
 	return nil
 }
 
-// ingestColumns is the file() structure of each CSV kind: the header
-// names of docs/records.md with the stored types, timestamps parsed by the
+// ingestColumns is the file() structure of each CSV kind: the fields of
+// its record schema with their stored types, timestamps parsed by the
 // engine's best-effort parser (RFC 3339 with offsets).
 var ingestColumns = map[string]struct{ structure, columns string }{
-	"events": {
-		"item_id String, event_code String, event_time DateTime('UTC'), office String, origin_country String, destination_country String, mail_class String",
-		"item_id, event_code, event_time, office, origin_country, destination_country, mail_class",
-	},
-	"declarations": {
-		"item_id String, received_at DateTime('UTC'), origin_country String, destination_country String, mail_class String, category String, description String, hs_code String, declared_value Decimal(18, 6), currency String, gross_weight_kg Decimal(18, 6)",
-		"item_id, received_at, origin_country, destination_country, mail_class, category, description, hs_code, declared_value, currency, gross_weight_kg",
-	},
-	"decisions": {
-		"item_id String, decided_at DateTime('UTC'), decision String, risk_channel String, seizure_category String, duty_amount Decimal(18, 6)",
-		"item_id, decided_at, decision, risk_channel, seizure_category, duty_amount",
-	},
+	"events":       fileColumns[postclear.Event](),
+	"declarations": fileColumns[postclear.Declaration](),
+	"decisions":    fileColumns[postclear.Decision](),
+}
+
+func fileColumns[T postclear.Record]() (c struct{ structure, columns string }) {
+	sc := postclear.SchemaOf[T]()
+	var structure, columns []string
+	for i := range sc.Fields {
+		f := &sc.Fields[i]
+		structure = append(structure, f.Name+" "+warehouse.ColumnType(f.Type))
+		columns = append(columns, f.Name)
+	}
+	c.structure, c.columns = strings.Join(structure, ", "), strings.Join(columns, ", ")
+	return c
 }
 
 // IngestResult is one kind's unvalidated load straight into the engine.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/postclear/postclear/internal/ingest"
 )
 
 // Config is every setting of postclear, with defaults, filled from flags
@@ -42,6 +46,7 @@ type Config struct {
 	// Limits.
 	MaxBodyBytes     int64
 	MaxIngestRecords int
+	MaxRecordBytes   int
 	MaxFilterValues  int
 	ComplexityLimit  int
 	MaxDepth         int
@@ -80,6 +85,7 @@ func DefaultConfig() Config {
 
 		MaxBodyBytes:     16 << 20,
 		MaxIngestRecords: 10_000,
+		MaxRecordBytes:   ingest.DefaultMaxRecordBytes,
 		MaxFilterValues:  1000,
 		ComplexityLimit:  1000,
 		MaxDepth:         15,
@@ -124,6 +130,12 @@ func (c *Config) engineFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxMemoryUsage, "max-memory-usage", c.MaxMemoryUsage, "engine-side limit on one query's memory in bytes (ClickHouse max_memory_usage)")
 }
 
+// recordFlags registers the bound on one record, which `ingest` applies to
+// file rows and `serve` to the records of the ingest mutations.
+func (c *Config) recordFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.MaxRecordBytes, "max-record-bytes", c.MaxRecordBytes, "longest record (CSV row, JSON line, GraphQL input record) accepted, in bytes; a longer one is rejected with its line and field")
+}
+
 // engineSettings are the ClickHouse settings every query runs under: the
 // engine enforces them, since a client-side cancel does not stop a query.
 func (c *Config) engineSettings() map[string]string {
@@ -154,6 +166,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a caller may send at once above the average (at least 1)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted")
 	fs.IntVar(&c.MaxIngestRecords, "max-ingest-records", c.MaxIngestRecords, "most records one ingest mutation may carry")
+	c.recordFlags(fs)
 	fs.IntVar(&c.MaxFilterValues, "max-filter-values", c.MaxFilterValues, "most values one KPI filter list (offices, origin countries, ...) may hold")
 	fs.IntVar(&c.ComplexityLimit, "complexity-limit", c.ComplexityLimit, "largest GraphQL query complexity accepted")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
@@ -193,6 +206,8 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--max-body-bytes %d: must be positive", c.MaxBodyBytes)
 	case c.MaxIngestRecords < 1:
 		return fmt.Errorf("--max-ingest-records %d: must be at least 1", c.MaxIngestRecords)
+	case c.MaxRecordBytes < 1:
+		return fmt.Errorf("--max-record-bytes %d: must be at least 1", c.MaxRecordBytes)
 	case c.ComplexityLimit < 1:
 		return fmt.Errorf("--complexity-limit %d: must be at least 1", c.ComplexityLimit)
 	case c.MaxDepth < 1:
@@ -219,21 +234,87 @@ func (c *Config) authConfigured() bool {
 	return c.AuthHS256SecretFile != "" || c.AuthJWKSFile != "" || c.AuthAPIKeysFile != ""
 }
 
-// parse fills c from the environment, then from args; the environment
-// supplies defaults so that flags given on the command line win.
+// newFlagSet returns the flag set of a subcommand; its --help text goes
+// to out (standard output). Parse errors are not printed by package flag:
+// parse turns them into one-line usage errors.
+func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: postclear %s\n\nFlags may come before or after the other arguments; -- ends them.\n"+
+			"Each is also settable as POSTCLEAR_<FLAG>, e.g. POSTCLEAR_DATA_DIR:\n", synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parse fills the flags of a command that takes no other argument.
 func parse(fs *flag.FlagSet, args []string) error {
+	rest, err := parseArgs(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("unexpected argument %q", rest[0])
+	}
+	return err
+}
+
+// parseArgs fills the flags of fs from the environment, then from args,
+// and returns the other arguments in order. Unlike flag.FlagSet.Parse it
+// takes flags wherever they are (`ingest events a.csv --data-dir D`), so
+// that a flag after a file name is never mistaken for a file; "--" ends
+// the flags and "-" is an argument (standard input). The environment
+// supplies defaults, so that flags given on the command line win. A
+// mistake is a *usageError; --help prints the command's usage to its
+// output and returns flag.ErrHelp.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv(envVar(f.Name)); ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %v", envVar(f.Name), v, err)
+				envErr = usagef("%s=%q: %v", envVar(f.Name), v, err)
 			}
 		}
 	})
 	if envErr != nil {
-		return envErr
+		return nil, envErr
 	}
-	return fs.Parse(args)
+	help := fs.Usage
+	fs.Usage = func() {} // package flag calls it on every error
+	defer func() { fs.Usage = help }()
+	var rest []string
+	for i := 0; i < len(args); {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(rest, args[i+1:]...), nil
+		case a == "-" || len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+			i++
+			continue
+		}
+		// One flag, with its value when that is the next argument.
+		n := 1
+		if name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "="); !inline && i+1 < len(args) {
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) {
+				n = 2
+			}
+		}
+		if err := fs.Parse(args[i : i+n]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				help()
+				return nil, err
+			}
+			return nil, usageError{err}
+		}
+		i += n
+	}
+	return rest, nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func splitList(s string) []string {

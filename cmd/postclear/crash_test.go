@@ -15,8 +15,8 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/seed"
 )
 
 // childMain runs this test binary as a postclear process when the parent
@@ -33,7 +33,7 @@ func childMain() bool {
 	ctx := context.Background()
 	switch mode {
 	case "run":
-		os.Exit(run(ctx, args, os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(runMain(args, os.Stdin, os.Stdout, os.Stderr))
 	case "serve-runaway":
 		os.Exit(serveWithRunaway(args))
 	case "report":
@@ -108,7 +108,7 @@ func TestIngestKilledMidwayThenRepeated(t *testing.T) {
 		t.Skip("skipping the crash test in -short mode")
 	}
 	dir := t.TempDir()
-	if _, err := ingest.SeedFiles(context.Background(), dir, demo.Config{Items: 60_000, Seed: 7}, time.Now()); err != nil {
+	if _, err := seed.Files(context.Background(), dir, demo.Config{Items: 60_000, Seed: 7}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	events := filepath.Join(dir, "events.csv")

@@ -23,7 +23,7 @@ import (
 	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
@@ -76,7 +76,7 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	s, mint := authServer(t, "e2e_graphiql")
 	ctx := context.Background()
 	store := warehouse.NewStore(s.engine, s.Config.layout())
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: 500, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: 500, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

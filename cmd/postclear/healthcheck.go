@@ -15,7 +15,7 @@ import (
 // answering), not merely that the binary runs.
 func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("healthcheck", "healthcheck [--addr HOST:PORT]", stderr)
+	fs := newFlagSet("healthcheck", "healthcheck [--addr HOST:PORT]", stdout)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address the server listens on")
 	timeout := fs.Duration("timeout", 5*time.Second, "how long to wait for the answer")
 	if err := parse(fs, args); err != nil {

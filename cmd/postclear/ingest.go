@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,50 +13,46 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-// runIngest loads files and returns the exit status the issue fixes: 0 when
-// every row was accepted, 1 when some were rejected (the valid ones are
-// stored), 2 when the run failed.
-func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// ingestKinds are the record kinds `postclear ingest` loads.
+var ingestKinds = []postclear.RecordKind{postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions,
+	postclear.KindHolidays, postclear.KindActivities, postclear.KindDisputes}
+
+// runIngest loads files. Its exit status says what happened to the input
+// (docs/records.md): 0 every row was accepted; 1 some rows were rejected or
+// a file could not be read to its end (everything else is stored); 2 the
+// run failed or the command line is wrong.
+func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("ingest", "ingest events|declarations|decisions|activities|disputes [flags] FILE...", stderr)
+	fs := newFlagSet("ingest", "ingest "+kindList("|")+" FILE... [flags]", stdout)
 	cfg.engineFlags(fs)
 	errorsFile := fs.String("errors", "", "write every rejected row (file, line, field, message) to this file: CSV, or JSON Lines when it ends in .jsonl")
 	batch := fs.Int("batch-size", ingest.DefaultBatchSize, "rows per insert")
+	cfg.recordFlags(fs)
 	quiet := fs.Bool("quiet", false, "no progress line")
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fs.Usage()
-			return 0
-		}
-		fmt.Fprintln(stderr, "postclear ingest: name the record kind first: events, declarations, decisions, activities or disputes")
-		fs.Usage()
-		return ingest.ExitFailed
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	kind := postclear.RecordKind(args[0])
-	switch kind {
-	case postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions, postclear.KindActivities, postclear.KindDisputes:
-	default:
-		fmt.Fprintf(stderr, "postclear ingest: unknown record kind %q: use events, declarations, decisions, activities or disputes\n", args[0])
-		return ingest.ExitFailed
+	if len(rest) == 0 {
+		return usagef("name the record kind (%s) and at least one file (- for standard input)", kindList(", "))
 	}
-	if err := parse(fs, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return ingest.ExitFailed
+	kind := postclear.RecordKind(rest[0])
+	if !slices.Contains(ingestKinds, kind) {
+		return usagef("unknown record kind %q: use %s", rest[0], kindList(", "))
 	}
-	files := fs.Args()
+	files := rest[1:]
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "postclear ingest: name at least one file (- for standard input)")
-		return ingest.ExitFailed
+		return usagef("name at least one file (- for standard input)")
+	}
+	if *batch <= 0 || cfg.MaxRecordBytes <= 0 {
+		return usagef("--batch-size and --max-record-bytes must be positive")
 	}
 
-	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch}
+	opts := ingest.LoadOptions{Stdin: stdin, Now: time.Now(), BatchSize: *batch, MaxRecordBytes: cfg.MaxRecordBytes}
 	if *errorsFile != "" {
 		f, err := os.Create(*errorsFile)
 		if err != nil {
-			fmt.Fprintln(stderr, "postclear ingest:", err)
-			return ingest.ExitFailed
+			return err
 		}
 		defer f.Close()
 		opts.Errors = ingest.NewErrorReport(*errorsFile, f)
@@ -70,16 +65,11 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	e, store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "postclear ingest:", err)
-		return ingest.ExitFailed
+		return exitStatus(ingest.ExitFailed)
 	}
 	defer e.Close()
 
-	var sum ingest.Summary
-	if kind == postclear.KindActivities || kind == postclear.KindDisputes {
-		sum, err = ingest.LoadCommitmentFiles(ctx, store, kind, files, opts)
-	} else {
-		sum, err = ingest.LoadFiles(ctx, store, kind, files, opts)
-	}
+	sum, err := ingest.LoadFiles(ctx, store, kind, files, opts)
 	if opts.Errors != nil {
 		if ferr := opts.Errors.Flush(); ferr != nil && err == nil {
 			err = ferr
@@ -104,10 +94,24 @@ func runIngest(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	fmt.Fprintf(stdout, "%s: %d files, %d rows read, %d accepted, %d rejected in %s (%.0f rows/s)\n",
 		kind, sum.Files, sum.Read, sum.Accepted, sum.Rejected, sum.Elapsed.Round(time.Millisecond), rate)
+	for _, fe := range sum.FailedFiles {
+		fmt.Fprintln(stderr, "postclear ingest:", fe)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "postclear ingest:", err)
 	}
-	return sum.ExitCode(err)
+	if code := sum.ExitCode(err); code != ingest.ExitOK {
+		return exitStatus(code)
+	}
+	return nil
+}
+
+func kindList(sep string) string {
+	names := make([]string, len(ingestKinds))
+	for i, k := range ingestKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, sep)
 }
 
 // progressPrinter rewrites one status line about once a second.

@@ -6,9 +6,9 @@ import (
 	"io"
 )
 
-func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("migrate", "migrate [flags]", stderr)
+	fs := newFlagSet("migrate", "migrate [flags]", stdout)
 	cfg.engineFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err

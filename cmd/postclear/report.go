@@ -1,11 +1,16 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
@@ -16,21 +21,24 @@ import (
 )
 
 // runReport writes the quarterly evaluation of an MoU as PDF, CSV or JSON:
-// the same evaluation as the mouEvaluation query and the downloads.
-func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// the same evaluation as the mouEvaluation query and the downloads. With
+// --server it asks a running server for it (the embedded engine's data
+// directory belongs to one process, and that may be the server).
+func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [-o FILE]", stderr)
+	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [-o FILE] [--server URL [--token TOKEN]]", stdout)
 	cfg.engineFlags(fs)
-	mouID := fs.String("mou", "", "id of the MoU, e.g. mou-ke-2024 (see the mous query)")
+	mouID := fs.String("mou", "", "id of the MoU, e.g. mou-ke-2024 (postclear mou list)")
 	quarter := fs.String("quarter", "", "the quarter to evaluate, e.g. 2025-Q3")
 	format := fs.String("format", "", "pdf, csv or json (default: from the -o file name's extension, else json)")
 	out := fs.String("o", "-", "output file; - for standard output")
+	server := fs.String("server", "", "ask the postclear server at this URL (e.g. http://127.0.0.1:8080) instead of opening the database")
+	token := fs.String("token", "", "bearer token or API key for --server, when it requires authentication (postclear token)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *mouID == "" || *quarter == "" {
-		fs.Usage()
-		return fmt.Errorf("report: --mou and --quarter are required")
+		return usagef("--mou and --quarter are required")
 	}
 	f := *format
 	if f == "" {
@@ -38,38 +46,80 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	write, ok := reportWriters[f]
 	if !ok {
-		return fmt.Errorf("report: --format %q: use pdf, csv or json", f)
+		return usagef("--format %q: use pdf, csv or json", f)
 	}
-	logger := newLogger(cfg.LogFormat, stderr)
-	e, store, err := openStore(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	ev, err := evaluator(e, store, cfg).Evaluate(ctx, *mouID, *quarter)
-	if err != nil {
-		return fmt.Errorf("report: %s", postclear.ErrorMessage(err))
-	}
-	w := stdout
-	var file *os.File
-	if *out != "-" {
-		if file, err = os.Create(*out); err != nil {
+	var doc []byte
+	if *server != "" {
+		var err error
+		if doc, err = fetchReport(ctx, *server, *token, *mouID, *quarter, f); err != nil {
 			return err
 		}
-		defer file.Close()
-		w = file
+	} else {
+		logger := newLogger(cfg.LogFormat, stderr)
+		e, store, err := openStore(ctx, cfg, logger)
+		if err != nil {
+			// The embedded engine refuses a directory another process
+			// has locked (package chdb).
+			if cfg.ClickHouseURL == "" && errors.Is(err, syscall.EWOULDBLOCK) {
+				return fmt.Errorf("%s\nIf a postclear server holds it, ask that server: postclear report --server http://ADDRESS --mou %s --quarter %s (add --token when it requires authentication), or stop it first",
+					postclear.ErrorMessage(err), *mouID, *quarter)
+			}
+			return err
+		}
+		defer e.Close()
+		ev, err := evaluator(e, store, cfg).Evaluate(ctx, *mouID, *quarter)
+		if err != nil {
+			return fmt.Errorf("%s", postclear.ErrorMessage(err))
+		}
+		var buf bytes.Buffer
+		if err := write(&buf, &ev); err != nil {
+			return err
+		}
+		doc = buf.Bytes()
 	}
-	bw := bufio.NewWriter(w)
-	if err := write(bw, &ev); err != nil {
+	if *out == "-" {
+		_, err := stdout.Write(doc)
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return err
+	return os.WriteFile(*out, doc, 0o644)
+}
+
+// fetchReport gets an evaluation document from a running server's
+// downloads, /reports/mous/{id}/{quarter}.{format}: the same computation
+// and rendering as a local report.
+func fetchReport(ctx context.Context, server, token, id, quarter, format string) ([]byte, error) {
+	base, err := url.Parse(server)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, usagef("--server %q: give the server's URL, e.g. http://127.0.0.1:8080", server)
 	}
-	if file != nil {
-		return file.Close()
+	u := base.JoinPath("reports", "mous", id, quarter+"."+format)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("server %s: %w", base.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("server %s: %w", base.Redacted(), err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		// Errors come shaped like GraphQL errors (graph/reports.go).
+		var e struct {
+			Errors []struct{ Message string } `json:"errors"`
+		}
+		if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+			return nil, fmt.Errorf("server %s: %s (HTTP %d)", base.Redacted(), e.Errors[0].Message, resp.StatusCode)
+		}
+		return nil, fmt.Errorf("server %s: HTTP %s", base.Redacted(), resp.Status)
+	}
+	return body, nil
 }
 
 var reportWriters = map[string]func(io.Writer, *postclear.Evaluation) error{

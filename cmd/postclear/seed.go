@@ -9,21 +9,22 @@ import (
 	"github.com/postclear/postclear/graph/scalar"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/seed"
 )
 
-func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runSeed(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("seed", "seed [flags]", stderr)
+	fs := newFlagSet("seed", "seed [flags]", stdout)
 	cfg.engineFlags(fs)
 	items := fs.Int("items", cfg.DemoItems, "number of items to generate")
-	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
+	seedN := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
 	from := fs.String("from", "", "first posting day, YYYY-MM-DD (default: 18 months before the demo's fixed end, 2025-12-01)")
 	to := fs.String("to", "", "day after the last posting day, YYYY-MM-DD (default and latest: 2025-12-01)")
-	out := fs.String("out", "", "write events.csv, declarations.csv and decisions.csv into this directory instead of loading them")
+	out := fs.String("out", "", "write events.csv, declarations.csv, decisions.csv and holidays.csv into this directory instead of loading them (load them with postclear ingest)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	dc := demo.Config{Items: *items, Seed: *seed}
+	dc := demo.Config{Items: *items, Seed: *seedN}
 	for _, d := range []struct {
 		s   string
 		dst *time.Time
@@ -44,12 +45,12 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	start := time.Now()
 	if *out != "" {
-		st, err := ingest.SeedFiles(ctx, *out, dc, time.Now())
+		st, err := seed.Files(ctx, *out, dc, time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %d items: %d events, %d declarations, %d decisions to %s in %s\n",
-			st.Items, st.Events, st.Declarations, st.Decisions, *out, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "wrote %d items: %d events, %d declarations, %d decisions, and %d holidays to %s in %s\n",
+			st.Items, st.Events, st.Declarations, st.Decisions, len(demo.Holidays()), *out, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	logger := newLogger(cfg.LogFormat, stderr)
@@ -58,7 +59,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer e.Close()
-	st, err := ingest.Seed(ctx, store, dc, time.Now(), progress)
+	st, err := seed.Seed(ctx, store, dc, time.Now(), progress)
 	if err != nil {
 		return err
 	}

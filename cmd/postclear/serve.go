@@ -18,17 +18,17 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("serve", "serve [flags]", stderr)
+	fs := newFlagSet("serve", "serve [flags]", stdout)
 	cfg.engineFlags(fs)
 	cfg.serveFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -113,11 +113,13 @@ func (s *Server) Open(ctx context.Context) error {
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Records:          store,
+		Calendars:        store,
 		MoUs:             store,
 		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
 		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
+		MaxRecordBytes:   c.MaxRecordBytes,
 		Metrics:          m,
 	}
 	// The limiter keys on the principal, or on the client IP for requests
@@ -313,7 +315,7 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 	}
 	s.Logger.Info("loading demo data", "items", s.Config.DemoItems)
 	start := time.Now()
-	stats, err := ingest.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
+	stats, err := seed.Seed(ctx, store, demo.Config{Items: s.Config.DemoItems, Seed: 1}, time.Now(), nil)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -163,6 +163,12 @@ type ComplexityRoot struct {
 		RiskChannel        func(childComplexity int) int
 	}
 
+	Holiday struct {
+		Country func(childComplexity int) int
+		Date    func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
 	IngestResult struct {
 		Accepted func(childComplexity int) int
 		Errors   func(childComplexity int) int
@@ -207,11 +213,13 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ArchiveMou         func(childComplexity int, id string) int
 		CreateMou          func(childComplexity int, input postclear.MoUInput) int
-		IngestDecisions    func(childComplexity int, records []model.DecisionInput) int
-		IngestDeclarations func(childComplexity int, records []model.DeclarationInput) int
-		IngestEvents       func(childComplexity int, records []model.EventInput) int
-		RecordActivities   func(childComplexity int, records []model.ActivityInput) int
-		RecordDisputes     func(childComplexity int, records []model.DisputeInput) int
+		IngestDecisions    func(childComplexity int, records []map[string]any) int
+		IngestDeclarations func(childComplexity int, records []map[string]any) int
+		IngestEvents       func(childComplexity int, records []map[string]any) int
+		RecordActivities   func(childComplexity int, records []map[string]any) int
+		RecordDisputes     func(childComplexity int, records []map[string]any) int
+		RecordHolidays     func(childComplexity int, records []map[string]any) int
+		SetWeekendDays     func(childComplexity int, country string, days []model.Weekday) int
 		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
 	}
 
@@ -228,11 +236,13 @@ type ComplexityRoot struct {
 		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus      func(childComplexity int) int
 		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		Holidays        func(childComplexity int, country string, year int) int
 		Mou             func(childComplexity int, id string) int
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
 		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		StageTimes      func(childComplexity int, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		WeekendDays     func(childComplexity int, country string) int
 	}
 
 	RecordError struct {
@@ -278,6 +288,12 @@ type ComplexityRoot struct {
 		Hours func(childComplexity int) int
 		Rate  func(childComplexity int) int
 	}
+
+	WeekendDays struct {
+		Configured func(childComplexity int) int
+		Country    func(childComplexity int) int
+		Days       func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -292,14 +308,16 @@ type MoUResolver interface {
 	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
 }
 type MutationResolver interface {
-	IngestEvents(ctx context.Context, records []model.EventInput) (*postclear.IngestResult, error)
-	IngestDeclarations(ctx context.Context, records []model.DeclarationInput) (*postclear.IngestResult, error)
-	IngestDecisions(ctx context.Context, records []model.DecisionInput) (*postclear.IngestResult, error)
+	IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDeclarations(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	IngestDecisions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 	CreateMou(ctx context.Context, input postclear.MoUInput) (*postclear.MoU, error)
 	UpdateMou(ctx context.Context, id string, input postclear.MoUInput) (*postclear.MoU, error)
 	ArchiveMou(ctx context.Context, id string) (*postclear.MoU, error)
-	RecordActivities(ctx context.Context, records []model.ActivityInput) (*postclear.IngestResult, error)
-	RecordDisputes(ctx context.Context, records []model.DisputeInput) (*postclear.IngestResult, error)
+	RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error)
 }
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
@@ -311,6 +329,8 @@ type QueryResolver interface {
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
+	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
+	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -836,6 +856,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupKey.RiskChannel(childComplexity), true
 
+	case "Holiday.country":
+		if e.ComplexityRoot.Holiday.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Country(childComplexity), true
+	case "Holiday.date":
+		if e.ComplexityRoot.Holiday.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Date(childComplexity), true
+	case "Holiday.name":
+		if e.ComplexityRoot.Holiday.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holiday.Name(childComplexity), true
+
 	case "IngestResult.accepted":
 		if e.ComplexityRoot.IngestResult.Accepted == nil {
 			break
@@ -1046,7 +1085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]model.DecisionInput)), true
+		return e.ComplexityRoot.Mutation.IngestDecisions(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestDeclarations":
 		if e.ComplexityRoot.Mutation.IngestDeclarations == nil {
 			break
@@ -1057,7 +1096,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]model.DeclarationInput)), true
+		return e.ComplexityRoot.Mutation.IngestDeclarations(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.ingestEvents":
 		if e.ComplexityRoot.Mutation.IngestEvents == nil {
 			break
@@ -1068,7 +1107,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]model.EventInput)), true
+		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordActivities":
 		if e.ComplexityRoot.Mutation.RecordActivities == nil {
 			break
@@ -1079,7 +1118,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]model.ActivityInput)), true
+		return e.ComplexityRoot.Mutation.RecordActivities(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordDisputes":
 		if e.ComplexityRoot.Mutation.RecordDisputes == nil {
 			break
@@ -1090,7 +1129,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]model.DisputeInput)), true
+		return e.ComplexityRoot.Mutation.RecordDisputes(childComplexity, args["records"].([]map[string]any)), true
+	case "Mutation.recordHolidays":
+		if e.ComplexityRoot.Mutation.RecordHolidays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordHolidays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordHolidays(childComplexity, args["records"].([]map[string]any)), true
+	case "Mutation.setWeekendDays":
+		if e.ComplexityRoot.Mutation.SetWeekendDays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setWeekendDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetWeekendDays(childComplexity, args["country"].(string), args["days"].([]model.Weekday)), true
 	case "Mutation.updateMou":
 		if e.ComplexityRoot.Mutation.UpdateMou == nil {
 			break
@@ -1173,6 +1234,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["leg"].(*postclear.DeliveryLeg), args["dayCount"].(*postclear.DayCount), args["netOfCustomsTime"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.holidays":
+		if e.ComplexityRoot.Query.Holidays == nil {
+			break
+		}
+
+		args, err := ec.field_Query_holidays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Holidays(childComplexity, args["country"].(string), args["year"].(int)), true
 
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
@@ -1229,6 +1301,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StageTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["stages"].([]postclear.Stage), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["thresholdsHours"].([]float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.weekendDays":
+		if e.ComplexityRoot.Query.WeekendDays == nil {
+			break
+		}
+
+		args, err := ec.field_Query_weekendDays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WeekendDays(childComplexity, args["country"].(string)), true
 
 	case "RecordError.field":
 		if e.ComplexityRoot.RecordError.Field == nil {
@@ -1392,6 +1475,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThresholdRate.Rate(childComplexity), true
 
+	case "WeekendDays.configured":
+		if e.ComplexityRoot.WeekendDays.Configured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Configured(childComplexity), true
+	case "WeekendDays.country":
+		if e.ComplexityRoot.WeekendDays.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Country(childComplexity), true
+	case "WeekendDays.days":
+		if e.ComplexityRoot.WeekendDays.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WeekendDays.Days(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1410,6 +1512,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
 			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
 			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
 			graphql.NewInputUnmarshaler("StageOrder", ec.unmarshalInputStageOrder),
@@ -2862,6 +2965,91 @@ extend type Mutation {
     records: [DisputeInput!]!
   ): IngestResult! @allow(to: ADMIN)
 }
+
+"""
+A public holiday of a country: not a working day there, for working-day J+n (docs/records.md, "holidays"). Its
+key is (country, date): recording it again changes nothing.
+"""
+type Holiday {
+  "ISO 3166-1 alpha-2 country."
+  country: String!
+  "The day."
+  date: Date!
+  "Its name, as the country publishes it."
+  name: String!
+}
+
+"""
+A public holiday to record. Fields are strings as in files (docs/records.md), so that every rule is checked per
+record and a bad value rejects only its record.
+"""
+input HolidayInput {
+  "ISO 3166-1 alpha-2 country, upper case."
+  country: String!
+  "YYYY-MM-DD, a year from 2000 to 2099."
+  date: String!
+  "Its name, 1 to 128 characters."
+  name: String!
+}
+
+"A day of the week."
+enum Weekday {
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+  SUNDAY
+}
+
+"""
+The weekend days of a country: not working days there, for working-day J+n.
+"""
+type WeekendDays {
+  "ISO 3166-1 alpha-2 country."
+  country: String!
+  "The weekend days, Monday first."
+  days: [Weekday!]!
+  "False when the country's weekend was never set: it is then Saturday and Sunday."
+  configured: Boolean!
+}
+
+extend type Query {
+  """
+  The public holidays of a country in a year, by date. Holidays are public: every caller that may read sees every
+  country's, an AGENCY caller included.
+  """
+  holidays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+    "The year, 2000 to 2099."
+    year: Int!
+  ): [Holiday!]! @allow(to: READ)
+  "The weekend days of a country (Saturday and Sunday unless set with setWeekendDays)."
+  weekendDays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+  ): WeekendDays! @allow(to: READ)
+}
+
+extend type Mutation {
+  """
+  Records public holidays, as ` + "`" + `postclear ingest holidays` + "`" + ` does; a stored key (country, date) changes nothing, so a
+  calendar loaded twice is harmless.
+  """
+  recordHolidays(
+    "The holidays."
+    records: [HolidayInput!]!
+  ): IngestResult! @allow(to: ADMIN)
+  "Sets the weekend days of a country (1 to 6 distinct days), replacing what was set before."
+  setWeekendDays(
+    "ISO 3166-1 alpha-2 country, upper case."
+    country: String!
+    "Its weekend days."
+    days: [Weekday!]!
+  ): WeekendDays! @allow(to: ADMIN)
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3112,6 +3300,18 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Holiday(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_Holiday_country(ctx, field)
+	case "date":
+		return ec.fieldContext_Holiday_date(ctx, field)
+	case "name":
+		return ec.fieldContext_Holiday_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Holiday", field.Name)
+}
+
 func (ec *executionContext) childFields_IngestResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accepted":
@@ -3298,6 +3498,18 @@ func (ec *executionContext) childFields_ThresholdRate(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ThresholdRate", field.Name)
 }
 
+func (ec *executionContext) childFields_WeekendDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_WeekendDays_country(ctx, field)
+	case "days":
+		return ec.fieldContext_WeekendDays_days(ctx, field)
+	case "configured":
+		return ec.fieldContext_WeekendDays_configured(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WeekendDays", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3460,8 +3672,8 @@ func (ec *executionContext) field_Mutation_ingestDecisions_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DecisionInput, error) {
-			return ec.unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDecisionInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3474,8 +3686,8 @@ func (ec *executionContext) field_Mutation_ingestDeclarations_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DeclarationInput, error) {
-			return ec.unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDeclarationInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3488,8 +3700,8 @@ func (ec *executionContext) field_Mutation_ingestEvents_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.EventInput, error) {
-			return ec.unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNEventInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3502,8 +3714,8 @@ func (ec *executionContext) field_Mutation_recordActivities_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.ActivityInput, error) {
-			return ec.unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNActivityInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3516,13 +3728,49 @@ func (ec *executionContext) field_Mutation_recordDisputes_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
-		func(ctx context.Context, v any) ([]model.DisputeInput, error) {
-			return ec.unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNDisputeInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordHolidays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNHolidayInput2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setWeekendDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) ([]model.Weekday, error) {
+			return ec.unmarshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg1
 	return args, nil
 }
 
@@ -3788,6 +4036,28 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_holidays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_mouEvaluation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3975,6 +4245,20 @@ func (ec *executionContext) field_Query_stageTimes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["limit"] = arg8
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_weekendDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg0
 	return args, nil
 }
 
@@ -6073,6 +6357,75 @@ func (ec *executionContext) fieldContext_GroupKey_riskChannel(_ context.Context,
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "RiskChannel")
 }
 
+func (ec *executionContext) _Holiday_country(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "String")
+}
+
+func (ec *executionContext) _Holiday_date(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Holiday_name(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holiday_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holiday_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holiday", field, false, false, "String")
+}
+
 func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field graphql.CollectedField, obj *postclear.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6786,7 +7139,7 @@ func (ec *executionContext) _Mutation_ingestEvents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]model.EventInput))
+			return ec.Resolvers.Mutation().IngestEvents(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6848,7 +7201,7 @@ func (ec *executionContext) _Mutation_ingestDeclarations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]model.DeclarationInput))
+			return ec.Resolvers.Mutation().IngestDeclarations(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -6910,7 +7263,7 @@ func (ec *executionContext) _Mutation_ingestDecisions(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]model.DecisionInput))
+			return ec.Resolvers.Mutation().IngestDecisions(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7158,7 +7511,7 @@ func (ec *executionContext) _Mutation_recordActivities(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]model.ActivityInput))
+			return ec.Resolvers.Mutation().RecordActivities(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7220,7 +7573,7 @@ func (ec *executionContext) _Mutation_recordDisputes(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]model.DisputeInput))
+			return ec.Resolvers.Mutation().RecordDisputes(ctx, fc.Args["records"].([]map[string]any))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7266,6 +7619,130 @@ func (ec *executionContext) fieldContext_Mutation_recordDisputes(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordHolidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordHolidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordHolidays(ctx, fc.Args["records"].([]map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordHolidays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordHolidays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setWeekendDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setWeekendDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetWeekendDays(ctx, fc.Args["country"].(string), fc.Args["days"].([]model.Weekday))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+			return ec.marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setWeekendDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WeekendDays(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setWeekendDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7927,6 +8404,130 @@ func (ec *executionContext) fieldContext_Query_mouEvaluation(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_mouEvaluation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_holidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_holidays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Holidays(ctx, fc.Args["country"].(string), fc.Args["year"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.Holiday
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.Holiday
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Holiday) graphql.Marshaler {
+			return ec.marshalNHoliday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHolidayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_holidays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Holiday(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_holidays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_weekendDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_weekendDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WeekendDays(ctx, fc.Args["country"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.WeekendDays
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+			return ec.marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_weekendDays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WeekendDays(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_weekendDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8632,6 +9233,75 @@ func (ec *executionContext) _ThresholdRate_rate(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ThresholdRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThresholdRate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WeekendDays_country(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "String")
+}
+
+func (ec *executionContext) _WeekendDays_days(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+			return ec.marshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _WeekendDays_configured(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WeekendDays_configured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Configured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WeekendDays_configured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WeekendDays", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9707,8 +10377,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (model.ActivityInput, error) {
-	var it model.ActivityInput
+func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -9719,6 +10389,7 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"mouId", "date", "title", "kind", "customsParticipants", "postParticipants"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9731,42 +10402,42 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Date = data
+			it["date"] = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Title = data
+			it["title"] = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Kind = data
+			it["kind"] = data
 		case "customsParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customsParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.CustomsParticipants = data
+			it["customsParticipants"] = data
 		case "postParticipants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postParticipants"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.PostParticipants = data
+			it["postParticipants"] = data
 		}
 	}
 	return it, nil
@@ -9778,8 +10449,8 @@ func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalActivityInput(ctx context.Context, raw any) (model.ActivityInput, error) {
-	var out model.ActivityInput
+func UnmarshalActivityInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityInput", raw, &out)
 	return out, err
 }
@@ -9974,8 +10645,8 @@ func UnmarshalComplianceOrder(ctx context.Context, raw any) (postclear.Order, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
-	var it model.DecisionInput
+func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -9996,6 +10667,7 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 	}
 
 	fieldsInOrder := [...]string{"itemId", "decidedAt", "decision", "riskChannel", "seizureCategory", "dutyAmount"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10008,42 +10680,42 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "decidedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DecidedAt = data
+			it["decidedAt"] = data
 		case "decision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Decision = data
+			it["decision"] = data
 		case "riskChannel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskChannel"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.RiskChannel = data
+			it["riskChannel"] = data
 		case "seizureCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seizureCategory"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.SeizureCategory = data
+			it["seizureCategory"] = data
 		case "dutyAmount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyAmount"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DutyAmount = data
+			it["dutyAmount"] = data
 		}
 	}
 	return it, nil
@@ -10055,14 +10727,14 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDecisionInput(ctx context.Context, raw any) (model.DecisionInput, error) {
-	var out model.DecisionInput
+func UnmarshalDecisionInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecisionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (model.DeclarationInput, error) {
-	var it model.DeclarationInput
+func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -10083,6 +10755,7 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 	}
 
 	fieldsInOrder := [...]string{"itemId", "receivedAt", "originCountry", "destinationCountry", "mailClass", "category", "description", "hsCode", "declaredValue", "currency", "grossWeightKg"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10095,77 +10768,77 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "receivedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ReceivedAt = data
+			it["receivedAt"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Category = data
+			it["category"] = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Description = data
+			it["description"] = data
 		case "hsCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hsCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.HsCode = data
+			it["hsCode"] = data
 		case "declaredValue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declaredValue"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DeclaredValue = data
+			it["declaredValue"] = data
 		case "currency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Currency = data
+			it["currency"] = data
 		case "grossWeightKg":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grossWeightKg"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.GrossWeightKg = data
+			it["grossWeightKg"] = data
 		}
 	}
 	return it, nil
@@ -10177,8 +10850,8 @@ func (ec *executionContext) unmarshalInputDeclarationInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDeclarationInput(ctx context.Context, raw any) (model.DeclarationInput, error) {
-	var out model.DeclarationInput
+func UnmarshalDeclarationInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationInput", raw, &out)
 	return out, err
 }
@@ -10236,8 +10909,8 @@ func UnmarshalDeliveryOrder(ctx context.Context, raw any) (postclear.Order, erro
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (model.DisputeInput, error) {
-	var it model.DisputeInput
+func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -10255,6 +10928,7 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 	}
 
 	fieldsInOrder := [...]string{"mouId", "openedOn", "subject", "resolvedOn", "resolution"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10267,35 +10941,35 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 			if err != nil {
 				return it, err
 			}
-			it.MouID = data
+			it["mouId"] = data
 		case "openedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedOn"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OpenedOn = data
+			it["openedOn"] = data
 		case "subject":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Subject = data
+			it["subject"] = data
 		case "resolvedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOn"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ResolvedOn = data
+			it["resolvedOn"] = data
 		case "resolution":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Resolution = data
+			it["resolution"] = data
 		}
 	}
 	return it, nil
@@ -10307,14 +10981,14 @@ func (ec *executionContext) unmarshalInputDisputeInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDisputeInput(ctx context.Context, raw any) (model.DisputeInput, error) {
-	var out model.DisputeInput
+func UnmarshalDisputeInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
-	var it model.EventInput
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -10325,6 +10999,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 	}
 
 	fieldsInOrder := [...]string{"itemId", "eventCode", "eventTime", "office", "originCountry", "destinationCountry", "mailClass"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10337,49 +11012,49 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			if err != nil {
 				return it, err
 			}
-			it.ItemID = data
+			it["itemId"] = data
 		case "eventCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventCode"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventCode = data
+			it["eventCode"] = data
 		case "eventTime":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTime"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.EventTime = data
+			it["eventTime"] = data
 		case "office":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Office = data
+			it["office"] = data
 		case "originCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("originCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OriginCountry = data
+			it["originCountry"] = data
 		case "destinationCountry":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationCountry"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.DestinationCountry = data
+			it["destinationCountry"] = data
 		case "mailClass":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mailClass"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.MailClass = data
+			it["mailClass"] = data
 		}
 	}
 	return it, nil
@@ -10391,9 +11066,66 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error) {
-	var out model.EventInput
+func UnmarshalEventInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHolidayInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"country", "date", "name"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["country"] = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["date"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHolidayInput unmarshals raw into the HolidayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHolidayInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HolidayInput", raw, &out)
 	return out, err
 }
 
@@ -11430,6 +12162,49 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var holidayImplementors = []string{"Holiday"}
+
+func (ec *executionContext) _Holiday(ctx context.Context, sel ast.SelectionSet, obj *postclear.Holiday) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, holidayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Holiday")
+		case "country":
+			out.Values[i] = ec._Holiday_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._Holiday_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Holiday_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ingestResultImplementors = []string{"IngestResult"}
 
 func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *postclear.IngestResult) graphql.Marshaler {
@@ -11764,6 +12539,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordHolidays":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordHolidays(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setWeekendDays":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setWeekendDays(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11906,6 +12695,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mouEvaluation(ctx, field)
+				})
+		case "holidays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_holidays(ctx, field)
+				})
+		case "weekendDays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_weekendDays(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -12217,6 +13018,49 @@ func (ec *executionContext) _ThresholdRate(ctx context.Context, sel ast.Selectio
 		case "rate":
 			out.Values[i] = ec._ThresholdRate_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var weekendDaysImplementors = []string{"WeekendDays"}
+
+func (ec *executionContext) _WeekendDays(ctx context.Context, sel ast.SelectionSet, obj *model.WeekendDays) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, weekendDaysImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WeekendDays")
+		case "country":
+			out.Values[i] = ec._WeekendDays_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._WeekendDays_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configured":
+			out.Values[i] = ec._WeekendDays_configured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -12618,18 +13462,18 @@ func (ec *executionContext) marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostc
 	return ret
 }
 
-func (ec *executionContext) unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputActivityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNActivityInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInputᚄ(ctx context.Context, v any) ([]model.ActivityInput, error) {
+func (ec *executionContext) unmarshalNActivityInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ActivityInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNActivityInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐActivityInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNActivityInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12793,18 +13637,18 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx context.Context, v any) (model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDecisionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInputᚄ(ctx context.Context, v any) ([]model.DecisionInput, error) {
+func (ec *executionContext) unmarshalNDecisionInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DecisionInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDecisionInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDecisionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDecisionInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12812,18 +13656,18 @@ func (ec *executionContext) unmarshalNDecisionInput2ᚕgithubᚗcomᚋpostclear�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx context.Context, v any) (model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeclarationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDeclarationInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInputᚄ(ctx context.Context, v any) ([]model.DeclarationInput, error) {
+func (ec *executionContext) unmarshalNDeclarationInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DeclarationInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDeclarationInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDeclarationInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDeclarationInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12905,18 +13749,18 @@ func (ec *executionContext) marshalNDispute2ᚕgithubᚗcomᚋpostclearᚋpostcl
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx context.Context, v any) (model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDisputeInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInputᚄ(ctx context.Context, v any) ([]model.DisputeInput, error) {
+func (ec *executionContext) unmarshalNDisputeInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DisputeInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDisputeInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDisputeInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDisputeInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12936,18 +13780,18 @@ func (ec *executionContext) marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpos
 	return ec._Evaluation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNEventInput2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInputᚄ(ctx context.Context, v any) ([]model.EventInput, error) {
+func (ec *executionContext) unmarshalNEventInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.EventInput, len(vSlice))
+	res := make([]map[string]any, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEventInput2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐEventInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEventInput2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -13011,6 +13855,45 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 
 func (ec *executionContext) marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
 	return ec._GroupKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx context.Context, sel ast.SelectionSet, v postclear.Holiday) graphql.Marshaler {
+	return ec._Holiday(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHoliday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHolidayᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Holiday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHolidayInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputHolidayInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHolidayInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHolidayInput2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -13472,6 +14355,54 @@ func (ec *executionContext) marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "Unit!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {
+	var res model.Weekday
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, sel ast.SelectionSet, v model.Weekday) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, v any) ([]model.Weekday, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Weekday, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWeekendDays2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekendDays(ctx context.Context, sel ast.SelectionSet, v *model.WeekendDays) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WeekendDays!")
+		return graphql.Null
+	}
+	return ec._WeekendDays(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

@@ -9,102 +9,20 @@ import (
 	"strconv"
 )
 
-// A capacity-building activity to record. Fields are strings as in files (docs/mou.md), so that every rule is
-// checked per record.
-type ActivityInput struct {
-	// Id of an existing MoU.
-	MouID string `json:"mouId"`
-	// YYYY-MM-DD.
-	Date string `json:"date"`
-	// What it was about, at most 200 characters.
-	Title string `json:"title"`
-	// TRAINING, WORKSHOP, EXCHANGE or OTHER.
-	Kind string `json:"kind"`
-	// Participants from customs, a whole number ≥ 0.
-	CustomsParticipants string `json:"customsParticipants"`
-	// Participants from the post, a whole number ≥ 0.
-	PostParticipants string `json:"postParticipants"`
-}
-
-// A customs decision to ingest.
-type DecisionInput struct {
-	// UPU S10 item identifier.
-	ItemID string `json:"itemId"`
-	// RFC 3339 timestamp with offset.
-	DecidedAt string `json:"decidedAt"`
-	// RELEASE, HOLD, INSPECT, SEIZE, RETURN, DO_NOT_LOAD or REQUEST_INFO.
-	Decision string `json:"decision"`
-	// TARGETED, RANDOM or DISCRETIONARY when the decision is INSPECT; empty otherwise.
-	RiskChannel *string `json:"riskChannel,omitempty"`
-	// The seizure category when the decision is SEIZE; empty otherwise.
-	SeizureCategory *string `json:"seizureCategory,omitempty"`
-	// Duty assessed, a decimal ≥ 0; empty means 0.
-	DutyAmount *string `json:"dutyAmount,omitempty"`
-}
-
-// A declaration (electronic advance data) to ingest. Decimals are strings in plain notation, up to 6 decimals.
-type DeclarationInput struct {
-	// UPU S10 item identifier.
-	ItemID string `json:"itemId"`
-	// RFC 3339 timestamp with offset: when customs received the data.
-	ReceivedAt string `json:"receivedAt"`
-	// ISO 3166-1 alpha-2 origin country.
-	OriginCountry string `json:"originCountry"`
-	// ISO 3166-1 alpha-2 destination country.
-	DestinationCountry string `json:"destinationCountry"`
-	// LETTER, PACKET, PARCEL or EMS.
-	MailClass string `json:"mailClass"`
-	// CN 23 category: GIFT, DOCUMENTS, SALE_OF_GOODS, RETURNED_GOODS, COMMERCIAL_SAMPLE or OTHER.
-	Category string `json:"category"`
-	// Content description, at most 512 characters; may be empty.
-	Description *string `json:"description,omitempty"`
-	// Empty, or a 6 to 10 digit HS code.
-	HsCode *string `json:"hsCode,omitempty"`
-	// Declared value, a decimal ≥ 0.
-	DeclaredValue string `json:"declaredValue"`
-	// Empty, or an ISO 4217 currency code.
-	Currency *string `json:"currency,omitempty"`
-	// Gross weight in kilograms, a decimal ≥ 0.
-	GrossWeightKg string `json:"grossWeightKg"`
-}
-
-// A dispute to record or update.
-type DisputeInput struct {
-	// Id of an existing MoU.
-	MouID string `json:"mouId"`
-	// YYYY-MM-DD.
-	OpenedOn string `json:"openedOn"`
-	// What it is about, at most 200 characters.
-	Subject string `json:"subject"`
-	// YYYY-MM-DD, not before openedOn; empty while open.
-	ResolvedOn *string `json:"resolvedOn,omitempty"`
-	// MEDIATION, ARBITRATION or AGREEMENT; required with resolvedOn, empty without.
-	Resolution *string `json:"resolution,omitempty"`
-}
-
-// A tracking event to ingest. Fields are strings exactly as in files, so that every rule is checked per record
-// and a bad value rejects only its record (see docs/records.md).
-type EventInput struct {
-	// UPU S10 item identifier, e.g. RR123456785CN.
-	ItemID string `json:"itemId"`
-	// UPU tracking event code, e.g. EMA, EMD, EDB, EMI.
-	EventCode string `json:"eventCode"`
-	// RFC 3339 timestamp with offset.
-	EventTime string `json:"eventTime"`
-	// Office code, 1–16 of A–Z and 0–9 (e.g. an IMPC code).
-	Office string `json:"office"`
-	// ISO 3166-1 alpha-2 origin country.
-	OriginCountry string `json:"originCountry"`
-	// ISO 3166-1 alpha-2 destination country.
-	DestinationCountry string `json:"destinationCountry"`
-	// LETTER, PACKET, PARCEL or EMS.
-	MailClass string `json:"mailClass"`
-}
-
 type Mutation struct {
 }
 
 type Query struct {
+}
+
+// The weekend days of a country: not working days there, for working-day J+n.
+type WeekendDays struct {
+	// ISO 3166-1 alpha-2 country.
+	Country string `json:"country"`
+	// The weekend days, Monday first.
+	Days []Weekday `json:"days"`
+	// False when the country's weekend was never set: it is then Saturday and Sunday.
+	Configured bool `json:"configured"`
 }
 
 // What a caller's role permits.
@@ -163,6 +81,72 @@ func (e *Permission) UnmarshalJSON(b []byte) error {
 }
 
 func (e Permission) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A day of the week.
+type Weekday string
+
+const (
+	WeekdayMonday    Weekday = "MONDAY"
+	WeekdayTuesday   Weekday = "TUESDAY"
+	WeekdayWednesday Weekday = "WEDNESDAY"
+	WeekdayThursday  Weekday = "THURSDAY"
+	WeekdayFriday    Weekday = "FRIDAY"
+	WeekdaySaturday  Weekday = "SATURDAY"
+	WeekdaySunday    Weekday = "SUNDAY"
+)
+
+var AllWeekday = []Weekday{
+	WeekdayMonday,
+	WeekdayTuesday,
+	WeekdayWednesday,
+	WeekdayThursday,
+	WeekdayFriday,
+	WeekdaySaturday,
+	WeekdaySunday,
+}
+
+func (e Weekday) IsValid() bool {
+	switch e {
+	case WeekdayMonday, WeekdayTuesday, WeekdayWednesday, WeekdayThursday, WeekdayFriday, WeekdaySaturday, WeekdaySunday:
+		return true
+	}
+	return false
+}
+
+func (e Weekday) String() string {
+	return string(e)
+}
+
+func (e *Weekday) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Weekday(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Weekday", str)
+	}
+	return nil
+}
+
+func (e Weekday) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Weekday) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Weekday) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -100,17 +100,7 @@ func (s *Service) query(ctx context.Context, sqlText string, params warehouse.Pa
 	if err := s.Facts.Refresh(ctx); err != nil {
 		return err
 	}
-	rows, err := s.Engine.Query(ctx, sqlText, params)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return warehouse.Each(ctx, s.Engine, sqlText, params, scan)
 }
 
 // rate is num/den, or nil when the population den is empty.

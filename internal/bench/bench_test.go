@@ -10,8 +10,8 @@ import (
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/bench"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -27,7 +27,7 @@ func TestNaiveMatchesKPIQueries(t *testing.T) {
 	layout := testenv.Database(t, e)
 	ctx := context.Background()
 	store := warehouse.NewStore(e, layout)
-	if _, err := ingest.Seed(ctx, store, demo.Config{Items: 20_000, Seed: 1}, time.Now(), nil); err != nil {
+	if _, err := seed.Seed(ctx, store, demo.Config{Items: 20_000, Seed: 1}, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
 	svc := &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}

@@ -4,15 +4,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
 // Holiday is a public holiday of a destination country: a day without
-// delivery rounds, which working-day J+n does not count (DOMAIN.md 2b).
-type Holiday struct {
-	Country string    // ISO 3166-1 alpha-2
-	Date    time.Time // midnight UTC of the local date
-	Name    string
-}
+// delivery rounds, which working-day J+n does not count (DOMAIN.md 2b). It
+// is the holidays record kind, so that seeding stores the calendar the
+// generator used.
+type Holiday = postclear.Holiday
 
 // Holidays returns the public holidays of the demo destinations for 2024 to
 // 2026, sorted by country and date; the slice is the caller's.

@@ -70,3 +70,44 @@ mou-ke-2024,2025-7-16,Bad date,SEMINAR,-1,x
 		t.Errorf("rejections (-want +got):\n%s", diff)
 	}
 }
+
+// Holidays are read like every kind: a bad row is rejected with its line,
+// field and reason, the others kept.
+func TestReadHolidays(t *testing.T) {
+	const content = `country,date,name
+KE,2025-06-01,Madaraka Day
+ke,2025-06-02,Madaraka Day (observed)
+KE,1999-12-31,Millennium Eve
+KE,2025-13-01,
+TH,2026-07-29,Asarnha Bucha Day
+`
+	r, err := Open[postclear.Holiday]("holidays.csv", strings.NewReader(content), time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejected, err := ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []postclear.Holiday{
+		{Country: "KE", Date: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Name: "Madaraka Day"},
+		// A calendar is published ahead: a date next year is accepted.
+		{Country: "TH", Date: time.Date(2026, 7, 29, 0, 0, 0, 0, time.UTC), Name: "Asarnha Bucha Day"},
+	}
+	if diff := cmp.Diff(want, recs); diff != "" {
+		t.Errorf("holidays (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, e := range rejected {
+		got = append(got, e.Error())
+	}
+	wantErr := []string{
+		`holidays.csv:3: country: "ke" must be upper case ("KE")`,
+		`holidays.csv:4: date: 1999-12-31 must be between the years 2000 and 2099`,
+		`holidays.csv:5: date: "2025-13-01" is not a date in the form YYYY-MM-DD`,
+		`holidays.csv:5: name: required`,
+	}
+	if diff := cmp.Diff(wantErr, got); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+}

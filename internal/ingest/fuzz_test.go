@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
 	"testing"
 	"time"
 
@@ -100,6 +101,27 @@ func FuzzReadJSONL(f *testing.F) {
 		}
 		if r, err := Open[postclear.Decision]("f.jsonl", bytes.NewReader(data), fuzzNow); err == nil {
 			drain(t, r, func(d postclear.Decision) []postclear.FieldError { return d.Validate(fuzzNow) }, nil)
+		}
+	})
+}
+
+// FuzzJSONLPathsAgree holds the quick decoding of a JSON line (one
+// json.Unmarshal) against the token-by-token one it falls back on: for every
+// line they must give the same record and the same errors.
+func FuzzJSONLPathsAgree(f *testing.F) {
+	f.Add([]byte(`{"item_id":"RR123456785FR","decided_at":"2025-03-01T11:00:00Z","decision":"INSPECT","risk_channel":"RANDOM","duty_amount":12.5}`))
+	f.Add([]byte(`{"item_id":"RR123456785FR","ITEM_ID":"x","decision":"SEIZE","seizure_category":"IPR","duty_amount":"3.10"}`))
+	f.Add([]byte(`{"item_id":"RR\u0031","item_id":"RR123456785FR","decided_at":null,"decision":1,"duty_amount":true}`))
+	f.Add([]byte(`{"decision":"RELEASE","x":{"a":[1,2]},"decided_at":"2025-03-01T11:00:00\ud83dZ"}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := Open[postclear.Decision]("f.jsonl", bytes.NewReader(nil), fuzzNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec1, _, errs1, _ := r.parseObject(line, 1)
+		rec2, _, errs2, _ := r.decodeTokens(line, 1)
+		if rec1 != rec2 || !slices.Equal(errs1, errs2) {
+			t.Fatalf("line %q:\nquick:  %+v %v\ntokens: %+v %v", line, rec1, errs1, rec2, errs2)
 		}
 	})
 }

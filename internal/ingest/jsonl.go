@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"unicode/utf16"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -16,46 +18,77 @@ import (
 func (r *Reader[T]) nextJSONL() (T, int, []postclear.FieldError, error) {
 	for {
 		b, tooLong, err := r.readLine()
-		if err != nil && len(b) == 0 && !tooLong {
+		if err != nil && err != io.EOF {
 			var zero T
-			if err != io.EOF {
-				err = fmt.Errorf("ingest %s: %w", r.name, err)
-			}
-			return zero, 0, nil, err
+			return zero, 0, nil, r.brokenAt(r.line+1, err)
+		}
+		if err == io.EOF && len(b) == 0 && !tooLong {
+			var zero T
+			return zero, 0, nil, io.EOF
 		}
 		r.line++
 		if tooLong {
-			return r.rowError(r.line, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
+			key, v := jsonFieldAt(r.long)
+			return r.rowFieldError(r.line, r.s.Index(key), r.tooLong(v))
 		}
 		if isBlank(b) {
 			continue
 		}
-		return r.parseObject(string(b), r.line)
+		return r.parseObject(b, r.line)
 	}
 }
 
 // readLine returns the next line without its newline. The slice is valid
-// until the next call. A line longer than MaxLineBytes is consumed and
-// reported as tooLong.
+// until the next call. A line longer than r.limit is consumed, its first
+// r.limit bytes are kept in r.long, and it is reported as tooLong. The last
+// line of a file may come with io.EOF.
 func (r *Reader[T]) readLine() (line []byte, tooLong bool, err error) {
 	b, err := r.br.ReadSlice('\n')
 	if err != bufio.ErrBufferFull {
-		return trimNewline(b), false, err
+		if line = trimNewline(b); len(line) > r.limit {
+			r.long = append(r.long[:0], line[:r.limit]...)
+			return nil, true, err
+		}
+		return line, false, err
 	}
 	r.long = append(r.long[:0], b...)
 	for err == bufio.ErrBufferFull {
 		b, err = r.br.ReadSlice('\n')
-		if len(r.long) <= MaxLineBytes {
+		if len(r.long) <= r.limit {
 			r.long = append(r.long, b...)
 		}
 	}
-	if len(r.long) > MaxLineBytes {
-		return nil, true, nil
+	line = trimNewline(r.long)
+	if len(line) > r.limit {
+		r.long = r.long[:r.limit]
+		return nil, true, err
 	}
-	if err == io.EOF {
-		err = nil // the line itself is complete; EOF comes with the next call
+	return line, false, err
+}
+
+// jsonFieldAt finds, in the first bytes of a line too long to read whole,
+// the field whose value was being read where the bytes end, and the start
+// of that value; "" when the line breaks off outside a value.
+func jsonFieldAt(prefix []byte) (field, value string) {
+	dec := json.NewDecoder(bytes.NewReader(prefix))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", ""
 	}
-	return trimNewline(r.long), false, err
+	for {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			return "", ""
+		}
+		at := dec.InputOffset()
+		if _, err := dec.Token(); err != nil {
+			v := bytes.TrimLeft(prefix[at:], " \t\r\n:")
+			return key, string(bytes.TrimPrefix(v, []byte(`"`)))
+		}
+		if !dec.More() {
+			return "", ""
+		}
+	}
 }
 
 func trimNewline(b []byte) []byte {
@@ -76,94 +109,245 @@ func isBlank(b []byte) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// parseObject decodes one JSON Lines line: a flat object whose members are
-// the file field names with string values (or numbers, for decimals, or
-// null). It is a small hand-written parser rather than encoding/json so that
-// a row costs no reflection, unknown and repeated fields are caught with
-// their names, and a missing field is distinguishable from an empty one.
-func (r *Reader[T]) parseObject(line string, lineNo int) (T, int, []postclear.FieldError, error) {
-	p := jsonParser{s: line}
+// parseObject decodes one JSON Lines line with encoding/json. The common
+// line, an object of known fields with string, number or null values, is
+// decoded in one call into a struct of raw values (rawFields); anything else
+// (a syntax error, an unknown or repeated field, a value of the wrong JSON
+// type) takes decodeTokens, which walks the line with the streaming decoder
+// to say exactly what is wrong. Both give the same record for the same
+// line. The line is already bounded by the record size limit.
+func (r *Reader[T]) parseObject(line []byte, lineNo int) (T, int, []postclear.FieldError, error) {
+	if r.raw == nil {
+		r.raw = newRawFields(r.s.Names())
+	}
+	if !r.raw.decode(line, r.s.IndexBytes) {
+		return r.decodeTokens(line, lineNo)
+	}
+	// The values' text goes into one buffer, made one string: one
+	// allocation per line, which the record's strings share.
+	buf, ends := r.raw.text[:0], r.raw.ends[:0]
+	for f := range r.s.Fields {
+		raw := r.raw.value(f)
+		switch {
+		case len(raw) == 0 || raw[0] == 'n': // missing or null: empty
+		case raw[0] == '"':
+			if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+				buf = append(buf, raw[1:len(raw)-1]...)
+				break
+			}
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				return r.decodeTokens(line, lineNo)
+			}
+			buf = append(buf, s...)
+		case r.s.Fields[f].Numeric() && raw[0] != 't' && raw[0] != 'f' && raw[0] != '{' && raw[0] != '[':
+			buf = append(buf, raw...)
+		default:
+			return r.decodeTokens(line, lineNo)
+		}
+		ends = append(ends, len(buf))
+	}
+	r.raw.text, r.raw.ends = buf, ends
+	all := string(buf)
 	var zero T
 	r.rec = zero
 	rec := &r.rec
 	var conv []fieldMsg
-	var seen uint64
-	p.ws()
-	if !p.consume('{') {
-		return r.rowError(lineNo, p.syntax("expected a JSON object"))
+	start := 0
+	for f, end := range ends {
+		if msg := r.s.Fields[f].Parse(rec, all[start:end]); msg != "" {
+			conv = append(conv, fieldMsg{f, msg})
+		}
+		start = end
 	}
-	p.ws()
-	if !p.consume('}') {
-		for {
-			p.ws()
-			key, ok := p.str()
-			if !ok {
-				return r.rowError(lineNo, p.syntax("expected a field name in double quotes"))
-			}
-			p.ws()
-			if !p.consume(':') {
-				return r.rowError(lineNo, p.syntax("expected ':' after field name"))
-			}
-			p.ws()
-			f := r.s.index(key)
-			switch {
-			case f < 0:
-				conv = append(conv, fieldMsg{-1, fmt.Sprintf("unknown field %q", key)})
-			case seen&(1<<f) != 0:
-				conv = append(conv, fieldMsg{f, "field given twice"})
-			}
-			if f >= 0 {
-				seen |= 1 << f
-			}
-			val, kind := p.value()
-			switch {
-			case kind == jsonInvalid:
-				return r.rowError(lineNo, p.syntax("invalid value"))
-			case kind == jsonComposite:
-				// Not parsed further: no field holds an object or array, and
-				// skipping one would mean recursion an input could make
-				// arbitrarily deep.
-				if f >= 0 {
-					conv = append(conv, fieldMsg{f, "must be a JSON string, not an object or array"})
+	return r.finish(rec, lineNo, conv)
+}
+
+// rawFields holds the raw JSON values of one line's members, by field, in
+// a struct built for the kind (one json.RawMessage per field, tagged with
+// its name), reused from line to line so that decoding a line allocates
+// little.
+type rawFields struct {
+	v    reflect.Value // the struct
+	ptr  any           // a pointer to it, for json.Unmarshal
+	n    int
+	text []byte // the values' text, one after another
+	ends []int  // where each field's text ends in text
+}
+
+func newRawFields(names []string) *rawFields {
+	fields := make([]reflect.StructField, len(names))
+	for i, name := range names {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[json.RawMessage](), Tag: reflect.StructTag(`json:"` + name + `"`)}
+	}
+	p := reflect.New(reflect.StructOf(fields))
+	return &rawFields{v: p.Elem(), ptr: p.Interface(), n: len(names)}
+}
+
+func (r *rawFields) value(f int) []byte { return r.v.Field(f).Bytes() }
+
+// decode fills the struct from line and reports whether line is an object
+// whose members are all known fields, each given once. json.Unmarshal
+// matches names without regard to case and lets a repeated name overwrite
+// the first, so the names are also checked exactly, as written in line.
+func (r *rawFields) decode(line []byte, index func([]byte) int) bool {
+	for i := range r.n {
+		f := r.v.Field(i)
+		f.SetBytes(f.Bytes()[:0]) // empty: absent, unless the line gives it
+	}
+	if json.Unmarshal(line, r.ptr) != nil {
+		return false
+	}
+	var seen uint64
+	ok := true
+	eachMemberName(line, func(name []byte) {
+		f := index(name)
+		if f < 0 || seen&(1<<f) != 0 {
+			ok = false
+		}
+		seen |= 1 << max(f, 0)
+	})
+	return ok
+}
+
+// eachMemberName calls fn with the name of each member of the object in
+// line, as written (escapes left in), in order. line must be valid JSON
+// (json.Unmarshal accepted it): the scan only follows strings and nesting.
+func eachMemberName(line []byte, fn func([]byte)) {
+	depth, expectName := 0, false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '"':
+			end := i + 1
+			for line[end] != '"' {
+				if line[end] == '\\' {
+					end++
 				}
-				return r.reject(lineNo, conv)
-			case f < 0:
-			case kind == jsonString || kind == jsonNull:
-				if msg := r.s.set(rec, f, val); msg != "" {
-					conv = append(conv, fieldMsg{f, msg})
-				}
-			case kind == jsonNumber && r.s.decimal[f]:
-				if msg := r.s.set(rec, f, val); msg != "" {
-					conv = append(conv, fieldMsg{f, msg})
-				}
-			case kind == jsonNumber:
-				conv = append(conv, fieldMsg{f, fmt.Sprintf("must be a JSON string, not the number %s", val)})
-			default:
-				conv = append(conv, fieldMsg{f, "must be a JSON string"})
+				end++
 			}
-			p.ws()
-			if p.consume('}') {
-				break
+			if depth == 1 && expectName {
+				fn(line[i+1 : end])
+				expectName = false
 			}
-			if !p.consume(',') {
-				return r.rowError(lineNo, p.syntax("expected ',' or '}'"))
-			}
+			i = end
+		case '{', '[':
+			depth++
+			expectName = depth == 1 && c == '{'
+		case '}', ']':
+			depth--
+		case ',':
+			expectName = depth == 1
 		}
 	}
-	p.ws()
-	if p.i != len(p.s) {
-		return r.rowError(lineNo, p.syntax("unexpected text after the object"))
+}
+
+// decodeTokens decodes a line token by token with encoding/json's
+// streaming decoder, so that an unknown or repeated field is reported with
+// its name, a missing field is told from an empty one, and a number is
+// accepted where the field is a decimal or a count.
+func (r *Reader[T]) decodeTokens(line []byte, lineNo int) (T, int, []postclear.FieldError, error) {
+	var zero T
+	r.rec = zero
+	rec := &r.rec
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return r.rowError(lineNo, "invalid JSON at column 1: expected a JSON object")
+	}
+	var conv []fieldMsg
+	var seen uint64
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return r.rowError(lineNo, jsonSyntax(dec, err))
+		}
+		key := t.(string) // the decoder yields only strings as keys
+		f := r.s.Index(key)
+		switch {
+		case f < 0:
+			conv = append(conv, fieldMsg{-1, "unknown field " + postclear.Quote(key)})
+		case seen&(1<<f) != 0:
+			conv = append(conv, fieldMsg{f, "field given twice"})
+		}
+		if f >= 0 {
+			seen |= 1 << f
+		}
+		t, err = dec.Token()
+		if err != nil {
+			return r.rowError(lineNo, jsonSyntax(dec, err))
+		}
+		var msg string
+		switch v := t.(type) {
+		case json.Delim:
+			// An object or array: no field holds one, and reading on
+			// would mean parsing what may be deeply nested.
+			if f >= 0 {
+				conv = append(conv, fieldMsg{f, "must be a JSON string, not an object or array"})
+			}
+			return r.reject(lineNo, conv)
+		case string:
+			if f >= 0 {
+				msg = r.s.Fields[f].Parse(rec, v)
+			}
+		case nil:
+			if f >= 0 {
+				msg = r.s.Fields[f].Parse(rec, "")
+			}
+		case json.Number:
+			switch {
+			case f < 0:
+			case r.s.Fields[f].Numeric():
+				msg = r.s.Fields[f].Parse(rec, v.String())
+			default:
+				msg = "must be a JSON string, not the number " + shorten(v.String())
+			}
+		default: // true, false
+			if f >= 0 {
+				msg = "must be a JSON string"
+			}
+		}
+		if msg != "" {
+			conv = append(conv, fieldMsg{f, msg})
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return r.rowError(lineNo, jsonSyntax(dec, err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return r.rowError(lineNo, fmt.Sprintf("invalid JSON at column %d: unexpected text after the object", dec.InputOffset()+1))
 	}
 	// A missing field means the same as an empty one: a default for the
 	// optional fields, "required" for the others.
-	for f := range r.s.fields {
+	for f := range r.s.Fields {
 		if seen&(1<<f) == 0 {
-			if msg := r.s.set(rec, f, ""); msg != "" {
+			if msg := r.s.Fields[f].Parse(rec, ""); msg != "" {
 				conv = append(conv, fieldMsg{f, msg})
 			}
 		}
 	}
 	return r.finish(rec, lineNo, conv)
+}
+
+// jsonSyntax describes a JSON error of a line with the column where the
+// decoder stopped.
+func jsonSyntax(dec *json.Decoder, err error) string {
+	col := dec.InputOffset() + 1
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		col = se.Offset + 1 // Offset counts the bytes before the fault
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return fmt.Sprintf("invalid JSON at column %d: the line ends inside the object", col)
+	}
+	return fmt.Sprintf("invalid JSON at column %d: %v", col, err)
+}
+
+// shorten cuts a number's text for a message, as Quote cuts a string.
+func shorten(s string) string {
+	if len(s) <= postclear.MaxQuotedBytes {
+		return s
+	}
+	return s[:postclear.MaxQuotedBytes] + "…"
 }
 
 // reject returns the messages collected so far as the row's errors, for a
@@ -175,214 +359,4 @@ func (r *Reader[T]) reject(lineNo int, conv []fieldMsg) (T, int, []postclear.Fie
 	}
 	var zero T
 	return zero, lineNo, errs, nil
-}
-
-type jsonKind int
-
-const (
-	jsonInvalid jsonKind = iota
-	jsonString
-	jsonNumber
-	jsonNull
-	jsonOther     // true or false: never a valid field value
-	jsonComposite // an object or array, left unparsed
-)
-
-type jsonParser struct {
-	s string
-	i int
-}
-
-func (p *jsonParser) ws() {
-	for p.i < len(p.s) && isSpace(p.s[p.i]) {
-		p.i++
-	}
-}
-
-func (p *jsonParser) consume(c byte) bool {
-	if p.i < len(p.s) && p.s[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *jsonParser) syntax(msg string) string {
-	return fmt.Sprintf("invalid JSON at column %d: %s", p.i+1, msg)
-}
-
-// value parses a JSON scalar. Strings are returned decoded, numbers as
-// their text, null as "". At an object or array it stops and reports
-// jsonComposite.
-func (p *jsonParser) value() (string, jsonKind) {
-	if p.i >= len(p.s) {
-		return "", jsonInvalid
-	}
-	switch c := p.s[p.i]; {
-	case c == '"':
-		s, ok := p.str()
-		if !ok {
-			return "", jsonInvalid
-		}
-		return s, jsonString
-	case c == '-' || (c >= '0' && c <= '9'):
-		start := p.i
-		if !p.number() {
-			return "", jsonInvalid
-		}
-		return p.s[start:p.i], jsonNumber
-	case c == 'n':
-		return "", p.literal("null", jsonNull)
-	case c == 't':
-		return "", p.literal("true", jsonOther)
-	case c == 'f':
-		return "", p.literal("false", jsonOther)
-	case c == '{' || c == '[':
-		return "", jsonComposite
-	}
-	return "", jsonInvalid
-}
-
-func (p *jsonParser) literal(lit string, k jsonKind) jsonKind {
-	if len(p.s)-p.i >= len(lit) && p.s[p.i:p.i+len(lit)] == lit {
-		p.i += len(lit)
-		return k
-	}
-	return jsonInvalid
-}
-
-// number checks the JSON number grammar:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *jsonParser) number() bool {
-	p.consume('-')
-	switch {
-	case p.consume('0'):
-	case p.i < len(p.s) && p.s[p.i] >= '1' && p.s[p.i] <= '9':
-		p.digits()
-	default:
-		return false
-	}
-	if p.consume('.') && p.digits() == 0 {
-		return false
-	}
-	if p.consume('e') || p.consume('E') {
-		if !p.consume('+') {
-			p.consume('-')
-		}
-		if p.digits() == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func (p *jsonParser) digits() int {
-	start := p.i
-	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
-		p.i++
-	}
-	return p.i - start
-}
-
-// str parses a JSON string at p.i. Without escapes the result is a
-// substring of the line (no allocation beyond the line's own).
-func (p *jsonParser) str() (string, bool) {
-	if !p.consume('"') {
-		return "", false
-	}
-	start := p.i
-	for p.i < len(p.s) {
-		switch c := p.s[p.i]; {
-		case c == '"':
-			s := p.s[start:p.i]
-			p.i++
-			return s, true
-		case c == '\\':
-			return p.strEscaped(start)
-		case c < 0x20:
-			return "", false
-		}
-		p.i++
-	}
-	return "", false
-}
-
-func (p *jsonParser) strEscaped(start int) (string, bool) {
-	buf := []byte(p.s[start:p.i])
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		switch {
-		case c == '"':
-			p.i++
-			return string(buf), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
-			buf = append(buf, c)
-			p.i++
-			continue
-		}
-		if p.i+1 >= len(p.s) {
-			return "", false
-		}
-		e := p.s[p.i+1]
-		p.i += 2
-		switch e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, ok := p.hex4()
-			if !ok {
-				return "", false
-			}
-			if utf16.IsSurrogate(r) {
-				// A high surrogate followed by an escaped low one is one
-				// character; anything else becomes U+FFFD, as in
-				// encoding/json.
-				r2 := rune(-1)
-				if p.i+1 < len(p.s) && p.s[p.i] == '\\' && p.s[p.i+1] == 'u' {
-					save := p.i
-					p.i += 2
-					var ok2 bool
-					if r2, ok2 = p.hex4(); !ok2 {
-						return "", false
-					}
-					if utf16.DecodeRune(r, r2) == utf8.RuneError {
-						p.i, r2 = save, -1
-					}
-				}
-				if r2 >= 0 {
-					r = utf16.DecodeRune(r, r2)
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			buf = utf8.AppendRune(buf, r)
-		default:
-			return "", false
-		}
-	}
-	return "", false
-}
-
-func (p *jsonParser) hex4() (rune, bool) {
-	if len(p.s)-p.i < 4 {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(p.s[p.i:p.i+4], 16, 32)
-	if err != nil {
-		return 0, false
-	}
-	p.i += 4
-	return rune(v), true
 }

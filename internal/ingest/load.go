@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -38,7 +39,7 @@ type compacter interface {
 
 // refreshOf returns a function that refreshes sink, or nil when it cannot.
 // With final set it also compacts, when sink can: the end of a bulk load.
-func refreshOf(sink Sink, final bool) func(context.Context) error {
+func refreshOf(sink any, final bool) func(context.Context) error {
 	r, ok := sink.(refresher)
 	if !ok {
 		return nil
@@ -94,6 +95,9 @@ type LoadOptions struct {
 	// MaxFirstErrors bounds Summary.FirstErrors; zero means
 	// DefaultMaxFirstErrors.
 	MaxFirstErrors int
+	// MaxRecordBytes bounds one record in a file (Options.MaxRecordBytes);
+	// zero means DefaultMaxRecordBytes.
+	MaxRecordBytes int
 	// Progress, when not nil, is called about once a second from the
 	// goroutine that called LoadFiles (never concurrently).
 	Progress func(Progress)
@@ -114,8 +118,13 @@ type Progress struct {
 // Summary says what a load did.
 type Summary struct {
 	// Files is the number of files read to their end; a file that could
-	// not be opened or read is not counted and is named in the error.
+	// not be opened or read to its end is not counted and is in
+	// FailedFiles instead.
 	Files int64
+	// FailedFiles says, for each file that could not be opened or read to
+	// its end, why and at which line reading stopped. The rows read
+	// before are stored; the other files are read.
+	FailedFiles []*FileError
 	// Read counts rows (records) read, valid or not.
 	Read int64
 	// Accepted counts valid rows that were stored (or were stored
@@ -133,48 +142,79 @@ type Summary struct {
 
 // Exit statuses of `postclear ingest`.
 const (
-	ExitOK       = 0 // every row was accepted
-	ExitRejected = 1 // some rows were rejected; the valid ones are stored
-	ExitFailed   = 2 // the run failed: a file, the engine, or cancellation
+	ExitOK = 0 // every row of every file was accepted
+	// ExitRejected: some input was not stored, because rows broke a rule
+	// or a file could not be read to its end; everything else is stored.
+	// Fixing the input and loading it again completes the job.
+	ExitRejected = 1
+	// ExitFailed: the run itself failed (the engine, cancellation, a
+	// command-line mistake); loading the same files again completes it.
+	ExitFailed = 2
 )
 
 // ExitCode maps the outcome of LoadFiles to the CLI's exit status. A failed
-// run outranks rejected rows: a script must not mistake "file 2 was never
-// read" for "some rows were bad".
+// run outranks bad input: a script must not mistake "the engine refused
+// data" for "some rows were bad", since only the first is fixed by running
+// again.
 func (s Summary) ExitCode(err error) int {
 	switch {
 	case err != nil:
 		return ExitFailed
-	case s.Rejected > 0:
+	case s.Rejected > 0 || len(s.FailedFiles) > 0:
 		return ExitRejected
 	}
 	return ExitOK
 }
 
 // LoadFiles reads the files of one record kind, stores their valid rows in
-// sink and reports the rejected ones. "-" names opts.Stdin.
+// sink and reports the rejected ones. "-" names opts.Stdin. sink stores
+// the kind with its Insert method for it (InsertEvents, InsertHolidays …;
+// warehouse.Store has them all).
 //
 // Reading and validating overlap with inserting: a full batch is inserted
 // by a second goroutine while the next one is filled, so memory holds at
 // most two batches whatever the input size.
 //
 // A problem with one file (missing, unreadable, a bad header, a corrupt
-// gzip stream) fails that file and loading goes on with the next: what was
-// stored stays stored, and the run's error names every failed file. The
-// valid rows of a file read before such a problem are stored. An engine
-// failure or the cancellation of ctx stops the whole run; rows stored
-// before stay stored and are counted in Summary.Accepted, so loading the
-// same files again completes the job without duplicating anything.
-func LoadFiles(ctx context.Context, sink Sink, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
+// gzip stream) fails that file and loading goes on with the next: the
+// file is in Summary.FailedFiles with the line where reading stopped (and
+// in opts.Errors), and the valid rows read before the problem are stored.
+// An engine failure or the cancellation of ctx stops the whole run and is
+// the error returned; rows stored before stay stored and are counted in
+// Summary.Accepted, so loading the same files again completes the job
+// without duplicating anything.
+func LoadFiles(ctx context.Context, sink any, kind postclear.RecordKind, names []string, opts LoadOptions) (Summary, error) {
 	switch kind {
 	case postclear.KindEvents:
-		return loadFiles(ctx, sink.InsertEvents, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Event](ctx, sink, names, opts)
 	case postclear.KindDeclarations:
-		return loadFiles(ctx, sink.InsertDeclarations, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Declaration](ctx, sink, names, opts)
 	case postclear.KindDecisions:
-		return loadFiles(ctx, sink.InsertDecisions, refreshOf(sink, false), refreshOf(sink, true), names, opts)
+		return loadKind[postclear.Decision](ctx, sink, names, opts)
+	case postclear.KindHolidays:
+		return loadKind[postclear.Holiday](ctx, sink, names, opts)
+	case postclear.KindActivities:
+		return loadKind[postclear.Activity](ctx, sink, names, opts)
+	case postclear.KindDisputes:
+		return loadKind[postclear.Dispute](ctx, sink, names, opts)
 	}
-	return Summary{}, postclear.Errorf(postclear.EInvalid, "unknown record kind %q (events, declarations or decisions)", kind)
+	return Summary{}, postclear.Errorf(postclear.EInvalid,
+		"unknown record kind %q (events, declarations, decisions, holidays, activities or disputes)", kind)
+}
+
+// loadKind is LoadFiles for kind T. Only the item records (the three
+// streams) feed the finalized milestones, so only their loads refresh.
+func loadKind[T Record](ctx context.Context, sink any, names []string, opts LoadOptions) (Summary, error) {
+	insert := insertOf[T](sink)
+	if insert == nil {
+		return Summary{}, fmt.Errorf("ingest: the sink cannot store %s", postclear.SchemaOf[T]().Kind)
+	}
+	var refresh, finish func(context.Context) error
+	switch any(*new(T)).(type) {
+	case postclear.Event, postclear.Declaration, postclear.Decision:
+		refresh, finish = refreshOf(sink, false), refreshOf(sink, true)
+	}
+	return loadFiles(ctx, insert, refresh, finish, names, opts)
 }
 
 // loader is the state of one LoadFiles run.
@@ -205,7 +245,6 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 	l.p = startPipe(ctx)
 	l.b = newBatcher(l.p, insert, opts.BatchSize)
 
-	var fileErrs []error
 	var fatal error
 	for i, name := range names {
 		fileErr, err := l.loadFile(name)
@@ -222,7 +261,10 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 			}
 		}
 		if fileErr != nil {
-			fileErrs = append(fileErrs, fileErr)
+			if err := l.failFile(name, fileErr); err != nil {
+				fatal = err
+				break
+			}
 			continue
 		}
 		l.sum.Files++
@@ -250,10 +292,24 @@ func loadFiles[T Record](ctx context.Context, insert func(context.Context, []T) 
 		fatal = insertErr
 	}
 	if fatal != nil {
-		fatal = fmt.Errorf("ingest %s: stopped after storing %d rows: %w", schemaFor[T]().kind, l.sum.Accepted, fatal)
-		return l.sum, errors.Join(append(fileErrs, fatal)...)
+		return l.sum, fmt.Errorf("ingest %s: stopped after storing %d rows: %w", postclear.SchemaOf[T]().Kind, l.sum.Accepted, fatal)
 	}
-	return l.sum, errors.Join(fileErrs...)
+	return l.sum, nil
+}
+
+// failFile records that a file could not be read to its end, in the
+// summary and in the error report, where the reasons of everything not
+// stored belong.
+func (l *loader[T]) failFile(name string, err error) error {
+	fe, ok := err.(*FileError)
+	if !ok {
+		fe = &FileError{File: name, Err: err}
+	}
+	l.sum.FailedFiles = append(l.sum.FailedFiles, fe)
+	if l.opts.Errors == nil {
+		return nil
+	}
+	return l.opts.Errors.Add(postclear.FieldError{File: fe.File, Line: fe.Line, Message: "file not read to its end: " + fe.Err.Error()})
 }
 
 // queueRefresh has a pipe worker refresh what the batches sent so far
@@ -267,7 +323,8 @@ func (l *loader[T]) queueRefresh() error {
 }
 
 // loadFile reads one file into the batcher. fileErr is a problem of this
-// file only; err ends the run (cancellation, engine, error report).
+// file only (a *FileError, mostly); err ends the run (cancellation,
+// engine, error report).
 func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 	if err := l.p.ctx.Err(); err != nil {
 		return nil, context.Cause(l.p.ctx)
@@ -275,19 +332,26 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 	var r io.Reader
 	if name == "-" {
 		if l.opts.Stdin == nil {
-			return postclear.Errorf(postclear.EInvalid, "-: no standard input to read"), nil
+			return &FileError{File: name, Err: postclear.Errorf(postclear.EInvalid, "no standard input to read")}, nil
 		}
 		r = l.opts.Stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return fmt.Errorf("ingest: %w", err), nil
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the file is named once, by FileError
+			}
+			return &FileError{File: name, Err: err}, nil
 		}
 		defer f.Close()
 		r = f
 	}
-	rd, err := Open[T](name, r, l.opts.Now)
+	rd, err := OpenWith[T](l.p.ctx, name, r, Options{Now: l.opts.Now, MaxRecordBytes: l.opts.MaxRecordBytes})
 	if err != nil {
+		if l.p.ctx.Err() != nil {
+			return nil, context.Cause(l.p.ctx)
+		}
 		return err, nil
 	}
 	for n := 0; ; n++ {
@@ -304,6 +368,9 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 			return nil, nil
 		}
 		if err != nil {
+			if l.p.ctx.Err() != nil {
+				return nil, context.Cause(l.p.ctx)
+			}
 			return err, nil
 		}
 		l.sum.Read++

@@ -69,10 +69,13 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 // break exactly one rule of an otherwise valid record.
 func csvRow[T Record](t *testing.T, rec T, set map[string]string) string {
 	t.Helper()
-	s := schemaFor[T]()
-	fields := s.appendFields(nil, &rec)
+	s := postclear.SchemaOf[T]()
+	fields := make([]string, len(s.Fields))
+	for i := range s.Fields {
+		fields[i] = s.Fields[i].Format(&rec)
+	}
 	for name, v := range set {
-		i := s.index(name)
+		i := s.Index(name)
 		if i < 0 {
 			t.Fatalf("no field %q", name)
 		}
@@ -131,10 +134,10 @@ func rejectsOnlyBadRows[T Record](t *testing.T, e warehouse.Engine, valid []T, b
 		t.Fatalf("need %d valid records, have %d", len(bad)+1, len(valid))
 	}
 	valid = valid[:len(bad)+1]
-	s := schemaFor[T]()
-	lines := []string{strings.Join(s.fields, ",")}
+	s := postclear.SchemaOf[T]()
+	lines := []string{strings.Join(s.Names(), ",")}
 	var wantErrs []postclear.FieldError
-	path := filepath.Join(t.TempDir(), string(s.kind)+".csv")
+	path := filepath.Join(t.TempDir(), string(s.Kind)+".csv")
 	for i, b := range bad {
 		lines = append(lines, csvRow(t, valid[i], nil))
 		row := b.raw
@@ -152,7 +155,7 @@ func rejectsOnlyBadRows[T Record](t *testing.T, e warehouse.Engine, valid []T, b
 	layout := testenv.Database(t, e)
 	var report bytes.Buffer
 	rep := NewErrorReport("errors.csv", &report)
-	sum, err := LoadFiles(context.Background(), warehouse.NewStore(e, layout), s.kind, []string{path},
+	sum, err := LoadFiles(context.Background(), warehouse.NewStore(e, layout), s.Kind, []string{path},
 		LoadOptions{Now: testenv.Now, Errors: rep, BatchSize: 4})
 	if err != nil {
 		t.Fatalf("LoadFiles: %v", err)
@@ -176,8 +179,8 @@ func rejectsOnlyBadRows[T Record](t *testing.T, e warehouse.Engine, valid []T, b
 	if got := rep.Count(); got != len(bad) {
 		t.Errorf("error report has %d entries, want %d", got, len(bad))
 	}
-	if got := stored(t, e, layout.Database, s.kind); got != n {
-		t.Errorf("stored %d %s, want the %d valid rows", got, s.kind, n)
+	if got := stored(t, e, layout.Database, s.Kind); got != n {
+		t.Errorf("stored %d %s, want the %d valid rows", got, s.Kind, n)
 	}
 	if got := sum.ExitCode(err); got != ExitRejected {
 		t.Errorf("exit code %d, want %d", got, ExitRejected)
@@ -364,6 +367,8 @@ func TestLoadFilesFailures(t *testing.T) {
 	// Most of a gzip stream, cut off: the rows before the cut are read.
 	full := gzipBytes(t, good)
 	truncated := full[:len(full)*3/4]
+	firstHalf := gzipBytes(t, csvBytes(t, data.events[:half]))
+	firstHalfCut := firstHalf[:len(firstHalf)*3/4]
 	for _, e := range testenv.Engines(t) {
 		tests := []struct {
 			name       string
@@ -374,26 +379,31 @@ func TestLoadFilesFailures(t *testing.T) {
 			wantFiles  int64
 			wantStored int64 // -1: some, fewer than n
 			wantExit   int
-			wantErr    []string // substrings of the error
+			wantErr    []string // substrings of the error or the failed files
+			wantLine   int      // >0: the first failed file broke off after this line
 		}{
 			{name: "all valid", files: map[string][]byte{"a.csv": good}, order: []string{"a.csv"},
 				wantFiles: 1, wantStored: n, wantExit: ExitOK},
 			{name: "some rejected", files: map[string][]byte{"a.csv": append(bytes.Clone(good), "RR123456784FR,EMA,2025-03-01T10:15:00Z,FRCDGA,FR,US,PACKET\n"...)},
 				order: []string{"a.csv"}, wantFiles: 1, wantStored: n, wantExit: ExitRejected},
 			{name: "missing file", files: map[string][]byte{"missing.csv": nil}, order: []string{"missing.csv"},
-				wantExit: ExitFailed, wantErr: []string{"missing.csv", "no such file"}},
+				wantExit: ExitRejected, wantErr: []string{"missing.csv", "no such file"}},
 			{name: "bad header", files: map[string][]byte{"a.csv": []byte("item_id,event_code,event_tme\n")}, order: []string{"a.csv"},
-				wantExit: ExitFailed, wantErr: []string{"a.csv", `unknown column "event_tme"`}},
+				wantExit: ExitRejected, wantErr: []string{"a.csv", `unknown column "event_tme"`}},
 			{name: "bad header in the second of three files", order: []string{"a.csv", "b.csv", "c.csv"},
 				files: map[string][]byte{
 					"a.csv": csvBytes(t, data.events[:half]),
 					"b.csv": []byte("item_id,event_code\n"),
 					"c.csv": csvBytes(t, data.events[half:]),
 				},
-				wantFiles: 2, wantStored: n, wantExit: ExitFailed, wantErr: []string{"b.csv", `missing column "event_time"`}},
+				wantFiles: 2, wantStored: n, wantExit: ExitRejected, wantErr: []string{"b.csv", `missing column "event_time"`}},
 			{name: "truncated gzip keeps the rows before the cut", files: map[string][]byte{"a.csv.gz": truncated},
-				order: []string{"a.csv.gz"}, wantStored: -1, wantExit: ExitFailed, wantErr: []string{"a.csv.gz"}},
-			{name: "stdin not given", order: []string{"-"}, wantExit: ExitFailed, wantErr: []string{"no standard input"}},
+				order: []string{"a.csv.gz"}, wantStored: -1, wantExit: ExitRejected, wantErr: []string{"a.csv.gz", "unexpected EOF"}, wantLine: 2},
+			// Issue 9: a truncated .gz first must not cost the files after it.
+			{name: "truncated gzip, then a good file", order: []string{"a.csv.gz", "b.csv"},
+				files:     map[string][]byte{"a.csv.gz": firstHalfCut, "b.csv": csvBytes(t, data.events[half:])},
+				wantFiles: 1, wantStored: -1, wantExit: ExitRejected, wantErr: []string{"a.csv.gz", "breaks off"}, wantLine: 2},
+			{name: "stdin not given", order: []string{"-"}, wantExit: ExitRejected, wantErr: []string{"no standard input"}},
 			{name: "stdin", order: []string{"-"}, stdin: good, wantFiles: 1, wantStored: n, wantExit: ExitOK},
 			{name: "unknown kind", kind: "parcels", files: map[string][]byte{"a.csv": good}, order: []string{"a.csv"},
 				wantExit: ExitFailed, wantErr: []string{`unknown record kind "parcels"`}},
@@ -428,10 +438,17 @@ func TestLoadFilesFailures(t *testing.T) {
 				if got := sum.ExitCode(err); got != tt.wantExit {
 					t.Errorf("exit code %d, want %d (err: %v)", got, tt.wantExit, err)
 				}
+				msgs := fmt.Sprint(err)
+				for _, fe := range sum.FailedFiles {
+					msgs += "\n" + fe.Error()
+				}
 				for _, s := range tt.wantErr {
-					if err == nil || !strings.Contains(err.Error(), s) {
-						t.Errorf("error %v does not mention %q", err, s)
+					if !strings.Contains(msgs, s) {
+						t.Errorf("errors %q do not mention %q", msgs, s)
 					}
+				}
+				if tt.wantLine > 0 && (len(sum.FailedFiles) == 0 || sum.FailedFiles[0].Line < tt.wantLine) {
+					t.Errorf("failed files %v: want the line where the first broke off, after line %d", sum.FailedFiles, tt.wantLine)
 				}
 				if sum.Files != tt.wantFiles {
 					t.Errorf("Files = %d, want %d", sum.Files, tt.wantFiles)
@@ -596,82 +613,5 @@ func TestLoadFilesProgress(t *testing.T) {
 		if p.File != name || p.Read > sum.Read || p.Accepted > p.Read || (i > 0 && p.Read < got[i-1].Read) || p.RowsPerSecond < 0 {
 			t.Errorf("progress %d: %+v (total read %d)", i, p, sum.Read)
 		}
-	}
-}
-
-func TestSeed(t *testing.T) {
-	cfg := demo.Config{Items: 2000, Seed: 3, Now: testenv.Now, BatchSize: 700}
-	for _, e := range testenv.Engines(t) {
-		t.Run(e.Name(), func(t *testing.T) {
-			layout := testenv.Database(t, e)
-			st, err := Seed(context.Background(), warehouse.NewStore(e, layout), cfg, testenv.Now, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db := layout.Database
-			got := demo.Stats{Items: st.Items}
-			for _, c := range []struct {
-				kind postclear.RecordKind
-				n    *int64
-			}{{postclear.KindEvents, &got.Events}, {postclear.KindDeclarations, &got.Declarations}, {postclear.KindDecisions, &got.Decisions}} {
-				*c.n = stored(t, e, db, c.kind)
-			}
-			fmt.Sscan(query(t, e, db, "SELECT count() FROM {db:Identifier}.item_milestones"), &got.Items)
-			if st.Items != int64(cfg.Items) {
-				t.Errorf("Stats.Items = %d, want %d", st.Items, cfg.Items)
-			}
-			if diff := cmp.Diff(st, got); diff != "" {
-				t.Errorf("Stats vs stored (-stats +db):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestSeedRejectsInvalidRecords(t *testing.T) {
-	// Judged against a "now" long before the data, every record lies in
-	// the future: Seed must refuse rather than store what a file load
-	// would reject.
-	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	sink := &memSink{}
-	_, err := Seed(context.Background(), sink, demo.Config{Items: 10, Now: testenv.Now}, now, nil)
-	if err == nil || !strings.Contains(err.Error(), "is invalid") || !strings.Contains(err.Error(), "in the future") {
-		t.Fatalf("err = %v, want an invalid generated record named", err)
-	}
-	if len(sink.events)+len(sink.decls)+len(sink.decs) != 0 {
-		t.Errorf("stored records despite the failure")
-	}
-}
-
-func TestSeedWithoutEngine(t *testing.T) {
-	defer func(d time.Duration) { progressInterval = d }(progressInterval)
-	progressInterval = 0
-	cfg := demo.Config{Items: 500, Now: testenv.Now, BatchSize: 100}
-	tests := []struct {
-		name    string
-		sink    *memSink
-		wantErr error
-	}{
-		{"stored", &memSink{}, nil},
-		{"engine failure", &memSink{failAt: 2}, errEngine},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var calls []Progress
-			st, err := Seed(context.Background(), tt.sink, cfg, testenv.Now, func(p Progress) { calls = append(calls, p) })
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if err != nil {
-				return
-			}
-			got := demo.Stats{Items: st.Items, Events: int64(len(tt.sink.events)),
-				Declarations: int64(len(tt.sink.decls)), Decisions: int64(len(tt.sink.decs))}
-			if diff := cmp.Diff(st, got); diff != "" {
-				t.Errorf("Stats vs stored (-stats +sink):\n%s", diff)
-			}
-			if len(calls) == 0 || calls[len(calls)-1].Read > st.Events+st.Declarations+st.Decisions {
-				t.Errorf("progress calls %+v for %+v", calls, st)
-			}
-		})
 	}
 }

@@ -208,7 +208,7 @@ func TestReadDecisionsJSONL(t *testing.T) {
 		{ItemID: "RR123456785FR", DecidedAt: at, Decision: "RELEASE"},
 	}
 	wantErrs := []postclear.FieldError{
-		{File: "x.jsonl", Line: 6, Message: "invalid JSON at column 85: expected a field name in double quotes"},
+		{File: "x.jsonl", Line: 6, Message: "invalid JSON at column 85: invalid character '}' looking for beginning of object key string"},
 		{File: "x.jsonl", Line: 7, Message: `unknown field "duty"`},
 		{File: "x.jsonl", Line: 8, Field: "decided_at", Message: "required"},
 		{File: "x.jsonl", Line: 8, Field: "risk_channel", Message: "required when decision is INSPECT"},
@@ -318,14 +318,15 @@ func TestCorruptGzipIsAFileError(t *testing.T) {
 }
 
 func TestJSONLLongLine(t *testing.T) {
-	content := `{"item_id":"` + strings.Repeat("A", MaxLineBytes) + `"}` + "\n" +
+	content := `{"item_id":"` + strings.Repeat("A", DefaultMaxRecordBytes) + `"}` + "\n" +
 		`{"item_id":"RR123456785FR","event_code":"EMD","event_time":"2025-03-01T10:15:00Z","office":"USJFKA",` +
 		`"origin_country":"FR","destination_country":"US","mail_class":"PACKET"}`
 	got, gotErrs := readAll[postclear.Event](t, "e.jsonl", content)
 	if diff := cmp.Diff([]postclear.Event{ev1}, got, cmpOpts); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
 	}
-	want := []postclear.FieldError{{File: "e.jsonl", Line: 1, Message: "line longer than 1048576 bytes"}}
+	want := []postclear.FieldError{{File: "e.jsonl", Line: 1, Field: "item_id",
+		Message: `the record is longer than 65536 bytes, the limit of a record (--max-record-bytes); the value starts "` + strings.Repeat("A", 40) + `…"`}}
 	if diff := cmp.Diff(want, gotErrs); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}

@@ -16,7 +16,7 @@ import (
 // in UTC ("2025-03-01T10:15:00Z"), decimals in plain notation.
 type CSVWriter[T Record] struct {
 	w      *csv.Writer
-	s      *schema[T]
+	s      *postclear.RecordSchema[T]
 	row    []string
 	header bool
 }
@@ -24,7 +24,7 @@ type CSVWriter[T Record] struct {
 // NewCSVWriter returns a writer to w. Call Flush when done; the header is
 // written even if no record is.
 func NewCSVWriter[T Record](w io.Writer) *CSVWriter[T] {
-	return &CSVWriter[T]{w: csv.NewWriter(w), s: schemaFor[T]()}
+	return &CSVWriter[T]{w: csv.NewWriter(w), s: postclear.SchemaOf[T]()}
 }
 
 // Write writes one record.
@@ -32,9 +32,12 @@ func (cw *CSVWriter[T]) Write(rec T) error {
 	if err := cw.writeHeader(); err != nil {
 		return err
 	}
-	cw.row = cw.s.appendFields(cw.row[:0], &rec)
+	cw.row = cw.row[:0]
+	for i := range cw.s.Fields {
+		cw.row = append(cw.row, cw.s.Fields[i].Format(&rec))
+	}
 	if err := cw.w.Write(cw.row); err != nil {
-		return fmt.Errorf("write %s CSV: %w", cw.s.kind, err)
+		return fmt.Errorf("write %s CSV: %w", cw.s.Kind, err)
 	}
 	return nil
 }
@@ -46,7 +49,7 @@ func (cw *CSVWriter[T]) Flush() error {
 	}
 	cw.w.Flush()
 	if err := cw.w.Error(); err != nil {
-		return fmt.Errorf("write %s CSV: %w", cw.s.kind, err)
+		return fmt.Errorf("write %s CSV: %w", cw.s.Kind, err)
 	}
 	return nil
 }
@@ -56,8 +59,8 @@ func (cw *CSVWriter[T]) writeHeader() error {
 		return nil
 	}
 	cw.header = true
-	if err := cw.w.Write(cw.s.fields); err != nil {
-		return fmt.Errorf("write %s CSV: %w", cw.s.kind, err)
+	if err := cw.w.Write(cw.s.Names()); err != nil {
+		return fmt.Errorf("write %s CSV: %w", cw.s.Kind, err)
 	}
 	return nil
 }
@@ -82,11 +85,11 @@ func WriteJSONL[T Record](w io.Writer, recs []T) error {
 		// The record types carry the file field names as JSON tags, and
 		// their time.Time values are UTC, which encodes with "Z".
 		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("write %s JSON Lines: %w", schemaFor[T]().kind, err)
+			return fmt.Errorf("write %s JSON Lines: %w", postclear.SchemaOf[T]().Kind, err)
 		}
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s JSON Lines: %w", schemaFor[T]().kind, err)
+		return fmt.Errorf("write %s JSON Lines: %w", postclear.SchemaOf[T]().Kind, err)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The non-metric commitments of an MoU (WCO–UPU guidelines): capacity
@@ -55,54 +54,68 @@ func (d *Dispute) OpenAt(t time.Time) bool {
 	return d.OpenedOn.Before(t) && (d.ResolvedOn == nil || !d.ResolvedOn.Before(t))
 }
 
-// Validate returns every rule a breaks. now judges future dates.
-func (a Activity) Validate(now time.Time) []FieldError {
-	var errs []FieldError
-	errs = checkMoUID(errs, "mou_id", a.MoUID)
-	errs = checkDay(errs, "date", a.Date, now)
-	errs = checkText(errs, "title", a.Title)
-	errs = checkEnum(errs, "kind", a.Kind, ActivityKinds)
-	errs = checkCount(errs, "customs_participants", a.CustomsParticipants)
-	errs = checkCount(errs, "post_participants", a.PostParticipants)
-	return errs
-}
+// ActivitySchema describes capacity-building activities.
+var ActivitySchema = (&RecordSchema[Activity]{
+	Kind:  KindActivities,
+	Table: "mou_activities",
+	Fields: []RecordField[Activity]{
+		{Name: "mou_id", Type: TypeText, Ptr: func(a *Activity) any { return &a.MoUID }, Check: str(mouIDRule)},
+		{Name: "date", Column: "held_on", Type: TypeDate, Ptr: func(a *Activity) any { return &a.Date }, Check: pastDay},
+		{Name: "title", Type: TypeText, Ptr: func(a *Activity) any { return &a.Title }, Check: textRule(MaxTitleRunes, true)},
+		{Name: "kind", Type: TypeCode, Ptr: func(a *Activity) any { return &a.Kind }, Check: oneOf(ActivityKinds)},
+		{Name: "customs_participants", Type: TypeCount, Ptr: func(a *Activity) any { return &a.CustomsParticipants }, Check: participants},
+		{Name: "post_participants", Type: TypeCount, Ptr: func(a *Activity) any { return &a.PostParticipants }, Check: participants},
+	},
+}).init()
 
-// Validate returns every rule d breaks. now judges future dates.
-func (d Dispute) Validate(now time.Time) []FieldError {
-	var errs []FieldError
-	errs = checkMoUID(errs, "mou_id", d.MoUID)
-	errs = checkDay(errs, "opened_on", d.OpenedOn, now)
-	errs = checkText(errs, "subject", d.Subject)
-	switch {
-	case d.ResolvedOn == nil:
-		if d.Resolution != "" {
-			errs = fail(errs, "resolution", "must be empty while the dispute is open (no resolved_on)")
+// DisputeSchema describes disputes. Whether resolution may be given depends
+// on resolved_on: Check.
+var DisputeSchema = (&RecordSchema[Dispute]{
+	Kind:  KindDisputes,
+	Table: "mou_disputes",
+	Fields: []RecordField[Dispute]{
+		{Name: "mou_id", Type: TypeText, Ptr: func(d *Dispute) any { return &d.MoUID }, Check: str(mouIDRule)},
+		{Name: "opened_on", Type: TypeDate, Ptr: func(d *Dispute) any { return &d.OpenedOn }, Check: pastDay},
+		{Name: "subject", Type: TypeText, Ptr: func(d *Dispute) any { return &d.Subject }, Check: textRule(MaxTitleRunes, true)},
+		{Name: "resolved_on", Type: TypeDate, Optional: true, Ptr: func(d *Dispute) any { return &d.ResolvedOn }, Check: func(v any, now time.Time) string {
+			return pastDay(*v.(**time.Time), now)
+		}},
+		{Name: "resolution", Type: TypeCode, Optional: true, Ptr: func(d *Dispute) any { return &d.Resolution }},
+	},
+	Check: func(d *Dispute, now time.Time) []FieldError {
+		var errs []FieldError
+		if d.ResolvedOn == nil {
+			if d.Resolution != "" {
+				errs = fail(errs, "resolution", "must be empty while the dispute is open (no resolved_on)")
+			}
+			return errs
 		}
-	default:
-		n := len(errs)
-		errs = checkDay(errs, "resolved_on", *d.ResolvedOn, now)
-		if len(errs) == n && !d.OpenedOn.IsZero() && d.ResolvedOn.Before(d.OpenedOn) {
+		if pastDay(d.ResolvedOn, now) == "" && !d.OpenedOn.IsZero() && d.ResolvedOn.Before(d.OpenedOn) {
 			errs = fail(errs, "resolved_on", fmt.Sprintf("%s is before opened_on %s", day(*d.ResolvedOn), day(d.OpenedOn)))
 		}
 		if d.Resolution == "" {
-			errs = fail(errs, "resolution", "required when resolved_on is set ("+strings.Join(Resolutions, ", ")+")")
-		} else {
-			errs = checkEnum(errs, "resolution", d.Resolution, Resolutions)
+			return fail(errs, "resolution", "required when resolved_on is set ("+strings.Join(Resolutions, ", ")+")")
 		}
-	}
-	return errs
-}
+		if msg := enumRule(d.Resolution, Resolutions); msg != "" {
+			errs = fail(errs, "resolution", msg)
+		}
+		return errs
+	},
+}).init()
 
-// checkMoUID checks the form of an MoU id; whether it exists is the
-// store's business.
-func checkMoUID(errs []FieldError, field, s string) []FieldError {
-	switch {
-	case s == "":
-		return fail(errs, field, "required")
-	case !ValidMoUID(s):
-		return fail(errs, field, fmt.Sprintf("%q is not an MoU id (lower-case letters, digits and '-', e.g. mou-ke-2024)", s))
+// Validate returns every rule a breaks. now judges future dates.
+func (a Activity) Validate(now time.Time) []FieldError { return ActivitySchema.Validate(&a, now) }
+
+// Validate returns every rule d breaks. now judges future dates.
+func (d Dispute) Validate(now time.Time) []FieldError { return DisputeSchema.Validate(&d, now) }
+
+// mouIDRule checks the form of an MoU id; whether it exists is the store's
+// business.
+func mouIDRule(s string) string {
+	if !ValidMoUID(s) {
+		return Quote(s) + " is not an MoU id (lower-case letters, digits and '-', e.g. mou-ke-2024)"
 	}
-	return errs
+	return ""
 }
 
 // ValidMoUID reports whether s has the form of an MoU id: 1 to 64
@@ -120,33 +133,22 @@ func ValidMoUID(s string) bool {
 	return true
 }
 
-func checkDay(errs []FieldError, field string, t, now time.Time) []FieldError {
+// pastDay bounds a commitment's date, given as a *time.Time: from the year
+// 2000, and not after today.
+func pastDay(v any, now time.Time) string {
+	t := *v.(*time.Time)
 	switch {
-	case t.IsZero():
-		return fail(errs, field, "required")
 	case t.Year() < MinTimestampYear:
-		return fail(errs, field, fmt.Sprintf("%s is before the year %d", day(t), MinTimestampYear))
+		return fmt.Sprintf("%s is before the year %d", day(t), MinTimestampYear)
 	case t.After(now.Add(maxCommitmentFuture)):
-		return fail(errs, field, fmt.Sprintf("%s is in the future", day(t)))
+		return fmt.Sprintf("%s is in the future", day(t))
 	}
-	return errs
+	return ""
 }
 
-func checkText(errs []FieldError, field, s string) []FieldError {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return fail(errs, field, "required")
-	case !utf8.ValidString(s):
-		return fail(errs, field, "not valid UTF-8")
-	case utf8.RuneCountInString(s) > MaxTitleRunes:
-		return fail(errs, field, fmt.Sprintf("at most %d characters", MaxTitleRunes))
+func participants(v any, _ time.Time) string {
+	if n := *v.(*int); n < 0 || n > MaxParticipants {
+		return fmt.Sprintf("%d must be between 0 and %d", n, MaxParticipants)
 	}
-	return errs
-}
-
-func checkCount(errs []FieldError, field string, n int) []FieldError {
-	if n < 0 || n > MaxParticipants {
-		return fail(errs, field, fmt.Sprintf("%d must be between 0 and %d", n, MaxParticipants))
-	}
-	return errs
+	return ""
 }

@@ -184,8 +184,11 @@ func before(t time.Time, end *time.Time) bool { return end == nil || t.Before(*e
 // Uniqueness across MoUs (overlap) is the store's business.
 func (in *MoUInput) Validate() error {
 	bad := func(format string, args ...any) error { return Errorf(EInvalid, format, args...) }
-	if errs := checkCountry(nil, "country", in.Country); errs != nil {
-		return bad("country: %s", errs[0].Message)
+	switch {
+	case in.Country == "":
+		return bad("country: required")
+	case countryRule(in.Country) != "":
+		return bad("country: %s", countryRule(in.Country))
 	}
 	for _, f := range []struct{ name, v string }{
 		{"customsAdministration", in.CustomsAdministration}, {"postalOperator", in.PostalOperator},

@@ -50,7 +50,7 @@ func ValidS10(id string) error {
 		if isLetter(id[0]) && isLetter(id[1]) {
 			return errors.New("service indicator must be upper case")
 		}
-		return fmt.Errorf("must start with 2 letters, not %q", id[:2])
+		return fmt.Errorf("must start with 2 letters, not %s", Quote(id[:2]))
 	}
 	if !allDigits(id[2:11]) {
 		return fmt.Errorf("characters 3 to 11 must be digits, not %q", id[2:11])

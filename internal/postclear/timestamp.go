@@ -33,11 +33,11 @@ func ParseTimestamp(s string) (time.Time, error) {
 		return time.Time{}, badTimestamp(s)
 	}
 	if s[10] != 'T' && s[10] != 't' {
-		return time.Time{}, fmt.Errorf("%q: date and time must be separated by \"T\"", s)
+		return time.Time{}, fmt.Errorf("%s: date and time must be separated by \"T\"", Quote(s))
 	}
 	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) ||
 		hour > 23 || min > 59 || sec > 59 {
-		return time.Time{}, fmt.Errorf("%q is not a valid date and time", s)
+		return time.Time{}, fmt.Errorf("%s is not a valid date and time", Quote(s))
 	}
 	rest := s[19:]
 	if rest != "" && rest[0] == '.' {
@@ -59,14 +59,14 @@ func ParseTimestamp(s string) (time.Time, error) {
 		oh, okh := digits(rest, 1, 2)
 		om, okm := digits(rest, 4, 2)
 		if !okh || !okm || oh > 23 || om > 59 {
-			return time.Time{}, fmt.Errorf("%q: offset %q is not valid", s, rest)
+			return time.Time{}, fmt.Errorf("%s: offset %s is not valid", Quote(s), Quote(rest))
 		}
 		offset = oh*3600 + om*60
 		if rest[0] == '-' {
 			offset = -offset
 		}
 	case len(rest) == 0:
-		return time.Time{}, fmt.Errorf("%q has no offset: add \"Z\" for UTC or an offset such as \"+02:00\"", s)
+		return time.Time{}, fmt.Errorf("%s has no offset: add \"Z\" for UTC or an offset such as \"+02:00\"", Quote(s))
 	default:
 		return time.Time{}, badTimestamp(s)
 	}
@@ -75,7 +75,7 @@ func ParseTimestamp(s string) (time.Time, error) {
 }
 
 func badTimestamp(s string) error {
-	return fmt.Errorf("%q is not an RFC 3339 timestamp such as \"2025-03-01T10:15:00Z\"", s)
+	return fmt.Errorf("%s is not an RFC 3339 timestamp such as \"2025-03-01T10:15:00Z\"", Quote(s))
 }
 
 // digits parses s[i:i+n] as an unsigned decimal number.

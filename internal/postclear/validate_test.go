@@ -92,7 +92,9 @@ func TestDeclarationValidate(t *testing.T) {
 			fe("category", `unknown value "GIFTS" (allowed: GIFT, DOCUMENTS, SALE_OF_GOODS, RETURNED_GOODS, COMMERCIAL_SAMPLE, OTHER)`)},
 		{"description too long", func(d *Declaration) { d.Description = strings.Repeat("é", 513) },
 			fe("description", "has 513 characters, at most 512 allowed")},
-		{"description not UTF-8", func(d *Declaration) { d.Description = "caf\xe9" }, fe("description", "is not valid UTF-8 text")},
+		{"description not UTF-8", func(d *Declaration) { d.Description = "caf\xe9" }, fe("description", NotTextMessage)},
+		// What encoding/json and gqlgen make of "caf\xe9": refused alike.
+		{"description with U+FFFD", func(d *Declaration) { d.Description = "caf\ufffd" }, fe("description", NotTextMessage)},
 		{"hs_code short", func(d *Declaration) { d.HSCode = "6110" }, fe("hs_code", `"6110" must be empty or 6 to 10 digits`)},
 		{"hs_code long", func(d *Declaration) { d.HSCode = "61101100001" }, fe("hs_code", `"61101100001" must be empty or 6 to 10 digits`)},
 		{"hs_code dotted", func(d *Declaration) { d.HSCode = "6110.11" }, fe("hs_code", `"6110.11" must be empty or 6 to 10 digits`)},

@@ -11,9 +11,9 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -95,8 +95,8 @@ func TestEvaluationsDuringALoadAreConsistent(t *testing.T) {
 	layout := testenv.Database(t, e)
 	store := warehouse.NewStore(e, layout)
 	ctx := context.Background()
-	const seed, start = 5, 3000
-	if _, err := ingest.Seed(ctx, store, demo.Config{Items: start, Seed: seed}, testenv.Now, nil); err != nil {
+	const demoSeed, start = 5, 3000
+	if _, err := seed.Seed(ctx, store, demo.Config{Items: start, Seed: demoSeed}, testenv.Now, nil); err != nil {
 		t.Fatal(err)
 	}
 	mou, err := store.CreateMoU(ctx, demo.MoUs()[0].MoU)
@@ -113,7 +113,7 @@ func TestEvaluationsDuringALoadAreConsistent(t *testing.T) {
 	for round := range 4 {
 		loaded := make(chan error, 1)
 		go func() {
-			_, err := ingest.Seed(ctx, store, demo.Config{First: start + 40*round, Items: 40, Seed: seed}, testenv.Now, nil)
+			_, err := seed.Seed(ctx, store, demo.Config{First: start + 40*round, Items: 40, Seed: demoSeed}, testenv.Now, nil)
 			loaded <- err
 		}()
 		got, err := ev.Evaluate(ctx, mou.ID, "2025-Q3")

@@ -3,19 +3,17 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
-	"unicode/utf16"
 
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/testenv"
 )
 
 // requireFonts skips a test that needs the embedded fonts when the build
@@ -161,49 +159,11 @@ func squeeze(s string) string {
 	}, s)
 }
 
-// pdfText returns the text of an uncompressed PDF's page streams, in the
-// order drawn: the string of each Tj operator (UTF-16BE with the embedded
-// fonts, Windows-1252 with Helvetica), except that the glyphs of a
-// marked-content span with an ActualText count as that text.
+// pdfText returns the text of a PDF rendered by WritePDF, in the order
+// drawn (testenv.PDFText, with the encoding of the fonts in use).
 func pdfText(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	utf := report.EmbeddedFonts() == nil
-	streams := regexp.MustCompile(`(?s)<<([^>]*)>>\s*stream\r?\n(.*?)endstream`)
-	ops := regexp.MustCompile(`(?s)/ActualText <([0-9A-F]*)>>> BDC.*?EMC|\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	var out []string
-	for _, s := range streams.FindAllSubmatch(pdf, -1) {
-		if bytes.Contains(s[1], []byte("/Filter")) {
-			continue // fonts and images
-		}
-		for _, m := range ops.FindAllSubmatch(s[2], -1) {
-			if m[1] != nil {
-				b, err := hex.DecodeString(string(m[1]))
-				if err != nil || len(b) < 2 {
-					t.Fatalf("ActualText %q: %v", m[1], err)
-				}
-				out = append(out, utf16BE(b[2:]))
-				continue
-			}
-			b := []byte(strings.NewReplacer(`\\`, `\`, `\(`, `(`, `\)`, `)`, `\r`, "\r").Replace(string(m[2])))
-			if utf {
-				out = append(out, utf16BE(b))
-			} else {
-				out = append(out, string(b))
-			}
-		}
-	}
-	if len(out) == 0 {
-		t.Fatal("no text in the PDF: is it compressed?")
-	}
-	return out
-}
-
-func utf16BE(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-	}
-	return string(utf16.Decode(u))
+	return testenv.PDFText(t, pdf, report.EmbeddedFonts() == nil)
 }
 
 // TestDemoPDFsPrintAgencyNames renders the demo MoUs' evaluations — Kenya,

@@ -16,9 +16,9 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
-	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
+	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
 )
@@ -50,7 +50,7 @@ func setup(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 		store := warehouse.NewStore(e, layout)
-		if _, err := ingest.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
+		if _, err := seed.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
 			t.Fatal(err)
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},

@@ -23,8 +23,8 @@ var noDate = time.Unix(0, 0).UTC()
 
 var (
 	mouColumns      = []string{"id", "version", "country", "customs_administration", "postal_operator", "signed_on", "effective_from", "effective_to", "archived", "targets", "updated_at"}
-	activityColumns = []string{"mou_id", "held_on", "title", "kind", "customs_participants", "post_participants", "version"}
-	disputeColumns  = []string{"mou_id", "opened_on", "subject", "resolved_on", "resolution", "version"}
+	activityColumns = recordColumns[postclear.Activity]("version")
+	disputeColumns  = recordColumns[postclear.Dispute]("version")
 )
 
 // writeVersion returns a version larger than every one this store handed
@@ -227,8 +227,7 @@ func (s *Store) InsertActivities(ctx context.Context, acts []postclear.Activity)
 	v := s.writeVersion()
 	s.mouMu.Unlock()
 	return insertChunks(ctx, s, "mou_activities", activityColumns, len(acts), func(i int) []any {
-		a := &acts[i]
-		return []any{a.MoUID, a.Date, a.Title, a.Kind, uint32(a.CustomsParticipants), uint32(a.PostParticipants), v}
+		return recordRow(&acts[i], v)
 	}, s.commitmentWrite)
 }
 
@@ -243,12 +242,7 @@ func (s *Store) InsertDisputes(ctx context.Context, ds []postclear.Dispute) (err
 	v := s.writeVersion()
 	s.mouMu.Unlock()
 	return insertChunks(ctx, s, "mou_disputes", disputeColumns, len(ds), func(i int) []any {
-		d := &ds[i]
-		resolved := noDate
-		if d.ResolvedOn != nil {
-			resolved = *d.ResolvedOn
-		}
-		return []any{d.MoUID, d.OpenedOn, d.Subject, resolved, d.Resolution, v}
+		return recordRow(&ds[i], v)
 	}, s.commitmentWrite)
 }
 

@@ -45,9 +45,9 @@ func (s *Store) Refresh(ctx context.Context) error { return s.facts.Refresh(ctx)
 const MaxInsertRows = 200_000
 
 var (
-	eventColumns       = []string{"item_id", "event_code", "event_time", "office", "origin_country", "destination_country", "mail_class", "ingest_version"}
-	declarationColumns = []string{"item_id", "received_at", "origin_country", "destination_country", "mail_class", "category", "description", "hs_code", "declared_value", "currency", "gross_weight_kg", "ingest_version"}
-	decisionColumns    = []string{"item_id", "decided_at", "decision", "risk_channel", "seizure_category", "duty_amount", "ingest_version"}
+	eventColumns       = recordColumns[postclear.Event]("ingest_version")
+	declarationColumns = recordColumns[postclear.Declaration]("ingest_version")
+	decisionColumns    = recordColumns[postclear.Decision]("ingest_version")
 )
 
 // InsertEvents stores events. Re-storing a stored key changes nothing that
@@ -56,8 +56,7 @@ var (
 func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
 	v := s.facts.ingestVersions(len(events))
 	return insertItems(ctx, s, "events", eventColumns, len(events), func(i int) []any {
-		e := &events[i]
-		return []any{e.ItemID, e.EventCode, e.EventTime, e.Office, e.OriginCountry, e.DestinationCountry, e.MailClass, v - uint64(i)}
+		return recordRow(&events[i], v-uint64(i))
 	})
 }
 
@@ -65,8 +64,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) erro
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
 	v := s.facts.ingestVersions(len(decls))
 	err := insertItems(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
-		d := &decls[i]
-		return []any{d.ItemID, d.ReceivedAt, d.OriginCountry, d.DestinationCountry, d.MailClass, d.Category, d.Description, d.HSCode, d.DeclaredValue, d.Currency, d.GrossWeightKg, v - uint64(i)}
+		return recordRow(&decls[i], v-uint64(i))
 	})
 	// KPIs read the declarations themselves, not only their items'
 	// facts, so what they read changed now (even a failed insert may
@@ -86,8 +84,7 @@ func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declar
 func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
 	v := s.facts.ingestVersions(len(decisions))
 	return insertItems(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
-		d := &decisions[i]
-		return []any{d.ItemID, d.DecidedAt, d.Decision, d.RiskChannel, d.SeizureCategory, d.DutyAmount, v - uint64(i)}
+		return recordRow(&decisions[i], v-uint64(i))
 	})
 }
 

@@ -65,6 +65,21 @@ type Rows interface {
 	Close() error
 }
 
+// Each runs query on e and calls scan for each row of the result.
+func Each(ctx context.Context, e Engine, query string, params Params, scan func(Rows) error) error {
+	rows, err := e.Query(ctx, query, params)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // Params binds values to the {name:Type} placeholders of a query.
 type Params map[string]any
 

@@ -578,3 +578,29 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation, marked_at)
 SELECT DISTINCT item_id, 'migration-0006', 0, toDateTime(0, 'UTC')
 FROM postclear.item_state;
 
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    date DateTime('UTC'),
+    name String,
+    ingest_version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/holidays_local', '{replica}', ingest_version)
+ORDER BY (country, date);
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays ON CLUSTER postclear_cluster AS postclear.holidays_local
+ENGINE = Distributed(postclear_cluster, postclear, holidays_local, cityHash64(country));
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days_local ON CLUSTER postclear_cluster (
+    country LowCardinality(String),
+    days Array(UInt8),
+    version UInt64,
+    updated_at DateTime('UTC')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/weekend_days_local', '{replica}', version)
+ORDER BY country;
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days ON CLUSTER postclear_cluster AS postclear.weekend_days_local
+ENGINE = Distributed(postclear_cluster, postclear, weekend_days_local, cityHash64(country));
+

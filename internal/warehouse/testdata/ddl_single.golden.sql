@@ -494,3 +494,21 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation, marked_at)
 SELECT DISTINCT item_id, 'migration-0006', 0, toDateTime(0, 'UTC')
 FROM postclear.item_state;
 
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.holidays (
+    country LowCardinality(String),
+    date DateTime('UTC'),
+    name String,
+    ingest_version UInt64
+) ENGINE = ReplacingMergeTree(ingest_version)
+ORDER BY (country, date);
+
+-- migration holidays
+CREATE TABLE IF NOT EXISTS postclear.weekend_days (
+    country LowCardinality(String),
+    days Array(UInt8),
+    version UInt64,
+    updated_at DateTime('UTC')
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY country;
+

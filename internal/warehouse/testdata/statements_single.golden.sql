@@ -97,10 +97,10 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation) -- rows;
 
 INSERT INTO postclear.events (item_id, event_code, event_time, office, origin_country, destination_country, mail_class, ingest_version) -- rows;
 
-WITH visible AS (SELECT item_id FROM {db:Identifier}.item_milestones WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)})
+WITH visible AS (SELECT item_id FROM {db:Identifier}.item_milestones WHERE destination_country IN {scope:Array(String)})
 SELECT
     (SELECT count() FROM {db:Identifier}.events FINAL WHERE item_id IN visible) AS events,
-    (SELECT count() FROM {db:Identifier}.declarations FINAL WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}) AS declarations,
+    (SELECT count() FROM {db:Identifier}.declarations FINAL WHERE destination_country IN {scope:Array(String)}) AS declarations,
     (SELECT count() FROM {db:Identifier}.decisions FINAL WHERE item_id IN visible) AS decisions,
     (SELECT count() FROM visible) AS items,
     (SELECT minOrNull(event_time) FROM {db:Identifier}.events WHERE item_id IN visible) AS first_event,
@@ -199,10 +199,10 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation) -- rows;
 
 INSERT INTO postclear.events (item_id, event_code, event_time, office, origin_country, destination_country, mail_class, ingest_version) -- rows;
 
-WITH visible AS (SELECT item_id FROM {db:Identifier}.item_milestones WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)})
+WITH visible AS (SELECT item_id FROM {db:Identifier}.item_milestones WHERE destination_country IN {scope:Array(String)})
 SELECT
     (SELECT count() FROM {db:Identifier}.events FINAL WHERE item_id IN visible) AS events,
-    (SELECT count() FROM {db:Identifier}.declarations FINAL WHERE origin_country IN {scope:Array(String)} OR destination_country IN {scope:Array(String)}) AS declarations,
+    (SELECT count() FROM {db:Identifier}.declarations FINAL WHERE destination_country IN {scope:Array(String)}) AS declarations,
     (SELECT count() FROM {db:Identifier}.decisions FINAL WHERE item_id IN visible) AS decisions,
     (SELECT count() FROM visible) AS items,
     (SELECT minOrNull(event_time) FROM {db:Identifier}.events WHERE item_id IN visible) AS first_event,
