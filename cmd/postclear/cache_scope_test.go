@@ -92,7 +92,7 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		"dataStatus":      `{ dataStatus { events declarations decisions items firstEventAt lastEventAt } }`,
 		"stageTimes": `{ stageTimes(` + span + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY], groupBy: [DESTINATION_COUNTRY, RISK_CHANNEL]) {
 			key { destinationCountry riskChannel } stage items stddevHours p90Hours within { hours rate } } }`,
-		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, netOfCustomsTime: true) {
+		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, dayCount: WORKING, netOfCustomsTime: true) {
 			key { destinationCountry } items dueItems onTimeRate lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`,
 	}
 	// Questions an evaluation of TH's MoU for 2025-Q3 asks the KPI service:

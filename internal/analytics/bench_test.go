@@ -47,6 +47,10 @@ func BenchmarkKPIs(b *testing.B) {
 	if _, err := demo.Generate(ctx, demo.Config{Items: n, Seed: 1, Now: testenv.Now}, storeSink{st}); err != nil {
 		b.Fatal(err)
 	}
+	// The demo calendars, which working-day delivery reads.
+	if err := st.InsertHolidays(ctx, demo.Holidays()); err != nil {
+		b.Fatal(err)
+	}
 	// The SQL below runs straight on the engine, past the service's
 	// refresh, so the facts are finalized here, as a load's end does.
 	if err := st.Refresh(ctx); err != nil {
@@ -77,6 +81,9 @@ func BenchmarkKPIs(b *testing.B) {
 		}},
 		{"delivery_inbound_net", func() (string, warehouse.Params, error) {
 			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+		}},
+		{"delivery_working", func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, DayCount: postclear.WorkingDays})
 		}},
 	}
 	for _, f := range families {

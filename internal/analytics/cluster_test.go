@@ -25,6 +25,12 @@ func TestClusterSQLUsesGlobalIn(t *testing.T) {
 		"delivery":   func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, postclear.StandardDelivery(5)) },
 		"compliance": func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
+		"stages": func() (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		},
+		"delivery in working days": func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
 	}
 	for name, sqlOf := range sqls {
 		sqlText, _, err := sqlOf()

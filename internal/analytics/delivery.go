@@ -68,15 +68,21 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 		if o.NetOfCustomsTime {
 			delivered = "subtractSeconds(" + delivered + ", customs_secs)"
 		}
-		population := b.milestones(start, []string{
+		cols := []string{
 			"delivered_at IS NOT NULL AS is_delivered",
 			"toInt64(" + delivered + ") - toInt64(assumeNotNull(" + start + ")) AS secs",
 			"secs / 86400 AS days",
 			daySQL("assumeNotNull("+start+")") + " AS start_day",
 			daySQL(delivered) + " AS delivered_day",
-			"start_day + {standard_days:Int64} AS due_day",
-			"due_day + 2 AS late_day",
-		})
+		}
+		var population string
+		if o.DayCount == postclear.WorkingDays {
+			population = b.workingDeadlines(b.milestones(start, append(cols, b.calendarCountry())), o.StandardDays)
+		} else {
+			population = b.milestones(start, append(cols,
+				"start_day + {standard_days:Int64} AS due_day",
+				"due_day + 2 AS late_day"))
+		}
 		return b.aggregate(nil, []string{
 			"count() AS n_items",
 			"countIf(is_delivered) AS n_delivered",

@@ -55,6 +55,9 @@ func TestGoldenSQL(t *testing.T) {
 		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
 			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
 		},
+		"delivery_working": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
 	}
 	for family, sqlOf := range families {
 		for name, c := range queries {
