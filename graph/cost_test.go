@@ -57,6 +57,8 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `) { items } }`},
 		{"Query.complianceRates", `{ complianceRates(` + filter + `) { itemsArrived } }`},
 		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
+		{"Query.stageTimes", `{ stageTimes(` + filter + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY]) { items } }`},
+		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `, leg: INBOUND, dayCount: WORKING) { items } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
 	} {
