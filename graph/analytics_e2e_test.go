@@ -29,8 +29,13 @@ import (
 var fixtureDir = filepath.Join("..", "internal", "analytics", "testdata", "fixture")
 
 func readFixture[T ingest.Record](t *testing.T, name string) []T {
+	return readRecords[T](t, fixtureDir, name)
+}
+
+// readRecords reads the records of dir/name, every row valid.
+func readRecords[T ingest.Record](t *testing.T, dir, name string) []T {
 	t.Helper()
-	f, err := os.Open(filepath.Join(fixtureDir, name))
+	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +102,7 @@ func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string
 		t.Fatal(err)
 	}
 	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st, Calendars: st, Now: func() time.Time { return testenv.Now }},
 		func(context.Context) error { return nil }, graph.Config{}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/graphql"

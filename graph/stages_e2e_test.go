@@ -1,9 +1,6 @@
 package graph_test
 
 import (
-	"context"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,13 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/postclear/postclear/graph"
-	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
-	"github.com/postclear/postclear/internal/warehouse"
 )
 
 // stagesDir holds the stage-time and working-day fixture (its README
@@ -25,21 +19,7 @@ import (
 var stagesDir = filepath.Join("..", "internal", "analytics", "testdata", "stages")
 
 func readStages[T ingest.Record](t *testing.T, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join(stagesDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ingest.Open[T](name, f, testenv.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, rejected, err := ingest.ReadAll(r)
-	if err != nil || len(rejected) > 0 {
-		t.Fatalf("%s: %v %v", name, err, rejected)
-	}
-	return recs
+	return readRecords[T](t, stagesDir, name)
 }
 
 // TestStagesEndToEnd asks, through the real handler, the two questions
@@ -53,7 +33,7 @@ func TestStagesEndToEnd(t *testing.T) {
 	r.Events = append(r.Events, readStages[postclear.Event](t, "events.csv")...)
 	r.Decisions = append(r.Decisions, readStages[postclear.Decision](t, "decisions.csv")...)
 	holidays := readStages[postclear.Holiday](t, "holidays.csv")
-	url := calendarServer(t, r)
+	url := fixtureServer(t, testenv.Embedded(t), r)
 	cal := kpioracle.Calendars{Holidays: map[string][]string{}, Weekends: map[string][]time.Weekday{"SA": {time.Friday, time.Saturday}}}
 	for _, h := range holidays {
 		cal.Holidays[h.Country] = append(cal.Holidays[h.Country], h.Date.Format(time.DateOnly))
@@ -143,30 +123,6 @@ func isoDate(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return d
-}
-
-// calendarServer stores r and serves the real handler over it, with the
-// calendars and an ADMIN caller (no authentication configured); it
-// returns the /graphql URL.
-func calendarServer(t *testing.T, r kpioracle.Records) string {
-	e := testenv.Embedded(t)
-	layout := testenv.Database(t, e)
-	st := warehouse.NewStore(e, layout)
-	ctx := context.Background()
-	if err := st.InsertEvents(ctx, r.Events); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDeclarations(ctx, r.Declarations); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
-		t.Fatal(err)
-	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st, Calendars: st, Now: func() time.Time { return testenv.Now }},
-		func(context.Context) error { return nil }, graph.Config{}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/graphql"
 }
 
 // storeCalendar loads holidays and sets SA's weekend through the ADMIN

@@ -3,8 +3,6 @@ package analytics_test
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,21 +18,7 @@ import (
 
 // readStages reads one file of testdata/stages.
 func readStages[T ingest.Record](t testing.TB, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "stages", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ingest.Open[T](name, f, testenv.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, rejected, err := ingest.ReadAll(r)
-	if err != nil || len(rejected) > 0 {
-		t.Fatalf("%s: %v %v", name, err, rejected)
-	}
-	return recs
+	return readTestdata[T](t, "stages", name)
 }
 
 // stagesFixture is the analytics fixture plus testdata/stages: the items

@@ -99,7 +99,7 @@ func (b *builder) workingDeadlines(population string, n int) string {
 
 // calendarCountry is the country whose calendar an item's days are
 // counted in: its destination's when that has one of its own, else the
-// default calendar ('').
+// default calendar (”).
 func (b *builder) calendarCountry() string {
 	return "if(destination_country_key " + b.in + ` (
             SELECT country FROM {db:Identifier}.weekend_days
