@@ -36,9 +36,9 @@ const calendarSlack = 366
 const beyondCalendar = 1 << 31
 
 // workingDeadlines returns population (a SELECT with the columns
-// cal_country and start_day, the item's country and J) with deadline_day
-// and late_day from the working-day calendar, for J+n. It binds
-// cal_from, cal_days, j_days.
+// cal_country and start_day, the item's calendar country (calendarCountry)
+// and J) with due_day, the deadline of J+n in working days, and late_day,
+// the second working day after it. It binds the calendar's parameters.
 func (b *builder) workingDeadlines(population string, n int) string {
 	from, to := b.q.Filter.From, b.q.Filter.To
 	end := to
