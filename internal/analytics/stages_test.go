@@ -42,9 +42,11 @@ var stageArgs = []struct {
 	{[]postclear.Stage{postclear.ReleaseToDeparture}, []float64{6}},
 }
 
-func compareStages(t *testing.T, svc *analytics.Service, r kpioracle.Records, q postclear.KPIQuery) {
+// compareStages compares stage times of q with the oracle's for the
+// first `sets` of stageArgs.
+func compareStages(t *testing.T, svc *analytics.Service, r kpioracle.Records, q postclear.KPIQuery, sets int) {
 	t.Helper()
-	for _, a := range stageArgs {
+	for _, a := range stageArgs[:sets] {
 		got, err := svc.StageTimes(context.Background(), q, a.stages, a.thresholds)
 		if err != nil {
 			t.Fatalf("stage times %v: %v", a.stages, err)
@@ -61,11 +63,17 @@ func TestStageTimes(t *testing.T) {
 	r := stagesFixture(t)
 	svc := store(t, testenv.Embedded(t), r, true)
 	for i, q := range fixtureQueries() {
-		t.Run(name(q), func(t *testing.T) { compareStages(t, svc, r, q) })
+		// Every query with every stage; a third of them (every shape is
+		// there) with the other argument sets too.
+		sets := 1
+		if i%3 == 0 {
+			sets = len(stageArgs)
+		}
+		t.Run(name(q), func(t *testing.T) { compareStages(t, svc, r, q, sets) })
 		if i%6 == 0 {
 			for _, zone := range []string{"Asia/Bangkok", "America/New_York"} {
 				q.TimeZone = zone
-				t.Run(zone+"/"+name(q), func(t *testing.T) { compareStages(t, svc, r, q) })
+				t.Run(zone+"/"+name(q), func(t *testing.T) { compareStages(t, svc, r, q, 1) })
 			}
 		}
 	}
