@@ -31,6 +31,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
+	"Query.viewer":        0,
 	"Query.mouEvaluation": 15,
 	"MoU.activities":      1,
 	"MoU.disputes":        1,

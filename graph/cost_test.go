@@ -59,6 +59,10 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
 		{"Query.stageTimes", `{ stageTimes(` + filter + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY]) { items } }`},
 		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `, leg: INBOUND, dayCount: WORKING) { items } }`},
+		{"Query.riskEffectiveness", `{ riskEffectiveness(` + filter + `, granularity: MONTH) { inspected liftVsRandom } }`},
+		{"Query.holdFulfilment", `{ holdFulfilment(` + filter + `) { requested } }`},
+		{"Query.eadTimeliness", `{ eadTimeliness(` + filter + `) { items } }`},
+		{"Query.declarationQuality", `{ declarationQuality(` + filter + `) { rule failing } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
 	} {

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 items="${BENCH_ITEMS:-20000000}"
 go build -o bin/postclear ./cmd/postclear
-go build -o bin/postclear-bench ./cmd/postclear-bench
+(cd tools && go build -o ../bin/postclear-bench ./cmd/postclear-bench)
 lib="$(scripts/fetch-chdb.sh)"
 
 pg=true

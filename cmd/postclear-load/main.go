@@ -53,16 +53,17 @@ func main() {
 	pid := flag.Int("pid", 0, "server process to sample memory from (/proc/PID/status)")
 	token := flag.String("token", "", "bearer token, if the server needs one")
 	ingestShare := flag.Float64("ingest-share", 0, "share of requests that are small ingests, from 0 to 1 (the server must accept ingests from this client)")
+	ingestDays := flag.Int("ingest-days", 30, "ingested items are posted within this many days before the end of the demo data (2025-12-01), as a live feed's are; 520 spreads them over the whole demo span")
 	flag.Parse()
 	if err := checkLoopback(*target); err != nil {
 		fmt.Fprintln(os.Stderr, "postclear-load:", err)
 		os.Exit(2)
 	}
-	if !(*ingestShare >= 0 && *ingestShare <= 1) {
-		fmt.Fprintln(os.Stderr, "postclear-load: -ingest-share must be between 0 and 1")
+	if !(*ingestShare >= 0 && *ingestShare <= 1) || *ingestDays < 1 {
+		fmt.Fprintln(os.Stderr, "postclear-load: -ingest-share must be between 0 and 1, -ingest-days at least 1")
 		os.Exit(2)
 	}
-	res := run(*target, *clients, *duration, *pid, *token, *ingestShare)
+	res := run(*target, *clients, *duration, *pid, *token, mix{share: *ingestShare, days: *ingestDays})
 	fmt.Print(res.String(*clients, *duration))
 	if res.errors > 0 {
 		os.Exit(1)
@@ -100,7 +101,14 @@ type result struct {
 	rssSamples     int
 }
 
-func run(target string, clients int, d time.Duration, pid int, token string, ingestShare float64) *result {
+// mix is the share of ingests among requests and the span of days their
+// items are posted in.
+type mix struct {
+	share float64
+	days  int
+}
+
+func run(target string, clients int, d time.Duration, pid int, token string, m mix) *result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	res := &result{}
@@ -115,8 +123,8 @@ func run(target string, clients int, d time.Duration, pid int, token string, ing
 			items := itemIDs(i)
 			for ctx.Err() == nil {
 				k, body := query, request(rng)
-				if rng.Float64() < ingestShare {
-					k, body = ingest, ingestRequest(rng, items())
+				if rng.Float64() < m.share {
+					k, body = ingest, ingestRequest(rng, items(), m.days)
 				}
 				start := time.Now()
 				err := send(ctx, client, target, token, body)
@@ -183,11 +191,15 @@ const ingestMutation = `mutation($ev: [EventInput!]!, $dec: [DecisionInput!]!) {
   ingestDecisions(records: $dec) { accepted rejected }
 }`
 
+// demoEnd is the end of the demo data's postings (demo.DefaultNow).
+var demoEnd = time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+
 // ingestRequest is a small ingest of a new item into one of the demo
-// destinations, dated inside the demo span so that it changes the KPIs.
-func ingestRequest(rng *rand.Rand, id string) []byte {
+// destinations, posted within days before the end of the demo data, so
+// that it changes the KPIs of its destination and dates.
+func ingestRequest(rng *rand.Rand, id string, days int) []byte {
 	dest := destinations[rng.IntN(len(destinations)-1)][0]
-	posted := time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(500*24)) * time.Hour)
+	posted := demoEnd.Add(-time.Duration(rng.IntN(days*24)+120) * time.Hour)
 	office := dest + "LOAD1"
 	ev := func(code string, at time.Time, office string) map[string]string {
 		return map[string]string{"itemId": id, "eventCode": code, "eventTime": at.Format(time.RFC3339), "office": office,

@@ -31,7 +31,7 @@ func TestIngestRequestRecordsAreValid(t *testing.T) {
 				Dec []map[string]string
 			}
 		}
-		if err := json.Unmarshal(ingestRequest(rng, id), &req); err != nil {
+		if err := json.Unmarshal(ingestRequest(rng, id, 520), &req); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range req.Variables.Ev {

@@ -94,6 +94,11 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 			key { destinationCountry riskChannel } stage items stddevHours p90Hours within { hours rate } } }`,
 		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, dayCount: WORKING, netOfCustomsTime: true) {
 			key { destinationCountry } items dueItems onTimeRate lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`,
+		// DOMAIN.md 6, 7 and 8.
+		"riskEffectiveness":  `{ riskEffectiveness(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: QUARTER) { key { period destinationCountry } channel inspected hitRate liftVsRandom } }`,
+		"holdFulfilment":     `{ holdFulfilment(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } requested presented presentedWithinRate deliveredWithoutPresentation } }`,
+		"eadTimeliness":      `{ eadTimeliness(` + span + `, granularity: QUARTER) { key { period } items withEad beforeDepartureRate leadTimeRate p50LeadHours } }`,
+		"declarationQuality": `{ declarationQuality(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } rule declarations failing } }`,
 	}
 	// Questions an evaluation of TH's MoU for 2025-Q3 asks the KPI service:
 	// the quarter by origin, for each family (the old cache shared their

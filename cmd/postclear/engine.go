@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/postclear/postclear/internal/warehouse"
 	"github.com/postclear/postclear/internal/warehouse/chdb"
@@ -48,7 +49,27 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger) (warehouse.En
 		return nil, nil, err
 	}
 	logger.Info("schema ready", "engine", e.Name(), "database", c.Database, "version", v)
-	return e, warehouse.NewStore(e, c.layout()), nil
+	store := warehouse.NewStore(e, c.layout())
+	if err := finalizeLeftovers(ctx, store, logger); err != nil {
+		e.Close()
+		return nil, nil, err
+	}
+	return e, store, nil
+}
+
+// finalizeLeftovers refreshes the facts before the first request: after
+// an upgrade every item is finalized again, and after a crash the items of
+// the records it interrupted, which could take longer than one request may.
+func finalizeLeftovers(ctx context.Context, store *warehouse.Store, logger *slog.Logger) error {
+	start := time.Now()
+	if err := store.Refresh(ctx); err != nil {
+		return err
+	}
+	if took := time.Since(start); took > time.Second {
+		logger.Info("item facts finalized", "seconds", took.Seconds())
+		return store.Compact(ctx)
+	}
+	return nil
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,6 +62,9 @@ type Server struct {
 	// its ClickHouse server was unreachable.
 	schemaReady atomic.Bool
 	stop        context.CancelFunc
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the engine, migrates, loads demo data when asked and the
@@ -95,6 +99,12 @@ func (s *Server) Open(ctx context.Context) error {
 	m := metrics.New()
 	e = m.Engine(e, s.Logger, c.SlowQuery)
 	store := warehouse.NewStore(e, c.layout())
+	if s.schemaReady.Load() {
+		if err := finalizeLeftovers(ctx, store, s.Logger); err != nil {
+			s.engine.Close()
+			return err
+		}
+	}
 	if c.Demo && s.schemaReady.Load() {
 		if err := s.seedIfEmpty(ctx, store); err != nil {
 			s.engine.Close()
@@ -106,7 +116,12 @@ func (s *Server) Open(ctx context.Context) error {
 	// caller's scope itself.
 	var cache *resultcache.Cache
 	if c.CacheEntries > 0 && c.CacheBytes > 0 {
-		cache = resultcache.New(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes}, store.DataVersion)
+		// KPI answers are keyed by the version of the part of the data
+		// they read (Facts.VersionOf): an ingest of today's items into one
+		// destination leaves other destinations' and past months' answers
+		// cached. The rest is keyed by the data version.
+		cache = resultcache.NewParted(resultcache.Limits{MaxCompute: c.QueryTimeout, MaxEntries: c.CacheEntries, MaxBytes: c.CacheBytes},
+			store.DataVersion, store.Facts().VersionOf)
 		m.CacheStats(cache.Stats)
 	}
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
@@ -142,6 +157,8 @@ func (s *Server) Open(ctx context.Context) error {
 		RequestTimeout:   c.QueryTimeout,
 		DataVersion:      store.DataVersion,
 		MetricsElsewhere: c.MetricsAddr != "",
+		// The handler makes the resolver's broker of live updates.
+		MaxLiveConnections: c.liveConnections(),
 	})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -160,6 +177,9 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxHeaderBytes:    c.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown does not wait for WebSockets: closing the broker closes
+	// them, so that the server stops at once.
+	s.http.RegisterOnShutdown(resolver.Live.Close)
 	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
@@ -273,9 +293,15 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 }
 
 // Close stops accepting requests, lets running ones finish (up to 8 s),
-// and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
-// running statement): a stop takes at most 10 s.
+// closes the WebSockets and the engine (which waits at most
+// chdb.CloseWait, 2 s, for a running statement): a stop takes at most
+// 10 s. Later calls return the first one's result.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	if s.stop != nil {
 		s.stop()
 	}

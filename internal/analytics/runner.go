@@ -92,9 +92,31 @@ func (f *family[A, R]) run(ctx context.Context, s *Service, q postclear.KPIQuery
 	if err != nil {
 		return nil, err
 	}
-	return resultcache.Do(ctx, s.Cache, key, func(ctx context.Context) ([]R, error) {
+	return resultcache.DoPart(ctx, s.Cache, part(q), key, func(ctx context.Context) ([]R, error) {
 		return f.compute(ctx, s, q, a, now)
 	})
+}
+
+// part is the part of the data the validated q reads, for the cache: the
+// items and declarations of its destinations (the filter's, within the
+// caller's scope) attributed before its `to`. A family reads nothing
+// after `to` (the seizures' previous bucket lies before `from`).
+func part(q postclear.KPIQuery) resultcache.Part {
+	loc, _ := location(q.TimeZone) // validated
+	p := resultcache.Part{To: startOfDay(q.Filter.To, loc)}
+	dests := q.Filter.DestinationCountries
+	if q.Scope.Restricted {
+		if dests == nil {
+			dests = q.Scope.Countries
+		} else {
+			dests = slices.DeleteFunc(slices.Clone(dests), func(c string) bool { return !slices.Contains(q.Scope.Countries, c) })
+		}
+		if dests == nil {
+			dests = []string{} // sees nothing
+		}
+	}
+	p.Destinations = dests
+	return p
 }
 
 // validate checks q and a and returns q in canonical form.

@@ -55,6 +55,10 @@ type Analytics interface {
 	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
 	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
 	StageTimes(ctx context.Context, q KPIQuery, stages []Stage, thresholdsHours []float64) ([]StageStat, error)
+	RiskEffectiveness(ctx context.Context, q KPIQuery) ([]ChannelStat, error)
+	HoldFulfilment(ctx context.Context, q KPIQuery, withinHours float64) ([]HoldStat, error)
+	EadTimeliness(ctx context.Context, q KPIQuery, minLeadHours float64) ([]EadTimelinessStat, error)
+	DeclarationQuality(ctx context.Context, q KPIQuery) ([]DeclarationRuleStat, error)
 }
 
 // AnalyticsFilter restricts a KPI to attribution dates in [From, To) and to

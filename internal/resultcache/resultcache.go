@@ -28,6 +28,7 @@ import (
 // arriving together compute once.
 type Cache struct {
 	version    func(ctx context.Context) (string, error)
+	partial    PartVersion
 	maxCompute time.Duration
 	maxEntries int
 	maxBytes   int64
@@ -80,6 +81,28 @@ func New(limits Limits, version func(ctx context.Context) (string, error)) *Cach
 		lru: list.New(), entries: map[string]*list.Element{}, inflight: map[string]*call{}}
 }
 
+// A Part is the part of the data a result reads: the items (and
+// declarations) destined to Destinations (nil: every destination) whose
+// attribution instants are before To (the zero time: any).
+type Part struct {
+	Destinations []string
+	To           time.Time
+}
+
+// PartVersion returns the version of a part of the data: it moves when
+// something a result over that part reads may have changed, and not when
+// only other parts did (warehouse.Facts.VersionOf).
+type PartVersion func(ctx context.Context, destinations []string, to time.Time) (string, error)
+
+// NewParted is New for a cache that also versions the entries stored with
+// DoPart by the part of the data they read, so that an ingest moves only
+// the versions of the parts it touched.
+func NewParted(limits Limits, version func(ctx context.Context) (string, error), part PartVersion) *Cache {
+	c := New(limits, version)
+	c.partial = part
+	return c
+}
+
 // Bytes returns the estimated bytes held by the entries.
 func (c *Cache) Bytes() int64 {
 	c.mu.Lock()
@@ -117,11 +140,32 @@ func scopeKey(ctx context.Context) string {
 // the request id) but not its cancellation: it ends when every caller
 // waiting for the result has gone, or at its own deadline (Limits).
 func Do[T any](ctx context.Context, c *Cache, key string, compute func(context.Context) (T, error)) (T, error) {
-	var zero T
 	if c == nil {
 		return compute(ctx)
 	}
-	v, err := c.version(ctx)
+	return do(ctx, c, c.version, key, compute)
+}
+
+// DoPart is Do for a result that reads only part of the data: its entry
+// is keyed by that part's version when the cache has one (NewParted), and
+// by the data version otherwise.
+func DoPart[T any](ctx context.Context, c *Cache, part Part, key string, compute func(context.Context) (T, error)) (T, error) {
+	if c == nil {
+		return compute(ctx)
+	}
+	version := c.version
+	if c.partial != nil {
+		version = func(ctx context.Context) (string, error) {
+			v, err := c.partial(ctx, part.Destinations, part.To)
+			return "part:" + v, err
+		}
+	}
+	return do(ctx, c, version, key, compute)
+}
+
+func do[T any](ctx context.Context, c *Cache, version func(context.Context) (string, error), key string, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
+	v, err := version(ctx)
 	if err != nil {
 		return zero, err
 	}

@@ -307,3 +307,53 @@ func (c *Cache) waiting(key string) int {
 	}
 	return 0
 }
+
+// An answer stored with DoPart is served until the version of its part
+// moves, whatever the data version does; without a part version the data
+// version keys it, as with Do.
+func TestDoPartKeysByItsPartsVersion(t *testing.T) {
+	all, ke := "1", "1"
+	dataVersion := func(context.Context) (string, error) { return all, nil }
+	partVersion := func(_ context.Context, dests []string, _ time.Time) (string, error) {
+		if slices.Equal(dests, []string{"KE"}) {
+			return ke, nil
+		}
+		return all, nil
+	}
+	for _, tt := range []struct {
+		name  string
+		cache *Cache
+		// afterData: computations after the data version moved.
+		afterData int
+	}{
+		{"parted", NewParted(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, dataVersion, partVersion), 1},
+		{"not parted", New(Limits{MaxEntries: 10, MaxBytes: 1 << 20}, dataVersion), 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			all, ke = "1", "1"
+			computed := 0
+			get := func() {
+				t.Helper()
+				if _, err := DoPart(context.Background(), tt.cache, Part{Destinations: []string{"KE"}}, "q", func(context.Context) (int, error) {
+					computed++
+					return computed, nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			get()
+			all = "2" // an ingest elsewhere
+			get()
+			if computed != tt.afterData {
+				t.Errorf("computed %d times after the data version moved, want %d", computed, tt.afterData)
+			}
+			if tt.cache.partial != nil {
+				ke = "2" // an ingest into KE
+				get()
+				if computed != 2 {
+					t.Errorf("computed %d times after KE's version moved, want 2", computed)
+				}
+			}
+		})
+	}
+}

@@ -40,7 +40,10 @@ import (
 //     the first refresh. On a server, another writer's rows are processed
 //     once older than AbandonAfter: a live writer refreshes its own rows
 //     long before that, and processing them earlier could read an item
-//     before the records that marked it are stored.
+//     before the records that marked it are stored. Abandoned rows are
+//     looked for by the first refresh of a process (which a server runs
+//     before it listens) and by every refresh that this process's own
+//     inserts call for.
 //  4. A refresh deletes exactly the dirty rows it processed (on a single
 //     writer, by truncating when no insert came since it took its
 //     generation), so rows are neither processed forever nor lost.
@@ -74,6 +77,11 @@ type Facts struct {
 	// so that many small inserts share a refresh.
 	refresh   sync.Mutex
 	refreshed atomic.Uint64 // generation covered by the last refresh
+	// declared is the generation of the last insert of declarations,
+	// the only records declaration_facts depends on; marked counts the
+	// dirty rows written since dirty_items was last truncated (single
+	// writer).
+	declared, marked atomic.Uint64
 	// recovered is set once a refresh has processed the rows that other
 	// writers left (single writer: all of them, once).
 	recovered atomic.Bool
@@ -137,10 +145,13 @@ func (f *Facts) factVersion() uint64 {
 // store marks the items of a batch dirty (ids, in any order, repeats
 // allowed) and then runs insert, the insert of their records, holding the
 // insert lock shared throughout (invariants 2 and 3).
-func (f *Facts) store(ctx context.Context, ids []string, insert func() error) error {
+func (f *Facts) store(ctx context.Context, table string, ids []string, insert func() error) error {
 	f.inserts.RLock()
 	defer f.inserts.RUnlock()
 	gen := f.gen.Add(1)
+	if table == "declarations" {
+		f.declared.Store(gen)
+	}
 	seen := make(map[string]struct{}, len(ids))
 	dirty := make([][]any, 0, len(ids))
 	for _, id := range ids {
@@ -149,6 +160,7 @@ func (f *Facts) store(ctx context.Context, ids []string, insert func() error) er
 			dirty = append(dirty, []any{id, f.writer, gen})
 		}
 	}
+	f.marked.Add(uint64(len(dirty)))
 	err := f.engine.Insert(ctx, f.layout.Database+".dirty_items", []string{"item_id", "writer", "generation"}, dirty)
 	if err == nil {
 		err = insert()
@@ -166,22 +178,35 @@ func (f *Facts) wrote() { f.writes.Add(1) }
 // Refresh brings item_facts up to date with every record stored so far
 // (invariant 1): it finalizes the dirty items and then clears the dirty
 // rows it processed. Items dirtied while it runs stay dirty for the next
-// refresh. When this process has stored nothing since the last refresh it
-// costs two atomic loads on a single writer, and one count() on a server
-// (which looks for abandoned rows).
+// refresh.
+//
+// Callers share refreshes: a caller needs one refresh that starts after
+// its call (and so after its own inserts), so one that finds a refresh
+// running waits for it and then for the next, and every caller that came
+// while the first was running is served by that next one. Under many
+// small ingests the refreshes thus run back to back, each covering all the
+// ingests that arrived during the one before, rather than one per ingest.
+// When this process has stored nothing since the last refresh it costs two
+// atomic loads.
 func (f *Facts) Refresh(ctx context.Context) (err error) {
-	single := f.caps.SingleWriter
-	if single && f.recovered.Load() && f.gen.Load() == f.refreshed.Load() {
+	// Every insert of this process up to target has begun; the caller's
+	// own have completed.
+	target := f.gen.Load()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
 		return nil
 	}
 	defer postclear.Wrap(&err, "refresh item facts")
 	f.refresh.Lock()
 	defer f.refresh.Unlock()
+	if f.recovered.Load() && f.refreshed.Load() >= target {
+		return nil // a refresh that began after this call ran meanwhile
+	}
 
 	f.inserts.Lock()
 	gen := f.gen.Load()
 	f.inserts.Unlock()
 	from := f.refreshed.Load()
+	single := f.caps.SingleWriter
 	if single && f.recovered.Load() && gen == from {
 		return nil
 	}
@@ -240,11 +265,17 @@ type refresh struct {
 
 // run finalizes the dirty items, in slices of at most refreshSlice items
 // so that finalizing a whole database (after an upgrade) stays within the
-// engine's memory and time limits, and clears the dirty rows.
+// engine's memory and time limits, and clears the dirty rows. On a single
+// writer after the first refresh, the dirty rows are this process's since
+// the last refresh, of which there are some (the generation moved) and
+// not many (loads refresh every few million records): no count is needed.
 func (r *refresh) run(ctx context.Context) error {
-	n, err := count(ctx, r.f.engine, "SELECT count() FROM ("+r.dirty+")", r.params)
-	if err != nil || n == 0 {
-		return err
+	n := uint64(1)
+	if !r.f.caps.SingleWriter || !r.f.recovered.Load() {
+		var err error
+		if n, err = count(ctx, r.f.engine, "SELECT count() FROM ("+r.dirty+")", r.params); err != nil || n == 0 {
+			return err
+		}
 	}
 	slices := (n + refreshSlice - 1) / refreshSlice
 	for i := range slices {
@@ -262,6 +293,10 @@ func (r *refresh) run(ctx context.Context) error {
 
 // refreshSlice bounds the items one finalizing statement reads.
 const refreshSlice = 1_000_000
+
+// truncateAfter is how many dirty rows a single writer lets pile up before
+// it truncates dirty_items: small ingests then share a truncation.
+const truncateAfter = 100_000
 
 // factColumns are the columns item_facts takes from item_milestones.
 const factColumns = `origin_country, destination_country, mail_class, office, category,
@@ -299,12 +334,16 @@ WHERE version < {version:UInt64}
   AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key) ` + notIn + `
       (SELECT item_id, destination_country_key FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
-		// FINAL reads each declaration's first stored copy.
+		// FINAL reads each declaration's first stored copy. (The last
+		// step: skipped when no declaration was stored since.)
 		`INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
 SELECT destination_country, received_at, item_id, origin_country, mail_class, category, ` + declarationRules + `, {version:UInt64}
 FROM {db:Identifier}.declarations FINAL
 WHERE item_id ` + in + ` (` + dirty + `)`,
+	}
+	if !r.declarations() {
+		steps = steps[:len(steps)-1]
 	}
 	for _, q := range steps {
 		err := r.f.engine.Exec(ctx, q, r.params)
@@ -319,6 +358,14 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 		return r.recordChanges(ctx)
 	}
 	return nil
+}
+
+// declarations reports whether declarations may have been stored for the
+// dirty items: always on a server (other writers) and at a first refresh,
+// otherwise when an insert of declarations came after the last refresh.
+func (r *refresh) declarations() bool {
+	f := r.f
+	return !f.caps.SingleWriter || !f.recovered.Load() || f.declared.Load() > r.params["from"].(uint64)
 }
 
 // recordChanges records, for VersionOf, what this refresh's version
@@ -386,17 +433,23 @@ func quoted(words []string) string {
 // single writer, rows of other writers were all processed, and this
 // writer's rows up to the last refresh are skipped by generation, so the
 // table is only truncated, when no insert has come since the refresh took
-// its generation (a DELETE costs as much as the refresh itself; rows left
-// behind cost a little reading until the next truncation). On a server,
+// its generation, and only once truncateAfter rows have piled up or at
+// the first refresh (a DELETE costs as much as the refresh itself; rows
+// left behind cost a little reading, by their sort key, until the next
+// truncation). On a server,
 // other processes may be inserting: the rows processed are deleted, and
 // only rows that exist when the DELETE starts are affected, so later ones
 // stay.
 func (r *refresh) clear(ctx context.Context) error {
 	f := r.f
 	if f.caps.SingleWriter {
+		if f.recovered.Load() && f.marked.Load() < truncateAfter {
+			return nil
+		}
 		f.inserts.Lock()
 		defer f.inserts.Unlock()
 		if f.gen.Load() == r.params["gen"].(uint64) {
+			f.marked.Store(0)
 			return f.engine.Exec(ctx, "TRUNCATE TABLE {db:Identifier}.dirty_items", r.params)
 		}
 		return nil
@@ -410,17 +463,7 @@ func (r *refresh) clear(ctx context.Context) error {
 		" WHERE (writer = {writer:String} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')})", r.params)
 }
 
-func count(ctx context.Context, e Engine, q string, params Params) (uint64, error) {
-	rows, err := e.Query(ctx, q, params)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	var n uint64
-	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			return 0, err
-		}
-	}
-	return n, rows.Err()
+func count(ctx context.Context, e Engine, q string, params Params) (n uint64, err error) {
+	err = Each(ctx, e, q, params, func(rows Rows) error { return rows.Scan(&n) })
+	return n, err
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -565,11 +567,73 @@ func TestVersionOfOnAServer(t *testing.T) {
 	e := warehousetest.AsServer(testenv.Embedded(t))
 	s := warehouse.NewStore(e, testenv.Database(t, e))
 	ctx := context.Background()
-	got, err := s.Facts().VersionOf(ctx, []string{"KE"}, ts("2025-01-01T00:00:00Z"))
-	if err != nil {
+	// Background merges change the parts, and so DataVersion, at any
+	// moment: compare between two equal readings.
+	for range 10 {
+		before, _ := s.DataVersion(ctx)
+		got, err := s.Facts().VersionOf(ctx, []string{"KE"}, ts("2025-01-01T00:00:00Z"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := s.DataVersion(ctx); before == after {
+			if got != before {
+				t.Errorf("VersionOf = %q, want DataVersion %q", got, before)
+			}
+			return
+		}
+	}
+	t.Fatal("the data version never stood still")
+}
+
+// Callers that arrive while a refresh runs share the next one instead of
+// each running its own: under a stream of small ingests, the number of
+// refreshes stays near the number of refresh durations, not of ingests.
+func TestConcurrentRefreshesAreShared(t *testing.T) {
+	e := &countingEngine{Engine: testenv.Embedded(t)}
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	ctx := context.Background()
+	if err := s.Refresh(ctx); err != nil { // the first, which recovers
 		t.Fatal(err)
 	}
-	if want, _ := s.DataVersion(ctx); got != want {
-		t.Errorf("VersionOf = %q, want DataVersion %q", got, want)
+	// Eight clients, each storing and refreshing five times in a row,
+	// as the ingest mutations do: inserts keep coming while refreshes run.
+	const clients, rounds, ingests = 8, 5, 8 * 5
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				id := fmt.Sprintf("LX%08d0CN", c*rounds+r)
+				ev := postclear.Event{ItemID: id, EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"}
+				if err := s.InsertEvents(ctx, []postclear.Event{ev}); err != nil {
+					t.Error(err)
+				}
+				if err := s.Refresh(ctx); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
 	}
+	wg.Wait()
+	checkFacts(t, e, layout.Database)
+	if n := e.factWrites.Load(); n > ingests/4 {
+		t.Errorf("%d refreshes wrote facts for %d concurrent ingests; callers waiting together should share one", n, ingests)
+	} else {
+		t.Logf("%d refreshes for %d concurrent ingests", n, ingests)
+	}
+}
+
+// countingEngine counts the statements that write item_facts rows.
+type countingEngine struct {
+	warehouse.Engine
+	factWrites atomic.Int64
+}
+
+func (c *countingEngine) Exec(ctx context.Context, q string, p warehouse.Params) error {
+	if strings.HasPrefix(q, "INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country") {
+		c.factWrites.Add(1)
+	}
+	return c.Engine.Exec(ctx, q, p)
 }

@@ -24,8 +24,9 @@ func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err
 	if len(hs) == 0 {
 		return nil
 	}
-	// A key repeated within the batch is dropped here after its first
-	// row, which is the one that must win.
+	// Rows of one insert share a version, and of equal versions the engine
+	// keeps any; so a key repeated within the batch is dropped here after
+	// its first row, which is the one that must win.
 	v := s.facts.ingestVersions(1)
 	type key struct {
 		country string
@@ -41,13 +42,16 @@ func (s *Store) InsertHolidays(ctx context.Context, hs []postclear.Holiday) (err
 		}
 	}
 	// Holidays are no item's records, so nothing is marked for the facts;
-	// the data version moves, since working-day KPIs read them.
+	// the data versions move, since working-day KPIs read them: every
+	// answer about the countries may change (a holiday moves the deadline
+	// of items posted days before it).
 	err = s.Engine.Insert(ctx, s.Layout.Database+"."+postclear.HolidaySchema.Table, holidayColumns, rows)
-	countries := map[string]struct{}{}
+	s.facts.wrote()
+	countries := map[string]time.Time{}
 	for i := range hs {
-		countries[hs[i].Country] = struct{}{}
+		countries[hs[i].Country] = time.Time{}
 	}
-	s.calendarChanged(countries)
+	s.facts.changes.record(countries)
 	return err
 }
 
@@ -95,21 +99,9 @@ func (s *Store) SetWeekendDays(ctx context.Context, country string, days []time.
 	err = s.Engine.Exec(ctx, `INSERT INTO {db:Identifier}.weekend_days (country, days, version, updated_at)
 SELECT {country:String}, {days:Array(UInt8)}, {version:UInt64}, now('UTC')`,
 		Params{"db": s.Layout.Database, "country": country, "days": "[" + strings.Join(iso, ",") + "]", "version": v})
-	s.calendarChanged(map[string]struct{}{country: {}})
-	return err
-}
-
-// calendarChanged moves the data versions after a change to the calendars
-// of countries: a holiday or a weekend day moves working-day deadlines of
-// the items destined there whatever their dates (J+n may reach back a
-// year and more), so the finer version records the change from the epoch.
-func (s *Store) calendarChanged(countries map[string]struct{}) {
-	changes := make(map[string]time.Time, len(countries))
-	for c := range countries {
-		changes[c] = time.Unix(0, 0).UTC()
-	}
-	s.facts.changes.record(changes)
 	s.facts.wrote()
+	s.facts.changes.record(map[string]time.Time{country: {}})
+	return err
 }
 
 // Calendar returns the working-day calendar of each of countries, with its

@@ -275,44 +275,34 @@ func conflicting(r kpioracle.Records) kpioracle.Records {
 // them in (of 1 to 40 records).
 func interleave(r kpioracle.Records) (all kpioracle.Records, batches func(store func(kpioracle.Records))) {
 	c := conflicting(r)
-	var late kpioracle.Records
-	for i := range r.Events {
-		all.Events = append(all.Events, r.Events[i])
-		if i%2 == 0 {
-			all.Events = append(all.Events, c.Events[i])
-		} else {
-			late.Events = append(late.Events, c.Events[i])
-		}
-	}
-	for i := range r.Declarations {
-		all.Declarations = append(all.Declarations, r.Declarations[i])
-		if i%2 == 0 {
-			all.Declarations = append(all.Declarations, c.Declarations[i])
-		} else {
-			late.Declarations = append(late.Declarations, c.Declarations[i])
-		}
-	}
-	for i := range r.Decisions {
-		all.Decisions = append(all.Decisions, r.Decisions[i])
-		if i%2 == 0 {
-			all.Decisions = append(all.Decisions, c.Decisions[i])
-		} else {
-			late.Decisions = append(late.Decisions, c.Decisions[i])
-		}
-	}
-	all.Events = append(all.Events, late.Events...)
-	all.Declarations = append(all.Declarations, late.Declarations...)
-	all.Decisions = append(all.Decisions, late.Decisions...)
+	all.Events = interleaved(r.Events, c.Events)
+	all.Declarations = interleaved(r.Declarations, c.Declarations)
+	all.Decisions = interleaved(r.Decisions, c.Decisions)
 	return all, func(store func(kpioracle.Records)) {
 		// Batch boundaries may split a record from its same-batch copy:
 		// the order of storing is what decides.
-		sizes := []int{1, 7, 40, 13}
+		sizes := []int{1, 7, 90, 13, 160}
 		for i, lo := 0, 0; lo < max(len(all.Events), len(all.Declarations), len(all.Decisions)); i++ {
 			hi := lo + sizes[i%len(sizes)]
 			store(kpioracle.Records{Events: window(all.Events, lo, hi), Declarations: window(all.Declarations, lo, hi), Decisions: window(all.Decisions, lo, hi)})
 			lo = hi
 		}
 	}
+}
+
+// interleaved is recs with the copy of each even one right after it and
+// the copies of the odd ones at the end.
+func interleaved[T any](recs, copies []T) []T {
+	var out, late []T
+	for i := range recs {
+		out = append(out, recs[i])
+		if i%2 == 0 {
+			out = append(out, copies[i])
+		} else {
+			late = append(late, copies[i])
+		}
+	}
+	return append(out, late...)
 }
 
 func window[T any](xs []T, lo, hi int) []T {
@@ -338,7 +328,7 @@ func storeAll(t *testing.T, s *warehouse.Store, batches func(func(kpioracle.Reco
 func TestFactsMatchOracle(t *testing.T) {
 	for name, records := range map[string]kpioracle.Records{
 		"fixture": fixtureRecords(t),
-		"random":  randomRecords(1, 400),
+		"random":  randomRecords(1, 300),
 	} {
 		for writer, e := range writers(t) {
 			t.Run(name+"/"+writer, func(t *testing.T) {

@@ -171,14 +171,15 @@ func render(src string, l Layout) ([]string, error) {
 			}
 			return fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s SYNC;", l.Database, table, l.Cluster)
 		},
-		// alterDistributed repeats an ALTER of a table's columns on its
-		// Distributed table, whose columns must follow the local
-		// table's; a single node has no Distributed table.
-		"alterDistributed": func(table, alter string) string {
+		// alter alters the columns of a table and, on a cluster, of its
+		// Distributed table too, whose columns must follow the local
+		// table's: two statements there, one on a single node.
+		"alter": func(table, alter string) string {
+			stmt := "ALTER TABLE " + l.Database + "." + local(table)
 			if l.Cluster == "" {
-				return ""
+				return stmt + alter + ";"
 			}
-			return fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s;", l.Database, table, l.Cluster, alter)
+			return fmt.Sprintf("%s ON CLUSTER %s%s;\n\nALTER TABLE %s.%s ON CLUSTER %s%s;", stmt, l.Cluster, alter, l.Database, table, l.Cluster, alter)
 		},
 	}
 	t, err := template.New("migration").Funcs(funcs).Parse(src)

@@ -96,7 +96,7 @@ func insertItems(ctx context.Context, s *Store, table string, columns []string, 
 		for i, r := range rows {
 			ids[i] = r[0].(string)
 		}
-		return s.facts.store(ctx, ids, insert)
+		return s.facts.store(ctx, table, ids, insert)
 	})
 }
 

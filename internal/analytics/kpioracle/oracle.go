@@ -459,6 +459,9 @@ type groups[T any] struct {
 	keys   []postclear.GroupKey
 	extras []string
 	m      map[string]*T
+	// enum, when set, lists the extras in the order rows follow (a
+	// channel, a rule); otherwise extras sort as strings.
+	enum []string
 }
 
 func newGroups[T any]() *groups[T] { return &groups[T]{m: map[string]*T{}} }
@@ -497,8 +500,14 @@ func (g *groups[T]) sorted() []int {
 	for i := range idx {
 		idx[i] = i
 	}
+	extra := func(i int) string {
+		if g.enum == nil {
+			return g.extras[i]
+		}
+		return string(rune('A' + slices.Index(g.enum, g.extras[i])))
+	}
 	sort.Slice(idx, func(a, b int) bool {
-		return less(g.keys[idx[a]], g.keys[idx[b]], g.extras[idx[a]], g.extras[idx[b]])
+		return less(g.keys[idx[a]], g.keys[idx[b]], extra(idx[a]), extra(idx[b]))
 	})
 	return idx
 }

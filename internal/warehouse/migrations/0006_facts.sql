@@ -3,10 +3,8 @@
 -- than warehouse.AbandonAfter (their writer has crashed), so that they are
 -- neither left to be re-finalized by every refresh nor processed before the
 -- records that marked them are stored.
-ALTER TABLE {{table "dirty_items"}}{{onCluster}}
-    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
-
-{{alterDistributed "dirty_items" "ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now()"}}
+{{alter "dirty_items" `
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now()`}}
 
 -- Seizures per category (KPI 4) were kept in seizure_state, one row per
 -- item and category, fed by every stored copy of a SEIZE decision: a
@@ -77,19 +75,7 @@ FROM
 --     property of each decision's first copy, which no single min or max
 --     over the copies expresses. A decision's key within an item is
 --     decided_at * 8 + the decision's position in the list of decisions.
-ALTER TABLE {{table "item_state"}}{{onCluster}}
-    ADD COLUMN IF NOT EXISTS departed_origin_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS departed_inward_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS terminated_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS requested_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS first_inspection SimpleAggregateFunction(min, Tuple(DateTime('UTC'), UInt64, String))
-        DEFAULT (toDateTime(4294967295, 'UTC'), toUInt64(0), ''),
-    ADD COLUMN IF NOT EXISTS closing_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS returned SimpleAggregateFunction(max, UInt8),
-    ADD COLUMN IF NOT EXISTS first_decision_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
-    ADD COLUMN IF NOT EXISTS duties SimpleAggregateFunction(minMap, Tuple(Array(UInt64), Array(UInt64)));
-
-{{alterDistributed "item_state" `
+{{alter "item_state" `
     ADD COLUMN IF NOT EXISTS departed_origin_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS departed_inward_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS terminated_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
@@ -267,19 +253,7 @@ FROM
 
 -- item_facts gains the new milestones (maintained by the refresh, which
 -- re-finalizes every item after this migration, below).
-ALTER TABLE {{table "item_facts"}}{{onCluster}}
-    ADD COLUMN IF NOT EXISTS departed_origin_at Nullable(DateTime('UTC')),
-    ADD COLUMN IF NOT EXISTS departed_inward_at Nullable(DateTime('UTC')),
-    ADD COLUMN IF NOT EXISTS requested_at Nullable(DateTime('UTC')),
-    ADD COLUMN IF NOT EXISTS inspected_at Nullable(DateTime('UTC')),
-    ADD COLUMN IF NOT EXISTS inspection_channel LowCardinality(Nullable(String)),
-    ADD COLUMN IF NOT EXISTS closed_at Nullable(DateTime('UTC')),
-    ADD COLUMN IF NOT EXISTS customs_secs UInt32,
-    ADD COLUMN IF NOT EXISTS duty UInt8,
-    ADD COLUMN IF NOT EXISTS returned UInt8,
-    ADD COLUMN IF NOT EXISTS first_seen_at DateTime('UTC');
-
-{{alterDistributed "item_facts" `
+{{alter "item_facts" `
     ADD COLUMN IF NOT EXISTS departed_origin_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS departed_inward_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS requested_at Nullable(DateTime('UTC')),

@@ -298,7 +298,8 @@ ALTER TABLE postclear.dirty_items_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
 -- migration facts
-ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
+ALTER TABLE postclear.dirty_items ON CLUSTER postclear_cluster
+    ADD COLUMN IF NOT EXISTS marked_at DateTime('UTC') DEFAULT now();
 
 -- migration facts
 CREATE TABLE IF NOT EXISTS postclear.seizure_decisions_local ON CLUSTER postclear_cluster (
@@ -360,7 +361,7 @@ ALTER TABLE postclear.item_state_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS duties SimpleAggregateFunction(minMap, Tuple(Array(UInt64), Array(UInt64)));
 
 -- migration facts
-ALTER TABLE postclear.item_state ON CLUSTER postclear_cluster 
+ALTER TABLE postclear.item_state ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS departed_origin_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS departed_inward_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
     ADD COLUMN IF NOT EXISTS terminated_at SimpleAggregateFunction(min, Nullable(DateTime('UTC'))),
@@ -539,7 +540,7 @@ ALTER TABLE postclear.item_facts_local ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS first_seen_at DateTime('UTC');
 
 -- migration facts
-ALTER TABLE postclear.item_facts ON CLUSTER postclear_cluster 
+ALTER TABLE postclear.item_facts ON CLUSTER postclear_cluster
     ADD COLUMN IF NOT EXISTS departed_origin_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS departed_inward_at Nullable(DateTime('UTC')),
     ADD COLUMN IF NOT EXISTS requested_at Nullable(DateTime('UTC')),

@@ -50,8 +50,6 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation) -- rows;
 
 INSERT INTO postclear.events (item_id, event_code, event_time, office, origin_country, destination_country, mail_class, ingest_version) -- rows;
 
-SELECT count() FROM (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64});
-
 INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
@@ -77,21 +75,11 @@ WHERE version < {version:UInt64}
   AND (item_id, destination_country_key) GLOBAL NOT IN
       (SELECT item_id, destination_country_key FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64});
 
-INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
-    category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
-SELECT destination_country, received_at, item_id, origin_country, mail_class, category, toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '' OR lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')),
-    toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
-    toUInt8(category IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') AND hs_code = ''), {version:UInt64}
-FROM {db:Identifier}.declarations FINAL
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64});
-
 SELECT toString(destination_country_key), min(first_seen_at)
 FROM {db:Identifier}.item_facts WHERE version = {version:UInt64} GROUP BY destination_country_key
 UNION ALL
 SELECT toString(destination_country), min(received_at)
 FROM {db:Identifier}.declaration_facts WHERE version = {version:UInt64} GROUP BY destination_country;
-
-TRUNCATE TABLE {db:Identifier}.dirty_items;
 
 INSERT INTO postclear.dirty_items (item_id, writer, generation) -- rows;
 

@@ -7,7 +7,7 @@ import (
 	"os"
 	"slices"
 
-	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // runPlot draws the HTTP p95 latency of every case against the data size

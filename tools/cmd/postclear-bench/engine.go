@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/warehouse"
 	"github.com/postclear/postclear/internal/warehouse/chdb"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // EngineResult is what the engine subcommand reports for one case.

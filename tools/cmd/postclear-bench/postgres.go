@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
 	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // pgSettings are the server settings of the PostgreSQL cluster: sized for

@@ -8,12 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/postclear/postclear/internal/analytics"
-	"github.com/postclear/postclear/internal/bench"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // TestNaiveMatchesKPIQueries is the benchmark's quick mode in `make test`:

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // writeResult writes results-N.json (for the plot and later comparison)

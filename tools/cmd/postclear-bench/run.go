@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/postclear/postclear/internal/bench"
+	"github.com/postclear/postclear/tools/internal/bench"
 )
 
 // Result is one benchmark run at one data size, written as JSON and
