@@ -119,11 +119,12 @@ func TestDeliveryCases(t *testing.T) {
 	svc, _ := calendarStore(t, stagesFixture(t))
 	ctx := context.Background()
 	oct := postclear.AnalyticsFilter{From: date("2025-10-01"), To: date("2025-12-01")}
-	// sentTo keeps the items to country attributed on the day from, or
-	// in [from, to).
+	// sentTo keeps the items of testdata/stages (origins CN, GB, AE) to
+	// country attributed on the day from, or in [from, to).
 	sentTo := func(country, from string, to ...string) func(*postclear.AnalyticsFilter) {
 		return func(f *postclear.AnalyticsFilter) {
 			f.DestinationCountries = []string{country}
+			f.OriginCountries = []string{"CN", "GB", "AE"}
 			f.From, f.To = date(from), date(from).AddDate(0, 0, 1)
 			if len(to) > 0 {
 				f.To = date(to[0])

@@ -39,7 +39,6 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 		{postclear.DimDestinationCountry},
 		{postclear.DimOriginCountry, postclear.DimCategory},
 		{postclear.DimOffice},
-		{postclear.DimRiskChannel},
 	}
 	for _, g := range groupings {
 		q := postclear.KPIQuery{Filter: span, GroupBy: g, Granularity: gran(postclear.Quarter)}
