@@ -3,6 +3,7 @@ package analytics_test
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,47 @@ func TestStageTimesInvalid(t *testing.T) {
 				t.Errorf("got %v (code %q), want %s containing %q", err, postclear.ErrorCode(err), postclear.EInvalid, c.want)
 			}
 		})
+	}
+}
+
+// orderBy on stage rows: by a statistic with a limit (the oracle's rows
+// sorted the same way), and by STAGE, which follows the Stage enum, not
+// the names' byte order, in either direction.
+func TestStageTimesOrder(t *testing.T) {
+	r := stagesFixture(t)
+	svc := store(t, testenv.Embedded(t), r, true)
+	ctx := context.Background()
+	q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2025-10-01"), To: date("2025-12-01")},
+		GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}}
+	five := 5
+	byMean := []postclear.Order{{Field: "MEAN_HOURS", Direction: postclear.Descending}}
+	want := ordered(kpioracle.StageTimes(r, q, postclear.Stages, []float64{24}), byMean, &five)
+	q.OrderBy, q.Limit = byMean, &five
+	got, err := svc.StageTimes(ctx, q, postclear.Stages, []float64{24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("MEAN_HOURS DESC, limit 5 (-want +got):\n%s", diff)
+	}
+	for _, dir := range []postclear.OrderDirection{postclear.Ascending, postclear.Descending} {
+		q.OrderBy, q.Limit = []postclear.Order{{Field: "STAGE", Direction: dir}}, nil
+		rows, err := svc.StageTimes(ctx, q, []postclear.Stage{postclear.ReleaseToDelivery, postclear.PostingToArrival, postclear.ArrivalToRelease}, []float64{24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stages []postclear.Stage
+		for _, r := range rows {
+			if len(stages) == 0 || stages[len(stages)-1] != r.Stage {
+				stages = append(stages, r.Stage)
+			}
+		}
+		enum := []postclear.Stage{postclear.PostingToArrival, postclear.ArrivalToRelease, postclear.ReleaseToDelivery}
+		if dir == postclear.Descending {
+			slices.Reverse(enum)
+		}
+		if diff := cmp.Diff(enum, stages); diff != "" {
+			t.Errorf("STAGE %s (-want +got):\n%s", dir, diff)
+		}
 	}
 }
