@@ -40,10 +40,11 @@ type gqlKey struct {
 	MailClass          *string `json:"mailClass"`
 	Office             *string `json:"office"`
 	Category           *string `json:"category"`
+	RiskChannel        *string `json:"riskChannel"`
 }
 
 func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
-	out := postclear.GroupKey{OriginCountry: k.OriginCountry, DestinationCountry: k.DestinationCountry, MailClass: k.MailClass, Office: k.Office, Category: k.Category}
+	out := postclear.GroupKey{OriginCountry: k.OriginCountry, DestinationCountry: k.DestinationCountry, MailClass: k.MailClass, Office: k.Office, Category: k.Category, RiskChannel: k.RiskChannel}
 	if k.Period != nil {
 		p, err := time.Parse(time.DateOnly, *k.Period)
 		if err != nil {
@@ -54,7 +55,7 @@ func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
 	return out
 }
 
-const keyFields = `key { period originCountry destinationCountry mailClass office category }`
+const keyFields = `key { period originCountry destinationCountry mailClass office category riskChannel }`
 
 // fixtureRecords are the analytics fixture's records, each stored once.
 func fixtureRecords(t *testing.T) kpioracle.Records {
@@ -70,7 +71,7 @@ func fixtureRecords(t *testing.T) kpioracle.Records {
 func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
 	st := storeRecords(t, e, r)
 	svc := &analytics.Service{Engine: e, Layout: st.Layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st, Calendars: st, Now: func() time.Time { return testenv.Now }},
 		func(context.Context) error { return nil }, graph.Config{}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/graphql"
@@ -152,17 +153,19 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 	t.Run("deliveryTimes", func(t *testing.T) {
 		var data struct {
 			Rows []struct {
-				Key                                    gqlKey
-				Items, Delivered                       int64
-				MeanDays, P50Days, P90Days, OnTimeRate *float64
+				Key                                                   gqlKey
+				Items, Delivered, DueItems                            int64
+				MeanDays, P50Days, P90Days, OnTimeRate                *float64
+				LateBy1DayRate, LateBy2PlusDaysRate, NotDeliveredRate *float64
 			} `json:"deliveryTimes"`
 		}
 		post(t, url, `{ deliveryTimes(`+args+`, groupBy: [DESTINATION_COUNTRY], granularity: WEEK, fillGaps: true) {
-			`+keyFields+` items delivered meanDays p50Days p90Days onTimeRate } }`, &data)
+			`+keyFields+` items delivered meanDays p50Days p90Days onTimeRate dueItems lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`, &data)
 		var got []postclear.DeliveryStat
 		for _, x := range data.Rows {
 			got = append(got, postclear.DeliveryStat{Key: x.Key.domain(t), Items: x.Items, Delivered: x.Delivered,
-				MeanDays: x.MeanDays, P50Days: x.P50Days, P90Days: x.P90Days, OnTimeRate: x.OnTimeRate})
+				MeanDays: x.MeanDays, P50Days: x.P50Days, P90Days: x.P90Days, OnTimeRate: x.OnTimeRate, DueItems: x.DueItems,
+				LateBy1DayRate: x.LateBy1DayRate, LateBy2PlusDaysRate: x.LateBy2PlusDaysRate, NotDeliveredRate: x.NotDeliveredRate})
 		}
 		q := postclear.KPIQuery{Filter: filter, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: gran(postclear.Week), FillGaps: true}
 		if diff := cmp.Diff(kpioracle.Delivery(r, q, 5, testenv.Now), got, approx); diff != "" {

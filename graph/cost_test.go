@@ -64,6 +64,8 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.backlog", `{ backlog(asOf: "2025-03-01T00:00:00Z", ` + filter + `) { items } }`},
 		{"Query.openItems", `{ openItems(asOf: "2025-03-01T00:00:00Z", stage: AWAITING_PRESENTATION, ` + filter + `, first: 1) { totalCount } }`},
 		{"Query.item", `{ item(id: "RR123456785KE") { itemId events { eventCode } declarations { hsCode } decisions { decision } } }`},
+		{"Query.stageTimes", `{ stageTimes(` + filter + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY]) { items } }`},
+		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `, leg: INBOUND, dayCount: WORKING) { items } }`},
 		{"Query.riskEffectiveness", `{ riskEffectiveness(` + filter + `, granularity: MONTH) { inspected liftVsRandom } }`},
 		{"Query.holdFulfilment", `{ holdFulfilment(` + filter + `) { requested } }`},
 		{"Query.eadTimeliness", `{ eadTimeliness(` + filter + `) { items } }`},

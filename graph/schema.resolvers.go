@@ -153,8 +153,10 @@ func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.Ana
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
-func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(standardDays, postclear.DefaultStandardDays))
+func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
+	opts := postclear.DeliveryOptions{StandardDays: deref(standardDays, postclear.DefaultStandardDays),
+		Leg: deref(leg, postclear.EndToEnd), DayCount: deref(dayCount, postclear.CalendarDays), NetOfCustomsTime: deref(netOfCustomsTime, false)}
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), opts)
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 
@@ -168,6 +170,15 @@ func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.An
 func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error) {
 	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "seizureTrends", err)
+}
+
+// StageTimes is the resolver for the stageTimes field.
+func (r *queryResolver) StageTimes(ctx context.Context, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.StageStat, error) {
+	if thresholdsHours == nil { // null: the default, as when left out
+		thresholdsHours = postclear.DefaultThresholdsHours
+	}
+	rows, err := r.Analytics.StageTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), stages, thresholdsHours)
+	return rows, r.fail(ctx, "stageTimes", err)
 }
 
 // Mous is the resolver for the mous field.

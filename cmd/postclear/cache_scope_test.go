@@ -98,6 +98,10 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		// re-ingest between rounds moves.
 		"openItems": `{ openItems(asOf: "2025-11-20T00:00:00Z", stage: AWAITING_DELIVERY, ` + span + `, first: 20) {
 			totalCount edges { node { itemId destinationCountry enteredAt ageHours } } pageInfo { hasNextPage } } }`,
+		"stageTimes": `{ stageTimes(` + span + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY], groupBy: [DESTINATION_COUNTRY, RISK_CHANNEL]) {
+			key { destinationCountry riskChannel } stage items stddevHours p90Hours within { hours rate } } }`,
+		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, dayCount: WORKING, netOfCustomsTime: true) {
+			key { destinationCountry } items dueItems onTimeRate lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`,
 		// DOMAIN.md 6, 7 and 8.
 		"riskEffectiveness":  `{ riskEffectiveness(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: QUARTER) { key { period destinationCountry } channel inspected hitRate liftVsRandom } }`,
 		"holdFulfilment":     `{ holdFulfilment(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } requested presented presentedWithinRate deliveredWithoutPresentation } }`,

@@ -162,13 +162,17 @@ type ComplexityRoot struct {
 	}
 
 	DeliveryStat struct {
-		Delivered  func(childComplexity int) int
-		Items      func(childComplexity int) int
-		Key        func(childComplexity int) int
-		MeanDays   func(childComplexity int) int
-		OnTimeRate func(childComplexity int) int
-		P50Days    func(childComplexity int) int
-		P90Days    func(childComplexity int) int
+		Delivered           func(childComplexity int) int
+		DueItems            func(childComplexity int) int
+		Items               func(childComplexity int) int
+		Key                 func(childComplexity int) int
+		LateBy1DayRate      func(childComplexity int) int
+		LateBy2PlusDaysRate func(childComplexity int) int
+		MeanDays            func(childComplexity int) int
+		NotDeliveredRate    func(childComplexity int) int
+		OnTimeRate          func(childComplexity int) int
+		P50Days             func(childComplexity int) int
+		P90Days             func(childComplexity int) int
 	}
 
 	Dispute struct {
@@ -375,7 +379,7 @@ type ComplexityRoot struct {
 		ComplianceRates    func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus         func(childComplexity int) int
 		DeclarationQuality func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
-		DeliveryTimes      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
+		DeliveryTimes      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		EadTimeliness      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		HoldFulfilment     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Holidays           func(childComplexity int, country string, year int) int
@@ -386,6 +390,7 @@ type ComplexityRoot struct {
 		OpenItems          func(childComplexity int, asOf time.Time, stage postclear.BacklogStage, filter postclear.AnalyticsFilter, olderThanHours *float64, first *int, after *string, timeZone *string) int
 		RiskEffectiveness  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		SeizureTrends      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		StageTimes         func(childComplexity int, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Viewer             func(childComplexity int) int
 		WeekendDays        func(childComplexity int, country string) int
 	}
@@ -410,6 +415,19 @@ type ComplexityRoot struct {
 		Seizures                 func(childComplexity int) int
 	}
 
+	StageStat struct {
+		Items       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		MaxHours    func(childComplexity int) int
+		MeanHours   func(childComplexity int) int
+		P50Hours    func(childComplexity int) int
+		P90Hours    func(childComplexity int) int
+		P95Hours    func(childComplexity int) int
+		Stage       func(childComplexity int) int
+		StddevHours func(childComplexity int) int
+		Within      func(childComplexity int) int
+	}
+
 	Subscription struct {
 		DataChanged func(childComplexity int) int
 	}
@@ -418,6 +436,11 @@ type ComplexityRoot struct {
 		Comparison func(childComplexity int) int
 		KPI        func(childComplexity int) int
 		Value      func(childComplexity int) int
+	}
+
+	ThresholdRate struct {
+		Hours func(childComplexity int) int
+		Rate  func(childComplexity int) int
 	}
 
 	TrackingEvent struct {
@@ -480,9 +503,10 @@ type MutationResolver interface {
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
 	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
 	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error)
 	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error)
+	StageTimes(ctx context.Context, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.StageStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
@@ -1000,6 +1024,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryStat.Delivered(childComplexity), true
+	case "DeliveryStat.dueItems":
+		if e.ComplexityRoot.DeliveryStat.DueItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.DueItems(childComplexity), true
 	case "DeliveryStat.items":
 		if e.ComplexityRoot.DeliveryStat.Items == nil {
 			break
@@ -1012,12 +1042,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryStat.Key(childComplexity), true
+	case "DeliveryStat.lateBy1DayRate":
+		if e.ComplexityRoot.DeliveryStat.LateBy1DayRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.LateBy1DayRate(childComplexity), true
+	case "DeliveryStat.lateBy2PlusDaysRate":
+		if e.ComplexityRoot.DeliveryStat.LateBy2PlusDaysRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.LateBy2PlusDaysRate(childComplexity), true
 	case "DeliveryStat.meanDays":
 		if e.ComplexityRoot.DeliveryStat.MeanDays == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeliveryStat.MeanDays(childComplexity), true
+	case "DeliveryStat.notDeliveredRate":
+		if e.ComplexityRoot.DeliveryStat.NotDeliveredRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.NotDeliveredRate(childComplexity), true
 	case "DeliveryStat.onTimeRate":
 		if e.ComplexityRoot.DeliveryStat.OnTimeRate == nil {
 			break
@@ -1978,7 +2026,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["leg"].(*postclear.DeliveryLeg), args["dayCount"].(*postclear.DayCount), args["netOfCustomsTime"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.eadTimeliness":
 		if e.ComplexityRoot.Query.EadTimeliness == nil {
 			break
@@ -2090,6 +2138,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.stageTimes":
+		if e.ComplexityRoot.Query.StageTimes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stageTimes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StageTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["stages"].([]postclear.Stage), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["thresholdsHours"].([]float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2177,6 +2236,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeizureStat.Seizures(childComplexity), true
 
+	case "StageStat.items":
+		if e.ComplexityRoot.StageStat.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Items(childComplexity), true
+	case "StageStat.key":
+		if e.ComplexityRoot.StageStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Key(childComplexity), true
+	case "StageStat.maxHours":
+		if e.ComplexityRoot.StageStat.MaxHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.MaxHours(childComplexity), true
+	case "StageStat.meanHours":
+		if e.ComplexityRoot.StageStat.MeanHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.MeanHours(childComplexity), true
+	case "StageStat.p50Hours":
+		if e.ComplexityRoot.StageStat.P50Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P50Hours(childComplexity), true
+	case "StageStat.p90Hours":
+		if e.ComplexityRoot.StageStat.P90Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P90Hours(childComplexity), true
+	case "StageStat.p95Hours":
+		if e.ComplexityRoot.StageStat.P95Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P95Hours(childComplexity), true
+	case "StageStat.stage":
+		if e.ComplexityRoot.StageStat.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Stage(childComplexity), true
+	case "StageStat.stddevHours":
+		if e.ComplexityRoot.StageStat.StddevHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.StddevHours(childComplexity), true
+	case "StageStat.within":
+		if e.ComplexityRoot.StageStat.Within == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Within(childComplexity), true
+
 	case "Subscription.dataChanged":
 		if e.ComplexityRoot.Subscription.DataChanged == nil {
 			break
@@ -2202,6 +2322,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Value(childComplexity), true
+
+	case "ThresholdRate.hours":
+		if e.ComplexityRoot.ThresholdRate.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdRate.Hours(childComplexity), true
+	case "ThresholdRate.rate":
+		if e.ComplexityRoot.ThresholdRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdRate.Rate(childComplexity), true
 
 	case "TrackingEvent.destinationCountry":
 		if e.ComplexityRoot.TrackingEvent.DestinationCountry == nil {
@@ -2315,6 +2448,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
 			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
+			graphql.NewInputUnmarshaler("StageOrder", ec.unmarshalInputStageOrder),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
@@ -2619,10 +2753,13 @@ type ClearanceStat {
 }
 
 """
-Delivery time: items posted (first EMA event), attributed to the posting time. Days are
-(delivered_at − posted_at) / 86,400 s over delivered items (first EMI event). An item is on time when the
-date of delivery is at most the posting date J plus standardDays (the UPU J+n standard), both dates taken in
-the query's time zone.
+Delivery time against the UPU J+n standard (KPI 2; its options are KPI 2b). Items with the leg's start (first EMA
+posting, or first EMD arrival for INBOUND), attributed to it; J is the date of the start. Days are
+(delivery instant − start) / 86,400 s over delivered items (first EMI event), the delivery instant being
+delivered_at, less the item's time in customs with netOfCustomsTime. The deadline is J + standardDays calendar days,
+or with dayCount WORKING the standardDays-th working day of the destination country after J (J itself with 0). An
+item is on time when the date of its delivery instant is at most the deadline; dates are taken in the query's time
+zone.
 """
 type DeliveryStat {
   "The group this row describes."
@@ -2643,6 +2780,102 @@ type DeliveryStat {
   Null when no item has a closed window.
   """
   onTimeRate: Float
+  "Items whose deadline is before today's date (in the query's time zone): the population of the four rates."
+  dueItems: Int64!
+  """
+  Share of the due items delivered late by exactly one counted day (calendar days, or working days with WORKING:
+  the days d with deadline < d ≤ delivery date, at least 1). Null when dueItems is 0.
+  """
+  lateBy1DayRate: Float
+  "Share of the due items delivered late by two counted days or more. Null when dueItems is 0."
+  lateBy2PlusDaysRate: Float
+  """
+  Share of the due items not delivered. onTimeRate + lateBy1DayRate + lateBy2PlusDaysRate + notDeliveredRate = 1.
+  Null when dueItems is 0.
+  """
+  notDeliveredRate: Float
+}
+
+"""
+Where a delivery time starts.
+"""
+enum DeliveryLeg {
+  "From posting (first EMA): the whole chain, KPI 2."
+  END_TO_END
+  "From arrival at the inward office of exchange (first EMD): the leg the UPU Global Monitoring System measures."
+  INBOUND
+}
+
+"""
+How the n days of J+n are counted.
+"""
+enum DayCount {
+  "Calendar days: the deadline is J + n."
+  CALENDAR
+  """
+  Working days of the item's destination country: not one of its weekend days (Saturday and Sunday unless
+  configured otherwise) and not one of its holidays. The deadline is the n-th working day after J (J itself not
+  counted; J with n = 0).
+  """
+  WORKING
+}
+
+"""
+A stage of an item's way through the chain, from one milestone to the next (WCO Time Release Study intervals, UPU
+legs).
+"""
+enum Stage {
+  "Posting (first EMA) to arrival at the inward office of exchange (first EMD): the transport leg."
+  POSTING_TO_ARRIVAL
+  "Arrival (first EMD) to presentation to import customs (first EDB): at the inward office of exchange."
+  ARRIVAL_TO_PRESENTATION
+  "Presentation (first EDB) to release (first RELEASE, else first EDC): customs processing, KPI 1."
+  PRESENTATION_TO_RELEASE
+  "Arrival (first EMD) to release: the WCO Time Release Study's release time."
+  ARRIVAL_TO_RELEASE
+  "Release to departure from the inward office of exchange (first EMF)."
+  RELEASE_TO_DEPARTURE
+  "Release to delivery (first EMI): the delivery network."
+  RELEASE_TO_DELIVERY
+  "Arrival (first EMD) to delivery (first EMI): the UPU Global Monitoring System's inbound leg."
+  ARRIVAL_TO_DELIVERY
+}
+
+"""
+The share of a stage's items that took at most a number of hours.
+"""
+type ThresholdRate {
+  "The threshold, as asked."
+  hours: Float!
+  "Share of the row's items with hours ≤ the threshold, in [0, 1]; null when the row has no items."
+  rate: Float
+}
+
+"""
+Time one stage took (KPI 5), over the items with both of its milestones and end ≥ start, attributed to the end
+milestone. Hours are (end − start) / 3,600 s.
+"""
+type StageStat {
+  "The group this row describes."
+  key: GroupKey!
+  "The stage."
+  stage: Stage!
+  "Number of items in the population."
+  items: Int64!
+  "Mean hours; null when items is 0."
+  meanHours: Float
+  "Sample standard deviation of the hours (n − 1); null when items < 2."
+  stddevHours: Float
+  "Median hours (exact, linear interpolation between closest ranks); null when items is 0."
+  p50Hours: Float
+  "90th percentile of the hours (exact, linear interpolation); null when items is 0."
+  p90Hours: Float
+  "95th percentile of the hours (exact, linear interpolation); null when items is 0."
+  p95Hours: Float
+  "The longest time in hours; null when items is 0."
+  maxHours: Float
+  "For each of thresholdsHours, in the order asked, the share of items within it."
+  within: [ThresholdRate!]!
 }
 
 """
@@ -2806,6 +3039,14 @@ enum DeliveryOrderField {
   P90_DAYS
   "The row's onTimeRate."
   ON_TIME_RATE
+  "The row's dueItems."
+  DUE_ITEMS
+  "The row's lateBy1DayRate."
+  LATE_BY_1_DAY_RATE
+  "The row's lateBy2PlusDaysRate."
+  LATE_BY_2_PLUS_DAYS_RATE
+  "The row's notDeliveredRate."
+  NOT_DELIVERED_RATE
 }
 
 """
@@ -2902,6 +3143,52 @@ input SeizureOrder {
   direction: OrderDirection = ASC
 }
 
+"""
+A field of StageStat rows that stageTimes(orderBy) can sort by.
+"""
+enum StageOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The stage, in the order of the Stage enum."
+  STAGE
+  "The row's items."
+  ITEMS
+  "The row's meanHours."
+  MEAN_HOURS
+  "The row's stddevHours."
+  STDDEV_HOURS
+  "The row's p50Hours."
+  P50_HOURS
+  "The row's p90Hours."
+  P90_HOURS
+  "The row's p95Hours."
+  P95_HOURS
+  "The row's maxHours."
+  MAX_HOURS
+}
+
+"""
+Sorts stageTimes rows by one field.
+"""
+input StageOrder {
+  "The field."
+  field: StageOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
   dataStatus: DataStatus! @allow(to: READ)
@@ -2943,16 +3230,25 @@ type Query {
   Dimension order (nulls last).
   """
   deliveryTimes(
-    "Date range of the posting time, and item restrictions."
+    "Date range of the leg's start (posting, or arrival for INBOUND), and item restrictions."
     filter: AnalyticsFilter!
     "Dimensions to group by."
     groupBy: [Dimension!] = []
-    "Bucket size of the posting date."
+    "Bucket size of the start date."
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
-    "n of the J+n delivery standard, in days; must be ≥ 0."
+    "n of the J+n delivery standard, in days (calendar or working, see dayCount); must be 0 to 365."
     standardDays: Int = 5
+    "Where the time starts: posting (END_TO_END, KPI 2) or arrival at the inward office of exchange (INBOUND)."
+    leg: DeliveryLeg = END_TO_END
+    "How the n days are counted: CALENDAR, or WORKING days of the item's destination country."
+    dayCount: DayCount = CALENDAR
+    """
+    Deduct the item's time in customs (release − presentation, when both exist in that order) from its delivery
+    instant, for the deadline and for the days, as UPU PRIME does.
+    """
+    netOfCustomsTime: Boolean = false
     """
     IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
@@ -3029,6 +3325,41 @@ type Query {
     """
     limit: Int
   ): [SeizureStat!]! @allow(to: READ)
+
+  """
+  Stage times (KPI 5, the WCO Time Release Study's time-interval analysis): per group and stage, the hours each stage
+  took. Rows are ordered by orderBy, then by period, then the group fields in Dimension order (nulls last), then the
+  stage in Stage order.
+  """
+  stageTimes(
+    "Date range of each stage's end milestone, and item restrictions."
+    filter: AnalyticsFilter!
+    "The stages to measure: 1 to 7 distinct stages."
+    stages: [Stage!]!
+    "Dimensions to group by."
+    groupBy: [Dimension!] = []
+    "Bucket size of the end milestone's date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group and stage."
+    fillGaps: Boolean = false
+    "Targets in hours, 1 to 10 finite values > 0: each row gives the share of items within each, in this order."
+    thresholdsHours: [Float!] = [24, 48]
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [StageOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [StageStat!]! @allow(to: READ)
 }
 
 """
@@ -4692,6 +5023,14 @@ func (ec *executionContext) childFields_DeliveryStat(ctx context.Context, field 
 		return ec.fieldContext_DeliveryStat_p90Days(ctx, field)
 	case "onTimeRate":
 		return ec.fieldContext_DeliveryStat_onTimeRate(ctx, field)
+	case "dueItems":
+		return ec.fieldContext_DeliveryStat_dueItems(ctx, field)
+	case "lateBy1DayRate":
+		return ec.fieldContext_DeliveryStat_lateBy1DayRate(ctx, field)
+	case "lateBy2PlusDaysRate":
+		return ec.fieldContext_DeliveryStat_lateBy2PlusDaysRate(ctx, field)
+	case "notDeliveredRate":
+		return ec.fieldContext_DeliveryStat_notDeliveredRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryStat", field.Name)
 }
@@ -5106,6 +5445,32 @@ func (ec *executionContext) childFields_SeizureStat(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SeizureStat", field.Name)
 }
 
+func (ec *executionContext) childFields_StageStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StageStat_key(ctx, field)
+	case "stage":
+		return ec.fieldContext_StageStat_stage(ctx, field)
+	case "items":
+		return ec.fieldContext_StageStat_items(ctx, field)
+	case "meanHours":
+		return ec.fieldContext_StageStat_meanHours(ctx, field)
+	case "stddevHours":
+		return ec.fieldContext_StageStat_stddevHours(ctx, field)
+	case "p50Hours":
+		return ec.fieldContext_StageStat_p50Hours(ctx, field)
+	case "p90Hours":
+		return ec.fieldContext_StageStat_p90Hours(ctx, field)
+	case "p95Hours":
+		return ec.fieldContext_StageStat_p95Hours(ctx, field)
+	case "maxHours":
+		return ec.fieldContext_StageStat_maxHours(ctx, field)
+	case "within":
+		return ec.fieldContext_StageStat_within(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageStat", field.Name)
+}
+
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kpi":
@@ -5116,6 +5481,16 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_ThresholdRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hours":
+		return ec.fieldContext_ThresholdRate_hours(ctx, field)
+	case "rate":
+		return ec.fieldContext_ThresholdRate_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThresholdRate", field.Name)
 }
 
 func (ec *executionContext) childFields_TrackingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5747,30 +6122,54 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["standardDays"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "leg",
+		func(ctx context.Context, v any) (*postclear.DeliveryLeg, error) {
+			return ec.unmarshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leg"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "dayCount",
+		func(ctx context.Context, v any) (*postclear.DayCount, error) {
+			return ec.unmarshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dayCount"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "netOfCustomsTime",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["netOfCustomsTime"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["timeZone"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]postclear.Order, error) {
 			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
+	args["limit"] = arg10
 	return args, nil
 }
 
@@ -6183,6 +6582,84 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stageTimes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "stages",
+		func(ctx context.Context, v any) ([]postclear.Stage, error) {
+			return ec.unmarshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stages"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "thresholdsHours",
+		func(ctx context.Context, v any) ([]float64, error) {
+			return ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["thresholdsHours"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOStageOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
 	return args, nil
 }
 
@@ -8275,6 +8752,98 @@ func (ec *executionContext) _DeliveryStat_onTimeRate(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_DeliveryStat_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_dueItems(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_dueItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueItems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_dueItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DeliveryStat_lateBy1DayRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_lateBy1DayRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateBy1DayRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_lateBy1DayRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_lateBy2PlusDaysRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_lateBy2PlusDaysRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateBy2PlusDaysRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_lateBy2PlusDaysRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_notDeliveredRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_notDeliveredRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotDeliveredRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_notDeliveredRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
 }
 
@@ -12111,7 +12680,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["leg"].(*postclear.DeliveryLeg), fc.Args["dayCount"].(*postclear.DayCount), fc.Args["netOfCustomsTime"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12281,6 +12850,68 @@ func (ec *executionContext) fieldContext_Query_seizureTrends(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_seizureTrends_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stageTimes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stageTimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StageTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["stages"].([]postclear.Stage), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["thresholdsHours"].([]float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.StageStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.StageStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.StageStat) graphql.Marshaler {
+			return ec.marshalNStageStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stageTimes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stageTimes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13419,6 +14050,254 @@ func (ec *executionContext) fieldContext_SeizureStat_changeFromPreviousPeriod(_ 
 	return graphql.NewScalarFieldContext("SeizureStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _StageStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageStat_stage(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Stage) graphql.Marshaler {
+			return ec.marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Stage")
+}
+
+func (ec *executionContext) _StageStat_items(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _StageStat_meanHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_meanHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_meanHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_stddevHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_stddevHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StddevHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_stddevHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p50Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p50Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p50Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p90Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p90Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p90Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p95Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p95Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p95Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_maxHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_maxHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_maxHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_within(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_within(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Within, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ThresholdRate) graphql.Marshaler {
+			return ec.marshalNThresholdRate2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_within(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_dataChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -13536,6 +14415,52 @@ func (ec *executionContext) _Target_value(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThresholdRate_hours(ctx context.Context, field graphql.CollectedField, obj *postclear.ThresholdRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdRate_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdRate_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdRate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThresholdRate_rate(ctx context.Context, field graphql.CollectedField, obj *postclear.ThresholdRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdRate", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TrackingEvent_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
@@ -16038,6 +16963,59 @@ func UnmarshalSeizureOrder(ctx context.Context, raw any) (postclear.Order, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStageOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStageOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageOrder unmarshals raw into the StageOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (postclear.Target, error) {
 	var it postclear.Target
 	if obj == nil {
@@ -16899,6 +17877,26 @@ func (ec *executionContext) _DeliveryStat(ctx context.Context, sel ast.Selection
 			}
 		case "onTimeRate":
 			out.Values[i] = ec._DeliveryStat_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dueItems":
+			out.Values[i] = ec._DeliveryStat_dueItems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lateBy1DayRate":
+			out.Values[i] = ec._DeliveryStat_lateBy1DayRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateBy2PlusDaysRate":
+			out.Values[i] = ec._DeliveryStat_lateBy2PlusDaysRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notDeliveredRate":
+			out.Values[i] = ec._DeliveryStat_notDeliveredRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -18262,6 +19260,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_seizureTrends(ctx, field)
 				})
+		case "stageTimes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stageTimes(ctx, field)
+				})
 		case "mous":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18510,6 +19514,84 @@ func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var stageStatImplementors = []string{"StageStat"}
+
+func (ec *executionContext) _StageStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.StageStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageStat")
+		case "key":
+			out.Values[i] = ec._StageStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._StageStat_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._StageStat_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanHours":
+			out.Values[i] = ec._StageStat_meanHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stddevHours":
+			out.Values[i] = ec._StageStat_stddevHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p50Hours":
+			out.Values[i] = ec._StageStat_p50Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90Hours":
+			out.Values[i] = ec._StageStat_p90Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p95Hours":
+			out.Values[i] = ec._StageStat_p95Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxHours":
+			out.Values[i] = ec._StageStat_maxHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "within":
+			out.Values[i] = ec._StageStat_within(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -18554,6 +19636,44 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 		case "value":
 			out.Values[i] = ec._Target_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var thresholdRateImplementors = []string{"ThresholdRate"}
+
+func (ec *executionContext) _ThresholdRate(ctx context.Context, sel ast.SelectionSet, obj *postclear.ThresholdRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, thresholdRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThresholdRate")
+		case "hours":
+			out.Values[i] = ec._ThresholdRate_hours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ThresholdRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -20203,6 +21323,90 @@ func (ec *executionContext) marshalNSeizureStat2ᚕgithubᚗcomᚋpostclearᚋpo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx context.Context, v any) (postclear.Stage, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.Stage(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx context.Context, sel ast.SelectionSet, v postclear.Stage) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Stage!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx context.Context, v any) ([]postclear.Stage, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Stage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Stage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStageOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputStageOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStageOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStageOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StageOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNStageStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStat(ctx context.Context, sel ast.SelectionSet, v postclear.StageStat) graphql.Marshaler {
+	return ec._StageStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStageStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.StageStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20269,6 +21473,26 @@ func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostcle
 func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, v any) (postclear.Target, error) {
 	res, err := ec.unmarshalInputTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThresholdRate2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRate(ctx context.Context, sel ast.SelectionSet, v postclear.ThresholdRate) graphql.Marshaler {
+	return ec._ThresholdRate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThresholdRate2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRateᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ThresholdRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThresholdRate2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -20636,6 +21860,25 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx context.Context, v any) (*postclear.DayCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.DayCount(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx context.Context, sel ast.SelectionSet, v *postclear.DayCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
 	if v == nil {
 		return nil, nil
@@ -20651,6 +21894,25 @@ func (ec *executionContext) unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpos
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx context.Context, v any) (*postclear.DeliveryLeg, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.DeliveryLeg(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx context.Context, sel ast.SelectionSet, v *postclear.DeliveryLeg) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
@@ -21028,6 +22290,23 @@ func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclear�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -147,16 +147,8 @@ var backlog = &family[postclear.BacklogArgs, postclear.BacklogStat]{
 		name:  "STAGE",
 		get:   func(r *postclear.BacklogStat) string { return string(r.Stage) },
 		set:   func(r *postclear.BacklogStat, s string) { r.Stage = postclear.BacklogStage(s) },
-		order: stageNames(),
+		order: enumOrder(postclear.BacklogStages),
 	},
-}
-
-func stageNames() []string {
-	var out []string
-	for _, s := range postclear.BacklogStages {
-		out = append(out, string(s))
-	}
-	return out
 }
 
 // validStage checks a stage named by the caller.

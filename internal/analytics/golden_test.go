@@ -43,14 +43,25 @@ func TestGoldenSQL(t *testing.T) {
 		q   postclear.KPIQuery
 	}{"plain": {context.Background(), plain}, "full": {agency, full}}
 	families := map[string]func(q postclear.KPIQuery) (string, warehouse.Params, error){
-		"clearance":  func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
-		"delivery":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
+		"clearance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
+		"delivery": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.StandardDelivery(5))
+		},
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
-		"risk":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
-		"hold":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
-		"ead":        func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
-		"quality":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
+		"stages": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		},
+		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+		},
+		"delivery_working": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
+		"risk":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
+		"hold":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
+		"ead":     func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
+		"quality": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
 	}
 	refuses := map[string]map[postclear.Dimension]string{"risk": risk.refuses, "quality": quality.refuses}
 	for family, sqlOf := range families {

@@ -105,7 +105,7 @@ func direct(t *testing.T, f *fixture, country string, q postclear.YearQuarter) m
 	for _, r := range cl {
 		out[postclear.KPIClearanceP90Hours], out[postclear.KPIClearanceMeanHours], out[postclear.KPIClearanceWithinTargetRate] = r.P90Hours, r.MeanHours, r.WithinTargetRate
 	}
-	de, err := f.kpis.DeliveryTimes(ctx, kq, 5)
+	de, err := f.kpis.DeliveryTimes(ctx, kq, postclear.StandardDelivery(5))
 	if err != nil {
 		t.Fatal(err)
 	}
