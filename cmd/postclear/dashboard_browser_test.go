@@ -325,6 +325,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	shot(t, b, "dashboard-scorecard.png", 0)
 
+	// Where the time goes: the stage chain by office, the slowest first;
+	// on the demo data Kenya's is KEMBAA, where items wait for
+	// presentation and for departure.
+	if slowest := checkStages(t, b, s, analyst, mou, quarter); countryOf(mou) == "KE" && slowest != "KEMBAA" {
+		t.Errorf("where the time goes shows %s first; the demo data's bottleneck is KEMBAA", slowest)
+	}
+	shot(t, b, "dashboard-stages.png", eval[float64](b, `document.getElementById('stages').getBoundingClientRect().top + scrollY - 8`))
+
 	// The operations desk: the backlog, a click to the oldest items, and
 	// one item's time line. On the demo data Mombasa's office of exchange
 	// (KEMBAA) holds Kenya's largest backlog.

@@ -488,3 +488,74 @@ func ratesOf(a riskAnswer, origin, day, end string) (before, after *float64) {
 	}
 	return rate(0), rate(1)
 }
+
+var chainStages = []string{"ARRIVAL_TO_PRESENTATION", "PRESENTATION_TO_RELEASE", "RELEASE_TO_DEPARTURE"}
+
+// checkStages holds where the time goes against the Stages operation's
+// answer for the MoU's country and the quarter: every figure of the table,
+// and the offices of the bars, slowest first (the largest sum of medians
+// from arrival to departure). It returns the slowest office.
+func checkStages(t *testing.T, b *browser, s *Server, token, mou, quarter string) string {
+	t.Helper()
+	var a struct {
+		StageTimes []struct {
+			Key      struct{ Office *string }
+			Stage    string
+			Items    int64
+			P50Hours *float64
+			P90Hours *float64
+		} `json:"stageTimes"`
+	}
+	dashboardOp(t, s, token, "Stages", map[string]any{"filter": map[string]any{
+		"from": quarterStart(t, quarter, 0), "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &a)
+	want := map[string]string{}
+	chain := map[string]float64{}
+	var offices []string
+	for _, r := range a.StageTimes {
+		if r.Key.Office == nil {
+			continue
+		}
+		o := *r.Key.Office
+		if !slices.Contains(offices, o) {
+			offices = append(offices, o)
+			for _, st := range []string{"ARRIVAL_TO_PRESENTATION", "PRESENTATION_TO_RELEASE", "RELEASE_TO_DEPARTURE", "RELEASE_TO_DELIVERY"} {
+				want[o+"|"+st+"|p50Hours"], want[o+"|"+st+"|p90Hours"], want[o+"|"+st+"|items"] = "", "", "0"
+			}
+		}
+		want[o+"|"+r.Stage+"|p50Hours"] = numAttr(r.P50Hours)
+		want[o+"|"+r.Stage+"|p90Hours"] = numAttr(r.P90Hours)
+		want[o+"|"+r.Stage+"|items"] = numAttr(&r.Items)
+		if slices.Contains(chainStages, r.Stage) && r.P50Hours != nil {
+			chain[o] += *r.P50Hours
+		}
+	}
+	sort.Slice(offices, func(i, j int) bool {
+		a, b := offices[i], offices[j]
+		return chain[a] > chain[b] || chain[a] == chain[b] && a < b
+	})
+	got := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('#stages-table [data-cell]')].map(e => [e.dataset.cell, e.dataset.value]))`)
+	if diff := cmp.Diff(want, got); diff != "" || len(offices) == 0 {
+		t.Errorf("where the time goes, %s %s (-API +page):\n%s", mou, quarter, diff)
+	}
+	// Each stage's bars: the offices slowest first, the medians and 90th
+	// percentiles of the table.
+	bars := eval[map[string][]string](b, `Object.fromEntries([...document.querySelectorAll('#stage-charts figure')].map(f => {
+		const o = echarts.getInstanceByDom(f.querySelector('.plot')).getOption();
+		return [f.dataset.stage, o.yAxis[0].data.map((office, i) => office + ' ' + o.series[0].data[i] + ' ' + o.series[1].data[i])]; }))`)
+	for _, st := range []string{"ARRIVAL_TO_PRESENTATION", "PRESENTATION_TO_RELEASE", "RELEASE_TO_DEPARTURE", "RELEASE_TO_DELIVERY"} {
+		var wantBars []string
+		for _, o := range offices {
+			js := func(v string) string {
+				if v == "" {
+					return "null"
+				}
+				return v
+			}
+			wantBars = append(wantBars, o+" "+js(want[o+"|"+st+"|p50Hours"])+" "+js(want[o+"|"+st+"|p90Hours"]))
+		}
+		if diff := cmp.Diff(wantBars, bars[st]); diff != "" {
+			t.Errorf("bars of %s (-API +page):\n%s", st, diff)
+		}
+	}
+	return offices[0]
+}
