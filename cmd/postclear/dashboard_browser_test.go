@@ -466,6 +466,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the agency is shown MoU %s", shown)
 	}
 	checkScorecard(t, b, s, kenya, shown, quarter)
+	// The other panels too show the agency what the API tells it.
+	checkStages(t, b, s, kenya, shown, quarter)
+	checkRisk(t, b, s, kenya, shown, quarter)
+	checkDesk(t, b, s, kenya)
 	if who := eval[string](b, `document.getElementById('viewer').textContent`); !strings.Contains(who, "AGENCY (KE)") {
 		t.Errorf("signed in as %q", who)
 	}
