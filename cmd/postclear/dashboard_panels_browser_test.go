@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -53,16 +54,30 @@ const readList = `[...document.querySelectorAll('#open-items-list tr')].map(r =>
 func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 	t.Helper()
 	asOf := eval[string](b, `document.getElementById('desk').dataset.asOf`)
-	var filter map[string]any
-	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById('desk').dataset.filter`)), &filter); err != nil {
-		t.Fatal(err)
-	}
 	var status struct {
 		DataStatus struct {
 			LastEventAt string `json:"lastEventAt"`
 		} `json:"dataStatus"`
 	}
 	dashboardOp(t, s, token, "Viewer", nil, &status)
+	var filter, recent map[string]any
+	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById('desk').dataset.filter`)), &filter); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById('desk').dataset.recent`)), &recent); err != nil {
+		t.Fatal(err)
+	}
+	// The year and the 90 days to the day of asOf, over the MoU's country.
+	asOfDay, _ := time.Parse(time.RFC3339, status.DataStatus.LastEventAt)
+	end := asOfDay.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	for _, f := range []struct {
+		got  map[string]any
+		days int
+	}{{filter, 366}, {recent, 90}} {
+		if f.got["to"] != end.Format(time.DateOnly) || f.got["from"] != end.AddDate(0, 0, -f.days).Format(time.DateOnly) {
+			t.Errorf("the desk asks over %v; want the %d days to %s", f.got, f.days, end)
+		}
+	}
 	if asOf != status.DataStatus.LastEventAt {
 		t.Errorf("the desk's now is %s, the latest event %s", asOf, status.DataStatus.LastEventAt)
 	}
@@ -72,10 +87,20 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 			Stage string
 			Items int64
 		} `json:"backlog"`
+		Arrivals []struct {
+			Key          struct{ Office *string }
+			ItemsArrived int64 `json:"itemsArrived"`
+		} `json:"complianceRates"`
 	}
-	dashboardOp(t, s, token, "Backlog", map[string]any{"asOf": asOf, "filter": filter}, &backlog)
+	dashboardOp(t, s, token, "Backlog", map[string]any{"asOf": asOf, "filter": filter, "recent": recent}, &backlog)
 	// Worst first: the most items at the border (awaiting presentation or
-	// in customs), then the most open.
+	// in customs) per item arrived in the last 90 days, then the most open.
+	arrived := map[string]float64{}
+	for _, r := range backlog.Arrivals {
+		if r.Key.Office != nil {
+			arrived[*r.Key.Office] = float64(r.ItemsArrived)
+		}
+	}
 	border, totals := map[string]int64{}, map[string]int64{}
 	items := map[string]map[string]string{}
 	for _, r := range backlog.Backlog {
@@ -101,8 +126,8 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 	}
 	sort.Slice(want, func(i, j int) bool {
 		a, b := want[i].Office, want[j].Office
-		if border[a] != border[b] {
-			return border[a] > border[b]
+		if wa, wb := perArrived(border[a], arrived[a]), perArrived(border[b], arrived[b]); wa != wb {
+			return wa > wb
 		}
 		return totals[a] > totals[b] || totals[a] == totals[b] && a < b
 	})
@@ -199,6 +224,18 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('timeline-box').dataset.item === %q && document.querySelectorAll('#timeline li').length > 0`, id), chromedp.WithPollingTimeout(10*time.Second)))
 	checkTimeline(t, b, s, token, id)
 	return worst
+}
+
+// perArrived is items per item arrived; infinite for items at an office
+// where none arrived.
+func perArrived(items int64, arrived float64) float64 {
+	switch {
+	case arrived > 0:
+		return 1000 * float64(items) / arrived
+	case items > 0:
+		return math.Inf(1)
+	}
+	return 0
 }
 
 func withOffice(filter map[string]any, office string) map[string]any {

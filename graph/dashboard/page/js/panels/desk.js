@@ -28,22 +28,24 @@ const day = (iso) => iso.slice(0, 10);
 const when = (iso) => iso.slice(0, 16).replace('T', ' ');
 const hours = (v) => fmt.value(v === null ? null : v / 24, 'DAYS');
 
-// scopeOf is the filter of the desk's questions: the items to the MoU's
-// country that entered their stage in the year up to asOf.
-function scopeOf(country, asOf) {
+// scopeOf is a filter of the desk's questions: the items to the MoU's
+// country that entered their stage (or arrived) in the days up to asOf.
+function scopeOf(country, asOf, days) {
   const to = new Date(day(asOf) + 'T00:00:00Z');
   to.setUTCDate(to.getUTCDate() + 1);
   const from = new Date(to);
-  from.setUTCDate(from.getUTCDate() - 366);
+  from.setUTCDate(from.getUTCDate() - days);
   return { from: day(from.toISOString()), to: day(to.toISOString()), destinationCountries: [country] };
 }
 
 // byOffice turns backlog rows into offices, worst first: the most items
 // held at the border (awaiting presentation or in customs, what customs
-// and the post answer for together under the MoU), then the most open.
-// Awaiting delivery is the domestic network's, and holds every office's
-// long tail of items lost or never collected.
-function byOffice(rows) {
+// and the post answer for together under the MoU) per 1,000 items the
+// office received in the last 90 days, so that a busy office does not
+// come first for its size; then the most open. Awaiting delivery is the
+// domestic network's, and holds every office's long tail of items lost
+// or never collected.
+function byOffice(rows, arrivals) {
   const offices = new Map();
   for (const r of rows) {
     if (r.key.office === null) continue; // open without an arrival scan: no office to list them by
@@ -53,7 +55,13 @@ function byOffice(rows) {
     if (r.stage !== 'AWAITING_DELIVERY') o.border += r.items;
     offices.set(r.key.office, o);
   }
-  return [...offices.values()].sort((a, b) => b.border - a.border || b.total - a.total || a.office.localeCompare(b.office));
+  for (const o of offices.values()) {
+    const a = arrivals.find((r) => r.key.office === o.office);
+    o.arrived = a ? a.itemsArrived : 0;
+    o.perThousand = o.arrived > 0 ? (1000 * o.border) / o.arrived : null;
+  }
+  const weight = (o) => (o.perThousand === null ? (o.border > 0 ? Infinity : 0) : o.perThousand);
+  return [...offices.values()].sort((a, b) => weight(b) - weight(a) || b.total - a.total || a.office.localeCompare(b.office));
 }
 
 function draw(offices) {
@@ -90,7 +98,7 @@ function tooltip(o, stage) {
 function table(offices) {
   return [
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Office'), stages.map((s) => h('th', { scope: 'col' }, s.label)),
-      h('th', { scope: 'col' }, 'Older than 7 days'), h('th', { scope: 'col' }, 'Oldest'))),
+      h('th', { scope: 'col' }, 'At the border per 1,000 arrived in 90 days'), h('th', { scope: 'col' }, 'Older than 7 days'), h('th', { scope: 'col' }, 'Oldest'))),
     h('tbody', {}, offices.map((o) => h('tr', { dataset: { office: o.office } },
       h('th', { scope: 'row' }, o.office),
       stages.map((s) => {
@@ -99,6 +107,7 @@ function table(offices) {
         return h('td', { class: 'num', dataset: { stage: s.id, items: num(r.items), p50: num(r.p50AgeHours), max: num(r.maxAgeHours) } },
           h('button', { type: 'button', class: 'link', 'aria-label': `${fmt.count(r.items)} items ${s.label.toLowerCase()} at ${o.office}: list them` }, fmt.count(r.items)));
       }),
+      h('td', { class: 'num', dataset: { perThousand: num(o.perThousand) }, title: `${o.border} items at the border, ${o.arrived} arrived` }, o.perThousand === null ? '–' : fmt.count(Math.round(o.perThousand))),
       h('td', { class: 'num' }, fmt.count(Object.values(o.stages).reduce((n, r) => n + r.olderThan.find((a) => a.hours === 168).items, 0))),
       h('td', { class: 'num' }, hours(Math.max(...Object.values(o.stages).map((r) => r.maxAgeHours)))),
     ))),
@@ -231,14 +240,16 @@ export async function update(view) {
   const asOf = dataStatus.lastEventAt;
   const country = view.mou.country;
   if (!asOf) return;
-  const filter = scopeOf(country, asOf);
-  const { backlog } = await query(operation, { asOf, filter });
+  const filter = scopeOf(country, asOf, 366);
+  const recent = scopeOf(country, asOf, 90);
+  const { backlog, complianceRates } = await query(operation, { asOf, filter, recent });
   const kept = shown.country === country ? shown : null;
   shown = { country, asOf, filter, pick: kept ? kept.pick : null, pages: [], item: kept ? kept.item : null };
   section.dataset.asOf = asOf;
   section.dataset.filter = JSON.stringify(filter);
-  $('desk-subtitle').textContent = `Items to ${country} open at ${when(asOf)} UTC (the latest event loaded), by inward office of exchange, the office holding most at the border first. Click a bar, or a figure in the table, for the oldest items.`;
-  const offices = byOffice(backlog);
+  section.dataset.recent = JSON.stringify(recent);
+  $('desk-subtitle').textContent = `Items to ${country} open at ${when(asOf)} UTC (the latest event loaded), by inward office of exchange, the office holding most at the border for the items it receives first. Click a bar, or a figure in the table, for the oldest items.`;
+  const offices = byOffice(backlog, complianceRates);
   draw(offices);
   $('backlog-table').replaceChildren(...table(offices));
   $('open-items').hidden = !shown.pick;
