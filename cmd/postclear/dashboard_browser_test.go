@@ -339,6 +339,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	if worst := checkDesk(t, b, s, analyst); countryOf(mou) == "KE" && worst != "KEMBAA" {
 		t.Errorf("the desk shows %s as the worst office; the demo data's bottleneck is KEMBAA", worst)
 	}
+	if wide := eval[bool](b, `document.documentElement.scrollWidth > innerWidth`); wide {
+		t.Errorf("the page is wider than the window (%v px)", eval[float64](b, `document.documentElement.scrollWidth`))
+	}
 	shot(t, b, "dashboard-desk.png", eval[float64](b, `document.getElementById('desk').getBoundingClientRect().top + scrollY - 8`))
 
 	// Risk and data, for each destination of the demo data, with its

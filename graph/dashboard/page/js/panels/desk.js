@@ -98,7 +98,7 @@ function tooltip(o, stage) {
 function table(offices) {
   return [
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Office'), stages.map((s) => h('th', { scope: 'col' }, s.label)),
-      h('th', { scope: 'col' }, 'At the border per 1,000 arrived in 90 days'), h('th', { scope: 'col' }, 'Older than 7 days'), h('th', { scope: 'col' }, 'Oldest'))),
+      h('th', { scope: 'col' }, 'At the border per 1,000 arrived (90 days)'), h('th', { scope: 'col' }, 'Over 7 days'), h('th', { scope: 'col' }, 'Oldest'))),
     h('tbody', {}, offices.map((o) => h('tr', { dataset: { office: o.office } },
       h('th', { scope: 'row' }, o.office),
       stages.map((s) => {
