@@ -66,16 +66,16 @@ func TestFollowUp(t *testing.T) {
 	}
 	actions := []Action{
 		act("raised-in-q-done-after", "2025-08-01", "2025-08-15", "DONE", p("2025-10-03")), // open and overdue at the end
-		act("closed-before", "2025-02-01", "2025-03-01", "DONE", p("2025-06-30")),           // not listed
+		act("closed-before", "2025-02-01", "2025-03-01", "DONE", p("2025-06-30")),          // not listed
 		act("carried-open", "2025-05-01", "2025-12-31", "OPEN", nil),
 		act("carried-dropped", "2025-06-01", "2025-07-31", "DROPPED", p("2025-07-01")),
 		act("closed-on-first-day", "2025-04-01", "2025-06-30", "DONE", p("2025-07-01")), // open at the start (closed on its first day)
-		act("raised-after", "2025-10-01", "2025-10-31", "OPEN", nil),                       // not listed
+		act("raised-after", "2025-10-01", "2025-10-31", "OPEN", nil),                    // not listed
 		act("raised-in-q-open-not-due", "2025-09-30", "2025-10-01", "OPEN", nil),
 	}
 	s := FollowUp(actions, d("2025-07-01"), d("2025-10-01"))
 	type row struct {
-		ID, Status      string
+		ID, Status       string
 		Carried, Overdue bool
 	}
 	var got []row
