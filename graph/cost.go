@@ -23,7 +23,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // is not the default: one for every Query and Mutation field, none for a
 // field of a result. An MoU evaluation reads the time the records were
 // loaded, the MoU, computes every KPI family by quarter, by month and by
-// origin, and reads the activities and disputes (report.Evaluator); it is
+// origin, and reads the activities, disputes and actions (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities and MoU.disputes read the
 // engine once per MoU they are asked on; they are counted once.
@@ -31,7 +31,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
-	"Query.mouEvaluation": 15,
+	"Query.mouEvaluation": 16,
 	"MoU.activities":      1,
 	"MoU.disputes":        1,
 }

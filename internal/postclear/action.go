@@ -38,7 +38,7 @@ const (
 
 // Action is an action a joint committee agreed on under an MoU. Its key is
 // (MoUID, ID): recording it again writes a new version of it, and every
-// version is kept (ActionVersion). ClosedOn is set exactly when Status is
+// version is kept (the action's history). ClosedOn is set exactly when Status is
 // DONE or DROPPED; KPI is "" when the action addresses no KPI in
 // particular.
 type Action struct {
@@ -51,12 +51,8 @@ type Action struct {
 	Status   string     `json:"status"`
 	ClosedOn *time.Time `json:"closed_on"`
 	KPI      string     `json:"kpi"`
-}
-
-// ActionVersion is one stored version of an action: the action as it was
-// recorded at UpdatedAt.
-type ActionVersion struct {
-	Action
+	// UpdatedAt is when this version was written; reads set it, writes
+	// ignore it (it is no field of the record schema).
 	UpdatedAt time.Time `json:"updated_at"`
 }
 

@@ -25,6 +25,7 @@ type MoUs interface {
 	MoU(ctx context.Context, id string) (postclear.MoU, error)
 	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
 }
 
 // Data tells which state of the stored data the figures reflect
@@ -152,6 +153,9 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 		return ev, err
 	}
 	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
+		return ev, err
+	}
+	if ev.Actions, err = e.actions(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
 	ev.Findings = Findings(&ev)

@@ -40,8 +40,8 @@ func (s *Store) InsertActions(ctx context.Context, acts []postclear.Action) (err
 		return err
 	}
 	latest := make(map[[2]string]postclear.Action, len(stored))
-	for _, v := range stored {
-		latest[[2]string{v.MoUID, v.ID}] = v.Action
+	for _, a := range stored {
+		latest[[2]string{a.MoUID, a.ID}] = a
 	}
 	var rows [][]any
 	for i := range acts {
@@ -76,12 +76,11 @@ func sameAction(a, b *postclear.Action) bool {
 // MoU, raising date and id.
 func (s *Store) Actions(ctx context.Context, q postclear.ActionQuery) (out []postclear.Action, err error) {
 	defer postclear.Wrap(&err, "list actions")
-	vs, err := s.scopedActions(ctx, q, false)
+	all, err := s.scopedActions(ctx, q, false)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range vs {
-		a := v.Action
+	for _, a := range all {
 		switch {
 		case q.Status != "" && a.Status != q.Status,
 			!q.To.IsZero() && !a.RaisedOn.Before(q.To),
@@ -104,7 +103,7 @@ func (s *Store) Actions(ctx context.Context, q postclear.ActionQuery) (out []pos
 
 // ActionHistory returns every version of the action (mouID, id), the
 // latest first; none when the caller does not see the MoU.
-func (s *Store) ActionHistory(ctx context.Context, mouID, id string) (_ []postclear.ActionVersion, err error) {
+func (s *Store) ActionHistory(ctx context.Context, mouID, id string) (_ []postclear.Action, err error) {
 	defer postclear.Wrap(&err, "action history")
 	return s.scopedActions(ctx, postclear.ActionQuery{MoUID: mouID, ID: id}, true)
 }
@@ -112,7 +111,7 @@ func (s *Store) ActionHistory(ctx context.Context, mouID, id string) (_ []postcl
 // scopedActions reads the actions of q.MoUID (of every MoU when empty)
 // that the caller's scope admits: the latest version of each, or all
 // versions with history, latest first.
-func (s *Store) scopedActions(ctx context.Context, q postclear.ActionQuery, history bool) ([]postclear.ActionVersion, error) {
+func (s *Store) scopedActions(ctx context.Context, q postclear.ActionQuery, history bool) ([]postclear.Action, error) {
 	var mous []string
 	if q.MoUID != "" {
 		mous = []string{q.MoUID}
@@ -124,7 +123,7 @@ func (s *Store) scopedActions(ctx context.Context, q postclear.ActionQuery, hist
 // when it is set, the latest version of each or all of them. With a
 // restricted scope, only the actions of MoUs of its countries are read: the
 // engine joins them to the MoUs, so that no caller can pass the scope by.
-func (s *Store) readActions(ctx context.Context, mous []string, id string, history bool, scope postclear.Scope) ([]postclear.ActionVersion, error) {
+func (s *Store) readActions(ctx context.Context, mous []string, id string, history bool, scope postclear.Scope) ([]postclear.Action, error) {
 	p := Params{"db": s.Layout.Database}
 	var where []string
 	if mous != nil {
@@ -148,9 +147,9 @@ FROM {db:Identifier}.mou_actions`
 	if !history {
 		q += "\nLIMIT 1 BY mou_id, id"
 	}
-	var out []postclear.ActionVersion
+	var out []postclear.Action
 	err := Each(ctx, s.Engine, q, p, func(rows Rows) error {
-		var v postclear.ActionVersion
+		var v postclear.Action
 		var closed time.Time
 		var version uint64
 		if err := rows.Scan(&v.MoUID, &v.ID, &v.RaisedOn, &v.Text, &v.Owner, &v.DueOn, &v.Status, &closed, &v.KPI, &version); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
@@ -56,7 +57,7 @@ func TestActionStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]postclear.Action{movedAgain, done}, got); diff != "" {
+	if diff := cmp.Diff([]postclear.Action{movedAgain, done}, got, cmpopts.IgnoreFields(postclear.Action{}, "UpdatedAt")); diff != "" {
 		t.Errorf("KE actions (-want +got):\n%s", diff)
 	}
 	hist, err := store.ActionHistory(ctx, ids["KE"], "2025-Q1-02")
