@@ -252,4 +252,3 @@ func checkActionPDF(t *testing.T, ev *postclear.Evaluation) {
 		}
 	}
 }
-
