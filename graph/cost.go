@@ -25,8 +25,8 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // loaded, the MoU, computes every KPI family by quarter, by month and by
 // origin, and reads the activities, disputes and actions (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
-// (one attempt in the common case; at most report.MaxAttempts). MoU.activities and MoU.disputes read the
-// engine once per MoU they are asked on; they are counted once.
+// (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
+// read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
 // TestStatementCostsMatchTheEngine holds these against the statements the
 // fields really send.
 var statements = map[string]int{
@@ -34,6 +34,11 @@ var statements = map[string]int{
 	"Query.mouEvaluation": 16,
 	"MoU.activities":      1,
 	"MoU.disputes":        1,
+	"MoU.actions":         1,
+	"Action.history":      1,
+	// updateAction reads the action, the MoUs (that it exists) and the
+	// latest versions, writes, and reads the new version back.
+	"Mutation.updateAction": 5,
 }
 
 // statementCost is what a field costs the engine in statements.

@@ -47,6 +47,10 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := st.InsertActions(ctx, []postclear.Action{{MoUID: m.ID, ID: "A-1", RaisedOn: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC),
+		Text: "Weekly call", Owner: "JOINT", DueOn: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), Status: "OPEN"}}); err != nil {
+		t.Fatal(err)
+	}
 	svc := &analytics.Service{Engine: ce, Layout: layout, Facts: st.Facts()}
 	r := &Resolver{Analytics: svc, Records: st, MoUs: st, Evaluations: &report.Evaluator{KPIs: svc, MoUs: st, Data: st}}
 	h := NewHandler(r, nil, Config{MaxStatements: 1000, ComplexityLimit: 1 << 20})
@@ -59,6 +63,8 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
+		{"Query.actions", `{ actions(mouId: "` + m.ID + `") { id } }`},
+		{"Mutation.updateAction", `mutation { updateAction(mouId: "` + m.ID + `", id: "A-1", changes: {status: "DONE", closedOn: "2025-02-01"}) { id } }`},
 	} {
 		// Twice: the first KPI query of a process may finalize facts.
 		for range 2 {

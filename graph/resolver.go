@@ -48,6 +48,10 @@ type MoUs interface {
 	InsertDisputes(ctx context.Context, ds []postclear.Dispute) error
 	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+	// Actions and ActionHistory answer within the caller's scope.
+	InsertActions(ctx context.Context, acts []postclear.Action) error
+	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
+	ActionHistory(ctx context.Context, mouID, id string) ([]postclear.Action, error)
 }
 
 // Evaluations computes quarterly MoU evaluations (implemented by

@@ -15,6 +15,22 @@ import (
 	"github.com/postclear/postclear/internal/resultcache"
 )
 
+// Kpi is the resolver for the kpi field: null when the action names no
+// KPI (the domain's "").
+func (r *actionResolver) Kpi(ctx context.Context, obj *postclear.Action) (*postclear.KPI, error) {
+	if obj.KPI == "" {
+		return nil, nil
+	}
+	k := postclear.KPI(obj.KPI)
+	return &k, nil
+}
+
+// History is the resolver for the history field.
+func (r *actionResolver) History(ctx context.Context, obj *postclear.Action) ([]postclear.Action, error) {
+	h, err := r.MoUs.ActionHistory(ctx, obj.MoUID, obj.ID)
+	return nonNil(h), r.fail(ctx, "Action.history", err)
+}
+
 // Resolution is the resolver for the resolution field: null while the
 // dispute is open (the domain's "").
 func (r *disputeResolver) Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error) {
@@ -34,6 +50,12 @@ func (r *moUResolver) Activities(ctx context.Context, obj *postclear.MoU) ([]pos
 func (r *moUResolver) Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error) {
 	ds, err := r.MoUs.Disputes(ctx, obj.ID, time.Time{}, time.Time{})
 	return nonNil(ds), r.fail(ctx, "MoU.disputes", err)
+}
+
+// Actions is the resolver for the actions field.
+func (r *moUResolver) Actions(ctx context.Context, obj *postclear.MoU, status *string) ([]postclear.Action, error) {
+	as, err := r.MoUs.Actions(ctx, postclear.ActionQuery{MoUID: obj.ID, Status: deref(status, "")})
+	return nonNil(as), r.fail(ctx, "MoU.actions", err)
 }
 
 // IngestEvents is the resolver for the ingestEvents field.
@@ -86,6 +108,20 @@ func (r *mutationResolver) RecordActivities(ctx context.Context, records []map[s
 // RecordDisputes is the resolver for the recordDisputes field.
 func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
 	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
+}
+
+// RecordActions is the resolver for the recordActions field.
+func (r *mutationResolver) RecordActions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertActions)
+}
+
+// UpdateAction is the resolver for the updateAction field.
+func (r *mutationResolver) UpdateAction(ctx context.Context, mouID string, id string, changes map[string]any) (*postclear.Action, error) {
+	a, err := updateAction(ctx, r.Resolver, mouID, id, changes)
+	if err != nil {
+		return nil, r.fail(ctx, "updateAction", err)
+	}
+	return &a, nil
 }
 
 // RecordHolidays is the resolver for the recordHolidays field.
@@ -168,6 +204,12 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// Actions is the resolver for the actions field.
+func (r *queryResolver) Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error) {
+	as, err := r.MoUs.Actions(ctx, postclear.ActionQuery{MoUID: deref(mouID, ""), Status: deref(status, "")})
+	return nonNil(as), r.fail(ctx, "actions", err)
+}
+
 // Holidays is the resolver for the holidays field.
 func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
 	if err := countryArg(country); err != nil {
@@ -191,6 +233,9 @@ func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model
 	return r.weekendDays(ctx, country)
 }
 
+// Action returns generated.ActionResolver implementation.
+func (r *Resolver) Action() generated.ActionResolver { return &actionResolver{r} }
+
 // Dispute returns generated.DisputeResolver implementation.
 func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
 
@@ -204,6 +249,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	actionResolver   struct{ *Resolver }
 	disputeResolver  struct{ *Resolver }
 	moUResolver      struct{ *Resolver }
 	mutationResolver struct{ *Resolver }
