@@ -32,10 +32,13 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.mouEvaluation": 16,
-	"MoU.activities":      1,
-	"MoU.disputes":        1,
-	"MoU.actions":         1,
-	"Action.history":      1,
+	// targetBreaches reads the load time, the MoUs, and one running query
+	// per KPI family for all MoUs together (report.TargetBreaches).
+	"Query.targetBreaches": 6,
+	"MoU.activities":       1,
+	"MoU.disputes":         1,
+	"MoU.actions":          1,
+	"Action.history":       1,
 	// updateAction reads the action, the MoUs (that it exists) and the
 	// latest versions, writes, and reads the new version back.
 	"Mutation.updateAction": 5,

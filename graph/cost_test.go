@@ -43,7 +43,8 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 	st := warehouse.NewStore(ce, layout)
 	ctx := context.Background()
 	m, err := st.CreateMoU(ctx, postclear.MoUInput{Country: "KE", CustomsAdministration: "KRA", PostalOperator: "PCK",
-		SignedOn: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+		SignedOn: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		Targets: []postclear.Target{{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 48}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +65,7 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
 		{"Query.actions", `{ actions(mouId: "` + m.ID + `") { id } }`},
+		{"Query.targetBreaches", `{ targetBreaches(asOf: "2025-02-15") { breached } }`},
 		{"Mutation.updateAction", `mutation { updateAction(mouId: "` + m.ID + `", id: "A-1", changes: {status: "DONE", closedOn: "2025-02-01"}) { id } }`},
 	} {
 		// Twice: the first KPI query of a process may finalize facts.

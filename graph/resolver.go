@@ -54,10 +54,13 @@ type MoUs interface {
 	ActionHistory(ctx context.Context, mouID, id string) ([]postclear.Action, error)
 }
 
-// Evaluations computes quarterly MoU evaluations (implemented by
-// report.Evaluator); the CSV and PDF downloads render the same ones.
+// Evaluations computes quarterly MoU evaluations and the target-breach
+// check between them (implemented by report.Evaluator); the CSV and PDF
+// downloads render the same evaluations.
 type Evaluations interface {
 	Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error)
+	// TargetBreaches checks the targets of the active MoUs quarter to date.
+	TargetBreaches(ctx context.Context, asOf time.Time, minPopulation int) ([]postclear.TargetBreach, error)
 }
 
 // DefaultMaxIngestRecords bounds one ingest mutation; larger loads belong

@@ -12,6 +12,7 @@ import (
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
 )
 
@@ -208,6 +209,12 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 func (r *queryResolver) Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error) {
 	as, err := r.MoUs.Actions(ctx, postclear.ActionQuery{MoUID: deref(mouID, ""), Status: deref(status, "")})
 	return nonNil(as), r.fail(ctx, "actions", err)
+}
+
+// TargetBreaches is the resolver for the targetBreaches field.
+func (r *queryResolver) TargetBreaches(ctx context.Context, asOf time.Time, minPopulation *int) ([]postclear.TargetBreach, error) {
+	bs, err := r.Evaluations.TargetBreaches(ctx, asOf, deref(minPopulation, report.DefaultMinPopulation))
+	return nonNil(bs), r.fail(ctx, "targetBreaches", err)
 }
 
 // Holidays is the resolver for the holidays field.

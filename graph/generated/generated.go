@@ -273,6 +273,7 @@ type ComplexityRoot struct {
 		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
 		Mous            func(childComplexity int, includeArchived *bool) int
 		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		TargetBreaches  func(childComplexity int, asOf time.Time, minPopulation *int) int
 		WeekendDays     func(childComplexity int, country string) int
 	}
 
@@ -300,6 +301,22 @@ type ComplexityRoot struct {
 		Comparison func(childComplexity int) int
 		KPI        func(childComplexity int) int
 		Value      func(childComplexity int) int
+	}
+
+	TargetBreach struct {
+		Actual     func(childComplexity int) int
+		AsOf       func(childComplexity int) int
+		Breached   func(childComplexity int) int
+		Comparison func(childComplexity int) int
+		From       func(childComplexity int) int
+		Judged     func(childComplexity int) int
+		KPI        func(childComplexity int) int
+		MoU        func(childComplexity int) int
+		Population func(childComplexity int) int
+		Quarter    func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Unit       func(childComplexity int) int
 	}
 
 	WeekendDays struct {
@@ -350,6 +367,7 @@ type QueryResolver interface {
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
 	Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error)
+	TargetBreaches(ctx context.Context, asOf time.Time, minPopulation *int) ([]postclear.TargetBreach, error)
 	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
 	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
 }
@@ -1466,6 +1484,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.targetBreaches":
+		if e.ComplexityRoot.Query.TargetBreaches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targetBreaches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TargetBreaches(childComplexity, args["asOf"].(time.Time), args["minPopulation"].(*int)), true
 	case "Query.weekendDays":
 		if e.ComplexityRoot.Query.WeekendDays == nil {
 			break
@@ -1565,6 +1594,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Value(childComplexity), true
+
+	case "TargetBreach.actual":
+		if e.ComplexityRoot.TargetBreach.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Actual(childComplexity), true
+	case "TargetBreach.asOf":
+		if e.ComplexityRoot.TargetBreach.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.AsOf(childComplexity), true
+	case "TargetBreach.breached":
+		if e.ComplexityRoot.TargetBreach.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Breached(childComplexity), true
+	case "TargetBreach.comparison":
+		if e.ComplexityRoot.TargetBreach.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Comparison(childComplexity), true
+	case "TargetBreach.from":
+		if e.ComplexityRoot.TargetBreach.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.From(childComplexity), true
+	case "TargetBreach.judged":
+		if e.ComplexityRoot.TargetBreach.Judged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Judged(childComplexity), true
+	case "TargetBreach.kpi":
+		if e.ComplexityRoot.TargetBreach.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.KPI(childComplexity), true
+	case "TargetBreach.mou":
+		if e.ComplexityRoot.TargetBreach.MoU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.MoU(childComplexity), true
+	case "TargetBreach.population":
+		if e.ComplexityRoot.TargetBreach.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Population(childComplexity), true
+	case "TargetBreach.quarter":
+		if e.ComplexityRoot.TargetBreach.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Quarter(childComplexity), true
+	case "TargetBreach.since":
+		if e.ComplexityRoot.TargetBreach.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Since(childComplexity), true
+	case "TargetBreach.target":
+		if e.ComplexityRoot.TargetBreach.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Target(childComplexity), true
+	case "TargetBreach.unit":
+		if e.ComplexityRoot.TargetBreach.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Unit(childComplexity), true
 
 	case "WeekendDays.configured":
 		if e.ComplexityRoot.WeekendDays.Configured == nil {
@@ -2951,6 +3059,53 @@ extend type Query {
     "Only the actions whose latest status is this one."
     status: ActionStatus
   ): [Action!]! @allow(to: READ)
+  """
+  Checks every target of every active MoU the caller sees (in force on asOf, not archived) against its KPI over the
+  quarter to date, so that a breach is known before the quarter ends (docs/mou.md, "Target breaches"). The quarter to
+  date is the attribution dates from the first day of asOf's quarter to asOf inclusive; the values are those the
+  quarter's evaluation computes. One entry per target, by country and in the KPI enum's order.
+  """
+  targetBreaches(
+    "The last day counted (inclusive), YYYY-MM-DD; usually today."
+    asOf: Date!
+    "The population below which a value is not judged (judged false, breached false); 0 to 1,000,000,000."
+    minPopulation: Int = 30
+  ): [TargetBreach!]! @allow(to: READ)
+}
+
+"""
+A target of an active MoU against its KPI over the quarter to date.
+"""
+type TargetBreach {
+  "The MoU."
+  mou: MoU!
+  "The KPI."
+  kpi: KPI!
+  "Its unit."
+  unit: Unit!
+  "The target's comparison."
+  comparison: Comparison!
+  "The target's value."
+  target: Float!
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "First day of the quarter."
+  from: Date!
+  "Last day counted."
+  asOf: Date!
+  "The KPI over the quarter to date; null when its population is empty."
+  actual: Float
+  "The size of its population (as in the evaluation's population column)."
+  population: Int64!
+  "Whether actual exists and population is at least minPopulation."
+  judged: Boolean!
+  "Judged, and actual misses the target."
+  breached: Boolean!
+  """
+  When breached: the first day of the quarter from which the quarter-to-date value, taken at the end of every day up to
+  asOf, was judged and missed the target; null otherwise.
+  """
+  since: Date
 }
 
 extend type Mutation {
@@ -3553,6 +3708,38 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetBreach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mou":
+		return ec.fieldContext_TargetBreach_mou(ctx, field)
+	case "kpi":
+		return ec.fieldContext_TargetBreach_kpi(ctx, field)
+	case "unit":
+		return ec.fieldContext_TargetBreach_unit(ctx, field)
+	case "comparison":
+		return ec.fieldContext_TargetBreach_comparison(ctx, field)
+	case "target":
+		return ec.fieldContext_TargetBreach_target(ctx, field)
+	case "quarter":
+		return ec.fieldContext_TargetBreach_quarter(ctx, field)
+	case "from":
+		return ec.fieldContext_TargetBreach_from(ctx, field)
+	case "asOf":
+		return ec.fieldContext_TargetBreach_asOf(ctx, field)
+	case "actual":
+		return ec.fieldContext_TargetBreach_actual(ctx, field)
+	case "population":
+		return ec.fieldContext_TargetBreach_population(ctx, field)
+	case "judged":
+		return ec.fieldContext_TargetBreach_judged(ctx, field)
+	case "breached":
+		return ec.fieldContext_TargetBreach_breached(ctx, field)
+	case "since":
+		return ec.fieldContext_TargetBreach_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetBreach", field.Name)
 }
 
 func (ec *executionContext) childFields_WeekendDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4280,6 +4467,28 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_targetBreaches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minPopulation",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minPopulation"] = arg1
 	return args, nil
 }
 
@@ -9063,6 +9272,68 @@ func (ec *executionContext) fieldContext_Query_actions(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_targetBreaches(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_targetBreaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TargetBreaches(ctx, fc.Args["asOf"].(time.Time), fc.Args["minPopulation"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.TargetBreach
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.TargetBreach
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.TargetBreach) graphql.Marshaler {
+			return ec.marshalNTargetBreach2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreachᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_targetBreaches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetBreach(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_targetBreaches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_holidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9592,6 +9863,314 @@ func (ec *executionContext) _Target_value(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_mou(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_mou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_mou(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetBreach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetBreach_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _TargetBreach_unit(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Unit")
+}
+
+func (ec *executionContext) _TargetBreach_comparison(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Comparison")
+}
+
+func (ec *executionContext) _TargetBreach_target(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetBreach_from(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetBreach_asOf(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetBreach_actual(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_actual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_population(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _TargetBreach_judged(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_judged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_judged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TargetBreach_breached(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TargetBreach_since(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
 }
 
 func (ec *executionContext) _WeekendDays_country(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
@@ -13389,6 +13968,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_actions(ctx, field)
 				})
+		case "targetBreaches":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_targetBreaches(ctx, field)
+				})
 		case "holidays":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13595,6 +14180,99 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 		case "value":
 			out.Values[i] = ec._Target_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetBreachImplementors = []string{"TargetBreach"}
+
+func (ec *executionContext) _TargetBreach(ctx context.Context, sel ast.SelectionSet, obj *postclear.TargetBreach) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetBreachImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetBreach")
+		case "mou":
+			out.Values[i] = ec._TargetBreach_mou(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpi":
+			out.Values[i] = ec._TargetBreach_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._TargetBreach_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._TargetBreach_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._TargetBreach_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quarter":
+			out.Values[i] = ec._TargetBreach_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._TargetBreach_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._TargetBreach_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actual":
+			out.Values[i] = ec._TargetBreach_actual(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._TargetBreach_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judged":
+			out.Values[i] = ec._TargetBreach_judged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breached":
+			out.Values[i] = ec._TargetBreach_breached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._TargetBreach_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14889,6 +15567,26 @@ func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostcle
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTargetBreach2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreach(ctx context.Context, sel ast.SelectionSet, v postclear.TargetBreach) graphql.Marshaler {
+	return ec._TargetBreach(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTargetBreach2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreachᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.TargetBreach) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetBreach2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreach(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
