@@ -29,3 +29,15 @@ type TargetBreach struct {
 	// judged and missed the target; nil otherwise.
 	Since *time.Time
 }
+
+// BreachAnnouncement is what the alert webhook last announced about a
+// target of an MoU in a quarter: a breach (Breached, since Since) or a
+// recovery.
+type BreachAnnouncement struct {
+	MoUID       string
+	KPI         KPI
+	Quarter     string
+	Breached    bool
+	Since       *time.Time
+	AnnouncedAt time.Time
+}
