@@ -76,6 +76,9 @@ func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []m
 		if err := r.Records.Refresh(ctx); err != nil {
 			return nil, r.fail(ctx, "ingest", err)
 		}
+		if r.Ingested != nil {
+			r.Ingested()
+		}
 	}
 	res.Accepted = len(valid)
 	if r.Metrics != nil {

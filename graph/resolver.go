@@ -88,6 +88,9 @@ type Resolver struct {
 	// per caller scope (the cache reads it from the context). The KPI
 	// service and the evaluations hold their own reference to it.
 	Cache *resultcache.Cache
+	// Ingested, when set, is called after an ingest mutation stored
+	// records (the target-breach alerts' Checker.Notify).
+	Ingested func()
 }
 
 func (r *Resolver) now() time.Time {
