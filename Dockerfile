@@ -2,13 +2,14 @@
 # Build: docker build -t postclear .
 # Run:   docker run -p 8080:8080 -v postclear-data:/data \
 #          -v ./keys.txt:/etc/postclear/api-keys.txt:ro postclear
-# GraphiQL's files come from the npm registry, pinned and integrity-checked
+# GraphiQL's and the dashboard's files come from the npm registry, pinned and integrity-checked
 # by the script `make build` uses, and are embedded by go build.
 FROM node:20-bookworm-slim AS graphiql
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
-COPY scripts/fetch-graphiql.sh scripts/lib.sh /src/scripts/
+COPY scripts/fetch-graphiql.sh scripts/fetch-dashboard.sh scripts/lib.sh /src/scripts/
 COPY graph/graphiql/assets.txt /src/graph/graphiql/assets.txt
-RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh
+COPY graph/dashboard/assets.txt /src/graph/dashboard/assets.txt
+RUN XDG_CACHE_HOME=/cache /src/scripts/fetch-graphiql.sh && XDG_CACHE_HOME=/cache /src/scripts/fetch-dashboard.sh
 
 # The PDF's fonts come from the npm registry, pinned and integrity-checked by
 # the same script `make fonts` uses; go build embeds them.
@@ -24,6 +25,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=graphiql /src/graph/graphiql/assets/ graph/graphiql/assets/
+COPY --from=graphiql /src/graph/dashboard/assets/ graph/dashboard/assets/
 COPY --from=fonts /fonts/ internal/report/fonts/
 # docker build --build-arg VERSION=$(git describe --tags --always) stamps
 # what `postclear version` prints.

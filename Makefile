@@ -11,25 +11,25 @@ CHDB_LIB = $(shell scripts/fetch-chdb.sh)
 # packages when missing).
 CHROMIUM = $(shell scripts/ensure-chromium.sh)
 
-.PHONY: run test build chdb fonts graphiql audit generate vet fmt-check bench bench-quick clean
+.PHONY: run test build chdb fonts graphiql dashboard audit generate vet fmt-check bench bench-quick clean
 
 ## run: build, create the embedded database, load demo data, serve on http://127.0.0.1:8080
 run: build chdb
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" ./$(BIN) serve --demo
 
-## test: the whole suite on the embedded engine (the bench tools' module too), GraphiQL in a headless
-## Chromium included (what CI runs); nothing it needs may be skipped (nor the
-## PDF's fonts)
-test: chdb fonts graphiql audit fmt-check vet
+## test: the whole suite on the embedded engine (the bench tools' module too),
+## GraphiQL and the dashboard in a headless Chromium included (what CI runs);
+## nothing it needs may be skipped (nor the PDF's fonts)
+test: chdb fonts graphiql dashboard audit fmt-check vet
 	POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 \
 	POSTCLEAR_CHROMIUM="$(CHROMIUM)" POSTCLEAR_REQUIRE_BROWSER=1 POSTCLEAR_REQUIRE_GRAPHIQL=1 \
-	POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
+	POSTCLEAR_REQUIRE_DASHBOARD=1 POSTCLEAR_REQUIRE_AUDIT=1 POSTCLEAR_REQUIRE_FONTS=1 \
 	$(GO) test -count=1 ./...
 	cd tools && POSTCLEAR_CHDB_LIB="$(CHDB_LIB)" POSTCLEAR_REQUIRE_CHDB=1 $(GO) test -count=1 ./...
 
-## build: the binary, with GraphiQL's files and the PDF's fonts embedded and
-## the version stamped
-build: graphiql fonts
+## build: the binary, with GraphiQL's and the dashboard's files and the PDF's
+## fonts embedded and the version stamped
+build: graphiql dashboard fonts
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/postclear
 
 ## chdb: fetch libchdb (pinned version, integrity-checked) into ~/.cache/postclear
@@ -44,6 +44,10 @@ fonts:
 ## graphiql: fetch GraphiQL's files (pinned, integrity-checked) for go build to embed
 graphiql:
 	@scripts/fetch-graphiql.sh >/dev/null
+
+## dashboard: fetch the dashboard's chart library (pinned, integrity-checked) for go build to embed
+dashboard:
+	@scripts/fetch-dashboard.sh >/dev/null
 
 ## audit: install the pinned graphql-http audit the GraphQL-over-HTTP test runs
 audit:

@@ -54,10 +54,29 @@ var permissionVerb = map[model.Permission]string{
 // query the server sends to the engine enforces (postclear.ScopeFrom).
 func withScope(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := auth.FromContext(r.Context()); ok && p.Scoped() {
-			ctx := postclear.WithScope(r.Context(), postclear.Scope{Restricted: true, Countries: p.Countries})
-			r = r.WithContext(ctx)
+		if p, ok := auth.FromContext(r.Context()); ok {
+			r = r.WithContext(withPrincipalScope(r.Context(), p))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// withPrincipalScope is ctx with p's data scope, when p has one.
+func withPrincipalScope(ctx context.Context, p auth.Principal) context.Context {
+	if !p.Scoped() {
+		return ctx
+	}
+	return postclear.WithScope(ctx, postclear.Scope{Restricted: true, Countries: p.Countries})
+}
+
+// viewer describes the caller in ctx, which @allow has checked.
+func viewer(ctx context.Context) *model.Viewer {
+	p, _ := auth.FromContext(ctx)
+	v := &model.Viewer{Subject: p.Subject, Role: string(p.Role), Countries: nonNil(p.Countries), Permissions: []model.Permission{}}
+	for _, to := range model.AllPermission {
+		if permitted(ctx, to) == nil {
+			v.Permissions = append(v.Permissions, to)
+		}
+	}
+	return v
 }

@@ -76,6 +76,7 @@ func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []m
 		if err := r.Records.Refresh(ctx); err != nil {
 			return nil, r.fail(ctx, "ingest", err)
 		}
+		r.announce(ctx)
 		if r.Ingested != nil {
 			r.Ingested()
 		}

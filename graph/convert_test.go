@@ -108,6 +108,9 @@ func (noRecords) DataStatus(context.Context) (postclear.DataStatus, error) {
 	return postclear.DataStatus{}, errStored
 }
 func (noRecords) Refresh(context.Context) error { return errStored }
+func (noRecords) DataVersion(context.Context) (string, error) {
+	return "", errStored
+}
 
 // decisionsKept keeps the decisions it is given; everything else fails.
 type decisionsKept struct {

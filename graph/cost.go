@@ -31,6 +31,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
+	"Query.viewer":        0,
 	"Query.mouEvaluation": 16,
 	// targetBreaches reads the load time, the MoUs, and one running query
 	// per KPI family for all MoUs together (report.TargetBreaches).

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 
@@ -23,6 +24,19 @@ func TestSchemaMatchesTheDomain(t *testing.T) {
 	}
 	if diff := cmp.Diff(analytics.Dimensions(), enum); diff != "" {
 		t.Errorf("enum Dimension against analytics' dimensions table (-table +schema):\n%s", diff)
+	}
+	// The enums of the risk families' row keys are the domain's lists.
+	for enum, want := range map[string][]string{
+		"RiskChannel":     append(slices.Clone(postclear.RiskChannels), postclear.NotInspected),
+		"DeclarationRule": postclear.DeclarationRules,
+	} {
+		var got []string
+		for _, v := range schema.Types[enum].EnumValues {
+			got = append(got, v.Name)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("enum %s against the domain (-domain +schema):\n%s", enum, diff)
+		}
 	}
 	// Each KPI field's orderBy names exactly the fields its family
 	// declares (the key fields, then its own), in that order.
@@ -50,6 +64,8 @@ func TestSchemaMatchesTheDomain(t *testing.T) {
 	}{
 		"clearanceTimes": {"targetHours", postclear.DefaultTargetHours},
 		"deliveryTimes":  {"standardDays", postclear.DefaultStandardDays},
+		"holdFulfilment": {"withinHours", postclear.DefaultWithinHours},
+		"eadTimeliness":  {"minLeadHours", postclear.DefaultMinLeadHours},
 	}
 	for field, d := range defaults {
 		arg := schema.Query.Fields.ForName(field).Arguments.ForName(d.arg)

@@ -39,8 +39,9 @@ func withRequestID(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter records the status the client got: the first one written
-// (net/http ignores later calls), or 200 when the body is written first.
+// statusWriter records the status the client got: the first final one
+// written (net/http ignores later calls; 101 Switching Protocols is final
+// for a WebSocket), or 200 when the body is written first.
 type statusWriter struct {
 	http.ResponseWriter
 	status      int
@@ -48,7 +49,7 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if !w.wroteHeader && code >= 200 {
+	if !w.wroteHeader && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		w.status, w.wroteHeader = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/postclear/postclear/internal/live"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/resultcache"
@@ -26,6 +27,9 @@ type Records interface {
 	// Refresh finalizes the milestones of the items stored since the
 	// last refresh, so that the KPI queries see them.
 	Refresh(ctx context.Context) error
+	// DataVersion names the data stored now; it changes whenever an
+	// ingest is accepted (dataChanged announces it).
+	DataVersion(ctx context.Context) (string, error)
 }
 
 // Calendars keeps the working-day calendars: holidays and weekend days
@@ -88,6 +92,9 @@ type Resolver struct {
 	// per caller scope (the cache reads it from the context). The KPI
 	// service and the evaluations hold their own reference to it.
 	Cache *resultcache.Cache
+	// Live announces every accepted change to the subscribers of
+	// dataChanged (NewHandler makes one when nil).
+	Live *live.Broker
 	// Ingested, when set, is called after an ingest mutation stored
 	// records (the target-breach alerts' Checker.Notify).
 	Ingested func()

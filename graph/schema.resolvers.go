@@ -80,6 +80,7 @@ func (r *mutationResolver) CreateMou(ctx context.Context, input postclear.MoUInp
 	if err != nil {
 		return nil, r.fail(ctx, "createMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -89,6 +90,7 @@ func (r *mutationResolver) UpdateMou(ctx context.Context, id string, input postc
 	if err != nil {
 		return nil, r.fail(ctx, "updateMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -98,6 +100,7 @@ func (r *mutationResolver) ArchiveMou(ctx context.Context, id string) (*postclea
 	if err != nil {
 		return nil, r.fail(ctx, "archiveMou", err)
 	}
+	r.announce(ctx)
 	return &m, nil
 }
 
@@ -142,6 +145,7 @@ func (r *mutationResolver) SetWeekendDays(ctx context.Context, country string, d
 	if err := r.Calendars.SetWeekendDays(ctx, country, wd); err != nil {
 		return nil, r.fail(ctx, "setWeekendDays", err)
 	}
+	r.announce(ctx)
 	return r.weekendDays(ctx, country)
 }
 
@@ -217,6 +221,30 @@ func (r *queryResolver) TargetBreaches(ctx context.Context, asOf time.Time, minP
 	return nonNil(bs), r.fail(ctx, "targetBreaches", err)
 }
 
+// RiskEffectiveness is the resolver for the riskEffectiveness field.
+func (r *queryResolver) RiskEffectiveness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ChannelStat, error) {
+	rows, err := r.Analytics.RiskEffectiveness(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
+	return rows, r.fail(ctx, "riskEffectiveness", err)
+}
+
+// HoldFulfilment is the resolver for the holdFulfilment field.
+func (r *queryResolver) HoldFulfilment(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.HoldStat, error) {
+	rows, err := r.Analytics.HoldFulfilment(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(withinHours, float64(postclear.DefaultWithinHours)))
+	return rows, r.fail(ctx, "holdFulfilment", err)
+}
+
+// EadTimeliness is the resolver for the eadTimeliness field.
+func (r *queryResolver) EadTimeliness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.EadTimelinessStat, error) {
+	rows, err := r.Analytics.EadTimeliness(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(minLeadHours, float64(postclear.DefaultMinLeadHours)))
+	return rows, r.fail(ctx, "eadTimeliness", err)
+}
+
+// DeclarationQuality is the resolver for the declarationQuality field.
+func (r *queryResolver) DeclarationQuality(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeclarationRuleStat, error) {
+	rows, err := r.Analytics.DeclarationQuality(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
+	return rows, r.fail(ctx, "declarationQuality", err)
+}
+
 // Holidays is the resolver for the holidays field.
 func (r *queryResolver) Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error) {
 	if err := countryArg(country); err != nil {
@@ -240,6 +268,17 @@ func (r *queryResolver) WeekendDays(ctx context.Context, country string) (*model
 	return r.weekendDays(ctx, country)
 }
 
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return viewer(ctx), nil
+}
+
+// DataChanged is the resolver for the dataChanged field.
+func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.DataChange, error) {
+	ch, err := r.dataChanges(ctx)
+	return ch, r.fail(ctx, "dataChanged", err)
+}
+
 // Action returns generated.ActionResolver implementation.
 func (r *Resolver) Action() generated.ActionResolver { return &actionResolver{r} }
 
@@ -255,10 +294,14 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	actionResolver   struct{ *Resolver }
-	disputeResolver  struct{ *Resolver }
-	moUResolver      struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	actionResolver       struct{ *Resolver }
+	disputeResolver      struct{ *Resolver }
+	moUResolver          struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -19,10 +20,12 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/postclear/postclear/graph/dashboard"
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/graphiql"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/auth"
+	"github.com/postclear/postclear/internal/live"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -62,16 +65,24 @@ type Config struct {
 	// RateLimit, when set, limits requests per principal, and per client
 	// IP those that are not authenticated (see auth.Authenticator.Guard).
 	RateLimit *auth.RateLimiter
+	// MaxLiveConnections bounds the WebSockets (live updates) open at once
+	// (0: DefaultMaxLiveConnections). Each is also a client connection.
+	MaxLiveConnections int
 }
 
 // Ready reports whether the engine answers; /readyz calls it.
 type Ready func(ctx context.Context) error
 
-// NewHandler returns the whole HTTP surface: /graphql (POST and GET), the
-// MoU report downloads /reports/mous/{id}/{quarter}.csv and .pdf, the
-// schema as SDL at /schema.graphql,
-// GraphiQL at / (its files under /graphiql/), /healthz, /readyz and
-// /metrics.
+// NewHandler returns the whole HTTP surface: /graphql (POST and GET, and
+// WebSockets for subscriptions), the MoU report downloads
+// /reports/mous/{id}/{quarter}.csv and .pdf, the schema as SDL at
+// /schema.graphql, GraphiQL at / (its files under /graphiql/), the
+// dashboard at /dashboard, /healthz, /readyz and /metrics.
+//
+// r.Live, when nil, is set to a new broker: the resolver announces changes
+// to it and the WebSockets subscribe to it; closing it closes them (the
+// caller does so when it shuts down: WebSockets are not requests that
+// http.Server.Shutdown waits for).
 func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -94,32 +105,29 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	if cfg.MaxLiveConnections <= 0 {
+		cfg.MaxLiveConnections = DefaultMaxLiveConnections
+	}
+	if cfg.Auth == nil {
+		cfg.Auth, _ = auth.New(auth.Config{})
+	}
+	if r.Live == nil {
+		r.Live = live.New(cfg.MaxLiveConnections * subscriptionsPerConnection)
+	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r, Directives: generated.DirectiveRoot{Allow: allow}})
-	srv := handler.New(costedSchema{es})
+	srv := newExecutor(es, cfg, httpOperations)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueryStore()})
-	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	srv.Use(depthLimit{cfg.MaxDepth})
-	srv.Use(statementLimit{cfg.MaxStatements})
-	if cfg.Metrics != nil {
-		srv.Use(operationMetrics{cfg.Metrics})
-	}
-	srv.SetErrorPresenter(presentError(cfg.Logger))
-	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	// Outside in: CORS answers preflight requests (which carry no
 	// credential) before authentication; the guard authenticates and
 	// rate-limits (per principal, or per client IP for requests that are
 	// not authenticated), and only then is the body read.
-	if cfg.Auth == nil {
-		cfg.Auth, _ = auth.New(auth.Config{})
-	}
 	crossOrigin := corsPolicy(cfg.CORSOrigins)
 	guard := func(h http.Handler) http.Handler {
 		return crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, withScope(h)))
@@ -133,6 +141,9 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	mux.Handle("/graphql", api)
 	mux.Handle("/reports/mous/{id}/{file}", reports)
 	mux.Handle("/", graphiql.Handler("/graphql"))
+	dash := dashboard.Handler("/graphql")
+	mux.Handle(dashboard.Path, dash)
+	mux.Handle(dashboard.Path+"/", dash)
 	if cfg.Introspection {
 		mux.Handle("GET /schema.graphql", crossOrigin.Handler(cfg.Auth.Guard(cfg.RateLimit, schemaHandler(es.Schema()))))
 	}
@@ -157,7 +168,35 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	// The access log is outermost, so that it records the status the
 	// client got, a timeout's 503 included.
 	timeoutBody := `{"errors":[{"message":"the request took longer than the server's limit of ` + cfg.RequestTimeout.String() + `","extensions":{"code":"TIMEOUT"}}]}`
-	return withRequestID(cfg.Logger, http.TimeoutHandler(compress(mux), cfg.RequestTimeout, timeoutBody))
+	requests := http.TimeoutHandler(compress(mux), cfg.RequestTimeout, timeoutBody)
+	// A WebSocket lives past any request timeout and cannot be compressed
+	// or buffered: it goes its own way, bounded by its own limits.
+	websockets := newLiveEndpoint(es, r, cfg, crossOrigin)
+	return withRequestID(cfg.Logger, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/graphql" && isWebSocket(req) {
+			websockets.ServeHTTP(w, req)
+			return
+		}
+		requests.ServeHTTP(w, req)
+	}))
+}
+
+// newExecutor is a GraphQL server for es with the limits, metrics and
+// error shaping every transport shares, serving the operation kinds given;
+// the caller adds the transports.
+func newExecutor(es graphql.ExecutableSchema, cfg Config, kinds operationKinds) *handler.Server {
+	srv := handler.New(costedSchema{es})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(kinds)
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.Use(depthLimit{cfg.MaxDepth})
+	srv.Use(statementLimit{cfg.MaxStatements})
+	if cfg.Metrics != nil {
+		srv.Use(operationMetrics{cfg.Metrics})
+	}
+	srv.SetErrorPresenter(presentError(cfg.Logger))
+	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
+	return srv
 }
 
 // compress encodes answers of 1 KiB or more with zstd or gzip, whichever

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -63,19 +62,7 @@ func TestAlertWebhookEndToEnd(t *testing.T) {
 		c.AlertWebhook, c.AlertWebhookSecretFile = hook.URL+"/postclear", secretFile
 		c.AlertInterval, c.AlertMinPopulation = time.Second, 1
 	}
-	cfg := DefaultConfig()
-	cfg.Addr, cfg.DataDir, cfg.Database = "127.0.0.1:0", testDataDir, "e2e_alerts"
-	configure(&cfg)
-	s := &Server{Config: cfg, Logger: newLogger("text", io.Discard)}
-	if err := s.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	closed := false
-	t.Cleanup(func() {
-		if !closed {
-			s.Close()
-		}
-	})
+	s := startServerWith(t, "e2e_alerts", configure)
 
 	r := post(t, s, `mutation($in: MoUInput!) { createMou(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"country": "KE", "customsAdministration": "KRA", "postalOperator": "Posta Kenya", "signedOn": "2024-01-02", "effectiveFrom": "2024-01-02",
@@ -120,7 +107,6 @@ func TestAlertWebhookEndToEnd(t *testing.T) {
 	}
 
 	// A restart checks again at once and finds nothing new to announce.
-	closed = true
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

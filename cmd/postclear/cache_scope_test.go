@@ -90,6 +90,11 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		"complianceRates": `{ complianceRates(` + span + `, groupBy: [DESTINATION_COUNTRY, ORIGIN_COUNTRY]) { key { originCountry destinationCountry } itemsArrived declarations itemsPresented } }`,
 		"seizureTrends":   `{ seizureTrends(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: MONTH) { key { period destinationCountry } seizureCategory seizures } }`,
 		"dataStatus":      `{ dataStatus { events declarations decisions items firstEventAt lastEventAt } }`,
+		// DOMAIN.md 6, 7 and 8.
+		"riskEffectiveness":  `{ riskEffectiveness(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: QUARTER) { key { period destinationCountry } channel inspected hitRate liftVsRandom } }`,
+		"holdFulfilment":     `{ holdFulfilment(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } requested presented presentedWithinRate deliveredWithoutPresentation } }`,
+		"eadTimeliness":      `{ eadTimeliness(` + span + `, granularity: QUARTER) { key { period } items withEad beforeDepartureRate leadTimeRate p50LeadHours } }`,
+		"declarationQuality": `{ declarationQuality(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } rule declarations failing } }`,
 	}
 	// Questions an evaluation of TH's MoU for 2025-Q3 asks the KPI service:
 	// the quarter by origin, for each family (the old cache shared their

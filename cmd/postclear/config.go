@@ -59,11 +59,14 @@ type Config struct {
 	MaxMemoryUsage   int64
 
 	// Connections (docs/operations.md).
-	MaxConnections    int
-	ReadHeaderTimeout time.Duration
-	ReadTimeout       time.Duration
-	IdleTimeout       time.Duration
-	MaxHeaderBytes    int
+	MaxConnections int
+	// MaxLiveConnections bounds the WebSockets (live updates) among them;
+	// 0 is a quarter of MaxConnections, at most 256 (liveConnections).
+	MaxLiveConnections int
+	ReadHeaderTimeout  time.Duration
+	ReadTimeout        time.Duration
+	IdleTimeout        time.Duration
+	MaxHeaderBytes     int
 	// MetricsAddr, when set, serves /metrics on its own listener (and not
 	// on Addr).
 	MetricsAddr string
@@ -114,6 +117,16 @@ func DefaultConfig() Config {
 		AlertInterval:      alert.DefaultInterval,
 		AlertMinPopulation: report.DefaultMinPopulation,
 	}
+}
+
+// liveConnections is the bound on WebSockets in force: MaxLiveConnections,
+// or by default a quarter of MaxConnections (at least one, at most 256), so
+// that lowering --max-connections alone keeps room for requests.
+func (c *Config) liveConnections() int {
+	if c.MaxLiveConnections > 0 {
+		return c.MaxLiveConnections
+	}
+	return max(1, min(256, c.MaxConnections/4))
 }
 
 func defaultDataDir() string {
@@ -186,6 +199,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "deepest GraphQL selection nesting accepted")
 	fs.IntVar(&c.MaxStatements, "max-statements", c.MaxStatements, "most engine statements one GraphQL request may need (a KPI field is one, an MoU evaluation several)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "most client connections open at once; further ones wait to be accepted")
+	fs.IntVar(&c.MaxLiveConnections, "max-live-connections", c.MaxLiveConnections, "most WebSockets (live dashboard updates) open at once, fewer than --max-connections; further ones are refused (0: a quarter of --max-connections, at most 256)")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "longest time a client may take to send a request's headers")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", c.ReadTimeout, "longest time a client may take to send a whole request")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
@@ -218,6 +232,10 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--idle-timeout %v: must be positive", c.IdleTimeout)
 	case c.MaxConnections < 1:
 		return fmt.Errorf("--max-connections %d: must be at least 1", c.MaxConnections)
+	case c.MaxLiveConnections < 0 || c.MaxLiveConnections > 0 && c.MaxLiveConnections >= c.MaxConnections:
+		// WebSockets stay open; were they allowed every connection, no
+		// request could get in.
+		return fmt.Errorf("--max-live-connections %d: must be fewer than --max-connections (%d), or 0 for a quarter of it", c.MaxLiveConnections, c.MaxConnections)
 	case c.MaxHeaderBytes < 1:
 		return fmt.Errorf("--max-header-bytes %d: must be positive", c.MaxHeaderBytes)
 	case c.MaxBodyBytes < 1:

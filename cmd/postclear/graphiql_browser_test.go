@@ -3,21 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/postclear/postclear/graph/graphiql"
@@ -26,29 +19,6 @@ import (
 	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/warehouse"
 )
-
-// requireBrowser returns the system Chromium (Debian's chromium package,
-// or POSTCLEAR_CHROMIUM), skipping the test with a log line when there is
-// none or GraphiQL's files were not fetched, unless
-// POSTCLEAR_REQUIRE_BROWSER (set by make test) makes that a failure.
-func requireBrowser(t *testing.T) string {
-	t.Helper()
-	fail := t.Skipf
-	if os.Getenv("POSTCLEAR_REQUIRE_BROWSER") != "" {
-		fail = t.Fatalf
-	}
-	if missing := graphiql.Missing(); len(missing) > 0 {
-		fail("GraphiQL's files are not in this build (%v): run scripts/fetch-graphiql.sh (POSTCLEAR_REQUIRE_BROWSER=1 makes this a failure)", missing)
-	}
-	path := os.Getenv("POSTCLEAR_CHROMIUM")
-	if path == "" {
-		var err error
-		if path, err = exec.LookPath("chromium"); err != nil {
-			fail("no chromium to run the browser test: apt-get install chromium, or set POSTCLEAR_CHROMIUM (POSTCLEAR_REQUIRE_BROWSER=1 makes this a failure)")
-		}
-	}
-	return path
-}
 
 // pressEnter presses Enter as a key without text: CodeMirror's completion
 // list takes it, and no newline is typed after the completion.
@@ -72,7 +42,7 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 // The screenshot lands in the test's log directory, and in docs/ with
 // POSTCLEAR_UPDATE_DOCS=1.
 func TestGraphiQLInBrowser(t *testing.T) {
-	chromium := requireBrowser(t)
+	chromium := requireBrowser(t, graphiql.Missing(), "scripts/fetch-graphiql.sh")
 	s, mint := authServer(t, "e2e_graphiql")
 	ctx := context.Background()
 	store := warehouse.NewStore(s.engine, s.Config.layout())
@@ -83,65 +53,10 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	token := mint(auth.Principal{Subject: "analyst", Role: auth.RoleAnalyst})
 	base := "http://" + s.Addr()
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		// Anything not on loopback would go through a proxy that is not
-		// there: a request leaving the machine fails, and is seen below.
-		chromedp.Flag("proxy-server", "http://127.0.0.1:9"),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
-
-	// Everything the page requests, and every error it logs, in the
-	// order Chromium reports them; Listen must be set up before the first
-	// navigation, so the context is attached first.
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1400, 860)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	var mu sync.Mutex
-	var requests, problems []string
-	err = chromedp.Listen(bctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			requests = append(requests, ev.Request.URL)
-			if strings.HasPrefix(ev.Request.URL, "data:") {
-				requests[len(requests)-1] = "data:…" // an inlined font or icon
-			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value)+a.Description)
-				}
-				problems = append(problems, "console.error: "+strings.Join(args, " "))
-			}
-		case *cdplog.EventEntryAdded:
-			// GraphiQL fetches the schema as soon as it opens, before the
-			// token is in the headers pane: that one is refused.
-			if ev.Entry.Level == cdplog.EntryLevelError && !strings.Contains(ev.Entry.Text, "status of 401") {
-				problems = append(problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// GraphiQL fetches the schema as soon as it opens, before the token is
+	// in the headers pane: that one is refused.
+	b := newBrowser(t, chromium, 1400, 860, 90*time.Second, func(text string) bool { return strings.Contains(text, "status of 401") })
+	bctx, step := b.ctx, b.step
 
 	const (
 		queryEditor   = ".graphiql-query-editor .CodeMirror"
@@ -151,16 +66,6 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	// cm is JavaScript run on the CodeMirror editor matched by selector.
 	cm := func(selector, js string) string {
 		return fmt.Sprintf(`(() => { const cm = document.querySelector(%q).CodeMirror; return %s; })()`, selector, js)
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			// What the page shows says more than a timeout.
-			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
-			mu.Lock()
-			defer mu.Unlock()
-			t.Fatalf("%s: %v\nrequests: %q\nproblems: %q\npage text:\n%.3000s", what, err, requests, problems, text)
-		}
 	}
 	step("open GraphiQL",
 		chromedp.Navigate(base+"/"),
@@ -236,27 +141,11 @@ func TestGraphiQLInBrowser(t *testing.T) {
 		t.Errorf("answer %s; want %s and no errors", answer, want)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	if len(requests) == 0 {
-		t.Error("no request was recorded")
-	}
-	for _, r := range requests {
-		u, err := url.Parse(r)
-		if err != nil || (u.Scheme != "data" && u.Host != s.Addr()) {
-			t.Errorf("the page requested %s, which is not this server", r)
-		}
-	}
-	for _, p := range problems {
-		t.Errorf("in the page: %s", p)
-	}
+	b.checkClean(s.Addr())
 
-	out := filepath.Join(t.TempDir(), "graphiql.png")
-	if os.Getenv("POSTCLEAR_UPDATE_DOCS") != "" {
-		out = filepath.Join("..", "..", "docs", "graphiql.png")
-	}
+	out := docsPath(t, "graphiql.png")
 	if err := os.WriteFile(out, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot: %s (%d requests, all to %s)", out, len(requests), s.Addr())
+	t.Logf("screenshot: %s (%d requests, all to %s)", out, b.requestCount(), s.Addr())
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,9 @@ type Server struct {
 	// alerts is closed when the target-breach checker has stopped (nil
 	// without --alert-webhook).
 	alerts chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the engine, migrates, loads demo data when asked and the
@@ -167,6 +171,8 @@ func (s *Server) Open(ctx context.Context) error {
 		RequestTimeout:   c.QueryTimeout,
 		DataVersion:      store.DataVersion,
 		MetricsElsewhere: c.MetricsAddr != "",
+		// The handler makes the resolver's broker of live updates.
+		MaxLiveConnections: c.liveConnections(),
 	})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -185,6 +191,9 @@ func (s *Server) Open(ctx context.Context) error {
 		MaxHeaderBytes:    c.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown does not wait for WebSockets: closing the broker closes
+	// them, so that the server stops at once.
+	s.http.RegisterOnShutdown(resolver.Live.Close)
 	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
@@ -305,9 +314,15 @@ func serveMetrics(addr string, h http.Handler, readHeaderTimeout time.Duration) 
 }
 
 // Close stops accepting requests, lets running ones finish (up to 8 s),
-// and closes the engine (which waits at most chdb.CloseWait, 2 s, for a
-// running statement): a stop takes at most 10 s.
+// closes the WebSockets and the engine (which waits at most
+// chdb.CloseWait, 2 s, for a running statement): a stop takes at most
+// 10 s. Later calls return the first one's result.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	if s.stop != nil {
 		s.stop()
 	}

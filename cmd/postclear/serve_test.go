@@ -35,6 +35,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"--query-timeout", "0"}, "--query-timeout"},
 		{[]string{"--idle-timeout", "0s"}, "--idle-timeout"},
 		{[]string{"--max-connections", "0"}, "--max-connections"},
+		{[]string{"--max-live-connections", "1024"}, "--max-live-connections"},
+		{[]string{"--max-live-connections", "-1"}, "--max-live-connections"},
 		{[]string{"--max-statements", "0"}, "--max-statements"},
 		{[]string{"--max-filter-values", "0"}, "--max-filter-values"},
 		{[]string{"--cache-bytes", "-1"}, "--cache-bytes"},

@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	MoU() MoUResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -90,6 +91,17 @@ type ComplexityRoot struct {
 		PostParticipants    func(childComplexity int) int
 	}
 
+	ChannelStat struct {
+		Channel            func(childComplexity int) int
+		FindingRate        func(childComplexity int) int
+		HitRate            func(childComplexity int) int
+		Inspected          func(childComplexity int) int
+		Key                func(childComplexity int) int
+		LiftVsRandom       func(childComplexity int) int
+		P50ClearanceHours  func(childComplexity int) int
+		ShareOfInspections func(childComplexity int) int
+	}
+
 	ClearanceStat struct {
 		Items            func(childComplexity int) int
 		Key              func(childComplexity int) int
@@ -112,6 +124,11 @@ type ComplexityRoot struct {
 		ReleaseWithoutInterventionRate func(childComplexity int) int
 	}
 
+	DataChange struct {
+		At      func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	DataState struct {
 		LoadedAt func(childComplexity int) int
 		Version  func(childComplexity int) int
@@ -126,6 +143,14 @@ type ComplexityRoot struct {
 		Items         func(childComplexity int) int
 		LastEventAt   func(childComplexity int) int
 		SchemaVersion func(childComplexity int) int
+	}
+
+	DeclarationRuleStat struct {
+		Declarations func(childComplexity int) int
+		Failing      func(childComplexity int) int
+		FailureRate  func(childComplexity int) int
+		Key          func(childComplexity int) int
+		Rule         func(childComplexity int) int
 	}
 
 	DeliveryStat struct {
@@ -152,6 +177,17 @@ type ComplexityRoot struct {
 		OpenAtEnd           func(childComplexity int) int
 		Opened              func(childComplexity int) int
 		Resolved            func(childComplexity int) int
+	}
+
+	EadTimelinessStat struct {
+		BeforeArrivalRate   func(childComplexity int) int
+		BeforeDepartureRate func(childComplexity int) int
+		Items               func(childComplexity int) int
+		Key                 func(childComplexity int) int
+		LeadTimeRate        func(childComplexity int) int
+		P10LeadHours        func(childComplexity int) int
+		P50LeadHours        func(childComplexity int) int
+		WithEad             func(childComplexity int) int
 	}
 
 	Evaluation struct {
@@ -189,6 +225,18 @@ type ComplexityRoot struct {
 		Office             func(childComplexity int) int
 		OriginCountry      func(childComplexity int) int
 		Period             func(childComplexity int) int
+		RiskChannel        func(childComplexity int) int
+	}
+
+	HoldStat struct {
+		DeliveredWithoutPresentation func(childComplexity int) int
+		Key                          func(childComplexity int) int
+		P50HoursToPresent            func(childComplexity int) int
+		P90HoursToPresent            func(childComplexity int) int
+		Presented                    func(childComplexity int) int
+		PresentedRate                func(childComplexity int) int
+		PresentedWithinRate          func(childComplexity int) int
+		Requested                    func(childComplexity int) int
 	}
 
 	Holiday struct {
@@ -263,18 +311,23 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Actions         func(childComplexity int, mouID *string, status *string) int
-		ClearanceTimes  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
-		ComplianceRates func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
-		DataStatus      func(childComplexity int) int
-		DeliveryTimes   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
-		Holidays        func(childComplexity int, country string, year int) int
-		Mou             func(childComplexity int, id string) int
-		MouEvaluation   func(childComplexity int, mouID string, quarter string) int
-		Mous            func(childComplexity int, includeArchived *bool) int
-		SeizureTrends   func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
-		TargetBreaches  func(childComplexity int, asOf time.Time, minPopulation *int) int
-		WeekendDays     func(childComplexity int, country string) int
+		Actions            func(childComplexity int, mouID *string, status *string) int
+		ClearanceTimes     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		ComplianceRates    func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		DataStatus         func(childComplexity int) int
+		DeclarationQuality func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		DeliveryTimes      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
+		EadTimeliness      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		HoldFulfilment     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		Holidays           func(childComplexity int, country string, year int) int
+		Mou                func(childComplexity int, id string) int
+		MouEvaluation      func(childComplexity int, mouID string, quarter string) int
+		Mous               func(childComplexity int, includeArchived *bool) int
+		RiskEffectiveness  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		SeizureTrends      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		TargetBreaches     func(childComplexity int, asOf time.Time, minPopulation *int) int
+		Viewer             func(childComplexity int) int
+		WeekendDays        func(childComplexity int, country string) int
 	}
 
 	RecordError struct {
@@ -297,6 +350,10 @@ type ComplexityRoot struct {
 		Seizures                 func(childComplexity int) int
 	}
 
+	Subscription struct {
+		DataChanged func(childComplexity int) int
+	}
+
 	Target struct {
 		Comparison func(childComplexity int) int
 		KPI        func(childComplexity int) int
@@ -317,6 +374,13 @@ type ComplexityRoot struct {
 		Since      func(childComplexity int) int
 		Target     func(childComplexity int) int
 		Unit       func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Countries   func(childComplexity int) int
+		Permissions func(childComplexity int) int
+		Role        func(childComplexity int) int
+		Subject     func(childComplexity int) int
 	}
 
 	WeekendDays struct {
@@ -368,8 +432,16 @@ type QueryResolver interface {
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
 	Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error)
 	TargetBreaches(ctx context.Context, asOf time.Time, minPopulation *int) ([]postclear.TargetBreach, error)
+	RiskEffectiveness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ChannelStat, error)
+	HoldFulfilment(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.HoldStat, error)
+	EadTimeliness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.EadTimelinessStat, error)
+	DeclarationQuality(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeclarationRuleStat, error)
 	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
 	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
+}
+type SubscriptionResolver interface {
+	DataChanged(ctx context.Context) (<-chan *model.DataChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -587,6 +659,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivitySummary.PostParticipants(childComplexity), true
 
+	case "ChannelStat.channel":
+		if e.ComplexityRoot.ChannelStat.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.Channel(childComplexity), true
+	case "ChannelStat.findingRate":
+		if e.ComplexityRoot.ChannelStat.FindingRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.FindingRate(childComplexity), true
+	case "ChannelStat.hitRate":
+		if e.ComplexityRoot.ChannelStat.HitRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.HitRate(childComplexity), true
+	case "ChannelStat.inspected":
+		if e.ComplexityRoot.ChannelStat.Inspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.Inspected(childComplexity), true
+	case "ChannelStat.key":
+		if e.ComplexityRoot.ChannelStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.Key(childComplexity), true
+	case "ChannelStat.liftVsRandom":
+		if e.ComplexityRoot.ChannelStat.LiftVsRandom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.LiftVsRandom(childComplexity), true
+	case "ChannelStat.p50ClearanceHours":
+		if e.ComplexityRoot.ChannelStat.P50ClearanceHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.P50ClearanceHours(childComplexity), true
+	case "ChannelStat.shareOfInspections":
+		if e.ComplexityRoot.ChannelStat.ShareOfInspections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelStat.ShareOfInspections(childComplexity), true
+
 	case "ClearanceStat.items":
 		if e.ComplexityRoot.ClearanceStat.Items == nil {
 			break
@@ -685,6 +806,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceStat.ReleaseWithoutInterventionRate(childComplexity), true
 
+	case "DataChange.at":
+		if e.ComplexityRoot.DataChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataChange.At(childComplexity), true
+	case "DataChange.version":
+		if e.ComplexityRoot.DataChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataChange.Version(childComplexity), true
+
 	case "DataState.loadedAt":
 		if e.ComplexityRoot.DataState.LoadedAt == nil {
 			break
@@ -746,6 +880,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DataStatus.SchemaVersion(childComplexity), true
+
+	case "DeclarationRuleStat.declarations":
+		if e.ComplexityRoot.DeclarationRuleStat.Declarations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclarationRuleStat.Declarations(childComplexity), true
+	case "DeclarationRuleStat.failing":
+		if e.ComplexityRoot.DeclarationRuleStat.Failing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclarationRuleStat.Failing(childComplexity), true
+	case "DeclarationRuleStat.failureRate":
+		if e.ComplexityRoot.DeclarationRuleStat.FailureRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclarationRuleStat.FailureRate(childComplexity), true
+	case "DeclarationRuleStat.key":
+		if e.ComplexityRoot.DeclarationRuleStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclarationRuleStat.Key(childComplexity), true
+	case "DeclarationRuleStat.rule":
+		if e.ComplexityRoot.DeclarationRuleStat.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclarationRuleStat.Rule(childComplexity), true
 
 	case "DeliveryStat.delivered":
 		if e.ComplexityRoot.DeliveryStat.Delivered == nil {
@@ -851,6 +1016,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DisputeSummary.Resolved(childComplexity), true
+
+	case "EadTimelinessStat.beforeArrivalRate":
+		if e.ComplexityRoot.EadTimelinessStat.BeforeArrivalRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.BeforeArrivalRate(childComplexity), true
+	case "EadTimelinessStat.beforeDepartureRate":
+		if e.ComplexityRoot.EadTimelinessStat.BeforeDepartureRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.BeforeDepartureRate(childComplexity), true
+	case "EadTimelinessStat.items":
+		if e.ComplexityRoot.EadTimelinessStat.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.Items(childComplexity), true
+	case "EadTimelinessStat.key":
+		if e.ComplexityRoot.EadTimelinessStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.Key(childComplexity), true
+	case "EadTimelinessStat.leadTimeRate":
+		if e.ComplexityRoot.EadTimelinessStat.LeadTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.LeadTimeRate(childComplexity), true
+	case "EadTimelinessStat.p10LeadHours":
+		if e.ComplexityRoot.EadTimelinessStat.P10LeadHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.P10LeadHours(childComplexity), true
+	case "EadTimelinessStat.p50LeadHours":
+		if e.ComplexityRoot.EadTimelinessStat.P50LeadHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.P50LeadHours(childComplexity), true
+	case "EadTimelinessStat.withEad":
+		if e.ComplexityRoot.EadTimelinessStat.WithEad == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EadTimelinessStat.WithEad(childComplexity), true
 
 	case "Evaluation.actions":
 		if e.ComplexityRoot.Evaluation.Actions == nil {
@@ -1005,6 +1219,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupKey.Period(childComplexity), true
+	case "GroupKey.riskChannel":
+		if e.ComplexityRoot.GroupKey.RiskChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupKey.RiskChannel(childComplexity), true
+
+	case "HoldStat.deliveredWithoutPresentation":
+		if e.ComplexityRoot.HoldStat.DeliveredWithoutPresentation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.DeliveredWithoutPresentation(childComplexity), true
+	case "HoldStat.key":
+		if e.ComplexityRoot.HoldStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.Key(childComplexity), true
+	case "HoldStat.p50HoursToPresent":
+		if e.ComplexityRoot.HoldStat.P50HoursToPresent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.P50HoursToPresent(childComplexity), true
+	case "HoldStat.p90HoursToPresent":
+		if e.ComplexityRoot.HoldStat.P90HoursToPresent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.P90HoursToPresent(childComplexity), true
+	case "HoldStat.presented":
+		if e.ComplexityRoot.HoldStat.Presented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.Presented(childComplexity), true
+	case "HoldStat.presentedRate":
+		if e.ComplexityRoot.HoldStat.PresentedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.PresentedRate(childComplexity), true
+	case "HoldStat.presentedWithinRate":
+		if e.ComplexityRoot.HoldStat.PresentedWithinRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.PresentedWithinRate(childComplexity), true
+	case "HoldStat.requested":
+		if e.ComplexityRoot.HoldStat.Requested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoldStat.Requested(childComplexity), true
 
 	case "Holiday.country":
 		if e.ComplexityRoot.Holiday.Country == nil {
@@ -1417,6 +1686,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DataStatus(childComplexity), true
+	case "Query.declarationQuality":
+		if e.ComplexityRoot.Query.DeclarationQuality == nil {
+			break
+		}
+
+		args, err := ec.field_Query_declarationQuality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeclarationQuality(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.deliveryTimes":
 		if e.ComplexityRoot.Query.DeliveryTimes == nil {
 			break
@@ -1428,6 +1708,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.eadTimeliness":
+		if e.ComplexityRoot.Query.EadTimeliness == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eadTimeliness_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EadTimeliness(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["minLeadHours"].(*float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.holdFulfilment":
+		if e.ComplexityRoot.Query.HoldFulfilment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_holdFulfilment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HoldFulfilment(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["withinHours"].(*float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.holidays":
 		if e.ComplexityRoot.Query.Holidays == nil {
 			break
@@ -1473,6 +1775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Mous(childComplexity, args["includeArchived"].(*bool)), true
+	case "Query.riskEffectiveness":
+		if e.ComplexityRoot.Query.RiskEffectiveness == nil {
+			break
+		}
+
+		args, err := ec.field_Query_riskEffectiveness_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RiskEffectiveness(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.seizureTrends":
 		if e.ComplexityRoot.Query.SeizureTrends == nil {
 			break
@@ -1495,6 +1808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TargetBreaches(childComplexity, args["asOf"].(time.Time), args["minPopulation"].(*int)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 	case "Query.weekendDays":
 		if e.ComplexityRoot.Query.WeekendDays == nil {
 			break
@@ -1575,6 +1894,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeizureStat.Seizures(childComplexity), true
+
+	case "Subscription.dataChanged":
+		if e.ComplexityRoot.Subscription.DataChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.DataChanged(childComplexity), true
 
 	case "Target.comparison":
 		if e.ComplexityRoot.Target.Comparison == nil {
@@ -1674,6 +2000,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetBreach.Unit(childComplexity), true
 
+	case "Viewer.countries":
+		if e.ComplexityRoot.Viewer.Countries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Countries(childComplexity), true
+	case "Viewer.permissions":
+		if e.ComplexityRoot.Viewer.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Permissions(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
+
 	case "WeekendDays.configured":
 		if e.ComplexityRoot.WeekendDays.Configured == nil {
 			break
@@ -1706,13 +2057,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActionInput", ec.unmarshalInputActionInput),
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
+			graphql.NewInputUnmarshaler("ChannelOrder", ec.unmarshalInputChannelOrder),
 			graphql.NewInputUnmarshaler("ClearanceOrder", ec.unmarshalInputClearanceOrder),
 			graphql.NewInputUnmarshaler("ComplianceOrder", ec.unmarshalInputComplianceOrder),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DeclarationRuleOrder", ec.unmarshalInputDeclarationRuleOrder),
 			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
 			graphql.NewInputUnmarshaler("DisputeInput", ec.unmarshalInputDisputeInput),
+			graphql.NewInputUnmarshaler("EadTimelinessOrder", ec.unmarshalInputEadTimelinessOrder),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("HoldOrder", ec.unmarshalInputHoldOrder),
 			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
 			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
@@ -1761,6 +2116,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1917,6 +2289,25 @@ enum Dimension {
   OFFICE
   "Content category of the item's earliest declaration; null when it has none."
   CATEGORY
+  """
+  Risk channel of the item's first INSPECT decision (TARGETED, RANDOM, DISCRETIONARY), or NOT_INSPECTED. Null for
+  declarations.
+  """
+  RISK_CHANNEL
+}
+
+"""
+How customs selected an item for inspection: the risk channel of its first INSPECT decision.
+"""
+enum RiskChannel {
+  "Selected by a risk profile or targeting rule."
+  TARGETED
+  "Selected at random (the control group that measures targeting)."
+  RANDOM
+  "Selected at an officer's discretion."
+  DISCRETIONARY
+  "Never inspected (no INSPECT decision)."
+  NOT_INSPECTED
 }
 
 """
@@ -1957,6 +2348,8 @@ type GroupKey {
   office: String
   "Content category, when grouped by CATEGORY."
   category: ItemCategory
+  "Risk channel of the first inspection (NOT_INSPECTED without one), when grouped by RISK_CHANNEL; null for declarations."
+  riskChannel: RiskChannel
 }
 
 """
@@ -2113,6 +2506,8 @@ enum ClearanceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's meanHours."
@@ -2153,6 +2548,8 @@ enum DeliveryOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's items."
   ITEMS
   "The row's delivered."
@@ -2193,6 +2590,8 @@ enum ComplianceOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The row's itemsArrived."
   ITEMS_ARRIVED
   "The row's eadCoverage."
@@ -2237,6 +2636,8 @@ enum SeizureOrderField {
   OFFICE
   "The content category (when grouped by it)."
   CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
   "The seizure category."
   SEIZURE_CATEGORY
   "The row's seizures."
@@ -3158,6 +3559,431 @@ extend type Mutation {
   ): Action! @allow(to: ADMIN)
 }
 
+# Joint risk management and information sharing (docs/domain.md KPIs 6, 7 and 8).
+
+"""
+A rule of a complete declaration (docs/domain.md KPI 3 and 8). A declaration is complete exactly when it fails
+none of them.
+"""
+enum DeclarationRule {
+  """
+  The trimmed description is empty or generic (gift, gifts, goods, parts, clothes, clothing, sample, samples,
+  items, stuff, accessories, other, merchandise, products, in any case).
+  """
+  DESCRIPTION
+  "The declared value is 0."
+  VALUE
+  "The currency is empty."
+  CURRENCY
+  "The gross weight is 0."
+  WEIGHT
+  "A sale of goods or commercial sample has no HS code."
+  HS_CODE
+}
+
+"""
+Risk-channel effectiveness: items with an INSPECT decision, per channel of their first INSPECT decision,
+attributed to it. A group and bucket has a row for each channel with at least one inspected item.
+"""
+type ChannelStat {
+  "The group this row describes."
+  key: GroupKey!
+  "The channel of the first INSPECT decision (never NOT_INSPECTED)."
+  channel: RiskChannel!
+  "Items inspected through this channel."
+  inspected: Int64!
+  """
+  inspected / items inspected through any channel in the same group and bucket; 0 for a filled row in a bucket
+  with other inspections, null when the bucket has none.
+  """
+  shareOfInspections: Float
+  "Share of the inspected items with a SEIZE decision (at any time); null when inspected is 0."
+  hitRate: Float
+  "Share of the inspected items with a SEIZE or RETURN decision or a duty; null when inspected is 0."
+  findingRate: Float
+  """
+  hitRate / the RANDOM row's hitRate of the same group and bucket: how many times more often this channel's
+  inspections find something than random ones. Null when either is null or the RANDOM hit rate is 0.
+  """
+  liftVsRandom: Float
+  """
+  Median clearance time in hours (KPI 1: presentation to release, released not before presented) of the
+  inspected items that have one; null when none has.
+  """
+  p50ClearanceHours: Float
+}
+
+"""
+Hold fulfilment (presentment): items customs asked the post to hold or present (first HOLD, INSPECT or
+REQUEST_INFO decision), attributed to that request.
+"""
+type HoldStat {
+  "The group this row describes."
+  key: GroupKey!
+  "Items requested."
+  requested: Int64!
+  "Of those, items presented to import customs (first EDB), at any time."
+  presented: Int64!
+  "presented / requested; null when requested is 0."
+  presentedRate: Float
+  """
+  Share of the requested items presented at most withinHours after the request (an item presented before the
+  request counts as within); null when requested is 0.
+  """
+  presentedWithinRate: Float
+  "Median hours from request to presentation (0 when presented before it) over presented items; null when none."
+  p50HoursToPresent: Float
+  "90th percentile of the hours from request to presentation over presented items; null when none."
+  p90HoursToPresent: Float
+  "Requested items delivered (first EMI) without ever being presented to customs."
+  deliveredWithoutPresentation: Int64!
+}
+
+"""
+Advance data timeliness: items that arrived at the inward office of exchange (first EMD), other than
+DOCUMENTS (items without any declaration included), attributed to the arrival. The lead is arrival − the
+earliest declaration's receipt, in hours (negative when the data came after arrival).
+"""
+type EadTimelinessStat {
+  "The group this row describes."
+  key: GroupKey!
+  "Items in the population."
+  items: Int64!
+  "Of those, items with a declaration."
+  withEad: Int64!
+  """
+  Share of the items whose earliest declaration was received at or before the departure from the outward
+  office of exchange (first EMC); an item without that departure is not before it. Null when items is 0.
+  """
+  beforeDepartureRate: Float
+  "Share of the items with EAD received at or before arrival (= eadCoverage); null when items is 0."
+  beforeArrivalRate: Float
+  "Share of the items with EAD received at least minLeadHours before arrival; null when items is 0."
+  leadTimeRate: Float
+  "10th percentile of the lead in hours over the items with EAD (exact, linear interpolation); null when none."
+  p10LeadHours: Float
+  "Median lead in hours over the items with EAD (exact, linear interpolation); null when none."
+  p50LeadHours: Float
+}
+
+"""
+Declaration quality: declarations by their receipt time (each stored declaration counts, amendments included),
+grouped by their own origin, destination, mail class and category (OFFICE is null). Every group and bucket with
+declarations has a row for each of the five rules, all over the same declarations.
+"""
+type DeclarationRuleStat {
+  "The group this row describes."
+  key: GroupKey!
+  "The rule."
+  rule: DeclarationRule!
+  "Declarations received in the group and bucket."
+  declarations: Int64!
+  "How many of them fail the rule."
+  failing: Int64!
+  "failing / declarations; null when declarations is 0."
+  failureRate: Float
+}
+
+"""
+A field of ChannelStat rows that riskEffectiveness(orderBy) can sort by.
+"""
+enum ChannelOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The risk channel (in the enum's order)."
+  CHANNEL
+  "The row's inspected."
+  INSPECTED
+  "The row's shareOfInspections."
+  SHARE_OF_INSPECTIONS
+  "The row's hitRate."
+  HIT_RATE
+  "The row's findingRate."
+  FINDING_RATE
+  "The row's liftVsRandom."
+  LIFT_VS_RANDOM
+  "The row's p50ClearanceHours."
+  P50_CLEARANCE_HOURS
+}
+
+"""
+Sorts riskEffectiveness rows by one field.
+"""
+input ChannelOrder {
+  "The field."
+  field: ChannelOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of HoldStat rows that holdFulfilment(orderBy) can sort by.
+"""
+enum HoldOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The row's requested."
+  REQUESTED
+  "The row's presented."
+  PRESENTED
+  "The row's presentedRate."
+  PRESENTED_RATE
+  "The row's presentedWithinRate."
+  PRESENTED_WITHIN_RATE
+  "The row's p50HoursToPresent."
+  P50_HOURS_TO_PRESENT
+  "The row's p90HoursToPresent."
+  P90_HOURS_TO_PRESENT
+  "The row's deliveredWithoutPresentation."
+  DELIVERED_WITHOUT_PRESENTATION
+}
+
+"""
+Sorts holdFulfilment rows by one field.
+"""
+input HoldOrder {
+  "The field."
+  field: HoldOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of EadTimelinessStat rows that eadTimeliness(orderBy) can sort by.
+"""
+enum EadTimelinessOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The row's items."
+  ITEMS
+  "The row's withEad."
+  WITH_EAD
+  "The row's beforeDepartureRate."
+  BEFORE_DEPARTURE_RATE
+  "The row's beforeArrivalRate."
+  BEFORE_ARRIVAL_RATE
+  "The row's leadTimeRate."
+  LEAD_TIME_RATE
+  "The row's p10LeadHours."
+  P10_LEAD_HOURS
+  "The row's p50LeadHours."
+  P50_LEAD_HOURS
+}
+
+"""
+Sorts eadTimeliness rows by one field.
+"""
+input EadTimelinessOrder {
+  "The field."
+  field: EadTimelinessOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+"""
+A field of DeclarationRuleStat rows that declarationQuality(orderBy) can sort by.
+"""
+enum DeclarationRuleOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The rule (in the enum's order)."
+  RULE
+  "The row's declarations."
+  DECLARATIONS
+  "The row's failing."
+  FAILING
+  "The row's failureRate."
+  FAILURE_RATE
+}
+
+"""
+Sorts declarationQuality rows by one field.
+"""
+input DeclarationRuleOrder {
+  "The field."
+  field: DeclarationRuleOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
+extend type Query {
+  """
+  Risk-channel effectiveness (KPI 6): per channel, how many inspections, how often they find something and
+  how much more often than random ones. Rows are ordered by orderBy, then by period, then the group fields in
+  Dimension order (nulls last), then channel in RiskChannel order.
+  """
+  riskEffectiveness(
+    "Date range of the first INSPECT decision, and item restrictions."
+    filter: AnalyticsFilter!
+    "Dimensions to group by."
+    groupBy: [Dimension!] = []
+    "Bucket size of the first INSPECT decision's date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group and channel."
+    fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [ChannelOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [ChannelStat!]! @allow(to: READ)
+
+  """
+  Hold fulfilment (KPI 7): of the items customs asked the post to hold or present, how many were presented,
+  how soon, and how many were delivered without presentation. Rows are ordered by orderBy, then by period,
+  then the group fields in Dimension order (nulls last).
+  """
+  holdFulfilment(
+    "Date range of the request (first HOLD, INSPECT or REQUEST_INFO decision), and item restrictions."
+    filter: AnalyticsFilter!
+    "Dimensions to group by."
+    groupBy: [Dimension!] = []
+    "Bucket size of the request date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group."
+    fillGaps: Boolean = false
+    "Hours after the request within which a presentation counts for presentedWithinRate; finite and ≥ 0."
+    withinHours: Float = 24
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [HoldOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [HoldStat!]! @allow(to: READ)
+
+  """
+  Advance data timeliness (KPI 8): how early the electronic advance data comes, against departure, arrival
+  and a lead time. Rows are ordered by orderBy, then by period, then the group fields in Dimension order
+  (nulls last).
+  """
+  eadTimeliness(
+    "Date range of the arrival, and item restrictions."
+    filter: AnalyticsFilter!
+    "Dimensions to group by."
+    groupBy: [Dimension!] = []
+    "Bucket size of the arrival date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group."
+    fillGaps: Boolean = false
+    "Hours before arrival by which EAD must be received for leadTimeRate (4: the EU ICS2 air limit); finite and ≥ 0."
+    minLeadHours: Float = 4
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [EadTimelinessOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [EadTimelinessStat!]! @allow(to: READ)
+
+  """
+  Declaration quality (KPI 8): per rule of a complete declaration, how many declarations fail it. Rows are
+  ordered by orderBy, then by period, then the group fields in Dimension order (nulls last), then rule in
+  DeclarationRule order.
+  """
+  declarationQuality(
+    "Date range of the declaration's receipt, and declaration restrictions (its own fields; offices match none)."
+    filter: AnalyticsFilter!
+    "Dimensions to group by: the declaration's own fields; OFFICE is null."
+    groupBy: [Dimension!] = []
+    "Bucket size of the receipt date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group and rule."
+    fillGaps: Boolean = false
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [DeclarationRuleOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [DeclarationRuleStat!]! @allow(to: READ)
+}
+
 """
 A public holiday of a country: not a working day there, for working-day J+n (docs/records.md, "holidays"). Its
 key is (country, date): recording it again changes nothing.
@@ -3241,6 +4067,67 @@ extend type Mutation {
     "Its weekend days."
     days: [Weekday!]!
   ): WeekendDays! @allow(to: ADMIN)
+}
+
+# ---------------------------------------------------------------------------
+# The caller, and live updates (what the dashboard needs; docs/dashboard.md)
+# ---------------------------------------------------------------------------
+
+"""
+What a caller is allowed to be (docs/auth.md).
+"""
+enum Role {
+  "Everything, administration included."
+  ADMIN
+  "Every read, unscoped."
+  ANALYST
+  "Reads limited to items whose origin or destination country is in its scope, and to the MoUs of those countries."
+  AGENCY
+  "The ingest mutations only; no reads."
+  INGEST
+}
+
+"""
+The caller as the server sees it: what a frontend shows as signed in, and which controls it offers.
+"""
+type Viewer {
+  "The token's subject or the API key's name; local when authentication is off."
+  subject: String!
+  "The caller's role."
+  role: Role!
+  "For an AGENCY caller, the countries (ISO 3166-1 alpha-2) whose items and MoUs it sees; empty for the other roles."
+  countries: [String!]!
+  "What the role permits."
+  permissions: [Permission!]!
+}
+
+extend type Query {
+  "The caller: role, scope and permissions."
+  viewer: Viewer! @allow(to: READ)
+}
+
+"""
+A change of the stored data.
+"""
+type DataChange {
+  "The data version in force after the change (the one GET answers' ETags derive from); opaque: compare for equality only."
+  version: String!
+  "When the server announced it."
+  at: Time!
+}
+
+type Subscription {
+  """
+  Announces changes of the stored data, so that a frontend shows new figures without polling. The first message
+  carries the version in force when the subscription starts (load the figures after it); each later one follows
+  an ingest mutation that accepted records, or a change to an MoU or its commitments, once queries see it. A
+  subscriber that has not taken a message when the next comes gets only the latest. Messages carry no data, so
+  every reader hears of every change whatever its scope. Served over the graphql-transport-ws protocol on a
+  WebSocket to /graphql, authenticated by the connection_init payload {"Authorization": "Bearer …"} exactly as
+  requests are by their Authorization header; changes written by another process (postclear ingest on a
+  ClickHouse server) are not announced.
+  """
+  dataChanged: DataChange! @allow(to: READ)
 }
 `, BuiltIn: false},
 }
@@ -3344,6 +4231,28 @@ func (ec *executionContext) childFields_ActivitySummary(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ActivitySummary", field.Name)
 }
 
+func (ec *executionContext) childFields_ChannelStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ChannelStat_key(ctx, field)
+	case "channel":
+		return ec.fieldContext_ChannelStat_channel(ctx, field)
+	case "inspected":
+		return ec.fieldContext_ChannelStat_inspected(ctx, field)
+	case "shareOfInspections":
+		return ec.fieldContext_ChannelStat_shareOfInspections(ctx, field)
+	case "hitRate":
+		return ec.fieldContext_ChannelStat_hitRate(ctx, field)
+	case "findingRate":
+		return ec.fieldContext_ChannelStat_findingRate(ctx, field)
+	case "liftVsRandom":
+		return ec.fieldContext_ChannelStat_liftVsRandom(ctx, field)
+	case "p50ClearanceHours":
+		return ec.fieldContext_ChannelStat_p50ClearanceHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelStat", field.Name)
+}
+
 func (ec *executionContext) childFields_ClearanceStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -3388,6 +4297,16 @@ func (ec *executionContext) childFields_ComplianceStat(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceStat", field.Name)
 }
 
+func (ec *executionContext) childFields_DataChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_DataChange_version(ctx, field)
+	case "at":
+		return ec.fieldContext_DataChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataChange", field.Name)
+}
+
 func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -3418,6 +4337,22 @@ func (ec *executionContext) childFields_DataStatus(ctx context.Context, field gr
 		return ec.fieldContext_DataStatus_engine(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DataStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_DeclarationRuleStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DeclarationRuleStat_key(ctx, field)
+	case "rule":
+		return ec.fieldContext_DeclarationRuleStat_rule(ctx, field)
+	case "declarations":
+		return ec.fieldContext_DeclarationRuleStat_declarations(ctx, field)
+	case "failing":
+		return ec.fieldContext_DeclarationRuleStat_failing(ctx, field)
+	case "failureRate":
+		return ec.fieldContext_DeclarationRuleStat_failureRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeclarationRuleStat", field.Name)
 }
 
 func (ec *executionContext) childFields_DeliveryStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3470,6 +4405,28 @@ func (ec *executionContext) childFields_DisputeSummary(ctx context.Context, fiel
 		return ec.fieldContext_DisputeSummary_disputes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DisputeSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_EadTimelinessStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_EadTimelinessStat_key(ctx, field)
+	case "items":
+		return ec.fieldContext_EadTimelinessStat_items(ctx, field)
+	case "withEad":
+		return ec.fieldContext_EadTimelinessStat_withEad(ctx, field)
+	case "beforeDepartureRate":
+		return ec.fieldContext_EadTimelinessStat_beforeDepartureRate(ctx, field)
+	case "beforeArrivalRate":
+		return ec.fieldContext_EadTimelinessStat_beforeArrivalRate(ctx, field)
+	case "leadTimeRate":
+		return ec.fieldContext_EadTimelinessStat_leadTimeRate(ctx, field)
+	case "p10LeadHours":
+		return ec.fieldContext_EadTimelinessStat_p10LeadHours(ctx, field)
+	case "p50LeadHours":
+		return ec.fieldContext_EadTimelinessStat_p50LeadHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EadTimelinessStat", field.Name)
 }
 
 func (ec *executionContext) childFields_Evaluation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3542,8 +4499,32 @@ func (ec *executionContext) childFields_GroupKey(ctx context.Context, field grap
 		return ec.fieldContext_GroupKey_office(ctx, field)
 	case "category":
 		return ec.fieldContext_GroupKey_category(ctx, field)
+	case "riskChannel":
+		return ec.fieldContext_GroupKey_riskChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupKey", field.Name)
+}
+
+func (ec *executionContext) childFields_HoldStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_HoldStat_key(ctx, field)
+	case "requested":
+		return ec.fieldContext_HoldStat_requested(ctx, field)
+	case "presented":
+		return ec.fieldContext_HoldStat_presented(ctx, field)
+	case "presentedRate":
+		return ec.fieldContext_HoldStat_presentedRate(ctx, field)
+	case "presentedWithinRate":
+		return ec.fieldContext_HoldStat_presentedWithinRate(ctx, field)
+	case "p50HoursToPresent":
+		return ec.fieldContext_HoldStat_p50HoursToPresent(ctx, field)
+	case "p90HoursToPresent":
+		return ec.fieldContext_HoldStat_p90HoursToPresent(ctx, field)
+	case "deliveredWithoutPresentation":
+		return ec.fieldContext_HoldStat_deliveredWithoutPresentation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HoldStat", field.Name)
 }
 
 func (ec *executionContext) childFields_Holiday(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3740,6 +4721,20 @@ func (ec *executionContext) childFields_TargetBreach(ctx context.Context, field 
 		return ec.fieldContext_TargetBreach_since(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetBreach", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "countries":
+		return ec.fieldContext_Viewer_countries(ctx, field)
+	case "permissions":
+		return ec.fieldContext_Viewer_permissions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_WeekendDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4266,6 +5261,68 @@ func (ec *executionContext) field_Query_complianceRates_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_declarationQuality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4320,6 +5377,146 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]postclear.Order, error) {
 			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_eadTimeliness_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "minLeadHours",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minLeadHours"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOEadTimelinessOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_holdFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "withinHours",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinHours"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOHoldOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4405,6 +5602,68 @@ func (ec *executionContext) field_Query_mous_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["includeArchived"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_riskEffectiveness_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOChannelOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -5352,6 +6611,199 @@ func (ec *executionContext) fieldContext_ActivitySummary_activities(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _ChannelStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelStat_channel(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRiskChannel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "RiskChannel")
+}
+
+func (ec *executionContext) _ChannelStat_inspected(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_inspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_inspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _ChannelStat_shareOfInspections(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_shareOfInspections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareOfInspections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_shareOfInspections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChannelStat_hitRate(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_hitRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HitRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_hitRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChannelStat_findingRate(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_findingRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FindingRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_findingRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChannelStat_liftVsRandom(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_liftVsRandom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiftVsRandom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_liftVsRandom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChannelStat_p50ClearanceHours(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelStat_p50ClearanceHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50ClearanceHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelStat_p50ClearanceHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelStat", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ClearanceStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.ClearanceStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5738,6 +7190,52 @@ func (ec *executionContext) fieldContext_ComplianceStat_releaseWithoutInterventi
 	return graphql.NewScalarFieldContext("ComplianceStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DataChange_version(ctx context.Context, field graphql.CollectedField, obj *model.DataChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataChange_at(ctx context.Context, field graphql.CollectedField, obj *model.DataChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataChange", field, false, false, "Time")
+}
+
 func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5966,6 +7464,130 @@ func (ec *executionContext) _DataStatus_engine(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_DataStatus_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeclarationRuleStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclarationRuleStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclarationRuleStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeclarationRuleStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeclarationRuleStat_rule(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclarationRuleStat_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDeclarationRule2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclarationRuleStat_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeclarationRuleStat", field, false, false, "DeclarationRule")
+}
+
+func (ec *executionContext) _DeclarationRuleStat_declarations(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclarationRuleStat_declarations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declarations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclarationRuleStat_declarations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeclarationRuleStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DeclarationRuleStat_failing(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclarationRuleStat_failing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclarationRuleStat_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeclarationRuleStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DeclarationRuleStat_failureRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclarationRuleStat_failureRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailureRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeclarationRuleStat_failureRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeclarationRuleStat", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DeliveryStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
@@ -6375,6 +7997,199 @@ func (ec *executionContext) fieldContext_DisputeSummary_disputes(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EadTimelinessStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EadTimelinessStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EadTimelinessStat_items(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _EadTimelinessStat_withEad(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_withEad(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithEad, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_withEad(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _EadTimelinessStat_beforeDepartureRate(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_beforeDepartureRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeforeDepartureRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_beforeDepartureRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EadTimelinessStat_beforeArrivalRate(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_beforeArrivalRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeforeArrivalRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_beforeArrivalRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EadTimelinessStat_leadTimeRate(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_leadTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_leadTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EadTimelinessStat_p10LeadHours(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_p10LeadHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P10LeadHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_p10LeadHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EadTimelinessStat_p50LeadHours(ctx context.Context, field graphql.CollectedField, obj *postclear.EadTimelinessStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EadTimelinessStat_p50LeadHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50LeadHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EadTimelinessStat_p50LeadHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EadTimelinessStat", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Evaluation_mou(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
@@ -7049,6 +8864,222 @@ func (ec *executionContext) _GroupKey_category(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_GroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _GroupKey_riskChannel(ctx context.Context, field graphql.CollectedField, obj *postclear.GroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupKey_riskChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalORiskChannel2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupKey_riskChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupKey", field, false, false, "RiskChannel")
+}
+
+func (ec *executionContext) _HoldStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HoldStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HoldStat_requested(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_requested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_requested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _HoldStat_presented(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_presented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Presented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_presented(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _HoldStat_presentedRate(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_presentedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentedRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_presentedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HoldStat_presentedWithinRate(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_presentedWithinRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentedWithinRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_presentedWithinRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HoldStat_p50HoursToPresent(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_p50HoursToPresent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50HoursToPresent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_p50HoursToPresent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HoldStat_p90HoursToPresent(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_p90HoursToPresent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90HoursToPresent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_p90HoursToPresent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HoldStat_deliveredWithoutPresentation(ctx context.Context, field graphql.CollectedField, obj *postclear.HoldStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HoldStat_deliveredWithoutPresentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredWithoutPresentation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HoldStat_deliveredWithoutPresentation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HoldStat", field, false, false, "Int64")
 }
 
 func (ec *executionContext) _Holiday_country(ctx context.Context, field graphql.CollectedField, obj *postclear.Holiday) (ret graphql.Marshaler) {
@@ -9334,6 +11365,254 @@ func (ec *executionContext) fieldContext_Query_targetBreaches(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_riskEffectiveness(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_riskEffectiveness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RiskEffectiveness(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.ChannelStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.ChannelStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ChannelStat) graphql.Marshaler {
+			return ec.marshalNChannelStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_riskEffectiveness(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_riskEffectiveness_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_holdFulfilment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_holdFulfilment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HoldFulfilment(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["withinHours"].(*float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.HoldStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.HoldStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.HoldStat) graphql.Marshaler {
+			return ec.marshalNHoldStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_holdFulfilment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HoldStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_holdFulfilment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eadTimeliness(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eadTimeliness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EadTimeliness(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["minLeadHours"].(*float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.EadTimelinessStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.EadTimelinessStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.EadTimelinessStat) graphql.Marshaler {
+			return ec.marshalNEadTimelinessStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eadTimeliness(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EadTimelinessStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eadTimeliness_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_declarationQuality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_declarationQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeclarationQuality(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.DeclarationRuleStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.DeclarationRuleStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.DeclarationRuleStat) graphql.Marshaler {
+			return ec.marshalNDeclarationRuleStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_declarationQuality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeclarationRuleStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_declarationQuality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_holidays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9454,6 +11733,56 @@ func (ec *executionContext) fieldContext_Query_weekendDays(ctx context.Context, 
 	if fc.Args, err = ec.field_Query_weekendDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.Viewer
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.Viewer
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9794,6 +12123,56 @@ func (ec *executionContext) _SeizureStat_changeFromPreviousPeriod(ctx context.Co
 }
 func (ec *executionContext) fieldContext_SeizureStat_changeFromPreviousPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SeizureStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Subscription_dataChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_dataChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().DataChanged(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *model.DataChange
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.DataChange
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DataChange) graphql.Marshaler {
+			return ec.marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDataChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_dataChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Target_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.Target) (ret graphql.Marshaler) {
@@ -10171,6 +12550,98 @@ func (ec *executionContext) _TargetBreach_since(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_TargetBreach_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRole2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_countries(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_countries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Countries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_permissions(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Permission) graphql.Marshaler {
+			return ec.marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Permission")
 }
 
 func (ec *executionContext) _WeekendDays_country(ctx context.Context, field graphql.CollectedField, obj *model.WeekendDays) (ret graphql.Marshaler) {
@@ -11668,6 +14139,59 @@ func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (postclear.Analytics
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChannelOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNChannelOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChannelOrder unmarshals raw into the ChannelOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChannelOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClearanceOrder(ctx context.Context, obj any) (postclear.Order, error) {
 	var it postclear.Order
 	if obj == nil {
@@ -11985,6 +14509,59 @@ func UnmarshalDeclarationInput(ctx context.Context, raw any) (map[string]any, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeclarationRuleOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDeclarationRuleOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeclarationRuleOrder unmarshals raw into the DeclarationRuleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeclarationRuleOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarationRuleOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeliveryOrder(ctx context.Context, obj any) (postclear.Order, error) {
 	var it postclear.Order
 	if obj == nil {
@@ -12116,6 +14693,59 @@ func UnmarshalDisputeInput(ctx context.Context, raw any) (map[string]any, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEadTimelinessOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEadTimelinessOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEadTimelinessOrder unmarshals raw into the EadTimelinessOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEadTimelinessOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EadTimelinessOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -12198,6 +14828,59 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 func UnmarshalEventInput(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHoldOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHoldOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHoldOrder unmarshals raw into the HoldOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHoldOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HoldOrder", raw, &out)
 	return out, err
 }
 
@@ -12765,6 +15448,74 @@ func (ec *executionContext) _ActivitySummary(ctx context.Context, sel ast.Select
 	return out
 }
 
+var channelStatImplementors = []string{"ChannelStat"}
+
+func (ec *executionContext) _ChannelStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.ChannelStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelStat")
+		case "key":
+			out.Values[i] = ec._ChannelStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._ChannelStat_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inspected":
+			out.Values[i] = ec._ChannelStat_inspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareOfInspections":
+			out.Values[i] = ec._ChannelStat_shareOfInspections(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hitRate":
+			out.Values[i] = ec._ChannelStat_hitRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "findingRate":
+			out.Values[i] = ec._ChannelStat_findingRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "liftVsRandom":
+			out.Values[i] = ec._ChannelStat_liftVsRandom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p50ClearanceHours":
+			out.Values[i] = ec._ChannelStat_p50ClearanceHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clearanceStatImplementors = []string{"ClearanceStat"}
 
 func (ec *executionContext) _ClearanceStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.ClearanceStat) graphql.Marshaler {
@@ -12901,6 +15652,44 @@ func (ec *executionContext) _ComplianceStat(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var dataChangeImplementors = []string{"DataChange"}
+
+func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSet, obj *model.DataChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataChange")
+		case "version":
+			out.Values[i] = ec._DataChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._DataChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStateImplementors = []string{"DataState"}
 
 func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
@@ -12988,6 +15777,59 @@ func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSe
 		case "engine":
 			out.Values[i] = ec._DataStatus_engine(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var declarationRuleStatImplementors = []string{"DeclarationRuleStat"}
+
+func (ec *executionContext) _DeclarationRuleStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.DeclarationRuleStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declarationRuleStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeclarationRuleStat")
+		case "key":
+			out.Values[i] = ec._DeclarationRuleStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._DeclarationRuleStat_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarations":
+			out.Values[i] = ec._DeclarationRuleStat_declarations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failing":
+			out.Values[i] = ec._DeclarationRuleStat_failing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failureRate":
+			out.Values[i] = ec._DeclarationRuleStat_failureRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13158,6 +16000,74 @@ func (ec *executionContext) _DisputeSummary(ctx context.Context, sel ast.Selecti
 		case "disputes":
 			out.Values[i] = ec._DisputeSummary_disputes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eadTimelinessStatImplementors = []string{"EadTimelinessStat"}
+
+func (ec *executionContext) _EadTimelinessStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.EadTimelinessStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eadTimelinessStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EadTimelinessStat")
+		case "key":
+			out.Values[i] = ec._EadTimelinessStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._EadTimelinessStat_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withEad":
+			out.Values[i] = ec._EadTimelinessStat_withEad(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "beforeDepartureRate":
+			out.Values[i] = ec._EadTimelinessStat_beforeDepartureRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "beforeArrivalRate":
+			out.Values[i] = ec._EadTimelinessStat_beforeArrivalRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "leadTimeRate":
+			out.Values[i] = ec._EadTimelinessStat_leadTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p10LeadHours":
+			out.Values[i] = ec._EadTimelinessStat_p10LeadHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p50LeadHours":
+			out.Values[i] = ec._EadTimelinessStat_p50LeadHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13395,6 +16305,79 @@ func (ec *executionContext) _GroupKey(ctx context.Context, sel ast.SelectionSet,
 		case "category":
 			out.Values[i] = ec._GroupKey_category(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "riskChannel":
+			out.Values[i] = ec._GroupKey_riskChannel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var holdStatImplementors = []string{"HoldStat"}
+
+func (ec *executionContext) _HoldStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.HoldStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, holdStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HoldStat")
+		case "key":
+			out.Values[i] = ec._HoldStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requested":
+			out.Values[i] = ec._HoldStat_requested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presented":
+			out.Values[i] = ec._HoldStat_presented(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "presentedRate":
+			out.Values[i] = ec._HoldStat_presentedRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "presentedWithinRate":
+			out.Values[i] = ec._HoldStat_presentedWithinRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p50HoursToPresent":
+			out.Values[i] = ec._HoldStat_p50HoursToPresent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90HoursToPresent":
+			out.Values[i] = ec._HoldStat_p90HoursToPresent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deliveredWithoutPresentation":
+			out.Values[i] = ec._HoldStat_deliveredWithoutPresentation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -13974,6 +16957,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_targetBreaches(ctx, field)
 				})
+		case "riskEffectiveness":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_riskEffectiveness(ctx, field)
+				})
+		case "holdFulfilment":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_holdFulfilment(ctx, field)
+				})
+		case "eadTimeliness":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eadTimeliness(ctx, field)
+				})
+		case "declarationQuality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_declarationQuality(ctx, field)
+				})
 		case "holidays":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13985,6 +16992,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_weekendDays(ctx, field)
+				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -14156,6 +17169,26 @@ func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "dataChanged":
+		return ec._Subscription_dataChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var targetImplementors = []string{"Target"}
 
 func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *postclear.Target) graphql.Marshaler {
@@ -14273,6 +17306,54 @@ func (ec *executionContext) _TargetBreach(ctx context.Context, sel ast.Selection
 		case "since":
 			out.Values[i] = ec._TargetBreach_since(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countries":
+			out.Values[i] = ec._Viewer_countries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "permissions":
+			out.Values[i] = ec._Viewer_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -14877,6 +17958,45 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChannelOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputChannelOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChannelOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChannelOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChannelOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChannelStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStat(ctx context.Context, sel ast.SelectionSet, v postclear.ChannelStat) graphql.Marshaler {
+	return ec._ChannelStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ChannelStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNClearanceOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
 	res, err := ec.unmarshalInputClearanceOrder(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14970,6 +18090,14 @@ func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclear�
 	return ret
 }
 
+func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDataChange(ctx context.Context, sel ast.SelectionSet, v *model.DataChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DataChange!")
+		return graphql.Null
+	}
+	return ec._DataChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
 	return ec._DataState(ctx, sel, &v)
 }
@@ -15032,6 +18160,59 @@ func (ec *executionContext) unmarshalNDeclarationInput2ᚕmapᚄ(ctx context.Con
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNDeclarationRule2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclarationRule2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeclarationRule!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDeclarationRuleOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputDeclarationRuleOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeclarationRuleOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclarationRuleOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DeclarationRuleOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNDeclarationRuleStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStat(ctx context.Context, sel ast.SelectionSet, v postclear.DeclarationRuleStat) graphql.Marshaler {
+	return ec._DeclarationRuleStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeclarationRuleStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DeclarationRuleStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeclarationRuleStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDeliveryOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
@@ -15131,6 +18312,45 @@ func (ec *executionContext) marshalNDisputeSummary2githubᚗcomᚋpostclearᚋpo
 	return ec._DisputeSummary(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNEadTimelinessOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputEadTimelinessOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEadTimelinessOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEadTimelinessOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EadTimelinessOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNEadTimelinessStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStat(ctx context.Context, sel ast.SelectionSet, v postclear.EadTimelinessStat) graphql.Marshaler {
+	return ec._EadTimelinessStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEadTimelinessStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.EadTimelinessStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEadTimelinessStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEvaluation2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvaluation(ctx context.Context, sel ast.SelectionSet, v *postclear.Evaluation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Evaluation!")
@@ -15214,6 +18434,45 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 
 func (ec *executionContext) marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx context.Context, sel ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
 	return ec._GroupKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNHoldOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputHoldOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHoldOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHoldOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HoldOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNHoldStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStat(ctx context.Context, sel ast.SelectionSet, v postclear.HoldStat) graphql.Marshaler {
+	return ec._HoldStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHoldStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.HoldStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHoldStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx context.Context, sel ast.SelectionSet, v postclear.Holiday) graphql.Marshaler {
@@ -15451,6 +18710,36 @@ func (ec *executionContext) marshalNPermission2githubᚗcomᚋpostclearᚋpostcl
 	return v
 }
 
+func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, v any) ([]model.Permission, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Permission, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Permission) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRecordError2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldError(ctx context.Context, sel ast.SelectionSet, v postclear.FieldError) graphql.Marshaler {
 	return ec._RecordError(ctx, sel, &v)
 }
@@ -15469,6 +18758,34 @@ func (ec *executionContext) marshalNRecordError2ᚕgithubᚗcomᚋpostclearᚋpo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNRiskChannel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskChannel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RiskChannel!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRole2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSeizureCategory2string(ctx context.Context, v any) (string, error) {
@@ -15558,6 +18875,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, sel ast.SelectionSet, v postclear.Target) graphql.Marshaler {
 	return ec._Target(ctx, sel, &v)
 }
@@ -15630,6 +18976,14 @@ func (ec *executionContext) marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "Unit!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {
@@ -15870,6 +19224,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChannelOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChannelOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOClearanceOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
 	if v == nil {
 		return nil, nil
@@ -15939,6 +19310,23 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeclarationRuleOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
@@ -16012,6 +19400,23 @@ func (ec *executionContext) marshalODisputeResolution2ᚖstring(ctx context.Cont
 	return res
 }
 
+func (ec *executionContext) unmarshalOEadTimelinessOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEadTimelinessOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -16046,6 +19451,23 @@ func (ec *executionContext) marshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpo
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOHoldOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHoldOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -16228,6 +19650,24 @@ func (ec *executionContext) marshalOOrderDirection2githubᚗcomᚋpostclearᚋpo
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalORiskChannel2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORiskChannel2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 

@@ -17,20 +17,16 @@
 package graphiql
 
 import (
-	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
 	"strings"
-	"time"
+
+	"github.com/postclear/postclear/graph/webasset"
 )
 
 //go:embed assets assets.txt index.html missing.html init.js page.css favicon.svg examples.json
@@ -39,64 +35,15 @@ var files embed.FS
 // Prefix is the path under which the page's files are served.
 const Prefix = "/graphiql/"
 
-// asset is one file the handler serves, with its headers computed once.
-type asset struct {
-	body        []byte
-	contentType string
-	etag        string // a quoted hash of body, weak since answers may be compressed
-	sri         string // sha256-… for integrity=
-	version     string // short hash of body, the ?v= that makes its URL change with it
-}
-
-func newAsset(body []byte, contentType string) *asset {
-	sum := sha256.Sum256(body)
-	h := hex.EncodeToString(sum[:])
-	return &asset{body: body, contentType: contentType, etag: `W/"` + h[:32] + `"`,
-		sri: "sha256-" + base64.StdEncoding.EncodeToString(sum[:]), version: h[:12]}
-}
-
-// Vendored is one third-party file of assets.txt.
-type Vendored struct {
-	File, Package, Version, Integrity, Path, SHA256 string
-}
-
 // Manifest is assets.txt: the third-party files the page needs.
-func Manifest() ([]Vendored, error) {
-	return readManifest(files)
-}
-
-func readManifest(fsys fs.FS) ([]Vendored, error) {
-	raw, err := fs.ReadFile(fsys, "assets.txt")
-	if err != nil {
-		return nil, err
-	}
-	var out []Vendored
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) != 6 {
-			return nil, fmt.Errorf("assets.txt: %q: want 6 fields", line)
-		}
-		out = append(out, Vendored{f[0], f[1], f[2], f[3], f[4], f[5]})
-	}
-	return out, sc.Err()
-}
-
-var contentTypes = map[string]string{
-	".js":   "text/javascript; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".svg":  "image/svg+xml",
-	".json": "application/json",
+func Manifest() ([]webasset.Vendored, error) {
+	return webasset.ReadManifest(files, "assets.txt")
 }
 
 // handler serves the page at / and its files under Prefix; nothing else.
 type handler struct {
-	page   *asset
-	assets map[string]*asset
+	page   *webasset.Asset
+	assets map[string]*webasset.Asset
 	// missing lists the third-party files absent from the binary or not
 	// matching their pinned hash; the page then says how to get them.
 	missing []string
@@ -118,42 +65,29 @@ func Handler(endpoint string) http.Handler {
 // newHandler is Handler over the files of fsys, laid out as this
 // directory is.
 func newHandler(fsys fs.FS, endpoint string) *handler {
-	h := &handler{assets: map[string]*asset{}}
-	for _, name := range []string{"init.js", "page.css", "favicon.svg", "examples.json"} {
-		h.assets[name] = newAsset(mustRead(fsys, name), contentTypes[path.Ext(name)])
-	}
-	manifest, err := readManifest(fsys)
+	assets, missing, err := webasset.LoadVendored(fsys, "assets.txt", "assets")
 	if err != nil {
 		panic("graphiql: " + err.Error())
 	}
-	for _, v := range manifest {
-		body, err := fs.ReadFile(fsys, "assets/"+v.File)
-		if err != nil {
-			h.missing = append(h.missing, v.File)
-			continue
-		}
-		a := newAsset(body, contentTypes[path.Ext(v.File)])
-		if a.sri != v.SHA256 {
-			h.missing = append(h.missing, v.File+" (not the pinned file)")
-			continue
-		}
-		h.assets[v.File] = a
+	h := &handler{assets: assets, missing: missing}
+	for _, name := range []string{"init.js", "page.css", "favicon.svg", "examples.json"} {
+		h.assets[name] = webasset.New(mustRead(fsys, name), webasset.ContentType(name))
 	}
 
 	name, data := "index.html", map[string]any{"Endpoint": endpoint}
 	if len(h.missing) > 0 {
 		name, data = "missing.html", map[string]any{"Missing": h.missing}
 	}
-	url := func(file string) string { return Prefix + file + "?v=" + h.assets[file].version }
+	url := func(file string) string { return Prefix + file + "?v=" + h.assets[file].Version }
 	tmpl := template.Must(template.New(name).Funcs(template.FuncMap{
 		"url": url,
-		"sri": func(file string) string { return h.assets[file].sri },
+		"sri": func(file string) string { return h.assets[file].SRI },
 	}).Parse(string(mustRead(fsys, name))))
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, data); err != nil {
 		panic("graphiql: " + name + ": " + err.Error())
 	}
-	h.page = newAsset(buf.Bytes(), "text/html; charset=utf-8")
+	h.page = webasset.New(buf.Bytes(), webasset.ContentType(name))
 	return h
 }
 
@@ -178,40 +112,19 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	var a *asset
-	cache := "no-cache"
 	switch {
 	case r.URL.Path == "/" || r.URL.Path == "/index.html":
-		a = h.page
+		webasset.Serve(w, r, h.page, "no-cache", contentSecurityPolicy)
 	case strings.HasPrefix(r.URL.Path, Prefix):
-		name := strings.TrimPrefix(r.URL.Path, Prefix)
-		if a = h.assets[name]; a == nil {
+		a := h.assets[strings.TrimPrefix(r.URL.Path, Prefix)]
+		if a == nil {
 			http.NotFound(w, r)
 			return
 		}
-		if r.URL.Query().Get("v") == a.version {
-			cache = "public, max-age=31536000, immutable"
-		}
+		webasset.Serve(w, r, a, webasset.CacheFor(a, r), contentSecurityPolicy)
 	default:
 		http.NotFound(w, r)
-		return
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", a.contentType)
-	hd.Set("Cache-Control", cache)
-	hd.Set("ETag", a.etag)
-	hd.Set("Content-Security-Policy", contentSecurityPolicy)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("X-Frame-Options", "DENY")
-	// ServeContent handles If-None-Match (304), HEAD and ranges; the zero
-	// modtime leaves Last-Modified out.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
 
 // Example is one entry of examples.json.

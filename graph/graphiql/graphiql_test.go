@@ -4,49 +4,26 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html"
-	"io"
-	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator"
+
+	"github.com/postclear/postclear/graph/webasset/webassettest"
 )
 
-// requireAssets skips a test that needs GraphiQL's files when they were
-// not fetched, unless POSTCLEAR_REQUIRE_GRAPHIQL (set by make test) makes
-// that a failure.
+// requireAssets skips a test that needs GraphiQL's files when they were not
+// fetched, unless POSTCLEAR_REQUIRE_GRAPHIQL (set by make test) makes that
+// a failure.
 func requireAssets(t *testing.T) {
 	t.Helper()
-	if missing := Missing(); len(missing) > 0 {
-		if os.Getenv("POSTCLEAR_REQUIRE_GRAPHIQL") != "" {
-			t.Fatalf("GraphiQL's files are missing: %v (run scripts/fetch-graphiql.sh)", missing)
-		}
-		t.Skipf("skipping: GraphiQL's files are not fetched (%v); run scripts/fetch-graphiql.sh, POSTCLEAR_REQUIRE_GRAPHIQL=1 makes this a failure", missing)
-	}
+	webassettest.RequireVendored(t, Missing(), "POSTCLEAR_REQUIRE_GRAPHIQL", "scripts/fetch-graphiql.sh")
 }
 
-func get(t *testing.T, h http.Handler, target string, hdr map[string]string) (*http.Response, string) {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, string(body)
-}
+var get = webassettest.Get
 
 var refRE = regexp.MustCompile(`(?:src|href)="([^"]+)"(?: integrity="([^"]+)")?`)
 
@@ -99,55 +76,21 @@ func TestServesPageAndAssets(t *testing.T) {
 			t.Errorf("the page does not load %s with an integrity hash", v.File)
 		}
 	}
-	// Revalidation and unknown paths.
-	if res, _ := get(t, h, "/", map[string]string{"If-None-Match": res.Header.Get("ETag")}); res.StatusCode != http.StatusNotModified {
-		t.Errorf("GET / with its ETag: status %d, want 304", res.StatusCode)
-	}
-	for _, p := range []string{"/graphiql/nope.js", "/other", "/graphiql/../assets.txt"} {
-		if res, _ := get(t, h, p, nil); res.StatusCode != http.StatusNotFound {
-			t.Errorf("GET %s: status %d, want 404", p, res.StatusCode)
-		}
-	}
+	webassettest.CheckRevalidation(t, h, "/", "/graphiql/nope.js", "/other", "/graphiql/../assets.txt")
 }
 
 // A build without the third-party files compiles, and its page says which
 // are missing and how to get them.
 func TestPageWithoutAssets(t *testing.T) {
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(p, "assets/") && p != "assets/README.md" {
-			return err
-		}
-		b, err := fs.ReadFile(files, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, page := get(t, newHandler(fsys, "/graphql"), "/", nil)
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("status %d", res.StatusCode)
-	}
-	for _, want := range []string{"not in this build", "graphiql.min.js", "make build", "scripts/fetch-graphiql.sh"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the page does not say %q:\n%s", want, page)
-		}
-	}
+	h := newHandler(webassettest.WithoutVendored(t, files), "/graphql")
+	webassettest.CheckMissingPage(t, h, "/", "not in this build", "graphiql.min.js", "make build", "scripts/fetch-graphiql.sh")
 }
 
 // TestExamplesMatchSchema validates every example query and its variables
 // against schema.graphqls, so that editing examples.json or the schema
 // cannot leave a tab that fails when an analyst runs it.
 func TestExamplesMatchSchema(t *testing.T) {
-	sdl, err := os.ReadFile("../../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(sdl)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := webassettest.Schema(t)
 	examples, err := Examples()
 	if err != nil {
 		t.Fatalf("examples.json: %v", err)

@@ -7,12 +7,36 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
+
+// A change of the stored data.
+type DataChange struct {
+	// The data version in force after the change (the one GET answers' ETags derive from); opaque: compare for equality only.
+	Version string `json:"version"`
+	// When the server announced it.
+	At time.Time `json:"at"`
+}
 
 type Mutation struct {
 }
 
 type Query struct {
+}
+
+type Subscription struct {
+}
+
+// The caller as the server sees it: what a frontend shows as signed in, and which controls it offers.
+type Viewer struct {
+	// The token's subject or the API key's name; local when authentication is off.
+	Subject string `json:"subject"`
+	// The caller's role.
+	Role string `json:"role"`
+	// For an AGENCY caller, the countries (ISO 3166-1 alpha-2) whose items and MoUs it sees; empty for the other roles.
+	Countries []string `json:"countries"`
+	// What the role permits.
+	Permissions []Permission `json:"permissions"`
 }
 
 // The weekend days of a country: not working days there, for working-day J+n.

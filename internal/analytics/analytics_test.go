@@ -164,6 +164,8 @@ func fixtureQueries() []postclear.KPIQuery {
 		{postclear.DimOffice},
 		{postclear.DimCategory},
 		{postclear.DimCategory, postclear.DimOffice, postclear.DimMailClass, postclear.DimDestinationCountry, postclear.DimOriginCountry},
+		{postclear.DimRiskChannel},
+		{postclear.DimRiskChannel, postclear.DimOffice, postclear.DimCategory},
 	}
 	var qs []postclear.KPIQuery
 	grans := []*postclear.Granularity{nil, gran(postclear.Day), gran(postclear.Week), gran(postclear.Month), gran(postclear.Quarter), gran(postclear.Year)}
@@ -267,6 +269,29 @@ func TestFixtureCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, []postclear.ComplianceStat{{Declarations: 1, DeclarationCompleteness: f(1)}}, got)
+	})
+	t.Run("compliance: declarations fall in the null RISK_CHANNEL group", func(t *testing.T) {
+		got, err := svc.ComplianceRates(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{Categories: []string{"RETURNED_GOODS"}}),
+			GroupBy: []postclear.Dimension{postclear.DimRiskChannel}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, []postclear.ComplianceStat{{Declarations: 1, DeclarationCompleteness: f(1)}}, got)
+	})
+	t.Run("compliance: RISK_CHANNEL is the first inspection's channel, else NOT_INSPECTED", func(t *testing.T) {
+		// DE items: item 12 inspected (RANDOM, a miss, released); of the
+		// three others presented, all released, one was held (item 12's
+		// twin with the duty). Declarations fall in the null group.
+		got, err := svc.ComplianceRates(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"DE"}}),
+			GroupBy: []postclear.Dimension{postclear.DimRiskChannel}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, []postclear.ComplianceStat{
+			{Key: postclear.GroupKey{RiskChannel: s("NOT_INSPECTED")}, ItemsArrived: 4, EadCoverage: f(2.0 / 3), ItemsPresented: 3, InspectionRate: f(0), ReleaseWithoutInterventionRate: f(2.0 / 3)},
+			{Key: postclear.GroupKey{RiskChannel: s("RANDOM")}, ItemsArrived: 1, EadCoverage: f(1), ItemsPresented: 1, InspectionRate: f(1), HitRate: f(0), ReleaseWithoutInterventionRate: f(0)},
+			{Declarations: 4, DeclarationCompleteness: f(0.25)},
+		}, got)
 	})
 	t.Run("compliance: earliest event ties, first arrival office, UTC buckets", func(t *testing.T) {
 		got, err := svc.ComplianceRates(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"JP", "HK"}}),

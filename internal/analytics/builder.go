@@ -164,6 +164,28 @@ func (b *builder) declarations(cols []string) string {
 		"{db:Identifier}.declarations FINAL\n    PREWHERE "+inRange("received_at"), b.dimFilters(fromDeclarations))
 }
 
+// declarationFacts returns a population of declarations read from
+// declaration_facts (each stored declaration once, with its completeness
+// rules evaluated), grouped and filtered by their own attributes,
+// attributed to received_at: the key columns plus cols.
+//
+// The range, the caller's scope and a destination filter are a PREWHERE on
+// the table's sort key (destination_country, received_at), so that one
+// destination's quarter is read alone; that is exact before FINAL because
+// every copy of a declaration has the same key. They repeat the
+// conditions of dimFilters, which the other filters need after FINAL.
+func (b *builder) declarationFacts(cols []string) string {
+	pre := []string{inRange("received_at")}
+	if b.q.Scope.Restricted {
+		pre = append(pre, "destination_country IN {scope:Array(String)}")
+	}
+	if len(destination.filterValues(&b.q.Filter)) > 0 {
+		pre = append(pre, "destination_country IN {"+destination.param()+":Array(String)}")
+	}
+	return selectSQL(append(b.keySelect("received_at", fromDeclarations), cols...),
+		"{db:Identifier}.declaration_facts FINAL\n    PREWHERE "+strings.Join(pre, " AND "), b.dimFilters(fromDeclarations))
+}
+
 // attributes returns the item_facts rows of the items in ids (an IN
 // subquery) that pass the filters: item_id and every dimension under its
 // alias, for a population that joins them (read with joined).

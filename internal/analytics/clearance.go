@@ -30,7 +30,7 @@ func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (strin
 var clearance = &family[float64, postclear.ClearanceStat]{
 	name:  "clearance times",
 	api:   "clearanceTimes",
-	check: validTargetHours,
+	check: nonNegative("targetHours"),
 	sql: func(b *builder, targetHours float64) string {
 		b.params["target_hours"] = targetHours
 		return b.aggregate(nil, []string{

@@ -14,13 +14,8 @@ import (
 //
 // Adding a dimension is an entry here plus what the API must name: its
 // postclear.Dimension constant and GroupKey field, and its GraphQL enum
-// value and GroupKey field. RISK_CHANNEL, for instance, is
-//
-//	{id: postclear.DimRiskChannel, column: "ifNull(inspection_channel, 'NOT_INSPECTED')",
-//		alias: "k_risk_channel", key: func(k *postclear.GroupKey) **string { return &k.RiskChannel }},
-//
-// with no declaration attribute (declarations fall in its null group) and
-// no filter list.
+// value and GroupKey field (RISK_CHANNEL, the last one, shows the shape).
+// A family whose rows cannot have a dimension refuses it (family.refuses).
 type dimension struct {
 	id postclear.Dimension
 	// column is the attribute in item_facts, a column or an expression over
@@ -82,6 +77,15 @@ var dimensions = []dimension{
 		filter: &filterList{"filter.categories", func(f *postclear.AnalyticsFilter) []string { return f.Categories },
 			oneOf(postclear.Categories), "a category (" + strings.Join(postclear.Categories, ", ") + ")"},
 		key: func(k *postclear.GroupKey) **string { return &k.Category },
+	},
+	// The channel of the item's first INSPECT decision, NOT_INSPECTED for
+	// an item without one. Declarations have none (they fall in its null
+	// group), and there is no filter list: AnalyticsFilter restricts the
+	// item attributes records carry, and a channel is a question asked by
+	// grouping (docs/kpis.md, "RISK_CHANNEL").
+	{
+		id: postclear.DimRiskChannel, column: "ifNull(inspection_channel, '" + postclear.NotInspected + "')", alias: "k_risk_channel",
+		key: func(k *postclear.GroupKey) **string { return &k.RiskChannel },
 	},
 }
 

@@ -47,12 +47,22 @@ func TestGoldenSQL(t *testing.T) {
 		"delivery":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
+		"risk":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
+		"hold":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
+		"ead":        func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
+		"quality":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
 	}
+	refuses := map[string]map[postclear.Dimension]string{"risk": risk.refuses, "quality": quality.refuses}
 	for family, sqlOf := range families {
 		for name, c := range queries {
 			t.Run(family+"_"+name, func(t *testing.T) {
 				q := c.q
 				q.Scope = postclear.ScopeFrom(c.ctx)
+				// Every dimension but those the family refuses.
+				q.GroupBy = slices.DeleteFunc(slices.Clone(q.GroupBy), func(d postclear.Dimension) bool {
+					_, ok := refuses[family][d]
+					return ok
+				})
 				text, params, err := sqlOf(q)
 				if err != nil {
 					t.Fatal(err)

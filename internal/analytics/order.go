@@ -49,7 +49,7 @@ func (f *family[A, R]) keyFields() []field[R] {
 	if f.extra != nil {
 		out = append(out, field[R]{name: f.extra.name,
 			null:    func(*R) bool { return false },
-			compare: func(a, b *R) int { return cmp.Compare(f.extra.get(a), f.extra.get(b)) }})
+			compare: func(a, b *R) int { return f.extra.compare(f.extra.get(a), f.extra.get(b)) }})
 	}
 	return out
 }
@@ -138,7 +138,7 @@ func (f *family[A, R]) sort(q postclear.KPIQuery, rows []R) {
 				return c
 			}
 		}
-		return compareKeys(*f.key(&a), *f.key(&b), f.extraOf(&a), f.extraOf(&b))
+		return f.compareRows(&a, &b)
 	})
 }
 

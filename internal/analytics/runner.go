@@ -36,6 +36,14 @@ type family[A, R any] struct {
 	// extra is the part of a row's identity beside its group key (the
 	// seizure category); nil when there is none.
 	extra *extraKey[R]
+	// blank returns the row of a filled gap before its key is set, for a
+	// family whose empty row is not R's zero value (a list that must name
+	// the arguments it answers); nil means the zero value.
+	blank func(a A) R
+	// refuses lists the dimensions the family's rows cannot be grouped by,
+	// each with the reason the error gives (RISK_CHANNEL where the rows
+	// are declarations, or are the channels themselves).
+	refuses map[postclear.Dimension]string
 	// fields are the family's own fields orderBy can name, in the order
 	// of its GraphQL enum (after the key fields, see keyFields).
 	fields []field[R]
@@ -57,6 +65,17 @@ type extraKey[R any] struct {
 	name string
 	get  func(*R) string
 	set  func(*R, string)
+	// order lists its values in the order rows are sorted in (an enum's
+	// order, such as the stages'); nil sorts them by name.
+	order []string
+}
+
+// compare orders two values of the extra key.
+func (e *extraKey[R]) compare(a, b string) int {
+	if e.order == nil {
+		return cmp.Compare(a, b)
+	}
+	return cmp.Compare(slices.Index(e.order, a), slices.Index(e.order, b))
 }
 
 // run answers q for the caller in ctx: it takes the caller's scope from
@@ -105,6 +124,11 @@ func (f *family[A, R]) validate(s *Service, q postclear.KPIQuery, a A) (postclea
 	q, err := validate(q, s.maxFilterValues())
 	if err != nil {
 		return q, err
+	}
+	for _, d := range q.GroupBy {
+		if why, ok := f.refuses[d]; ok {
+			return q, invalid("groupBy: %s is not a dimension of %s: %s", d, f.api, why)
+		}
 	}
 	if q, err = f.checkOrder(q); err != nil {
 		return q, err
@@ -184,7 +208,7 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 	if err != nil {
 		return nil, err
 	}
-	if rows, err = f.fill(q, rows, bound); err != nil {
+	if rows, err = f.fill(q, a, rows, bound); err != nil {
 		return nil, err
 	}
 	if p.complete != nil {
@@ -217,7 +241,7 @@ func (f *family[A, R]) extraOf(r *R) string {
 // fill adds, when q asks for it, a row with zero counts and null
 // statistics for every bucket of [from, to) and every group (and extra
 // key) that has a row in some bucket; the rows must stay within bound.
-func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, error) {
+func (f *family[A, R]) fill(q postclear.KPIQuery, a A, rows []R, bound int) ([]R, error) {
 	if !q.FillGaps || q.Granularity == nil || len(rows) == 0 {
 		return rows, nil
 	}
@@ -248,6 +272,9 @@ func (f *family[A, R]) fill(q postclear.KPIQuery, rows []R, bound int) ([]R, err
 				continue
 			}
 			var r R
+			if f.blank != nil {
+				r = f.blank(a)
+			}
 			*f.key(&r) = k
 			if f.extra != nil {
 				f.extra.set(&r, g.extra)
@@ -320,9 +347,18 @@ func withPeriod(k postclear.GroupKey, p time.Time) postclear.GroupKey {
 	return k
 }
 
-// compareKeys orders rows as the API promises: by period, then by the
+// compareRows orders rows as the API promises: by period, then by the
 // dimensions in table order with nulls last, then by the extra key.
-func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
+func (f *family[A, R]) compareRows(a, b *R) int {
+	if c := compareKeys(*f.key(a), *f.key(b)); c != 0 || f.extra == nil {
+		return c
+	}
+	return f.extra.compare(f.extra.get(a), f.extra.get(b))
+}
+
+// compareKeys orders group keys by period, then by the dimensions in
+// table order with nulls last.
+func compareKeys(a, b postclear.GroupKey) int {
 	if a.Period != nil && b.Period != nil {
 		if c := a.Period.Compare(*b.Period); c != 0 {
 			return c
@@ -333,7 +369,7 @@ func compareKeys(a, b postclear.GroupKey, ea, eb string) int {
 			return c
 		}
 	}
-	return cmp.Compare(ea, eb)
+	return 0
 }
 
 // compareNullable orders strings with nil last.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -49,6 +50,10 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 				"delivery":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeliveryTimes(ctx, q, 5) },
 				"compliance": func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.ComplianceRates(ctx, q) },
 				"seizures":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.SeizureTrends(ctx, q) },
+				"risk":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.RiskEffectiveness(ctx, q) },
+				"hold":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.HoldFulfilment(ctx, q, 24) },
+				"ead":        func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.EadTimeliness(ctx, q, 4) },
+				"quality":    func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeclarationQuality(ctx, q) },
 			} {
 				got, err := run(scoped, q)
 				if err != nil {
@@ -78,19 +83,8 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 	}
 }
 
-func isEmpty(v any) bool {
-	switch x := v.(type) {
-	case []postclear.ClearanceStat:
-		return len(x) == 0
-	case []postclear.DeliveryStat:
-		return len(x) == 0
-	case []postclear.ComplianceStat:
-		return len(x) == 0
-	case []postclear.SeizureStat:
-		return len(x) == 0
-	}
-	return false
-}
+// isEmpty reports whether v, a family's rows, holds none.
+func isEmpty(v any) bool { return reflect.ValueOf(v).Len() == 0 }
 
 // scopeFixture is the analytics fixture plus testdata/scope: items that
 // originate in US, DE or FR but are destined elsewhere.
@@ -188,36 +182,55 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 				if diff := cmp.Diff(kpioracle.Seizures(r, want), seizures, approx); diff != "" {
 					t.Errorf("seizures (-want +got):\n%s", diff)
 				}
+				compareRisk(t, ctx, svc, r, want)
 			})
 		}
 	}
 	// The oracle's scope is checked by hand on the items a scope by
 	// origin would have shown: a US agency sees none of the US→FR and
-	// US→DE seizures, a DE agency sees the US→DE one and nothing of the
-	// DE→FR and DE→US items, and a CN agency (CN is only ever an origin)
-	// sees nothing at all.
-	seized := func(countries ...string) map[string]int64 {
-		ctx := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: countries})
-		rows, err := svc.SeizureTrends(ctx, postclear.KPIQuery{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]int64{}
-		for _, r := range rows {
-			out[*r.Key.OriginCountry+"→"+*r.Key.DestinationCountry+" "+r.SeizureCategory] += r.Seizures
-		}
-		return out
+	// US→DE seizures and inspections, a DE agency sees the US→DE ones and
+	// nothing of the DE→FR and DE→US items, and a CN agency (CN is only
+	// ever an origin) sees nothing at all. Each count is keyed by origin,
+	// destination and the seizure category or risk channel.
+	byRoute := postclear.KPIQuery{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry}}
+	route := func(k postclear.GroupKey, what string) string {
+		return *k.OriginCountry + "→" + *k.DestinationCountry + " " + what
+	}
+	counts := map[string]func(ctx context.Context) (map[string]int64, error){
+		"seizures": func(ctx context.Context) (map[string]int64, error) {
+			rows, err := svc.SeizureTrends(ctx, byRoute)
+			out := map[string]int64{}
+			for _, r := range rows {
+				out[route(r.Key, r.SeizureCategory)] += r.Seizures
+			}
+			return out, err
+		},
+		"inspections": func(ctx context.Context) (map[string]int64, error) {
+			rows, err := svc.RiskEffectiveness(ctx, byRoute)
+			out := map[string]int64{}
+			for _, r := range rows {
+				out[route(r.Key, r.Channel)] += r.Inspected
+			}
+			return out, err
+		},
 	}
 	for _, c := range []struct {
 		scope []string
-		want  map[string]int64
+		want  map[string]map[string]int64
 	}{
-		{[]string{"DE"}, map[string]int64{"US→DE DRUGS": 1}},
-		{[]string{"FR"}, map[string]int64{"US→FR IPR": 1}},
-		{[]string{"CN"}, map[string]int64{}},
+		{[]string{"DE"}, map[string]map[string]int64{"seizures": {"US→DE DRUGS": 1}, "inspections": {"US→DE RANDOM": 1}}},
+		{[]string{"FR"}, map[string]map[string]int64{"seizures": {"US→FR IPR": 1}, "inspections": {"US→FR TARGETED": 1}}},
+		{[]string{"CN"}, map[string]map[string]int64{"seizures": {}, "inspections": {}}},
 	} {
-		if diff := cmp.Diff(c.want, seized(c.scope...)); diff != "" {
-			t.Errorf("seizures seen by a %v agency (-want +got):\n%s", c.scope, diff)
+		ctx := postclear.WithScope(context.Background(), postclear.Scope{Restricted: true, Countries: c.scope})
+		for what, count := range counts {
+			got, err := count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(c.want[what], got); diff != "" {
+				t.Errorf("%s seen by a %v agency (-want +got):\n%s", what, c.scope, diff)
+			}
 		}
 	}
 }

@@ -101,11 +101,15 @@ func validate(q postclear.KPIQuery, maxValues int) (postclear.KPIQuery, error) {
 	return q, nil
 }
 
-func validTargetHours(h float64) error {
-	if math.IsNaN(h) || math.IsInf(h, 0) || h < 0 {
-		return invalid("targetHours must be a number >= 0, got %v", h)
+// nonNegative checks a family's argument of hours (targetHours,
+// withinHours, minLeadHours), named arg: a finite number >= 0.
+func nonNegative(arg string) func(float64) error {
+	return func(h float64) error {
+		if math.IsNaN(h) || math.IsInf(h, 0) || h < 0 {
+			return invalid("%s must be a number >= 0, got %v", arg, h)
+		}
+		return nil
 	}
-	return nil
 }
 
 func validStandardDays(n int) error {

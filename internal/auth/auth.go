@@ -184,6 +184,9 @@ func (a *Authenticator) verifyJWT(token string) (Principal, error) {
 		return Principal{}, err
 	}
 	p := Principal{Subject: c.Subject, Role: role, Countries: c.Countries, TokenID: c.ID}
+	if c.ExpiresAt != nil {
+		p.Expires = c.ExpiresAt.Time
+	}
 	if err := p.validate(); err != nil {
 		return Principal{}, err
 	}

@@ -66,7 +66,7 @@ func TestMiddleware(t *testing.T) {
 		}
 		var got Principal
 		json.Unmarshal(rec.Body.Bytes(), &got)
-		if diff := cmp.Diff(Principal{Subject: "ana", Role: RoleAnalyst, TokenID: "j1"}, got); diff != "" {
+		if diff := cmp.Diff(Principal{Subject: "ana", Role: RoleAnalyst, TokenID: "j1"}, expiryRead(t, got)); diff != "" {
 			t.Errorf("principal (-want +got):\n%s", diff)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -41,6 +42,10 @@ type Principal struct {
 	// TokenID identifies the credential for audit logs (the JWT's jti, or a
 	// prefix of the API key's hash); it is never the credential itself.
 	TokenID string
+	// Expires is when the credential stops being valid (a JWT's exp); zero
+	// when it does not expire by itself. A request is checked once, but a
+	// WebSocket outlives its connection_init, so it closes then.
+	Expires time.Time
 }
 
 // CanRead reports whether p may run queries. An AGENCY principal may, but

@@ -4,7 +4,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -132,24 +131,9 @@ func (l *RateLimiter) evictOldest() {
 	delete(l.buckets, oldest)
 }
 
-// limited answers 429 with Retry-After in whole seconds and a
-// GraphQL-shaped error body when key's bucket has no token, and reports
-// whether it did. take says whether a token is taken when there is one;
-// without it the bucket is only looked at.
-func (l *RateLimiter) limited(w http.ResponseWriter, key string, take bool) bool {
-	ok, wait := l.check(key, take)
-	if ok {
-		return false
-	}
-	secs := max(1, int(math.Ceil(wait.Seconds())))
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, http.StatusTooManyRequests, ERateLimited, "rate limit exceeded; retry after "+strconv.Itoa(secs)+"s")
-	return true
-}
-
-// clientIP is the peer address. Forwarded headers are deliberately not
+// ClientIP is the peer address. Forwarded headers are deliberately not
 // trusted: any client can set them to get a fresh bucket per request.
-func clientIP(r *http.Request) string {
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

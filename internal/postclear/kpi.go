@@ -29,7 +29,13 @@ const (
 	DimMailClass          Dimension = "MAIL_CLASS"
 	DimOffice             Dimension = "OFFICE"
 	DimCategory           Dimension = "CATEGORY"
+	// DimRiskChannel is the channel of the item's first INSPECT decision,
+	// or NotInspected (docs/domain.md, "More item milestones").
+	DimRiskChannel Dimension = "RISK_CHANNEL"
 )
+
+// NotInspected is the RISK_CHANNEL of an item without an INSPECT decision.
+const NotInspected = "NOT_INSPECTED"
 
 // The default arguments of docs/domain.md: the clearance target of KPI 1
 // and the UPU J+5 standard of KPI 2. They are also what the MoU KPIs
@@ -48,6 +54,10 @@ type Analytics interface {
 	DeliveryTimes(ctx context.Context, q KPIQuery, standardDays int) ([]DeliveryStat, error)
 	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
 	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
+	RiskEffectiveness(ctx context.Context, q KPIQuery) ([]ChannelStat, error)
+	HoldFulfilment(ctx context.Context, q KPIQuery, withinHours float64) ([]HoldStat, error)
+	EadTimeliness(ctx context.Context, q KPIQuery, minLeadHours float64) ([]EadTimelinessStat, error)
+	DeclarationQuality(ctx context.Context, q KPIQuery) ([]DeclarationRuleStat, error)
 }
 
 // AnalyticsFilter restricts a KPI to attribution dates in [From, To) and to
@@ -117,6 +127,7 @@ type GroupKey struct {
 	MailClass          *string
 	Office             *string
 	Category           *string
+	RiskChannel        *string
 }
 
 // ClearanceStat is the clearance-time KPI of one group (docs/domain.md, KPI 1).

@@ -289,7 +289,7 @@ func PrevBucket(b time.Time, g postclear.Granularity) time.Time {
 
 // dimensions are the group dimensions of docs/domain.md, in the order of
 // its list (the order result keys are sorted by).
-var dimensions = []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry, postclear.DimMailClass, postclear.DimOffice, postclear.DimCategory}
+var dimensions = []postclear.Dimension{postclear.DimOriginCountry, postclear.DimDestinationCountry, postclear.DimMailClass, postclear.DimOffice, postclear.DimCategory, postclear.DimRiskChannel}
 
 // zone is the query's time zone (docs/domain.md, "Time zone"): UTC when
 // it names none.
@@ -318,11 +318,17 @@ func dateIn(q postclear.KPIQuery, t time.Time) time.Time {
 
 // attrs are the values a population member is grouped and filtered by.
 type attrs struct {
-	origin, destination, mailClass, office, category *string
+	origin, destination, mailClass, office, category, riskChannel *string
 }
 
+// itemAttrs are an item's attributes; its risk channel is that of its
+// first inspection, or NOT_INSPECTED. (Declarations have none.)
 func itemAttrs(it *Item) attrs {
-	return attrs{it.Origin, it.Destination, it.MailClass, it.Office, it.Category}
+	channel := ptr("NOT_INSPECTED")
+	if it.InspectionChannel != nil {
+		channel = it.InspectionChannel
+	}
+	return attrs{it.Origin, it.Destination, it.MailClass, it.Office, it.Category, channel}
 }
 
 func (a attrs) get(d postclear.Dimension) *string {
@@ -335,8 +341,10 @@ func (a attrs) get(d postclear.Dimension) *string {
 		return a.mailClass
 	case postclear.DimOffice:
 		return a.office
+	case postclear.DimCategory:
+		return a.category
 	}
-	return a.category
+	return a.riskChannel
 }
 
 func filterList(f postclear.AnalyticsFilter, d postclear.Dimension) []string {
@@ -349,8 +357,10 @@ func filterList(f postclear.AnalyticsFilter, d postclear.Dimension) []string {
 		return f.MailClasses
 	case postclear.DimOffice:
 		return f.Offices
+	case postclear.DimCategory:
+		return f.Categories
 	}
-	return f.Categories
+	return nil // RISK_CHANNEL has no filter list
 }
 
 // passes reports whether a member with attributes a, attributed at t, is
@@ -396,6 +406,8 @@ func keyOf(q postclear.KPIQuery, a attrs, t time.Time) postclear.GroupKey {
 			k.Office = v
 		case postclear.DimCategory:
 			k.Category = v
+		case postclear.DimRiskChannel:
+			k.RiskChannel = v
 		}
 	}
 	return k
@@ -414,7 +426,7 @@ func id(k postclear.GroupKey, extra string) string {
 	if k.Period != nil {
 		p = k.Period.Format(time.DateOnly)
 	}
-	return strings.Join([]string{p, str(k.OriginCountry), str(k.DestinationCountry), str(k.MailClass), str(k.Office), str(k.Category), extra}, "|")
+	return strings.Join([]string{p, str(k.OriginCountry), str(k.DestinationCountry), str(k.MailClass), str(k.Office), str(k.Category), str(k.RiskChannel), extra}, "|")
 }
 
 // less orders keys by period, then dimensions in Dimension order with nulls
@@ -423,7 +435,7 @@ func less(a, b postclear.GroupKey, ea, eb string) bool {
 	if a.Period != nil && !a.Period.Equal(*b.Period) {
 		return a.Period.Before(*b.Period)
 	}
-	pairs := [][2]*string{{a.OriginCountry, b.OriginCountry}, {a.DestinationCountry, b.DestinationCountry}, {a.MailClass, b.MailClass}, {a.Office, b.Office}, {a.Category, b.Category}}
+	pairs := [][2]*string{{a.OriginCountry, b.OriginCountry}, {a.DestinationCountry, b.DestinationCountry}, {a.MailClass, b.MailClass}, {a.Office, b.Office}, {a.Category, b.Category}, {a.RiskChannel, b.RiskChannel}}
 	for _, p := range pairs {
 		x, y := p[0], p[1]
 		if x == nil && y == nil {
@@ -447,6 +459,9 @@ type groups[T any] struct {
 	keys   []postclear.GroupKey
 	extras []string
 	m      map[string]*T
+	// enum, when set, lists the extras in the order rows follow (a
+	// channel, a rule); otherwise extras sort as strings.
+	enum []string
 }
 
 func newGroups[T any]() *groups[T] { return &groups[T]{m: map[string]*T{}} }
@@ -485,8 +500,14 @@ func (g *groups[T]) sorted() []int {
 	for i := range idx {
 		idx[i] = i
 	}
+	extra := func(i int) string {
+		if g.enum == nil {
+			return g.extras[i]
+		}
+		return string(rune('A' + slices.Index(g.enum, g.extras[i])))
+	}
 	sort.Slice(idx, func(a, b int) bool {
-		return less(g.keys[idx[a]], g.keys[idx[b]], g.extras[idx[a]], g.extras[idx[b]])
+		return less(g.keys[idx[a]], g.keys[idx[b]], extra(idx[a]), extra(idx[b]))
 	})
 	return idx
 }

@@ -16,6 +16,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     count() AS n_items,
     sum(secs) AS total_secs,
     quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours,
@@ -28,6 +29,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at)) AS secs,
         secs / 3600 AS hours
     FROM {db:Identifier}.item_facts FINAL
@@ -43,6 +45,6 @@ FROM (
       AND (presented_at IS NOT NULL)
       AND (released_at >= presented_at)
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001

@@ -15,6 +15,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     countIf(kind = 1) AS n_arrived,
     countIf(kind = 1 AND a) AS n_ead_population,
     countIf(kind = 1 AND a AND b) AS n_ead_covered,
@@ -33,6 +34,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         toUInt8(1) AS kind,
         toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
         toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
@@ -55,6 +57,7 @@ FROM (
         toNullable(toString(mail_class)) AS k_mail_class,
         CAST(NULL, 'Nullable(String)') AS k_office,
         toNullable(toString(category)) AS k_category,
+        CAST(NULL, 'Nullable(String)') AS k_risk_channel,
         toUInt8(2) AS kind,
         toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') != ''
             AND lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) NOT IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')
@@ -78,6 +81,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         toUInt8(3) AS kind,
         inspected AS a,
         toUInt8(inspected AND seized) AS b,
@@ -94,6 +98,6 @@ FROM (
       AND (category IN {f_category:Array(String)})
       AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001

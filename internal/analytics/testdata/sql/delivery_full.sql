@@ -17,6 +17,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     count() AS n_items,
     countIf(is_delivered) AS n_delivered,
     sumIf(secs, is_delivered) AS total_secs,
@@ -31,6 +32,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
         secs / 86400 AS days,
@@ -47,6 +49,6 @@ FROM (
       AND (category IN {f_category:Array(String)})
       AND (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001

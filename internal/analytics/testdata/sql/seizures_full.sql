@@ -16,6 +16,7 @@ SELECT
     k_mail_class,
     k_office,
     k_category,
+    k_risk_channel,
     seizure_category,
     countIf(is_seizure AND in_range) AS n_seizures,
     countIf(is_seizure) AS n_bucket_seizures,
@@ -28,6 +29,7 @@ FROM (
         m.k_mail_class AS k_mail_class,
         m.k_office AS k_office,
         m.k_category AS k_category,
+        m.k_risk_channel AS k_risk_channel,
         s.seizure_category AS seizure_category,
         toUInt8(s.seized_at >= {from:DateTime('UTC')}) AS in_range,
         toUInt8(1) AS is_seizure
@@ -45,7 +47,8 @@ FROM (
         destination_country AS k_destination,
         mail_class AS k_mail_class,
         office AS k_office,
-        category AS k_category
+        category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
       AND (destination_country_key IN {scope:Array(String)})
@@ -65,6 +68,7 @@ FROM (
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         '' AS seizure_category,
         toUInt8(1) AS in_range,
         toUInt8(0) AS is_seizure
@@ -79,6 +83,6 @@ FROM (
       AND (category IN {f_category:Array(String)})
       AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
-GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, seizure_category
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel, seizure_category
 HAVING count() > 0
 LIMIT 100001

@@ -27,7 +27,8 @@ FROM (
         destination_country AS k_destination,
         mail_class AS k_mail_class,
         office AS k_office,
-        category AS k_category
+        category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
     ) AS m ON m.item_id = s.item_id

@@ -1,0 +1,23 @@
+-- {db} = postclear
+-- {from} = 2025-07-01 00:00:00
+-- {min_lead_hours} = 4
+-- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
+SELECT
+    count() AS n_items,
+    countIf(has_ead) AS n_with_ead,
+    countIf(before_departure) AS n_before_departure,
+    countIf(has_ead AND lead_secs >= 0) AS n_before_arrival,
+    countIf(has_ead AND lead_secs >= {min_lead_hours:Float64} * 3600) AS n_lead,
+    quantilesExactInclusiveIf(0.1, 0.5)(lead_secs / 3600, has_ead) AS q_lead
+FROM (
+    SELECT
+        ead_at IS NOT NULL AS has_ead,
+        toUInt8(ifNull(ead_at <= departed_origin_at, 0)) AS before_departure,
+        toInt64(assumeNotNull(arrived_at)) - toInt64(assumeNotNull(ead_at)) AS lead_secs
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+      AND (ifNull(category, '') != 'DOCUMENTS')
+)
+HAVING count() > 0
+LIMIT 100001
