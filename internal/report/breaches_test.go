@@ -13,7 +13,9 @@ import (
 
 // kpiAt computes every KPI of country over [from, to) with the KPI queries
 // as a GraphQL user would (ungrouped, no granularity), with the size of
-// each KPI's population.
+// each KPI's population. SEIZURES_PER_10K is 10,000 × the seizures of every
+// category over the items presented: the sum over categories of
+// seizureTrends.perTenThousandItems.
 func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, to time.Time) (map[postclear.KPI]*float64, map[postclear.KPI]int64) {
 	t.Helper()
 	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}}}
