@@ -22,6 +22,10 @@ type State interface {
 // DefaultInterval is how often the checker may run.
 const DefaultInterval = 15 * time.Minute
 
+// recordTimeout bounds the storing of an announcement once its message
+// was delivered.
+const recordTimeout = 10 * time.Second
+
 // Checker checks the targets of the active MoUs and announces each new
 // breach and each recovery, once.
 type Checker struct {
@@ -129,8 +133,12 @@ func (c *Checker) Check(ctx context.Context) (sent int, err error) {
 			err = c.Webhook.Send(ctx, m.Event, body)
 		}
 		if err == nil {
+			// Delivered: store it even if ctx ends now (the server is
+			// stopping), or the next server would announce it again.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 			a.AnnouncedAt = now
-			err = c.State.RecordBreachAnnouncement(ctx, a)
+			err = c.State.RecordBreachAnnouncement(rctx, a)
+			cancel()
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s of %s %s: %w", m.Event, m.MoUID, m.KPI, err))
