@@ -209,3 +209,33 @@ func TestTargetBreaches(t *testing.T) {
 }
 
 func relClose(a, b float64) bool { return a == b || (a-b)/b < 1e-12 && (b-a)/b < 1e-12 }
+
+// BenchmarkTargetBreaches times the check of the three demo MoUs (30,000
+// items) at the end of a quarter, when the running queries count each row
+// in up to 92 days, against one evaluation of one MoU. Nothing is cached.
+func BenchmarkTargetBreaches(b *testing.B) {
+	f := setup(b)
+	ctx := context.Background()
+	end := time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)
+	b.Run("check/3 MoUs/asOf=quarter end", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.ev.TargetBreaches(ctx, end, 30); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("check/3 MoUs/asOf=quarter day 15", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.ev.TargetBreaches(ctx, time.Date(2025, 7, 15, 0, 0, 0, 0, time.UTC), 30); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("evaluation/1 MoU", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.ev.Evaluate(ctx, f.ids["KE"], "2025-Q3"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

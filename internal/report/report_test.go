@@ -38,7 +38,7 @@ var (
 	fix     *fixture
 )
 
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	e := testenv.Embedded(t)
 	fixOnce.Do(func() {
