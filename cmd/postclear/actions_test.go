@@ -10,9 +10,9 @@ import (
 
 // Agreed actions over the API: an ADMIN records and updates them (each
 // write a version in the history), bad input is refused by index and
-// field, and an AGENCY sees the actions of its countries' MoUs only — asked
-// as ADMIN, then as each agency.
-func TestActionsOverTheAPI(t *testing.T) {
+// field, and an AGENCY sees the actions, and the target checks, of its
+// countries' MoUs only — asked as ADMIN, then as each agency.
+func TestActionsAndBreachesOverTheAPI(t *testing.T) {
 	s, mint := authServer(t, "e2e_actions")
 	admin := mint(auth.Principal{Subject: "admin", Role: auth.RoleAdmin})
 	kenya := mint(auth.Principal{Subject: "ke-customs", Role: auth.RoleAgency, Countries: []string{"KE"}})
@@ -21,7 +21,8 @@ func TestActionsOverTheAPI(t *testing.T) {
 	for _, c := range []string{"KE", "MA"} {
 		_, r := postAs(t, s, admin, `mutation($in: MoUInput!) { createMou(input: $in) { id } }`, map[string]any{"in": map[string]any{
 			"country": c, "customsAdministration": "Customs " + c, "postalOperator": "Post " + c,
-			"signedOn": "2025-01-10", "effectiveFrom": "2025-02-01"}})
+			"signedOn": "2025-01-10", "effectiveFrom": "2025-02-01",
+			"targets": []map[string]any{{"kpi": "EAD_COVERAGE", "comparison": "AT_LEAST", "value": 0.8}}}})
 		var out struct{ CreateMou struct{ ID string } }
 		if err := json.Unmarshal(r.Data, &out); err != nil || len(r.Errors) > 0 {
 			t.Fatalf("create %s MoU: %s %+v", c, r.Data, r.Errors)
@@ -48,6 +49,11 @@ func TestActionsOverTheAPI(t *testing.T) {
 	}
 	if _, r := postAs(t, s, kenya, record, map[string]any{"r": records[:1]}); firstCode(r) != "FORBIDDEN" {
 		t.Errorf("an agency recording actions: %s %+v, want FORBIDDEN", r.Data, r.Errors)
+	}
+	for _, q := range []string{`{ targetBreaches(asOf: "2025-05-15", minPopulation: -1) { kpi } }`, `{ targetBreaches(asOf: "1999-05-15") { kpi } }`} {
+		if _, r := postAs(t, s, admin, q, nil); firstCode(r) != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s %+v, want BAD_USER_INPUT", q, r.Data, r.Errors)
+		}
 	}
 
 	const update = `mutation($m: ID!, $id: ID!, $c: ActionChanges!) { updateAction(mouId: $m, id: $id, changes: $c) { status closedOn kpi history { status dueOn } } }`
@@ -90,6 +96,12 @@ func TestActionsOverTheAPI(t *testing.T) {
 			`{"mous":[{"id":"` + ids["KE"] + `","actions":[{"id":"2025-Q2-01","history":[{"status":"DONE"},{"status":"OPEN"},{"status":"OPEN"}]}]}]}`},
 		{"MA agency sees MA's", morocco, `{ actions { mouId text } }`, `{"actions":[{"mouId":"` + ids["MA"] + `","text":"Réunion mensuelle du comité"}]}`},
 		{"MA agency naming the KE MoU learns nothing", morocco, `{ actions(mouId: "` + ids["KE"] + `") { id } }`, `{"actions":[]}`},
+		{"admin checks every MoU's targets", admin, `{ targetBreaches(asOf: "2025-05-15") { mou { country } kpi quarter from judged breached since } }`,
+			`{"targetBreaches":[{"mou":{"country":"KE"},"kpi":"EAD_COVERAGE","quarter":"2025-Q2","from":"2025-04-01","judged":false,"breached":false,"since":null},` +
+				`{"mou":{"country":"MA"},"kpi":"EAD_COVERAGE","quarter":"2025-Q2","from":"2025-04-01","judged":false,"breached":false,"since":null}]}`},
+		{"KE agency checks KE's", kenya, `{ targetBreaches(asOf: "2025-05-15") { mou { country } } }`, `{"targetBreaches":[{"mou":{"country":"KE"}}]}`},
+		{"MA agency checks MA's", morocco, `{ targetBreaches(asOf: "2025-05-15", minPopulation: 0) { mou { country } } }`, `{"targetBreaches":[{"mou":{"country":"MA"}}]}`},
+		{"before the MoUs took effect", admin, `{ targetBreaches(asOf: "2025-01-31") { kpi } }`, `{"targetBreaches":[]}`},
 		{"MA agency evaluating its MoU", morocco, `{ mouEvaluation(mouId: "` + ids["MA"] + `", quarter: "2025-Q2") { actions { raised openAtEnd overdue actions { action { id } statusAtEnd overdue } } } }`,
 			`{"mouEvaluation":{"actions":{"raised":1,"openAtEnd":1,"overdue":1,"actions":[{"action":{"id":"2025-Q2-01"},"statusAtEnd":"OPEN","overdue":true}]}}}`},
 	} {
