@@ -200,10 +200,7 @@ func query(country string, from, to time.Time, g *postclear.Granularity, groupBy
 	}
 }
 
-var (
-	byQuarter = ptr(postclear.Quarter)
-	byMonth   = ptr(postclear.Month)
-)
+var byMonth = ptr(postclear.Month)
 
 // quarterFigures computes every KPI for q and the quarter before with one
 // query per family, bucketed by QUARTER (figures).
