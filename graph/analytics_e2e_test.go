@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,21 +28,7 @@ import (
 var fixtureDir = filepath.Join("..", "internal", "analytics", "testdata", "fixture")
 
 func readFixture[T ingest.Record](t *testing.T, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join(fixtureDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ingest.Open[T](name, f, testenv.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, rejected, err := ingest.ReadAll(r)
-	if err != nil || len(rejected) > 0 {
-		t.Fatalf("%s: %v %v", name, err, rejected)
-	}
-	return recs
+	return readFile[T](t, fixtureDir, name)
 }
 
 // gqlKey is GroupKey as JSON; the e2e test reads the wire format, not the
@@ -55,10 +40,11 @@ type gqlKey struct {
 	MailClass          *string `json:"mailClass"`
 	Office             *string `json:"office"`
 	Category           *string `json:"category"`
+	RiskChannel        *string `json:"riskChannel"`
 }
 
 func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
-	out := postclear.GroupKey{OriginCountry: k.OriginCountry, DestinationCountry: k.DestinationCountry, MailClass: k.MailClass, Office: k.Office, Category: k.Category}
+	out := postclear.GroupKey{OriginCountry: k.OriginCountry, DestinationCountry: k.DestinationCountry, MailClass: k.MailClass, Office: k.Office, Category: k.Category, RiskChannel: k.RiskChannel}
 	if k.Period != nil {
 		p, err := time.Parse(time.DateOnly, *k.Period)
 		if err != nil {
@@ -69,7 +55,7 @@ func (k gqlKey) domain(t *testing.T) postclear.GroupKey {
 	return out
 }
 
-const keyFields = `key { period originCountry destinationCountry mailClass office category }`
+const keyFields = `key { period originCountry destinationCountry mailClass office category riskChannel }`
 
 // fixtureRecords are the analytics fixture's records, each stored once.
 func fixtureRecords(t *testing.T) kpioracle.Records {
@@ -83,8 +69,17 @@ func fixtureRecords(t *testing.T) kpioracle.Records {
 // fixtureServer stores r on e and serves the real handler over it; it
 // returns the /graphql URL.
 func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string {
-	layout := testenv.Database(t, e)
-	st := warehouse.NewStore(e, layout)
+	st := storeRecords(t, e, r)
+	svc := &analytics.Service{Engine: e, Layout: st.Layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st, Calendars: st, Now: func() time.Time { return testenv.Now }},
+		func(context.Context) error { return nil }, graph.Config{}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/graphql"
+}
+
+// storeRecords stores r in a new database on e.
+func storeRecords(t *testing.T, e warehouse.Engine, r kpioracle.Records) *warehouse.Store {
+	st := warehouse.NewStore(e, testenv.Database(t, e))
 	ctx := context.Background()
 	if err := st.InsertEvents(ctx, r.Events); err != nil {
 		t.Fatal(err)
@@ -95,11 +90,7 @@ func fixtureServer(t *testing.T, e warehouse.Engine, r kpioracle.Records) string
 	if err := st.InsertDecisions(ctx, r.Decisions); err != nil {
 		t.Fatal(err)
 	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
-	srv := httptest.NewServer(graph.NewHandler(&graph.Resolver{Analytics: svc, Records: st},
-		func(context.Context) error { return nil }, graph.Config{}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/graphql"
+	return st
 }
 
 // TestAnalyticsEndToEnd runs one query of each KPI family through the real
@@ -162,17 +153,19 @@ func runE2E(t *testing.T, url string, r kpioracle.Records) {
 	t.Run("deliveryTimes", func(t *testing.T) {
 		var data struct {
 			Rows []struct {
-				Key                                    gqlKey
-				Items, Delivered                       int64
-				MeanDays, P50Days, P90Days, OnTimeRate *float64
+				Key                                                   gqlKey
+				Items, Delivered, DueItems                            int64
+				MeanDays, P50Days, P90Days, OnTimeRate                *float64
+				LateBy1DayRate, LateBy2PlusDaysRate, NotDeliveredRate *float64
 			} `json:"deliveryTimes"`
 		}
 		post(t, url, `{ deliveryTimes(`+args+`, groupBy: [DESTINATION_COUNTRY], granularity: WEEK, fillGaps: true) {
-			`+keyFields+` items delivered meanDays p50Days p90Days onTimeRate } }`, &data)
+			`+keyFields+` items delivered meanDays p50Days p90Days onTimeRate dueItems lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`, &data)
 		var got []postclear.DeliveryStat
 		for _, x := range data.Rows {
 			got = append(got, postclear.DeliveryStat{Key: x.Key.domain(t), Items: x.Items, Delivered: x.Delivered,
-				MeanDays: x.MeanDays, P50Days: x.P50Days, P90Days: x.P90Days, OnTimeRate: x.OnTimeRate})
+				MeanDays: x.MeanDays, P50Days: x.P50Days, P90Days: x.P90Days, OnTimeRate: x.OnTimeRate, DueItems: x.DueItems,
+				LateBy1DayRate: x.LateBy1DayRate, LateBy2PlusDaysRate: x.LateBy2PlusDaysRate, NotDeliveredRate: x.NotDeliveredRate})
 		}
 		q := postclear.KPIQuery{Filter: filter, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: gran(postclear.Week), FillGaps: true}
 		if diff := cmp.Diff(kpioracle.Delivery(r, q, 5, testenv.Now), got, approx); diff != "" {

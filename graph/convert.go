@@ -18,6 +18,31 @@ func kpiQuery(f postclear.AnalyticsFilter, groupBy []postclear.Dimension, g *pos
 		TimeZone: deref(timeZone, "UTC"), OrderBy: orderBy, Limit: limit}
 }
 
+// openItemsQuery gathers the arguments of openItems (and of its CSV
+// download).
+func openItemsQuery(asOf time.Time, stage postclear.BacklogStage, f postclear.AnalyticsFilter, olderThanHours *float64,
+	first *int, after, timeZone *string) postclear.OpenItemsQuery {
+	return postclear.OpenItemsQuery{Query: postclear.KPIQuery{Filter: f, TimeZone: deref(timeZone, "UTC")}, AsOf: asOf, Stage: stage,
+		OlderThanHours: olderThanHours, First: deref(first, DefaultPageSize), After: deref(after, "")}
+}
+
+// DefaultPageSize is openItems' first when the caller gives none (the
+// schema's default).
+const DefaultPageSize = 50
+
+// errNoBacklog is the error of a backlog field on a server built without
+// the service.
+var errNoBacklog = postclear.Errorf(postclear.EUnavailable, "the backlog is not configured")
+
+// nullable is s, or null when it is empty (a domain "" the API shows as
+// null: the risk channel of a decision other than INSPECT, ...).
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func deref[T any](p *T, def T) T {
 	if p == nil {
 		return def

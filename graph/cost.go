@@ -27,6 +27,8 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // computed again when an ingest lands meanwhile, which the count leaves out
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
 // read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
+// An openItems page reads the page and the list's watermark; an item its
+// facts and its three kinds of records.
 // TestStatementCostsMatchTheEngine holds these against the statements the
 // fields really send.
 var statements = map[string]int{
@@ -43,6 +45,8 @@ var statements = map[string]int{
 	// updateAction reads the action, the MoUs (that it exists) and the
 	// latest versions, writes, and reads the new version back.
 	"Mutation.updateAction": 5,
+	"Query.openItems":       2,
+	"Query.item":            4,
 }
 
 // statementCost is what a field costs the engine in statements.

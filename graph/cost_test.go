@@ -53,7 +53,11 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := &analytics.Service{Engine: ce, Layout: layout, Facts: st.Facts()}
-	r := &Resolver{Analytics: svc, Records: st, MoUs: st, Evaluations: &report.Evaluator{KPIs: svc, MoUs: st, Data: st}}
+	r := &Resolver{Analytics: svc, Operations: svc, Records: st, MoUs: st, Evaluations: &report.Evaluator{KPIs: svc, MoUs: st, Data: st}}
+	if err := st.InsertEvents(ctx, []postclear.Event{{ItemID: "RR123456785KE", EventCode: "EMD", EventTime: time.Date(2025, 1, 5, 0, 0, 0, 0, time.UTC),
+		Office: "KENBOA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "PACKET"}}); err != nil {
+		t.Fatal(err)
+	}
 	h := NewHandler(r, nil, Config{MaxStatements: 1000, ComplexityLimit: 1 << 20})
 	const filter = `filter: {from: "2025-01-01", to: "2025-04-01"}`
 	for _, tt := range []struct{ field, query string }{
@@ -62,6 +66,11 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `) { items } }`},
 		{"Query.complianceRates", `{ complianceRates(` + filter + `) { itemsArrived } }`},
 		{"Query.seizureTrends", `{ seizureTrends(` + filter + `, granularity: MONTH) { seizures } }`},
+		{"Query.backlog", `{ backlog(asOf: "2025-03-01T00:00:00Z", ` + filter + `) { items } }`},
+		{"Query.openItems", `{ openItems(asOf: "2025-03-01T00:00:00Z", stage: AWAITING_PRESENTATION, ` + filter + `, first: 1) { totalCount } }`},
+		{"Query.item", `{ item(id: "RR123456785KE") { itemId events { eventCode } declarations { hsCode } decisions { decision } } }`},
+		{"Query.stageTimes", `{ stageTimes(` + filter + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY]) { items } }`},
+		{"Query.deliveryTimes", `{ deliveryTimes(` + filter + `, leg: INBOUND, dayCount: WORKING) { items } }`},
 		{"Query.riskEffectiveness", `{ riskEffectiveness(` + filter + `, granularity: MONTH) { inspected liftVsRandom } }`},
 		{"Query.holdFulfilment", `{ holdFulfilment(` + filter + `) { requested } }`},
 		{"Query.eadTimeliness", `{ eadTimeliness(` + filter + `) { items } }`},

@@ -18,13 +18,7 @@ import (
 // response rather than half a file.
 func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			reportError(w, logger, req, postclear.Errorf(EMethodNotAllowed, "%s is not allowed: reports are downloaded with GET", req.Method))
-			return
-		}
-		if err := permitted(req.Context(), model.PermissionRead); err != nil {
-			reportError(w, logger, req, err)
+		if !downloadAllowed(w, logger, req) {
 			return
 		}
 		id, file := req.PathValue("id"), req.PathValue("file")
@@ -67,6 +61,21 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+ev.MoU.ID+"-"+ev.Quarter+"."+ext+`"`)
 		w.Write(buf.Bytes())
 	})
+}
+
+// downloadAllowed answers a download request itself, and returns false,
+// when it is not a GET or HEAD or the caller may not read.
+func downloadAllowed(w http.ResponseWriter, logger *slog.Logger, req *http.Request) bool {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		reportError(w, logger, req, postclear.Errorf(EMethodNotAllowed, "%s is not allowed: reports are downloaded with GET", req.Method))
+		return false
+	}
+	if err := permitted(req.Context(), model.PermissionRead); err != nil {
+		reportError(w, logger, req, err)
+		return false
+	}
+	return true
 }
 
 // httpStatus maps error codes to HTTP statuses for the downloads.

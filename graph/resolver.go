@@ -73,7 +73,11 @@ const DefaultMaxIngestRecords = 10_000
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Analytics   postclear.Analytics
+	Analytics postclear.Analytics
+	// Operations answers the operations desk's questions: backlog,
+	// openItems, item and the open-items CSV download (implemented by
+	// analytics.Service).
+	Operations  postclear.Backlog
 	Records     Records
 	Calendars   Calendars
 	MoUs        MoUs

@@ -32,6 +32,31 @@ func (r *actionResolver) History(ctx context.Context, obj *postclear.Action) ([]
 	return nonNil(h), r.fail(ctx, "Action.history", err)
 }
 
+// RiskChannel is the resolver for the riskChannel field.
+func (r *customsDecisionResolver) RiskChannel(ctx context.Context, obj *postclear.Decision) (*string, error) {
+	return nullable(obj.RiskChannel), nil
+}
+
+// SeizureCategory is the resolver for the seizureCategory field.
+func (r *customsDecisionResolver) SeizureCategory(ctx context.Context, obj *postclear.Decision) (*string, error) {
+	return nullable(obj.SeizureCategory), nil
+}
+
+// DutyAmount is the resolver for the dutyAmount field.
+func (r *customsDecisionResolver) DutyAmount(ctx context.Context, obj *postclear.Decision) (string, error) {
+	return obj.DutyAmount.String(), nil
+}
+
+// DeclaredValue is the resolver for the declaredValue field.
+func (r *declarationResolver) DeclaredValue(ctx context.Context, obj *postclear.Declaration) (string, error) {
+	return obj.DeclaredValue.String(), nil
+}
+
+// GrossWeightKg is the resolver for the grossWeightKg field.
+func (r *declarationResolver) GrossWeightKg(ctx context.Context, obj *postclear.Declaration) (string, error) {
+	return obj.GrossWeightKg.String(), nil
+}
+
 // Resolution is the resolver for the resolution field: null while the
 // dispute is open (the domain's "").
 func (r *disputeResolver) Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error) {
@@ -165,8 +190,10 @@ func (r *queryResolver) ClearanceTimes(ctx context.Context, filter postclear.Ana
 }
 
 // DeliveryTimes is the resolver for the deliveryTimes field.
-func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
-	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), deref(standardDays, postclear.DefaultStandardDays))
+func (r *queryResolver) DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error) {
+	opts := postclear.DeliveryOptions{StandardDays: deref(standardDays, postclear.DefaultStandardDays),
+		Leg: deref(leg, postclear.EndToEnd), DayCount: deref(dayCount, postclear.CalendarDays), NetOfCustomsTime: deref(netOfCustomsTime, false)}
+	rows, err := r.Analytics.DeliveryTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), opts)
 	return rows, r.fail(ctx, "deliveryTimes", err)
 }
 
@@ -180,6 +207,15 @@ func (r *queryResolver) ComplianceRates(ctx context.Context, filter postclear.An
 func (r *queryResolver) SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error) {
 	rows, err := r.Analytics.SeizureTrends(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
 	return rows, r.fail(ctx, "seizureTrends", err)
+}
+
+// StageTimes is the resolver for the stageTimes field.
+func (r *queryResolver) StageTimes(ctx context.Context, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.StageStat, error) {
+	if thresholdsHours == nil { // null: the default, as when left out
+		thresholdsHours = postclear.DefaultThresholdsHours
+	}
+	rows, err := r.Analytics.StageTimes(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit), stages, thresholdsHours)
+	return rows, r.fail(ctx, "stageTimes", err)
 }
 
 // Mous is the resolver for the mous field.
@@ -273,6 +309,39 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return viewer(ctx), nil
 }
 
+// Backlog is the resolver for the backlog field.
+func (r *queryResolver) Backlog(ctx context.Context, asOf time.Time, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, agesHours []float64, timeZone *string) ([]postclear.BacklogStat, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "backlog", errNoBacklog)
+	}
+	if agesHours == nil {
+		agesHours = postclear.DefaultAgesHours
+	}
+	rows, err := r.Operations.Backlog(ctx, kpiQuery(filter, groupBy, nil, nil, timeZone, nil, nil), postclear.BacklogArgs{AsOf: asOf, AgesHours: agesHours})
+	return nonNil(rows), r.fail(ctx, "backlog", err)
+}
+
+// OpenItems is the resolver for the openItems field.
+func (r *queryResolver) OpenItems(ctx context.Context, asOf time.Time, stage postclear.BacklogStage, filter postclear.AnalyticsFilter, olderThanHours *float64, first *int, after *string, timeZone *string) (*postclear.OpenItemConnection, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "openItems", errNoBacklog)
+	}
+	c, err := r.Operations.OpenItems(ctx, openItemsQuery(asOf, stage, filter, olderThanHours, first, after, timeZone))
+	if err != nil {
+		return nil, r.fail(ctx, "openItems", err)
+	}
+	return &c, nil
+}
+
+// Item is the resolver for the item field.
+func (r *queryResolver) Item(ctx context.Context, id string) (*postclear.Item, error) {
+	if r.Operations == nil {
+		return nil, r.fail(ctx, "item", errNoBacklog)
+	}
+	it, err := r.Operations.Item(ctx, id)
+	return it, r.fail(ctx, "item", err)
+}
+
 // DataChanged is the resolver for the dataChanged field.
 func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.DataChange, error) {
 	ch, err := r.dataChanges(ctx)
@@ -281,6 +350,14 @@ func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.D
 
 // Action returns generated.ActionResolver implementation.
 func (r *Resolver) Action() generated.ActionResolver { return &actionResolver{r} }
+
+// CustomsDecision returns generated.CustomsDecisionResolver implementation.
+func (r *Resolver) CustomsDecision() generated.CustomsDecisionResolver {
+	return &customsDecisionResolver{r}
+}
+
+// Declaration returns generated.DeclarationResolver implementation.
+func (r *Resolver) Declaration() generated.DeclarationResolver { return &declarationResolver{r} }
 
 // Dispute returns generated.DisputeResolver implementation.
 func (r *Resolver) Dispute() generated.DisputeResolver { return &disputeResolver{r} }
@@ -298,10 +375,12 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	actionResolver       struct{ *Resolver }
-	disputeResolver      struct{ *Resolver }
-	moUResolver          struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	actionResolver          struct{ *Resolver }
+	customsDecisionResolver struct{ *Resolver }
+	declarationResolver     struct{ *Resolver }
+	disputeResolver         struct{ *Resolver }
+	moUResolver             struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 )

@@ -65,6 +65,9 @@ type Config struct {
 	// RateLimit, when set, limits requests per principal, and per client
 	// IP those that are not authenticated (see auth.Authenticator.Guard).
 	RateLimit *auth.RateLimiter
+	// MaxExportRows bounds the open-items CSV download (0:
+	// DefaultMaxExportRows).
+	MaxExportRows int
 	// MaxLiveConnections bounds the WebSockets (live updates) open at once
 	// (0: DefaultMaxLiveConnections). Each is also a client connection.
 	MaxLiveConnections int
@@ -75,9 +78,10 @@ type Ready func(ctx context.Context) error
 
 // NewHandler returns the whole HTTP surface: /graphql (POST and GET, and
 // WebSockets for subscriptions), the MoU report downloads
-// /reports/mous/{id}/{quarter}.csv and .pdf, the schema as SDL at
-// /schema.graphql, GraphiQL at / (its files under /graphiql/), the
-// dashboard at /dashboard, /healthz, /readyz and /metrics.
+// /reports/mous/{id}/{quarter}.csv and .pdf, the open-items download
+// /reports/open-items.csv, the schema as SDL at /schema.graphql, GraphiQL
+// at / (its files under /graphiql/), the dashboard at /dashboard,
+// /healthz, /readyz and /metrics.
 //
 // r.Live, when nil, is set to a new broker: the resolver announces changes
 // to it and the WebSockets subscribe to it; closing it closes them (the
@@ -165,6 +169,14 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 		// administrators only, unless served on an address of its own.
 		mux.Handle("GET /metrics", cfg.Auth.Guard(cfg.RateLimit, requirePermission(model.PermissionAdmin, cfg.Logger, noStore(cfg.Metrics.Handler()))))
 	}
+	// The open-items download streams its rows, so it is not behind the
+	// timeout handler, which holds a whole answer: it bounds itself with
+	// the same deadline. It passes the same CORS policy, authentication
+	// and rate limit as the rest, and is never stored by a cache.
+	if cfg.MaxExportRows <= 0 {
+		cfg.MaxExportRows = DefaultMaxExportRows
+	}
+	download := compress(guard(noStore(openItemsDownload(r, cfg.Logger, cfg.MaxExportRows, cfg.RequestTimeout))))
 	// The access log is outermost, so that it records the status the
 	// client got, a timeout's 503 included.
 	timeoutBody := `{"errors":[{"message":"the request took longer than the server's limit of ` + cfg.RequestTimeout.String() + `","extensions":{"code":"TIMEOUT"}}]}`
@@ -173,11 +185,14 @@ func NewHandler(r *Resolver, ready Ready, cfg Config) http.Handler {
 	// or buffered: it goes its own way, bounded by its own limits.
 	websockets := newLiveEndpoint(es, r, cfg, crossOrigin)
 	return withRequestID(cfg.Logger, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path == "/graphql" && isWebSocket(req) {
+		switch {
+		case req.URL.Path == "/graphql" && isWebSocket(req):
 			websockets.ServeHTTP(w, req)
-			return
+		case req.URL.Path == "/reports/open-items.csv":
+			download.ServeHTTP(w, req)
+		default:
+			requests.ServeHTTP(w, req)
 		}
-		requests.ServeHTTP(w, req)
 	}))
 }
 

@@ -63,8 +63,9 @@ func withoutDataState(s string) string {
 // TestResultCacheKeepsScopesApart asks the same questions as an ADMIN and
 // as a KE agency, each first in turn, on a server with the result cache
 // on: every answer must be the one the caller gets when it asks first.
-// Every KPI family, the MoU evaluation, its CSV and PDF downloads and
-// dataStatus are covered, and so is the attack of issue 9: an agency
+// Every KPI family, the MoU evaluation, its CSV and PDF downloads,
+// dataStatus, the backlog, open items, an item and the open-items download
+// are covered, and so is the attack of issue 9: an agency
 // filling the cache with the queries behind another country's evaluation
 // so that an administrator's evaluation reads its empty answers.
 func TestResultCacheKeepsScopesApart(t *testing.T) {
@@ -90,12 +91,32 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		"complianceRates": `{ complianceRates(` + span + `, groupBy: [DESTINATION_COUNTRY, ORIGIN_COUNTRY]) { key { originCountry destinationCountry } itemsArrived declarations itemsPresented } }`,
 		"seizureTrends":   `{ seizureTrends(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: MONTH) { key { period destinationCountry } seizureCategory seizures } }`,
 		"dataStatus":      `{ dataStatus { events declarations decisions items firstEventAt lastEventAt } }`,
+		// The operations view: the backlog, the items behind it, one
+		// item (below, one destined to MA) and the open-items download.
+		"backlog": `{ backlog(asOf: "2025-11-20T00:00:00Z", ` + span + `, groupBy: [DESTINATION_COUNTRY, OFFICE]) { key { destinationCountry office } stage items p90AgeHours olderThan { items } } }`,
+		// Without cursors: they hold the list's watermark, which the
+		// re-ingest between rounds moves.
+		"openItems": `{ openItems(asOf: "2025-11-20T00:00:00Z", stage: AWAITING_DELIVERY, ` + span + `, first: 20) {
+			totalCount edges { node { itemId destinationCountry enteredAt ageHours } } pageInfo { hasNextPage } } }`,
+		"stageTimes": `{ stageTimes(` + span + `, stages: [ARRIVAL_TO_RELEASE, RELEASE_TO_DELIVERY], groupBy: [DESTINATION_COUNTRY, RISK_CHANNEL]) {
+			key { destinationCountry riskChannel } stage items stddevHours p90Hours within { hours rate } } }`,
+		"deliveryTimes INBOUND": `{ deliveryTimes(` + span + `, groupBy: [DESTINATION_COUNTRY], leg: INBOUND, dayCount: WORKING, netOfCustomsTime: true) {
+			key { destinationCountry } items dueItems onTimeRate lateBy1DayRate lateBy2PlusDaysRate notDeliveredRate } }`,
 		// DOMAIN.md 6, 7 and 8.
 		"riskEffectiveness":  `{ riskEffectiveness(` + span + `, groupBy: [DESTINATION_COUNTRY], granularity: QUARTER) { key { period destinationCountry } channel inspected hitRate liftVsRandom } }`,
 		"holdFulfilment":     `{ holdFulfilment(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } requested presented presentedWithinRate deliveredWithoutPresentation } }`,
 		"eadTimeliness":      `{ eadTimeliness(` + span + `, granularity: QUARTER) { key { period } items withEad beforeDepartureRate leadTimeRate p50LeadHours } }`,
 		"declarationQuality": `{ declarationQuality(` + span + `, groupBy: [ORIGIN_COUNTRY]) { key { originCountry } rule declarations failing } }`,
 	}
+	var open struct {
+		OpenItems struct {
+			Edges []struct{ Node struct{ ItemID string } }
+		}
+	}
+	if _, r := postAs(t, s, admin, `{ openItems(asOf: "2025-11-20T00:00:00Z", stage: AWAITING_DELIVERY, filter: {from: "2024-06-01", to: "2025-12-01", destinationCountries: ["MA"]}, first: 1) { edges { node { itemId } } } }`, nil); json.Unmarshal(r.Data, &open) != nil || len(open.OpenItems.Edges) != 1 {
+		t.Fatalf("an item: %s %+v", r.Data, r.Errors)
+	}
+	kpis["item"] = `{ item(id: "` + open.OpenItems.Edges[0].Node.ItemID + `") { itemId destinationCountry milestones { arrivedAt releasedAt } events { eventCode } decisions { decision } } }`
 	// Questions an evaluation of TH's MoU for 2025-Q3 asks the KPI service:
 	// the quarter by origin, for each family (the old cache shared their
 	// entries with an evaluation's).
@@ -105,6 +126,7 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		mirror = append(mirror, `{ `+f+`(filter: {from: "2025-07-01", to: "2025-10-01", destinationCountries: ["TH"]}, groupBy: [ORIGIN_COUNTRY]) { `+fields+` } }`)
 	}
 
+	const openItemsCSV = "/reports/open-items.csv?asOf=2025-11-20T00:00:00Z&stage=AWAITING_DELIVERY&from=2024-06-01&to=2025-12-01"
 	type request func(token string) string // the answer, as comparable text
 	graphql := func(query string) request {
 		return func(token string) string {
@@ -142,6 +164,7 @@ func TestResultCacheKeepsScopesApart(t *testing.T) {
 		pair{"mouEvaluation KE", graphql(evaluation("KE")), graphql(evaluation("KE")), false},
 		pair{"CSV KE", download("/reports/mous/"+ids["KE"]+"/2025-Q3.csv", false), download("/reports/mous/"+ids["KE"]+"/2025-Q3.csv", false), false},
 		pair{"PDF KE", download("/reports/mous/"+ids["KE"]+"/2025-Q3.pdf", true), download("/reports/mous/"+ids["KE"]+"/2025-Q3.pdf", true), false},
+		pair{"open-items.csv", download(openItemsCSV, false), download(openItemsCSV, false), true},
 	)
 	for i, q := range mirror {
 		admin := graphql(evaluation("TH"))

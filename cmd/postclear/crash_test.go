@@ -72,7 +72,7 @@ func printReport(ctx context.Context, dataDir string) error {
 	if r.Clearance, err = svc.ClearanceTimes(ctx, q, 24); err != nil {
 		return err
 	}
-	if r.Delivery, err = svc.DeliveryTimes(ctx, q, 5); err != nil {
+	if r.Delivery, err = svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(5)); err != nil {
 		return err
 	}
 	return json.NewEncoder(os.Stdout).Encode(r)

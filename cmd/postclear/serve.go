@@ -133,6 +133,7 @@ func (s *Server) Open(ctx context.Context) error {
 	evaluations := &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
+		Operations:       kpis,
 		Records:          store,
 		Calendars:        store,
 		MoUs:             store,

@@ -32,6 +32,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Action() ActionResolver
+	CustomsDecision() CustomsDecisionResolver
+	Declaration() DeclarationResolver
 	Dispute() DisputeResolver
 	MoU() MoUResolver
 	Mutation() MutationResolver
@@ -91,6 +93,21 @@ type ComplexityRoot struct {
 		PostParticipants    func(childComplexity int) int
 	}
 
+	AgeCount struct {
+		Hours func(childComplexity int) int
+		Items func(childComplexity int) int
+	}
+
+	BacklogStat struct {
+		Items       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		MaxAgeHours func(childComplexity int) int
+		OlderThan   func(childComplexity int) int
+		P50AgeHours func(childComplexity int) int
+		P90AgeHours func(childComplexity int) int
+		Stage       func(childComplexity int) int
+	}
+
 	ChannelStat struct {
 		Channel            func(childComplexity int) int
 		FindingRate        func(childComplexity int) int
@@ -124,6 +141,15 @@ type ComplexityRoot struct {
 		ReleaseWithoutInterventionRate func(childComplexity int) int
 	}
 
+	CustomsDecision struct {
+		DecidedAt       func(childComplexity int) int
+		Decision        func(childComplexity int) int
+		DutyAmount      func(childComplexity int) int
+		ItemID          func(childComplexity int) int
+		RiskChannel     func(childComplexity int) int
+		SeizureCategory func(childComplexity int) int
+	}
+
 	DataChange struct {
 		At      func(childComplexity int) int
 		Version func(childComplexity int) int
@@ -145,6 +171,20 @@ type ComplexityRoot struct {
 		SchemaVersion func(childComplexity int) int
 	}
 
+	Declaration struct {
+		Category           func(childComplexity int) int
+		Currency           func(childComplexity int) int
+		DeclaredValue      func(childComplexity int) int
+		Description        func(childComplexity int) int
+		DestinationCountry func(childComplexity int) int
+		GrossWeightKg      func(childComplexity int) int
+		HSCode             func(childComplexity int) int
+		ItemID             func(childComplexity int) int
+		MailClass          func(childComplexity int) int
+		OriginCountry      func(childComplexity int) int
+		ReceivedAt         func(childComplexity int) int
+	}
+
 	DeclarationRuleStat struct {
 		Declarations func(childComplexity int) int
 		Failing      func(childComplexity int) int
@@ -154,13 +194,17 @@ type ComplexityRoot struct {
 	}
 
 	DeliveryStat struct {
-		Delivered  func(childComplexity int) int
-		Items      func(childComplexity int) int
-		Key        func(childComplexity int) int
-		MeanDays   func(childComplexity int) int
-		OnTimeRate func(childComplexity int) int
-		P50Days    func(childComplexity int) int
-		P90Days    func(childComplexity int) int
+		Delivered           func(childComplexity int) int
+		DueItems            func(childComplexity int) int
+		Items               func(childComplexity int) int
+		Key                 func(childComplexity int) int
+		LateBy1DayRate      func(childComplexity int) int
+		LateBy2PlusDaysRate func(childComplexity int) int
+		MeanDays            func(childComplexity int) int
+		NotDeliveredRate    func(childComplexity int) int
+		OnTimeRate          func(childComplexity int) int
+		P50Days             func(childComplexity int) int
+		P90Days             func(childComplexity int) int
 	}
 
 	Dispute struct {
@@ -251,6 +295,34 @@ type ComplexityRoot struct {
 		Rejected func(childComplexity int) int
 	}
 
+	Item struct {
+		Category           func(childComplexity int) int
+		Decisions          func(childComplexity int) int
+		Declarations       func(childComplexity int) int
+		DestinationCountry func(childComplexity int) int
+		Events             func(childComplexity int) int
+		ItemID             func(childComplexity int) int
+		MailClass          func(childComplexity int) int
+		Milestones         func(childComplexity int) int
+		Office             func(childComplexity int) int
+		OriginCountry      func(childComplexity int) int
+	}
+
+	ItemMilestones struct {
+		ArrivedAt         func(childComplexity int) int
+		ClosedAt          func(childComplexity int) int
+		DeliveredAt       func(childComplexity int) int
+		DepartedInwardAt  func(childComplexity int) int
+		DepartedOriginAt  func(childComplexity int) int
+		EadAt             func(childComplexity int) int
+		InspectedAt       func(childComplexity int) int
+		InspectionChannel func(childComplexity int) int
+		PostedAt          func(childComplexity int) int
+		PresentedAt       func(childComplexity int) int
+		ReleasedAt        func(childComplexity int) int
+		RequestedAt       func(childComplexity int) int
+	}
+
 	KPIResult struct {
 		Actual     func(childComplexity int) int
 		Change     func(childComplexity int) int
@@ -302,6 +374,28 @@ type ComplexityRoot struct {
 		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
 	}
 
+	OpenItem struct {
+		AgeHours           func(childComplexity int) int
+		Category           func(childComplexity int) int
+		DestinationCountry func(childComplexity int) int
+		EnteredAt          func(childComplexity int) int
+		ItemID             func(childComplexity int) int
+		MailClass          func(childComplexity int) int
+		Office             func(childComplexity int) int
+		OriginCountry      func(childComplexity int) int
+	}
+
+	OpenItemConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OpenItemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	OriginFigures struct {
 		ClearanceP90Hours func(childComplexity int) int
 		Country           func(childComplexity int) int
@@ -310,21 +404,30 @@ type ComplexityRoot struct {
 		Seizures          func(childComplexity int) int
 	}
 
+	PageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+	}
+
 	Query struct {
 		Actions            func(childComplexity int, mouID *string, status *string) int
+		Backlog            func(childComplexity int, asOf time.Time, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, agesHours []float64, timeZone *string) int
 		ClearanceTimes     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		ComplianceRates    func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		DataStatus         func(childComplexity int) int
 		DeclarationQuality func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
-		DeliveryTimes      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) int
+		DeliveryTimes      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		EadTimeliness      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		HoldFulfilment     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		Holidays           func(childComplexity int, country string, year int) int
+		Item               func(childComplexity int, id string) int
 		Mou                func(childComplexity int, id string) int
 		MouEvaluation      func(childComplexity int, mouID string, quarter string) int
 		Mous               func(childComplexity int, includeArchived *bool) int
+		OpenItems          func(childComplexity int, asOf time.Time, stage postclear.BacklogStage, filter postclear.AnalyticsFilter, olderThanHours *float64, first *int, after *string, timeZone *string) int
 		RiskEffectiveness  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		SeizureTrends      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
+		StageTimes         func(childComplexity int, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		TargetBreaches     func(childComplexity int, asOf time.Time, minPopulation *int) int
 		Viewer             func(childComplexity int) int
 		WeekendDays        func(childComplexity int, country string) int
@@ -348,6 +451,19 @@ type ComplexityRoot struct {
 		PerTenThousandItems      func(childComplexity int) int
 		SeizureCategory          func(childComplexity int) int
 		Seizures                 func(childComplexity int) int
+	}
+
+	StageStat struct {
+		Items       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		MaxHours    func(childComplexity int) int
+		MeanHours   func(childComplexity int) int
+		P50Hours    func(childComplexity int) int
+		P90Hours    func(childComplexity int) int
+		P95Hours    func(childComplexity int) int
+		Stage       func(childComplexity int) int
+		StddevHours func(childComplexity int) int
+		Within      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -376,6 +492,21 @@ type ComplexityRoot struct {
 		Unit       func(childComplexity int) int
 	}
 
+	ThresholdRate struct {
+		Hours func(childComplexity int) int
+		Rate  func(childComplexity int) int
+	}
+
+	TrackingEvent struct {
+		DestinationCountry func(childComplexity int) int
+		EventCode          func(childComplexity int) int
+		EventTime          func(childComplexity int) int
+		ItemID             func(childComplexity int) int
+		MailClass          func(childComplexity int) int
+		Office             func(childComplexity int) int
+		OriginCountry      func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Countries   func(childComplexity int) int
 		Permissions func(childComplexity int) int
@@ -398,6 +529,16 @@ type ActionResolver interface {
 	Kpi(ctx context.Context, obj *postclear.Action) (*postclear.KPI, error)
 
 	History(ctx context.Context, obj *postclear.Action) ([]postclear.Action, error)
+}
+type CustomsDecisionResolver interface {
+	RiskChannel(ctx context.Context, obj *postclear.Decision) (*string, error)
+	SeizureCategory(ctx context.Context, obj *postclear.Decision) (*string, error)
+	DutyAmount(ctx context.Context, obj *postclear.Decision) (string, error)
+}
+type DeclarationResolver interface {
+	DeclaredValue(ctx context.Context, obj *postclear.Declaration) (string, error)
+
+	GrossWeightKg(ctx context.Context, obj *postclear.Declaration) (string, error)
 }
 type DisputeResolver interface {
 	Resolution(ctx context.Context, obj *postclear.Dispute) (*string, error)
@@ -424,9 +565,10 @@ type MutationResolver interface {
 type QueryResolver interface {
 	DataStatus(ctx context.Context) (*postclear.DataStatus, error)
 	ClearanceTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
+	DeliveryTimes(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, standardDays *int, leg *postclear.DeliveryLeg, dayCount *postclear.DayCount, netOfCustomsTime *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.DeliveryStat, error)
 	ComplianceRates(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ComplianceStat, error)
 	SeizureTrends(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.SeizureStat, error)
+	StageTimes(ctx context.Context, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.StageStat, error)
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
@@ -439,6 +581,9 @@ type QueryResolver interface {
 	Holidays(ctx context.Context, country string, year int) ([]postclear.Holiday, error)
 	WeekendDays(ctx context.Context, country string) (*model.WeekendDays, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+	Backlog(ctx context.Context, asOf time.Time, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, agesHours []float64, timeZone *string) ([]postclear.BacklogStat, error)
+	OpenItems(ctx context.Context, asOf time.Time, stage postclear.BacklogStage, filter postclear.AnalyticsFilter, olderThanHours *float64, first *int, after *string, timeZone *string) (*postclear.OpenItemConnection, error)
+	Item(ctx context.Context, id string) (*postclear.Item, error)
 }
 type SubscriptionResolver interface {
 	DataChanged(ctx context.Context) (<-chan *model.DataChange, error)
@@ -659,6 +804,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivitySummary.PostParticipants(childComplexity), true
 
+	case "AgeCount.hours":
+		if e.ComplexityRoot.AgeCount.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgeCount.Hours(childComplexity), true
+	case "AgeCount.items":
+		if e.ComplexityRoot.AgeCount.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgeCount.Items(childComplexity), true
+
+	case "BacklogStat.items":
+		if e.ComplexityRoot.BacklogStat.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.Items(childComplexity), true
+	case "BacklogStat.key":
+		if e.ComplexityRoot.BacklogStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.Key(childComplexity), true
+	case "BacklogStat.maxAgeHours":
+		if e.ComplexityRoot.BacklogStat.MaxAgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.MaxAgeHours(childComplexity), true
+	case "BacklogStat.olderThan":
+		if e.ComplexityRoot.BacklogStat.OlderThan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.OlderThan(childComplexity), true
+	case "BacklogStat.p50AgeHours":
+		if e.ComplexityRoot.BacklogStat.P50AgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.P50AgeHours(childComplexity), true
+	case "BacklogStat.p90AgeHours":
+		if e.ComplexityRoot.BacklogStat.P90AgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.P90AgeHours(childComplexity), true
+	case "BacklogStat.stage":
+		if e.ComplexityRoot.BacklogStat.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BacklogStat.Stage(childComplexity), true
+
 	case "ChannelStat.channel":
 		if e.ComplexityRoot.ChannelStat.Channel == nil {
 			break
@@ -806,6 +1007,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceStat.ReleaseWithoutInterventionRate(childComplexity), true
 
+	case "CustomsDecision.decidedAt":
+		if e.ComplexityRoot.CustomsDecision.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.DecidedAt(childComplexity), true
+	case "CustomsDecision.decision":
+		if e.ComplexityRoot.CustomsDecision.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.Decision(childComplexity), true
+	case "CustomsDecision.dutyAmount":
+		if e.ComplexityRoot.CustomsDecision.DutyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.DutyAmount(childComplexity), true
+	case "CustomsDecision.itemId":
+		if e.ComplexityRoot.CustomsDecision.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.ItemID(childComplexity), true
+	case "CustomsDecision.riskChannel":
+		if e.ComplexityRoot.CustomsDecision.RiskChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.RiskChannel(childComplexity), true
+	case "CustomsDecision.seizureCategory":
+		if e.ComplexityRoot.CustomsDecision.SeizureCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomsDecision.SeizureCategory(childComplexity), true
+
 	case "DataChange.at":
 		if e.ComplexityRoot.DataChange.At == nil {
 			break
@@ -881,6 +1119,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataStatus.SchemaVersion(childComplexity), true
 
+	case "Declaration.category":
+		if e.ComplexityRoot.Declaration.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.Category(childComplexity), true
+	case "Declaration.currency":
+		if e.ComplexityRoot.Declaration.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.Currency(childComplexity), true
+	case "Declaration.declaredValue":
+		if e.ComplexityRoot.Declaration.DeclaredValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.DeclaredValue(childComplexity), true
+	case "Declaration.description":
+		if e.ComplexityRoot.Declaration.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.Description(childComplexity), true
+	case "Declaration.destinationCountry":
+		if e.ComplexityRoot.Declaration.DestinationCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.DestinationCountry(childComplexity), true
+	case "Declaration.grossWeightKg":
+		if e.ComplexityRoot.Declaration.GrossWeightKg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.GrossWeightKg(childComplexity), true
+	case "Declaration.hsCode":
+		if e.ComplexityRoot.Declaration.HSCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.HSCode(childComplexity), true
+	case "Declaration.itemId":
+		if e.ComplexityRoot.Declaration.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.ItemID(childComplexity), true
+	case "Declaration.mailClass":
+		if e.ComplexityRoot.Declaration.MailClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.MailClass(childComplexity), true
+	case "Declaration.originCountry":
+		if e.ComplexityRoot.Declaration.OriginCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.OriginCountry(childComplexity), true
+	case "Declaration.receivedAt":
+		if e.ComplexityRoot.Declaration.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Declaration.ReceivedAt(childComplexity), true
+
 	case "DeclarationRuleStat.declarations":
 		if e.ComplexityRoot.DeclarationRuleStat.Declarations == nil {
 			break
@@ -918,6 +1223,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryStat.Delivered(childComplexity), true
+	case "DeliveryStat.dueItems":
+		if e.ComplexityRoot.DeliveryStat.DueItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.DueItems(childComplexity), true
 	case "DeliveryStat.items":
 		if e.ComplexityRoot.DeliveryStat.Items == nil {
 			break
@@ -930,12 +1241,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryStat.Key(childComplexity), true
+	case "DeliveryStat.lateBy1DayRate":
+		if e.ComplexityRoot.DeliveryStat.LateBy1DayRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.LateBy1DayRate(childComplexity), true
+	case "DeliveryStat.lateBy2PlusDaysRate":
+		if e.ComplexityRoot.DeliveryStat.LateBy2PlusDaysRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.LateBy2PlusDaysRate(childComplexity), true
 	case "DeliveryStat.meanDays":
 		if e.ComplexityRoot.DeliveryStat.MeanDays == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeliveryStat.MeanDays(childComplexity), true
+	case "DeliveryStat.notDeliveredRate":
+		if e.ComplexityRoot.DeliveryStat.NotDeliveredRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStat.NotDeliveredRate(childComplexity), true
 	case "DeliveryStat.onTimeRate":
 		if e.ComplexityRoot.DeliveryStat.OnTimeRate == nil {
 			break
@@ -1313,6 +1642,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IngestResult.Rejected(childComplexity), true
 
+	case "Item.category":
+		if e.ComplexityRoot.Item.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Category(childComplexity), true
+	case "Item.decisions":
+		if e.ComplexityRoot.Item.Decisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Decisions(childComplexity), true
+	case "Item.declarations":
+		if e.ComplexityRoot.Item.Declarations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Declarations(childComplexity), true
+	case "Item.destinationCountry":
+		if e.ComplexityRoot.Item.DestinationCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.DestinationCountry(childComplexity), true
+	case "Item.events":
+		if e.ComplexityRoot.Item.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Events(childComplexity), true
+	case "Item.itemId":
+		if e.ComplexityRoot.Item.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.ItemID(childComplexity), true
+	case "Item.mailClass":
+		if e.ComplexityRoot.Item.MailClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.MailClass(childComplexity), true
+	case "Item.milestones":
+		if e.ComplexityRoot.Item.Milestones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Milestones(childComplexity), true
+	case "Item.office":
+		if e.ComplexityRoot.Item.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.Office(childComplexity), true
+	case "Item.originCountry":
+		if e.ComplexityRoot.Item.OriginCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Item.OriginCountry(childComplexity), true
+
+	case "ItemMilestones.arrivedAt":
+		if e.ComplexityRoot.ItemMilestones.ArrivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.ArrivedAt(childComplexity), true
+	case "ItemMilestones.closedAt":
+		if e.ComplexityRoot.ItemMilestones.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.ClosedAt(childComplexity), true
+	case "ItemMilestones.deliveredAt":
+		if e.ComplexityRoot.ItemMilestones.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.DeliveredAt(childComplexity), true
+	case "ItemMilestones.departedInwardAt":
+		if e.ComplexityRoot.ItemMilestones.DepartedInwardAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.DepartedInwardAt(childComplexity), true
+	case "ItemMilestones.departedOriginAt":
+		if e.ComplexityRoot.ItemMilestones.DepartedOriginAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.DepartedOriginAt(childComplexity), true
+	case "ItemMilestones.eadAt":
+		if e.ComplexityRoot.ItemMilestones.EadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.EadAt(childComplexity), true
+	case "ItemMilestones.inspectedAt":
+		if e.ComplexityRoot.ItemMilestones.InspectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.InspectedAt(childComplexity), true
+	case "ItemMilestones.inspectionChannel":
+		if e.ComplexityRoot.ItemMilestones.InspectionChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.InspectionChannel(childComplexity), true
+	case "ItemMilestones.postedAt":
+		if e.ComplexityRoot.ItemMilestones.PostedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.PostedAt(childComplexity), true
+	case "ItemMilestones.presentedAt":
+		if e.ComplexityRoot.ItemMilestones.PresentedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.PresentedAt(childComplexity), true
+	case "ItemMilestones.releasedAt":
+		if e.ComplexityRoot.ItemMilestones.ReleasedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.ReleasedAt(childComplexity), true
+	case "ItemMilestones.requestedAt":
+		if e.ComplexityRoot.ItemMilestones.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemMilestones.RequestedAt(childComplexity), true
+
 	case "KPIResult.actual":
 		if e.ComplexityRoot.KPIResult.Actual == nil {
 			break
@@ -1616,6 +2079,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateMou(childComplexity, args["id"].(string), args["input"].(postclear.MoUInput)), true
 
+	case "OpenItem.ageHours":
+		if e.ComplexityRoot.OpenItem.AgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.AgeHours(childComplexity), true
+	case "OpenItem.category":
+		if e.ComplexityRoot.OpenItem.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.Category(childComplexity), true
+	case "OpenItem.destinationCountry":
+		if e.ComplexityRoot.OpenItem.DestinationCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.DestinationCountry(childComplexity), true
+	case "OpenItem.enteredAt":
+		if e.ComplexityRoot.OpenItem.EnteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.EnteredAt(childComplexity), true
+	case "OpenItem.itemId":
+		if e.ComplexityRoot.OpenItem.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.ItemID(childComplexity), true
+	case "OpenItem.mailClass":
+		if e.ComplexityRoot.OpenItem.MailClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.MailClass(childComplexity), true
+	case "OpenItem.office":
+		if e.ComplexityRoot.OpenItem.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.Office(childComplexity), true
+	case "OpenItem.originCountry":
+		if e.ComplexityRoot.OpenItem.OriginCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItem.OriginCountry(childComplexity), true
+
+	case "OpenItemConnection.edges":
+		if e.ComplexityRoot.OpenItemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItemConnection.Edges(childComplexity), true
+	case "OpenItemConnection.pageInfo":
+		if e.ComplexityRoot.OpenItemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItemConnection.PageInfo(childComplexity), true
+	case "OpenItemConnection.totalCount":
+		if e.ComplexityRoot.OpenItemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItemConnection.TotalCount(childComplexity), true
+
+	case "OpenItemEdge.cursor":
+		if e.ComplexityRoot.OpenItemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItemEdge.Cursor(childComplexity), true
+	case "OpenItemEdge.node":
+		if e.ComplexityRoot.OpenItemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenItemEdge.Node(childComplexity), true
+
 	case "OriginFigures.clearanceP90Hours":
 		if e.ComplexityRoot.OriginFigures.ClearanceP90Hours == nil {
 			break
@@ -1647,6 +2191,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OriginFigures.Seizures(childComplexity), true
 
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
 	case "Query.actions":
 		if e.ComplexityRoot.Query.Actions == nil {
 			break
@@ -1658,6 +2215,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actions(childComplexity, args["mouId"].(*string), args["status"].(*string)), true
+	case "Query.backlog":
+		if e.ComplexityRoot.Query.Backlog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_backlog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Backlog(childComplexity, args["asOf"].(time.Time), args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["agesHours"].([]float64), args["timeZone"].(*string)), true
 	case "Query.clearanceTimes":
 		if e.ComplexityRoot.Query.ClearanceTimes == nil {
 			break
@@ -1707,7 +2275,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.DeliveryTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["standardDays"].(*int), args["leg"].(*postclear.DeliveryLeg), args["dayCount"].(*postclear.DayCount), args["netOfCustomsTime"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.eadTimeliness":
 		if e.ComplexityRoot.Query.EadTimeliness == nil {
 			break
@@ -1742,6 +2310,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Holidays(childComplexity, args["country"].(string), args["year"].(int)), true
 
+	case "Query.item":
+		if e.ComplexityRoot.Query.Item == nil {
+			break
+		}
+
+		args, err := ec.field_Query_item_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Item(childComplexity, args["id"].(string)), true
 	case "Query.mou":
 		if e.ComplexityRoot.Query.Mou == nil {
 			break
@@ -1775,6 +2354,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Mous(childComplexity, args["includeArchived"].(*bool)), true
+	case "Query.openItems":
+		if e.ComplexityRoot.Query.OpenItems == nil {
+			break
+		}
+
+		args, err := ec.field_Query_openItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OpenItems(childComplexity, args["asOf"].(time.Time), args["stage"].(postclear.BacklogStage), args["filter"].(postclear.AnalyticsFilter), args["olderThanHours"].(*float64), args["first"].(*int), args["after"].(*string), args["timeZone"].(*string)), true
 	case "Query.riskEffectiveness":
 		if e.ComplexityRoot.Query.RiskEffectiveness == nil {
 			break
@@ -1797,6 +2387,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeizureTrends(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.stageTimes":
+		if e.ComplexityRoot.Query.StageTimes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stageTimes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StageTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["stages"].([]postclear.Stage), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["thresholdsHours"].([]float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
 	case "Query.targetBreaches":
 		if e.ComplexityRoot.Query.TargetBreaches == nil {
 			break
@@ -1894,6 +2495,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeizureStat.Seizures(childComplexity), true
+
+	case "StageStat.items":
+		if e.ComplexityRoot.StageStat.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Items(childComplexity), true
+	case "StageStat.key":
+		if e.ComplexityRoot.StageStat.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Key(childComplexity), true
+	case "StageStat.maxHours":
+		if e.ComplexityRoot.StageStat.MaxHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.MaxHours(childComplexity), true
+	case "StageStat.meanHours":
+		if e.ComplexityRoot.StageStat.MeanHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.MeanHours(childComplexity), true
+	case "StageStat.p50Hours":
+		if e.ComplexityRoot.StageStat.P50Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P50Hours(childComplexity), true
+	case "StageStat.p90Hours":
+		if e.ComplexityRoot.StageStat.P90Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P90Hours(childComplexity), true
+	case "StageStat.p95Hours":
+		if e.ComplexityRoot.StageStat.P95Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.P95Hours(childComplexity), true
+	case "StageStat.stage":
+		if e.ComplexityRoot.StageStat.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Stage(childComplexity), true
+	case "StageStat.stddevHours":
+		if e.ComplexityRoot.StageStat.StddevHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.StddevHours(childComplexity), true
+	case "StageStat.within":
+		if e.ComplexityRoot.StageStat.Within == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageStat.Within(childComplexity), true
 
 	case "Subscription.dataChanged":
 		if e.ComplexityRoot.Subscription.DataChanged == nil {
@@ -2000,6 +2662,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetBreach.Unit(childComplexity), true
 
+	case "ThresholdRate.hours":
+		if e.ComplexityRoot.ThresholdRate.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdRate.Hours(childComplexity), true
+	case "ThresholdRate.rate":
+		if e.ComplexityRoot.ThresholdRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdRate.Rate(childComplexity), true
+
+	case "TrackingEvent.destinationCountry":
+		if e.ComplexityRoot.TrackingEvent.DestinationCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.DestinationCountry(childComplexity), true
+	case "TrackingEvent.eventCode":
+		if e.ComplexityRoot.TrackingEvent.EventCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.EventCode(childComplexity), true
+	case "TrackingEvent.eventTime":
+		if e.ComplexityRoot.TrackingEvent.EventTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.EventTime(childComplexity), true
+	case "TrackingEvent.itemId":
+		if e.ComplexityRoot.TrackingEvent.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.ItemID(childComplexity), true
+	case "TrackingEvent.mailClass":
+		if e.ComplexityRoot.TrackingEvent.MailClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.MailClass(childComplexity), true
+	case "TrackingEvent.office":
+		if e.ComplexityRoot.TrackingEvent.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.Office(childComplexity), true
+	case "TrackingEvent.originCountry":
+		if e.ComplexityRoot.TrackingEvent.OriginCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackingEvent.OriginCountry(childComplexity), true
+
 	case "Viewer.countries":
 		if e.ComplexityRoot.Viewer.Countries == nil {
 			break
@@ -2071,6 +2789,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HolidayInput", ec.unmarshalInputHolidayInput),
 			graphql.NewInputUnmarshaler("MoUInput", ec.unmarshalInputMoUInput),
 			graphql.NewInputUnmarshaler("SeizureOrder", ec.unmarshalInputSeizureOrder),
+			graphql.NewInputUnmarshaler("StageOrder", ec.unmarshalInputStageOrder),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
 		)
 	}
@@ -2375,10 +3094,13 @@ type ClearanceStat {
 }
 
 """
-Delivery time: items posted (first EMA event), attributed to the posting time. Days are
-(delivered_at − posted_at) / 86,400 s over delivered items (first EMI event). An item is on time when the
-date of delivery is at most the posting date J plus standardDays (the UPU J+n standard), both dates taken in
-the query's time zone.
+Delivery time against the UPU J+n standard (KPI 2; its options are KPI 2b). Items with the leg's start (first EMA
+posting, or first EMD arrival for INBOUND), attributed to it; J is the date of the start. Days are
+(delivery instant − start) / 86,400 s over delivered items (first EMI event), the delivery instant being
+delivered_at, less the item's time in customs with netOfCustomsTime. The deadline is J + standardDays calendar days,
+or with dayCount WORKING the standardDays-th working day of the destination country after J (J itself with 0). An
+item is on time when the date of its delivery instant is at most the deadline; dates are taken in the query's time
+zone.
 """
 type DeliveryStat {
   "The group this row describes."
@@ -2399,6 +3121,102 @@ type DeliveryStat {
   Null when no item has a closed window.
   """
   onTimeRate: Float
+  "Items whose deadline is before today's date (in the query's time zone): the population of the four rates."
+  dueItems: Int64!
+  """
+  Share of the due items delivered late by exactly one counted day (calendar days, or working days with WORKING:
+  the days d with deadline < d ≤ delivery date, at least 1). Null when dueItems is 0.
+  """
+  lateBy1DayRate: Float
+  "Share of the due items delivered late by two counted days or more. Null when dueItems is 0."
+  lateBy2PlusDaysRate: Float
+  """
+  Share of the due items not delivered. onTimeRate + lateBy1DayRate + lateBy2PlusDaysRate + notDeliveredRate = 1.
+  Null when dueItems is 0.
+  """
+  notDeliveredRate: Float
+}
+
+"""
+Where a delivery time starts.
+"""
+enum DeliveryLeg {
+  "From posting (first EMA): the whole chain, KPI 2."
+  END_TO_END
+  "From arrival at the inward office of exchange (first EMD): the leg the UPU Global Monitoring System measures."
+  INBOUND
+}
+
+"""
+How the n days of J+n are counted.
+"""
+enum DayCount {
+  "Calendar days: the deadline is J + n."
+  CALENDAR
+  """
+  Working days of the item's destination country: not one of its weekend days (Saturday and Sunday unless
+  configured otherwise) and not one of its holidays. The deadline is the n-th working day after J (J itself not
+  counted; J with n = 0).
+  """
+  WORKING
+}
+
+"""
+A stage of an item's way through the chain, from one milestone to the next (WCO Time Release Study intervals, UPU
+legs).
+"""
+enum Stage {
+  "Posting (first EMA) to arrival at the inward office of exchange (first EMD): the transport leg."
+  POSTING_TO_ARRIVAL
+  "Arrival (first EMD) to presentation to import customs (first EDB): at the inward office of exchange."
+  ARRIVAL_TO_PRESENTATION
+  "Presentation (first EDB) to release (first RELEASE, else first EDC): customs processing, KPI 1."
+  PRESENTATION_TO_RELEASE
+  "Arrival (first EMD) to release: the WCO Time Release Study's release time."
+  ARRIVAL_TO_RELEASE
+  "Release to departure from the inward office of exchange (first EMF)."
+  RELEASE_TO_DEPARTURE
+  "Release to delivery (first EMI): the delivery network."
+  RELEASE_TO_DELIVERY
+  "Arrival (first EMD) to delivery (first EMI): the UPU Global Monitoring System's inbound leg."
+  ARRIVAL_TO_DELIVERY
+}
+
+"""
+The share of a stage's items that took at most a number of hours.
+"""
+type ThresholdRate {
+  "The threshold, as asked."
+  hours: Float!
+  "Share of the row's items with hours ≤ the threshold, in [0, 1]; null when the row has no items."
+  rate: Float
+}
+
+"""
+Time one stage took (KPI 5), over the items with both of its milestones and end ≥ start, attributed to the end
+milestone. Hours are (end − start) / 3,600 s.
+"""
+type StageStat {
+  "The group this row describes."
+  key: GroupKey!
+  "The stage."
+  stage: Stage!
+  "Number of items in the population."
+  items: Int64!
+  "Mean hours; null when items is 0."
+  meanHours: Float
+  "Sample standard deviation of the hours (n − 1); null when items < 2."
+  stddevHours: Float
+  "Median hours (exact, linear interpolation between closest ranks); null when items is 0."
+  p50Hours: Float
+  "90th percentile of the hours (exact, linear interpolation); null when items is 0."
+  p90Hours: Float
+  "95th percentile of the hours (exact, linear interpolation); null when items is 0."
+  p95Hours: Float
+  "The longest time in hours; null when items is 0."
+  maxHours: Float
+  "For each of thresholdsHours, in the order asked, the share of items within it."
+  within: [ThresholdRate!]!
 }
 
 """
@@ -2562,6 +3380,14 @@ enum DeliveryOrderField {
   P90_DAYS
   "The row's onTimeRate."
   ON_TIME_RATE
+  "The row's dueItems."
+  DUE_ITEMS
+  "The row's lateBy1DayRate."
+  LATE_BY_1_DAY_RATE
+  "The row's lateBy2PlusDaysRate."
+  LATE_BY_2_PLUS_DAYS_RATE
+  "The row's notDeliveredRate."
+  NOT_DELIVERED_RATE
 }
 
 """
@@ -2658,6 +3484,52 @@ input SeizureOrder {
   direction: OrderDirection = ASC
 }
 
+"""
+A field of StageStat rows that stageTimes(orderBy) can sort by.
+"""
+enum StageOrderField {
+  "The first day of the bucket (with a granularity)."
+  PERIOD
+  "The origin country (when grouped by it)."
+  ORIGIN_COUNTRY
+  "The destination country (when grouped by it)."
+  DESTINATION_COUNTRY
+  "The mail class (when grouped by it)."
+  MAIL_CLASS
+  "The inward office of exchange (when grouped by it)."
+  OFFICE
+  "The content category (when grouped by it)."
+  CATEGORY
+  "The risk channel (when grouped by it)."
+  RISK_CHANNEL
+  "The stage, in the order of the Stage enum."
+  STAGE
+  "The row's items."
+  ITEMS
+  "The row's meanHours."
+  MEAN_HOURS
+  "The row's stddevHours."
+  STDDEV_HOURS
+  "The row's p50Hours."
+  P50_HOURS
+  "The row's p90Hours."
+  P90_HOURS
+  "The row's p95Hours."
+  P95_HOURS
+  "The row's maxHours."
+  MAX_HOURS
+}
+
+"""
+Sorts stageTimes rows by one field.
+"""
+input StageOrder {
+  "The field."
+  field: StageOrderField!
+  "The direction; nulls come last either way."
+  direction: OrderDirection = ASC
+}
+
 type Query {
   "Counts of what is loaded, so a user can see what the numbers are computed over."
   dataStatus: DataStatus! @allow(to: READ)
@@ -2699,16 +3571,25 @@ type Query {
   Dimension order (nulls last).
   """
   deliveryTimes(
-    "Date range of the posting time, and item restrictions."
+    "Date range of the leg's start (posting, or arrival for INBOUND), and item restrictions."
     filter: AnalyticsFilter!
     "Dimensions to group by."
     groupBy: [Dimension!] = []
-    "Bucket size of the posting date."
+    "Bucket size of the start date."
     granularity: Granularity
     "With a granularity: return every bucket in [from, to) for every group."
     fillGaps: Boolean = false
-    "n of the J+n delivery standard, in days; must be ≥ 0."
+    "n of the J+n delivery standard, in days (calendar or working, see dayCount); must be 0 to 365."
     standardDays: Int = 5
+    "Where the time starts: posting (END_TO_END, KPI 2) or arrival at the inward office of exchange (INBOUND)."
+    leg: DeliveryLeg = END_TO_END
+    "How the n days are counted: CALENDAR, or WORKING days of the item's destination country."
+    dayCount: DayCount = CALENDAR
+    """
+    Deduct the item's time in customs (release − presentation, when both exist in that order) from its delivery
+    instant, for the deadline and for the days, as UPU PRIME does.
+    """
+    netOfCustomsTime: Boolean = false
     """
     IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
     J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
@@ -2785,6 +3666,41 @@ type Query {
     """
     limit: Int
   ): [SeizureStat!]! @allow(to: READ)
+
+  """
+  Stage times (KPI 5, the WCO Time Release Study's time-interval analysis): per group and stage, the hours each stage
+  took. Rows are ordered by orderBy, then by period, then the group fields in Dimension order (nulls last), then the
+  stage in Stage order.
+  """
+  stageTimes(
+    "Date range of each stage's end milestone, and item restrictions."
+    filter: AnalyticsFilter!
+    "The stages to measure: 1 to 7 distinct stages."
+    stages: [Stage!]!
+    "Dimensions to group by."
+    groupBy: [Dimension!] = []
+    "Bucket size of the end milestone's date."
+    granularity: Granularity
+    "With a granularity: return every bucket in [from, to) for every group and stage."
+    fillGaps: Boolean = false
+    "Targets in hours, 1 to 10 finite values > 0: each row gives the share of items within each, in this order."
+    thresholdsHours: [Float!] = [24, 48]
+    """
+    IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to, the time buckets, the day J of
+    J+n and "today" are taken. An unknown zone is BAD_USER_INPUT.
+    """
+    timeZone: String = "UTC"
+    """
+    Sort rows by these fields, the first deciding first; rows they leave tied keep the default order. A group
+    field orders rows only when groupBy names it, PERIOD only with a granularity.
+    """
+    orderBy: [StageOrder!] = []
+    """
+    Keep only the first limit rows (1 to 20,000) after ordering: the top N. Without a limit, a result of more
+    than 20,000 rows is an error saying to add a filter or a limit; a list is never cut silently.
+    """
+    limit: Int
+  ): [StageStat!]! @allow(to: READ)
 }
 
 """
@@ -4129,6 +5045,287 @@ type Subscription {
   """
   dataChanged: DataChange! @allow(to: READ)
 }
+
+# ---------------------------------------------------------------------------
+# What is stuck right now: the backlog as of a moment, the items behind it,
+# and one item whole (DOMAIN.md 9, docs/kpis.md "9. Backlog")
+# ---------------------------------------------------------------------------
+
+"""
+A stage an item can be waiting in at a moment T. An item is open in at most one: once closed (delivered, seized,
+returned, not loaded or import terminated) by T it is in none.
+"""
+enum BacklogStage {
+  "Arrived at the inward office of exchange (first EMD) by T, and neither presented, released nor closed by T. Entered at arrival."
+  AWAITING_PRESENTATION
+  "Presented to import customs (first EDB) by T, and neither released nor closed by T. Entered at presentation."
+  IN_CUSTOMS
+  "Released by T (first RELEASE decision, or first EDC without one), and not closed by T. Entered at release."
+  AWAITING_DELIVERY
+}
+
+"""
+How many items of a backlog row are older than an age.
+"""
+type AgeCount {
+  "The age, in hours, as asked for in agesHours."
+  hours: Float!
+  "Items whose age is greater than hours (strictly)."
+  items: Int64!
+}
+
+"""
+The items of one group open in one stage at the moment asked for. Age = (asOf − entry) / 3600 s.
+"""
+type BacklogStat {
+  "The group this row describes (period is always null: a backlog is taken at one moment)."
+  key: GroupKey!
+  "The stage."
+  stage: BacklogStage!
+  "Items open in the stage."
+  items: Int64!
+  "Median age in hours (exact, linear interpolation between closest ranks); null when items is 0."
+  p50AgeHours: Float
+  "90th percentile of age in hours (exact, linear interpolation); null when items is 0."
+  p90AgeHours: Float
+  "Age of the oldest item, in hours; null when items is 0."
+  maxAgeHours: Float
+  "For each of agesHours, in the order given, the items older than it."
+  olderThan: [AgeCount!]!
+}
+
+"""
+An item open in a stage at a moment.
+"""
+type OpenItem {
+  "UPU S10 identifier."
+  itemId: ID!
+  "Origin country (of its earliest event); null without events."
+  originCountry: String
+  "Destination country (of its earliest event); null without events."
+  destinationCountry: String
+  "Mail class (of its earliest event); null without events."
+  mailClass: MailClass
+  "Inward office of exchange of its first arrival (EMD); null without one."
+  office: String
+  "Category of its earliest declaration; null without one."
+  category: ItemCategory
+  "When it entered the stage (arrival, presentation or release)."
+  enteredAt: Time!
+  "(asOf − enteredAt) in hours."
+  ageHours: Float!
+}
+
+"""
+An open item and the cursor of its place in the list.
+"""
+type OpenItemEdge {
+  "Pass it as after to read the items after this one."
+  cursor: String!
+  "The item."
+  node: OpenItem!
+}
+
+"""
+Where a page of a list ends.
+"""
+type PageInfo {
+  "Whether items follow this page."
+  hasNextPage: Boolean!
+  "The cursor of the page's last item; null when the page is empty."
+  endCursor: String
+}
+
+"""
+A page of the items open in one stage, oldest first, then by item id (a Relay connection).
+"""
+type OpenItemConnection {
+  "Every item of the stage that passes the filter and olderThanHours, not only those of this page."
+  totalCount: Int64!
+  "The page's items, each with its cursor."
+  edges: [OpenItemEdge!]!
+  "Whether another page follows, and the cursor to read it with."
+  pageInfo: PageInfo!
+}
+
+"""
+An item's milestones (DOMAIN.md, "Item milestones" and "More item milestones"), over everything stored for it;
+null when it has not reached one.
+"""
+type ItemMilestones {
+  "First EMA: posting."
+  postedAt: Time
+  "First EMC: departure from the outward office of exchange."
+  departedOriginAt: Time
+  "First EMD: arrival at the inward office of exchange."
+  arrivedAt: Time
+  "First EDB: presentation to import customs."
+  presentedAt: Time
+  "First RELEASE decision; without one, the first EDC (returned from import customs)."
+  releasedAt: Time
+  "First EMF: departure from the inward office of exchange."
+  departedInwardAt: Time
+  "First EMI: final delivery."
+  deliveredAt: Time
+  "Earliest of delivery, the first SEIZE, RETURN or DO_NOT_LOAD decision and the first EDX event: when it left the flows a backlog counts."
+  closedAt: Time
+  "Earliest receipt of a declaration (electronic advance data)."
+  eadAt: Time
+  "First HOLD, INSPECT or REQUEST_INFO decision: customs asked the post to hold or present it."
+  requestedAt: Time
+  "First INSPECT decision."
+  inspectedAt: Time
+  "Risk channel of the first INSPECT decision; null when never inspected."
+  inspectionChannel: RiskChannel
+}
+
+"""
+A tracking event as stored (the first stored copy of its key), times in UTC to the second.
+"""
+type TrackingEvent {
+  "UPU S10 identifier."
+  itemId: ID!
+  "UPU tracking event code (EMA, EMD, EDB, EMI, ...)."
+  eventCode: String!
+  "When it happened."
+  eventTime: Time!
+  "Where it happened."
+  office: String!
+  "Origin country."
+  originCountry: String!
+  "Destination country."
+  destinationCountry: String!
+  "Mail class."
+  mailClass: MailClass!
+}
+
+"""
+A declaration (electronic advance data) as stored (the first stored copy of its key). Decimals are given in plain
+notation without trailing zeros (10.50 as ingested reads 10.5).
+"""
+type Declaration {
+  "UPU S10 identifier."
+  itemId: ID!
+  "When customs received it."
+  receivedAt: Time!
+  "Origin country."
+  originCountry: String!
+  "Destination country."
+  destinationCountry: String!
+  "Mail class."
+  mailClass: MailClass!
+  "CN 23 category."
+  category: ItemCategory!
+  "Content description; may be empty."
+  description: String!
+  "HS code; may be empty."
+  hsCode: String!
+  "Declared value, a decimal."
+  declaredValue: String!
+  "ISO 4217 currency; may be empty."
+  currency: String!
+  "Gross weight in kilograms, a decimal."
+  grossWeightKg: String!
+}
+
+"""
+A customs decision as stored (the first stored copy of its key).
+"""
+type CustomsDecision {
+  "UPU S10 identifier."
+  itemId: ID!
+  "When it was decided."
+  decidedAt: Time!
+  "RELEASE, HOLD, INSPECT, SEIZE, RETURN, DO_NOT_LOAD or REQUEST_INFO."
+  decision: String!
+  "The risk channel of an INSPECT decision; null for the others."
+  riskChannel: RiskChannel
+  "The seizure category of a SEIZE decision; null for the others."
+  seizureCategory: SeizureCategory
+  "Duty assessed, a decimal (0 when none was given)."
+  dutyAmount: String!
+}
+
+"""
+One item whole: its attributes and milestones as every KPI sees them, and every record stored for it.
+"""
+type Item {
+  "UPU S10 identifier."
+  itemId: ID!
+  "Origin country (of its earliest event); null without events."
+  originCountry: String
+  "Destination country (of its earliest event); null without events."
+  destinationCountry: String
+  "Mail class (of its earliest event); null without events."
+  mailClass: MailClass
+  "Inward office of exchange of its first arrival (EMD); null without one."
+  office: String
+  "Category of its earliest declaration; null without one."
+  category: ItemCategory
+  "Its milestones."
+  milestones: ItemMilestones!
+  "Its tracking events, in time order (ties by event code, then office)."
+  events: [TrackingEvent!]!
+  "Its declarations, amendments included, in order of receipt."
+  declarations: [Declaration!]!
+  "Its customs decisions, in time order (ties by decision)."
+  decisions: [CustomsDecision!]!
+}
+
+extend type Query {
+  """
+  The backlog at asOf (KPI 9): per group and stage, the items open, their age percentiles and how many are older
+  than each of agesHours. Rows are ordered by the group fields in Dimension order (nulls last), then by stage in
+  the order of BacklogStage; a group and stage without open items has no row.
+  """
+  backlog(
+    "The moment the backlog is taken at; at most a day ahead of now."
+    asOf: Time!
+    """
+    Date range of the entry into the stage (arrival, presentation or release), and item restrictions: from can
+    leave out items stuck for years.
+    """
+    filter: AnalyticsFilter!
+    "Dimensions to group by; none gives one row per stage."
+    groupBy: [Dimension!] = []
+    "Ages in hours to count the older items of: 1 to 10 finite values > 0, answered in the order given."
+    agesHours: [Float!] = [24, 72, 168, 720]
+    "IANA time zone (such as Africa/Nairobi) in which filter.from and filter.to are taken. An unknown zone is BAD_USER_INPUT."
+    timeZone: String = "UTC"
+  ): [BacklogStat!]! @allow(to: READ)
+
+  """
+  The items open in one stage at asOf, oldest first (by entry), then by item id, a page at a time. Pass a page's
+  endCursor as after to read the next. The list is that of the first page's data: later pages hold each of its
+  items exactly once, or fail with CONFLICT when records stored since changed items the list may hold (read it
+  again from the first page). The same list downloads as CSV: GET /reports/open-items.csv (docs/api.md).
+  """
+  openItems(
+    "The moment; at most a day ahead of now."
+    asOf: Time!
+    "The stage."
+    stage: BacklogStage!
+    "Date range of the entry into the stage, and item restrictions."
+    filter: AnalyticsFilter!
+    "Only items older than this many hours (strictly); ≥ 0."
+    olderThanHours: Float
+    "Items per page, 1 to 500."
+    first: Int = 50
+    "The cursor of the item the page starts after (a page's endCursor, or an edge's cursor); none for the first page."
+    after: String
+    "IANA time zone in which filter.from and filter.to are taken."
+    timeZone: String = "UTC"
+  ): OpenItemConnection! @allow(to: READ)
+
+  """
+  One item whole: attributes, milestones, events, declarations and decisions. Null when nothing is stored for
+  it, or when the caller may not see it (an agency sees the items destined to its countries).
+  """
+  item(
+    "UPU S10 identifier, e.g. RR123456785CN."
+    id: ID!
+  ): Item @allow(to: READ)
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4231,6 +5428,36 @@ func (ec *executionContext) childFields_ActivitySummary(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ActivitySummary", field.Name)
 }
 
+func (ec *executionContext) childFields_AgeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hours":
+		return ec.fieldContext_AgeCount_hours(ctx, field)
+	case "items":
+		return ec.fieldContext_AgeCount_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_BacklogStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_BacklogStat_key(ctx, field)
+	case "stage":
+		return ec.fieldContext_BacklogStat_stage(ctx, field)
+	case "items":
+		return ec.fieldContext_BacklogStat_items(ctx, field)
+	case "p50AgeHours":
+		return ec.fieldContext_BacklogStat_p50AgeHours(ctx, field)
+	case "p90AgeHours":
+		return ec.fieldContext_BacklogStat_p90AgeHours(ctx, field)
+	case "maxAgeHours":
+		return ec.fieldContext_BacklogStat_maxAgeHours(ctx, field)
+	case "olderThan":
+		return ec.fieldContext_BacklogStat_olderThan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BacklogStat", field.Name)
+}
+
 func (ec *executionContext) childFields_ChannelStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -4297,6 +5524,24 @@ func (ec *executionContext) childFields_ComplianceStat(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceStat", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomsDecision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemId":
+		return ec.fieldContext_CustomsDecision_itemId(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_CustomsDecision_decidedAt(ctx, field)
+	case "decision":
+		return ec.fieldContext_CustomsDecision_decision(ctx, field)
+	case "riskChannel":
+		return ec.fieldContext_CustomsDecision_riskChannel(ctx, field)
+	case "seizureCategory":
+		return ec.fieldContext_CustomsDecision_seizureCategory(ctx, field)
+	case "dutyAmount":
+		return ec.fieldContext_CustomsDecision_dutyAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomsDecision", field.Name)
+}
+
 func (ec *executionContext) childFields_DataChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -4339,6 +5584,34 @@ func (ec *executionContext) childFields_DataStatus(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DataStatus", field.Name)
 }
 
+func (ec *executionContext) childFields_Declaration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemId":
+		return ec.fieldContext_Declaration_itemId(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_Declaration_receivedAt(ctx, field)
+	case "originCountry":
+		return ec.fieldContext_Declaration_originCountry(ctx, field)
+	case "destinationCountry":
+		return ec.fieldContext_Declaration_destinationCountry(ctx, field)
+	case "mailClass":
+		return ec.fieldContext_Declaration_mailClass(ctx, field)
+	case "category":
+		return ec.fieldContext_Declaration_category(ctx, field)
+	case "description":
+		return ec.fieldContext_Declaration_description(ctx, field)
+	case "hsCode":
+		return ec.fieldContext_Declaration_hsCode(ctx, field)
+	case "declaredValue":
+		return ec.fieldContext_Declaration_declaredValue(ctx, field)
+	case "currency":
+		return ec.fieldContext_Declaration_currency(ctx, field)
+	case "grossWeightKg":
+		return ec.fieldContext_Declaration_grossWeightKg(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Declaration", field.Name)
+}
+
 func (ec *executionContext) childFields_DeclarationRuleStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -4371,6 +5644,14 @@ func (ec *executionContext) childFields_DeliveryStat(ctx context.Context, field 
 		return ec.fieldContext_DeliveryStat_p90Days(ctx, field)
 	case "onTimeRate":
 		return ec.fieldContext_DeliveryStat_onTimeRate(ctx, field)
+	case "dueItems":
+		return ec.fieldContext_DeliveryStat_dueItems(ctx, field)
+	case "lateBy1DayRate":
+		return ec.fieldContext_DeliveryStat_lateBy1DayRate(ctx, field)
+	case "lateBy2PlusDaysRate":
+		return ec.fieldContext_DeliveryStat_lateBy2PlusDaysRate(ctx, field)
+	case "notDeliveredRate":
+		return ec.fieldContext_DeliveryStat_notDeliveredRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryStat", field.Name)
 }
@@ -4551,6 +5832,62 @@ func (ec *executionContext) childFields_IngestResult(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IngestResult", field.Name)
 }
 
+func (ec *executionContext) childFields_Item(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemId":
+		return ec.fieldContext_Item_itemId(ctx, field)
+	case "originCountry":
+		return ec.fieldContext_Item_originCountry(ctx, field)
+	case "destinationCountry":
+		return ec.fieldContext_Item_destinationCountry(ctx, field)
+	case "mailClass":
+		return ec.fieldContext_Item_mailClass(ctx, field)
+	case "office":
+		return ec.fieldContext_Item_office(ctx, field)
+	case "category":
+		return ec.fieldContext_Item_category(ctx, field)
+	case "milestones":
+		return ec.fieldContext_Item_milestones(ctx, field)
+	case "events":
+		return ec.fieldContext_Item_events(ctx, field)
+	case "declarations":
+		return ec.fieldContext_Item_declarations(ctx, field)
+	case "decisions":
+		return ec.fieldContext_Item_decisions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Item", field.Name)
+}
+
+func (ec *executionContext) childFields_ItemMilestones(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "postedAt":
+		return ec.fieldContext_ItemMilestones_postedAt(ctx, field)
+	case "departedOriginAt":
+		return ec.fieldContext_ItemMilestones_departedOriginAt(ctx, field)
+	case "arrivedAt":
+		return ec.fieldContext_ItemMilestones_arrivedAt(ctx, field)
+	case "presentedAt":
+		return ec.fieldContext_ItemMilestones_presentedAt(ctx, field)
+	case "releasedAt":
+		return ec.fieldContext_ItemMilestones_releasedAt(ctx, field)
+	case "departedInwardAt":
+		return ec.fieldContext_ItemMilestones_departedInwardAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_ItemMilestones_deliveredAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_ItemMilestones_closedAt(ctx, field)
+	case "eadAt":
+		return ec.fieldContext_ItemMilestones_eadAt(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_ItemMilestones_requestedAt(ctx, field)
+	case "inspectedAt":
+		return ec.fieldContext_ItemMilestones_inspectedAt(ctx, field)
+	case "inspectionChannel":
+		return ec.fieldContext_ItemMilestones_inspectionChannel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ItemMilestones", field.Name)
+}
+
 func (ec *executionContext) childFields_KPIResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kpi":
@@ -4623,6 +5960,50 @@ func (ec *executionContext) childFields_MonthlyValue(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type MonthlyValue", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemId":
+		return ec.fieldContext_OpenItem_itemId(ctx, field)
+	case "originCountry":
+		return ec.fieldContext_OpenItem_originCountry(ctx, field)
+	case "destinationCountry":
+		return ec.fieldContext_OpenItem_destinationCountry(ctx, field)
+	case "mailClass":
+		return ec.fieldContext_OpenItem_mailClass(ctx, field)
+	case "office":
+		return ec.fieldContext_OpenItem_office(ctx, field)
+	case "category":
+		return ec.fieldContext_OpenItem_category(ctx, field)
+	case "enteredAt":
+		return ec.fieldContext_OpenItem_enteredAt(ctx, field)
+	case "ageHours":
+		return ec.fieldContext_OpenItem_ageHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenItem", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_OpenItemConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_OpenItemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OpenItemConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenItemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenItemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OpenItemEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OpenItemEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenItemEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_OriginFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "country":
@@ -4637,6 +6018,16 @@ func (ec *executionContext) childFields_OriginFigures(ctx context.Context, field
 		return ec.fieldContext_OriginFigures_seizures(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OriginFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4677,6 +6068,32 @@ func (ec *executionContext) childFields_SeizureStat(ctx context.Context, field g
 		return ec.fieldContext_SeizureStat_changeFromPreviousPeriod(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SeizureStat", field.Name)
+}
+
+func (ec *executionContext) childFields_StageStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StageStat_key(ctx, field)
+	case "stage":
+		return ec.fieldContext_StageStat_stage(ctx, field)
+	case "items":
+		return ec.fieldContext_StageStat_items(ctx, field)
+	case "meanHours":
+		return ec.fieldContext_StageStat_meanHours(ctx, field)
+	case "stddevHours":
+		return ec.fieldContext_StageStat_stddevHours(ctx, field)
+	case "p50Hours":
+		return ec.fieldContext_StageStat_p50Hours(ctx, field)
+	case "p90Hours":
+		return ec.fieldContext_StageStat_p90Hours(ctx, field)
+	case "p95Hours":
+		return ec.fieldContext_StageStat_p95Hours(ctx, field)
+	case "maxHours":
+		return ec.fieldContext_StageStat_maxHours(ctx, field)
+	case "within":
+		return ec.fieldContext_StageStat_within(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageStat", field.Name)
 }
 
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4721,6 +6138,36 @@ func (ec *executionContext) childFields_TargetBreach(ctx context.Context, field 
 		return ec.fieldContext_TargetBreach_since(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetBreach", field.Name)
+}
+
+func (ec *executionContext) childFields_ThresholdRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hours":
+		return ec.fieldContext_ThresholdRate_hours(ctx, field)
+	case "rate":
+		return ec.fieldContext_ThresholdRate_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThresholdRate", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemId":
+		return ec.fieldContext_TrackingEvent_itemId(ctx, field)
+	case "eventCode":
+		return ec.fieldContext_TrackingEvent_eventCode(ctx, field)
+	case "eventTime":
+		return ec.fieldContext_TrackingEvent_eventTime(ctx, field)
+	case "office":
+		return ec.fieldContext_TrackingEvent_office(ctx, field)
+	case "originCountry":
+		return ec.fieldContext_TrackingEvent_originCountry(ctx, field)
+	case "destinationCountry":
+		return ec.fieldContext_TrackingEvent_destinationCountry(ctx, field)
+	case "mailClass":
+		return ec.fieldContext_TrackingEvent_mailClass(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackingEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5129,6 +6576,52 @@ func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_backlog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "agesHours",
+		func(ctx context.Context, v any) ([]float64, error) {
+			return ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agesHours"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_clearanceTimes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5366,30 +6859,54 @@ func (ec *executionContext) field_Query_deliveryTimes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["standardDays"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "leg",
+		func(ctx context.Context, v any) (*postclear.DeliveryLeg, error) {
+			return ec.unmarshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["leg"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "dayCount",
+		func(ctx context.Context, v any) (*postclear.DayCount, error) {
+			return ec.unmarshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dayCount"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "netOfCustomsTime",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["netOfCustomsTime"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["timeZone"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]postclear.Order, error) {
 			return ec.unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
+	args["limit"] = arg10
 	return args, nil
 }
 
@@ -5555,6 +7072,20 @@ func (ec *executionContext) field_Query_holidays_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_item_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_mouEvaluation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5602,6 +7133,68 @@ func (ec *executionContext) field_Query_mous_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["includeArchived"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_openItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "stage",
+		func(ctx context.Context, v any) (postclear.BacklogStage, error) {
+			return ec.unmarshalNBacklogStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stage"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "olderThanHours",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["olderThanHours"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
 	return args, nil
 }
 
@@ -5726,6 +7319,84 @@ func (ec *executionContext) field_Query_seizureTrends_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stageTimes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "stages",
+		func(ctx context.Context, v any) ([]postclear.Stage, error) {
+			return ec.unmarshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stages"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]postclear.Dimension, error) {
+			return ec.unmarshalODimension2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "granularity",
+		func(ctx context.Context, v any) (*postclear.Granularity, error) {
+			return ec.unmarshalOGranularity2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGranularity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["granularity"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "fillGaps",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fillGaps"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "thresholdsHours",
+		func(ctx context.Context, v any) ([]float64, error) {
+			return ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["thresholdsHours"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]postclear.Order, error) {
+			return ec.unmarshalOStageOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
 	return args, nil
 }
 
@@ -6611,6 +8282,231 @@ func (ec *executionContext) fieldContext_ActivitySummary_activities(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AgeCount_hours(ctx context.Context, field graphql.CollectedField, obj *postclear.AgeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgeCount_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgeCount_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgeCount", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AgeCount_items(ctx context.Context, field graphql.CollectedField, obj *postclear.AgeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgeCount_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgeCount_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgeCount", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _BacklogStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BacklogStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BacklogStat_stage(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.BacklogStage) graphql.Marshaler {
+			return ec.marshalNBacklogStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BacklogStat", field, false, false, "BacklogStage")
+}
+
+func (ec *executionContext) _BacklogStat_items(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BacklogStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _BacklogStat_p50AgeHours(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_p50AgeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50AgeHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_p50AgeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BacklogStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BacklogStat_p90AgeHours(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_p90AgeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90AgeHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_p90AgeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BacklogStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BacklogStat_maxAgeHours(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_maxAgeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAgeHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_maxAgeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BacklogStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BacklogStat_olderThan(ctx context.Context, field graphql.CollectedField, obj *postclear.BacklogStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BacklogStat_olderThan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OlderThan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.AgeCount) graphql.Marshaler {
+			return ec.marshalNAgeCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BacklogStat_olderThan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BacklogStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChannelStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.ChannelStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7190,6 +9086,144 @@ func (ec *executionContext) fieldContext_ComplianceStat_releaseWithoutInterventi
 	return graphql.NewScalarFieldContext("ComplianceStat", field, false, false, "Float")
 }
 
+func (ec *executionContext) _CustomsDecision_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomsDecision_decidedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomsDecision_decision(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomsDecision_riskChannel(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_riskChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomsDecision().RiskChannel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalORiskChannel2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_riskChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, true, true, "RiskChannel")
+}
+
+func (ec *executionContext) _CustomsDecision_seizureCategory(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_seizureCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomsDecision().SeizureCategory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOSeizureCategory2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_seizureCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, true, true, "SeizureCategory")
+}
+
+func (ec *executionContext) _CustomsDecision_dutyAmount(ctx context.Context, field graphql.CollectedField, obj *postclear.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomsDecision_dutyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomsDecision().DutyAmount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomsDecision_dutyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomsDecision", field, true, true, "String")
+}
+
 func (ec *executionContext) _DataChange_version(ctx context.Context, field graphql.CollectedField, obj *model.DataChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7464,6 +9498,259 @@ func (ec *executionContext) _DataStatus_engine(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_DataStatus_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Declaration_receivedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Declaration_originCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_originCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_originCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_destinationCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_destinationCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_destinationCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_mailClass(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_mailClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MailClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNMailClass2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_mailClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "MailClass")
+}
+
+func (ec *executionContext) _Declaration_category(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNItemCategory2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _Declaration_description(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_hsCode(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_hsCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HSCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_hsCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_declaredValue(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_declaredValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Declaration().DeclaredValue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_declaredValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, true, true, "String")
+}
+
+func (ec *executionContext) _Declaration_currency(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Declaration_grossWeightKg(ctx context.Context, field graphql.CollectedField, obj *postclear.Declaration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Declaration_grossWeightKg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Declaration().GrossWeightKg(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Declaration_grossWeightKg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Declaration", field, true, true, "String")
 }
 
 func (ec *executionContext) _DeclarationRuleStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.DeclarationRuleStat) (ret graphql.Marshaler) {
@@ -7757,6 +10044,98 @@ func (ec *executionContext) _DeliveryStat_onTimeRate(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_DeliveryStat_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_dueItems(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_dueItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueItems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_dueItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DeliveryStat_lateBy1DayRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_lateBy1DayRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateBy1DayRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_lateBy1DayRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_lateBy2PlusDaysRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_lateBy2PlusDaysRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateBy2PlusDaysRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_lateBy2PlusDaysRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStat_notDeliveredRate(ctx context.Context, field graphql.CollectedField, obj *postclear.DeliveryStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStat_notDeliveredRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotDeliveredRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStat_notDeliveredRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryStat", field, false, false, "Float")
 }
 
@@ -9229,6 +11608,548 @@ func (ec *executionContext) fieldContext_IngestResult_errors(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Item_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Item_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Item_originCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_originCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Item_originCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "String")
+}
+
+func (ec *executionContext) _Item_destinationCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_destinationCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Item_destinationCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "String")
+}
+
+func (ec *executionContext) _Item_mailClass(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_mailClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MailClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOMailClass2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Item_mailClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "MailClass")
+}
+
+func (ec *executionContext) _Item_office(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Item_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "String")
+}
+
+func (ec *executionContext) _Item_category(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOItemCategory2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Item_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Item", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _Item_milestones(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_milestones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Milestones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.ItemMilestones) graphql.Marshaler {
+			return ec.marshalNItemMilestones2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐItemMilestones(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Item_milestones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Item",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemMilestones(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Item_events(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Event) graphql.Marshaler {
+			return ec.marshalNTrackingEvent2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Item_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Item",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackingEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Item_declarations(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_declarations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declarations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Declaration) graphql.Marshaler {
+			return ec.marshalNDeclaration2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Item_declarations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Item",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Declaration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Item_decisions(ctx context.Context, field graphql.CollectedField, obj *postclear.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Item_decisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decisions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Decision) graphql.Marshaler {
+			return ec.marshalNCustomsDecision2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDecisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Item_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Item",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomsDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ItemMilestones_postedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_postedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_postedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_departedOriginAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_departedOriginAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartedOriginAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_departedOriginAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_arrivedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_arrivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_arrivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_presentedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_presentedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_presentedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_releasedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_releasedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReleasedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_releasedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_departedInwardAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_departedInwardAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartedInwardAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_departedInwardAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_closedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_eadAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_eadAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_eadAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_requestedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_inspectedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_inspectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_inspectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ItemMilestones_inspectionChannel(ctx context.Context, field graphql.CollectedField, obj *postclear.ItemMilestones) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemMilestones_inspectionChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectionChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalORiskChannel2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ItemMilestones_inspectionChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "RiskChannel")
+}
+
 func (ec *executionContext) _KPIResult_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10642,6 +13563,332 @@ func (ec *executionContext) fieldContext_Mutation_setWeekendDays(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _OpenItem_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OpenItem_originCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_originCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_originCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenItem_destinationCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_destinationCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_destinationCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenItem_mailClass(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_mailClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MailClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOMailClass2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_mailClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "MailClass")
+}
+
+func (ec *executionContext) _OpenItem_office(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenItem_category(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOItemCategory2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "ItemCategory")
+}
+
+func (ec *executionContext) _OpenItem_enteredAt(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_enteredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_enteredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OpenItem_ageHours(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItem_ageHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItem_ageHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OpenItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItemConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItemConnection", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _OpenItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItemConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.OpenItemEdge) graphql.Marshaler {
+			return ec.marshalNOpenItemEdge2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenItemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItemConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpenItemEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpenItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *postclear.OpenItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenItemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.OpenItem) graphql.Marshaler {
+			return ec.marshalNOpenItem2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenItemEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OriginFigures_country(ctx context.Context, field graphql.CollectedField, obj *postclear.OriginFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10755,6 +14002,52 @@ func (ec *executionContext) _OriginFigures_seizures(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_OriginFigures_seizures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OriginFigures", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *postclear.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *postclear.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_dataStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10879,7 +14172,7 @@ func (ec *executionContext) _Query_deliveryTimes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().DeliveryTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["standardDays"].(*int), fc.Args["leg"].(*postclear.DeliveryLeg), fc.Args["dayCount"].(*postclear.DayCount), fc.Args["netOfCustomsTime"].(*bool), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11049,6 +14342,68 @@ func (ec *executionContext) fieldContext_Query_seizureTrends(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_seizureTrends_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stageTimes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stageTimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StageTimes(ctx, fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["stages"].([]postclear.Stage), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["granularity"].(*postclear.Granularity), fc.Args["fillGaps"].(*bool), fc.Args["thresholdsHours"].([]float64), fc.Args["timeZone"].(*string), fc.Args["orderBy"].([]postclear.Order), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.StageStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.StageStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.StageStat) graphql.Marshaler {
+			return ec.marshalNStageStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stageTimes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stageTimes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11787,6 +15142,192 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_backlog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_backlog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Backlog(ctx, fc.Args["asOf"].(time.Time), fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["groupBy"].([]postclear.Dimension), fc.Args["agesHours"].([]float64), fc.Args["timeZone"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.BacklogStat
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.BacklogStat
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.BacklogStat) graphql.Marshaler {
+			return ec.marshalNBacklogStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_backlog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BacklogStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_backlog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_openItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_openItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OpenItems(ctx, fc.Args["asOf"].(time.Time), fc.Args["stage"].(postclear.BacklogStage), fc.Args["filter"].(postclear.AnalyticsFilter), fc.Args["olderThanHours"].(*float64), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["timeZone"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *postclear.OpenItemConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.OpenItemConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.OpenItemConnection) graphql.Marshaler {
+			return ec.marshalNOpenItemConnection2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_openItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_openItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_item(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Item(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal *postclear.Item
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.Item
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.Item) graphql.Marshaler {
+			return ec.marshalOItem2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_item(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Item(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_item_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12123,6 +15664,254 @@ func (ec *executionContext) _SeizureStat_changeFromPreviousPeriod(ctx context.Co
 }
 func (ec *executionContext) fieldContext_SeizureStat_changeFromPreviousPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SeizureStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_key(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.GroupKey) graphql.Marshaler {
+			return ec.marshalNGroupKey2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageStat_stage(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Stage) graphql.Marshaler {
+			return ec.marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Stage")
+}
+
+func (ec *executionContext) _StageStat_items(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _StageStat_meanHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_meanHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_meanHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_stddevHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_stddevHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StddevHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_stddevHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p50Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p50Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p50Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p90Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p90Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p90Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_p95Hours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_p95Hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_p95Hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_maxHours(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_maxHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_maxHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageStat", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StageStat_within(ctx context.Context, field graphql.CollectedField, obj *postclear.StageStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageStat_within(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Within, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ThresholdRate) graphql.Marshaler {
+			return ec.marshalNThresholdRate2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageStat_within(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageStat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdRate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subscription_dataChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -12550,6 +16339,213 @@ func (ec *executionContext) _TargetBreach_since(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_TargetBreach_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ThresholdRate_hours(ctx context.Context, field graphql.CollectedField, obj *postclear.ThresholdRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdRate_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdRate_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdRate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThresholdRate_rate(ctx context.Context, field graphql.CollectedField, obj *postclear.ThresholdRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdRate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrackingEvent_itemId(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TrackingEvent_eventCode(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_eventCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_eventCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrackingEvent_eventTime(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_eventTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_eventTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrackingEvent_office(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrackingEvent_originCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_originCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OriginCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_originCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrackingEvent_destinationCountry(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_destinationCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestinationCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_destinationCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrackingEvent_mailClass(ctx context.Context, field graphql.CollectedField, obj *postclear.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackingEvent_mailClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MailClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNMailClass2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackingEvent_mailClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackingEvent", field, false, false, "MailClass")
 }
 
 func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -15082,6 +19078,59 @@ func UnmarshalSeizureOrder(ctx context.Context, raw any) (postclear.Order, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStageOrder(ctx context.Context, obj any) (postclear.Order, error) {
+	var it postclear.Order
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStageOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageOrder unmarshals raw into the StageOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageOrder(ctx context.Context, raw any) (postclear.Order, error) {
+	var out postclear.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (postclear.Target, error) {
 	var it postclear.Target
 	if obj == nil {
@@ -15448,6 +19497,107 @@ func (ec *executionContext) _ActivitySummary(ctx context.Context, sel ast.Select
 	return out
 }
 
+var ageCountImplementors = []string{"AgeCount"}
+
+func (ec *executionContext) _AgeCount(ctx context.Context, sel ast.SelectionSet, obj *postclear.AgeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ageCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgeCount")
+		case "hours":
+			out.Values[i] = ec._AgeCount_hours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._AgeCount_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var backlogStatImplementors = []string{"BacklogStat"}
+
+func (ec *executionContext) _BacklogStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.BacklogStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, backlogStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BacklogStat")
+		case "key":
+			out.Values[i] = ec._BacklogStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._BacklogStat_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._BacklogStat_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p50AgeHours":
+			out.Values[i] = ec._BacklogStat_p50AgeHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90AgeHours":
+			out.Values[i] = ec._BacklogStat_p90AgeHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxAgeHours":
+			out.Values[i] = ec._BacklogStat_maxAgeHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "olderThan":
+			out.Values[i] = ec._BacklogStat_olderThan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var channelStatImplementors = []string{"ChannelStat"}
 
 func (ec *executionContext) _ChannelStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.ChannelStat) graphql.Marshaler {
@@ -15652,6 +19802,67 @@ func (ec *executionContext) _ComplianceStat(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var customsDecisionImplementors = []string{"CustomsDecision"}
+
+func (ec *executionContext) _CustomsDecision(ctx context.Context, sel ast.SelectionSet, obj *postclear.Decision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customsDecisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomsDecision")
+		case "itemId":
+			out.Values[i] = ec._CustomsDecision_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._CustomsDecision_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decision":
+			out.Values[i] = ec._CustomsDecision_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "riskChannel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomsDecision_riskChannel(ctx, field, obj)
+				})
+		case "seizureCategory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomsDecision_seizureCategory(ctx, field, obj)
+				})
+		case "dutyAmount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomsDecision_dutyAmount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataChangeImplementors = []string{"DataChange"}
 
 func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSet, obj *model.DataChange) graphql.Marshaler {
@@ -15796,6 +20007,91 @@ func (ec *executionContext) _DataStatus(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var declarationImplementors = []string{"Declaration"}
+
+func (ec *executionContext) _Declaration(ctx context.Context, sel ast.SelectionSet, obj *postclear.Declaration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declarationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Declaration")
+		case "itemId":
+			out.Values[i] = ec._Declaration_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedAt":
+			out.Values[i] = ec._Declaration_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "originCountry":
+			out.Values[i] = ec._Declaration_originCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "destinationCountry":
+			out.Values[i] = ec._Declaration_destinationCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mailClass":
+			out.Values[i] = ec._Declaration_mailClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._Declaration_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Declaration_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hsCode":
+			out.Values[i] = ec._Declaration_hsCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "declaredValue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Declaration_declaredValue(ctx, field, obj)
+				})
+		case "currency":
+			out.Values[i] = ec._Declaration_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grossWeightKg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Declaration_grossWeightKg(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var declarationRuleStatImplementors = []string{"DeclarationRuleStat"}
 
 func (ec *executionContext) _DeclarationRuleStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.DeclarationRuleStat) graphql.Marshaler {
@@ -15892,6 +20188,26 @@ func (ec *executionContext) _DeliveryStat(ctx context.Context, sel ast.Selection
 			}
 		case "onTimeRate":
 			out.Values[i] = ec._DeliveryStat_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dueItems":
+			out.Values[i] = ec._DeliveryStat_dueItems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lateBy1DayRate":
+			out.Values[i] = ec._DeliveryStat_lateBy1DayRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateBy2PlusDaysRate":
+			out.Values[i] = ec._DeliveryStat_lateBy2PlusDaysRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notDeliveredRate":
+			out.Values[i] = ec._DeliveryStat_notDeliveredRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -16483,6 +20799,172 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var itemImplementors = []string{"Item"}
+
+func (ec *executionContext) _Item(ctx context.Context, sel ast.SelectionSet, obj *postclear.Item) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Item")
+		case "itemId":
+			out.Values[i] = ec._Item_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "originCountry":
+			out.Values[i] = ec._Item_originCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "destinationCountry":
+			out.Values[i] = ec._Item_destinationCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailClass":
+			out.Values[i] = ec._Item_mailClass(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._Item_office(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._Item_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "milestones":
+			out.Values[i] = ec._Item_milestones(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._Item_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarations":
+			out.Values[i] = ec._Item_declarations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisions":
+			out.Values[i] = ec._Item_decisions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var itemMilestonesImplementors = []string{"ItemMilestones"}
+
+func (ec *executionContext) _ItemMilestones(ctx context.Context, sel ast.SelectionSet, obj *postclear.ItemMilestones) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemMilestonesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ItemMilestones")
+		case "postedAt":
+			out.Values[i] = ec._ItemMilestones_postedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departedOriginAt":
+			out.Values[i] = ec._ItemMilestones_departedOriginAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "arrivedAt":
+			out.Values[i] = ec._ItemMilestones_arrivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "presentedAt":
+			out.Values[i] = ec._ItemMilestones_presentedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "releasedAt":
+			out.Values[i] = ec._ItemMilestones_releasedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departedInwardAt":
+			out.Values[i] = ec._ItemMilestones_departedInwardAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._ItemMilestones_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closedAt":
+			out.Values[i] = ec._ItemMilestones_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "eadAt":
+			out.Values[i] = ec._ItemMilestones_eadAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requestedAt":
+			out.Values[i] = ec._ItemMilestones_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inspectedAt":
+			out.Values[i] = ec._ItemMilestones_inspectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inspectionChannel":
+			out.Values[i] = ec._ItemMilestones_inspectionChannel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kPIResultImplementors = []string{"KPIResult"}
 
 func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIResult) graphql.Marshaler {
@@ -16825,6 +21307,155 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var openItemImplementors = []string{"OpenItem"}
+
+func (ec *executionContext) _OpenItem(ctx context.Context, sel ast.SelectionSet, obj *postclear.OpenItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenItem")
+		case "itemId":
+			out.Values[i] = ec._OpenItem_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "originCountry":
+			out.Values[i] = ec._OpenItem_originCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "destinationCountry":
+			out.Values[i] = ec._OpenItem_destinationCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mailClass":
+			out.Values[i] = ec._OpenItem_mailClass(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._OpenItem_office(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._OpenItem_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enteredAt":
+			out.Values[i] = ec._OpenItem_enteredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ageHours":
+			out.Values[i] = ec._OpenItem_ageHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var openItemConnectionImplementors = []string{"OpenItemConnection"}
+
+func (ec *executionContext) _OpenItemConnection(ctx context.Context, sel ast.SelectionSet, obj *postclear.OpenItemConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openItemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenItemConnection")
+		case "totalCount":
+			out.Values[i] = ec._OpenItemConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._OpenItemConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OpenItemConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var openItemEdgeImplementors = []string{"OpenItemEdge"}
+
+func (ec *executionContext) _OpenItemEdge(ctx context.Context, sel ast.SelectionSet, obj *postclear.OpenItemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openItemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenItemEdge")
+		case "cursor":
+			out.Values[i] = ec._OpenItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OpenItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var originFiguresImplementors = []string{"OriginFigures"}
 
 func (ec *executionContext) _OriginFigures(ctx context.Context, sel ast.SelectionSet, obj *postclear.OriginFigures) graphql.Marshaler {
@@ -16859,6 +21490,44 @@ func (ec *executionContext) _OriginFigures(ctx context.Context, sel ast.Selectio
 		case "seizures":
 			out.Values[i] = ec._OriginFigures_seizures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *postclear.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -16926,6 +21595,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_seizureTrends(ctx, field)
+				})
+		case "stageTimes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stageTimes(ctx, field)
 				})
 		case "mous":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -16998,6 +21673,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "backlog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_backlog(ctx, field)
+				})
+		case "openItems":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_openItems(ctx, field)
+				})
+		case "item":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_item(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -17169,6 +21862,84 @@ func (ec *executionContext) _SeizureStat(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var stageStatImplementors = []string{"StageStat"}
+
+func (ec *executionContext) _StageStat(ctx context.Context, sel ast.SelectionSet, obj *postclear.StageStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageStat")
+		case "key":
+			out.Values[i] = ec._StageStat_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._StageStat_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._StageStat_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanHours":
+			out.Values[i] = ec._StageStat_meanHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stddevHours":
+			out.Values[i] = ec._StageStat_stddevHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p50Hours":
+			out.Values[i] = ec._StageStat_p50Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90Hours":
+			out.Values[i] = ec._StageStat_p90Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p95Hours":
+			out.Values[i] = ec._StageStat_p95Hours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxHours":
+			out.Values[i] = ec._StageStat_maxHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "within":
+			out.Values[i] = ec._StageStat_within(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -17306,6 +22077,107 @@ func (ec *executionContext) _TargetBreach(ctx context.Context, sel ast.Selection
 		case "since":
 			out.Values[i] = ec._TargetBreach_since(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var thresholdRateImplementors = []string{"ThresholdRate"}
+
+func (ec *executionContext) _ThresholdRate(ctx context.Context, sel ast.SelectionSet, obj *postclear.ThresholdRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, thresholdRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThresholdRate")
+		case "hours":
+			out.Values[i] = ec._ThresholdRate_hours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ThresholdRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trackingEventImplementors = []string{"TrackingEvent"}
+
+func (ec *executionContext) _TrackingEvent(ctx context.Context, sel ast.SelectionSet, obj *postclear.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackingEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackingEvent")
+		case "itemId":
+			out.Values[i] = ec._TrackingEvent_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventCode":
+			out.Values[i] = ec._TrackingEvent_eventCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventTime":
+			out.Values[i] = ec._TrackingEvent_eventTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._TrackingEvent_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "originCountry":
+			out.Values[i] = ec._TrackingEvent_originCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "destinationCountry":
+			out.Values[i] = ec._TrackingEvent_destinationCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mailClass":
+			out.Values[i] = ec._TrackingEvent_mailClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17939,9 +22811,64 @@ func (ec *executionContext) marshalNActivitySummary2githubᚗcomᚋpostclearᚋp
 	return ec._ActivitySummary(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNAgeCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCount(ctx context.Context, sel ast.SelectionSet, v postclear.AgeCount) graphql.Marshaler {
+	return ec._AgeCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAgeCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.AgeCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgeCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNAnalyticsFilter2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAnalyticsFilter(ctx context.Context, v any) (postclear.AnalyticsFilter, error) {
 	res, err := ec.unmarshalInputAnalyticsFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBacklogStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStage(ctx context.Context, v any) (postclear.BacklogStage, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.BacklogStage(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBacklogStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStage(ctx context.Context, sel ast.SelectionSet, v postclear.BacklogStage) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BacklogStage!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNBacklogStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStat(ctx context.Context, sel ast.SelectionSet, v postclear.BacklogStat) graphql.Marshaler {
+	return ec._BacklogStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBacklogStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.BacklogStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBacklogStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -18090,6 +23017,26 @@ func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclear�
 	return ret
 }
 
+func (ec *executionContext) marshalNCustomsDecision2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDecision(ctx context.Context, sel ast.SelectionSet, v postclear.Decision) graphql.Marshaler {
+	return ec._CustomsDecision(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomsDecision2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Decision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomsDecision2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐDataChange(ctx context.Context, sel ast.SelectionSet, v *model.DataChange) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DataChange!")
@@ -18141,6 +23088,26 @@ func (ec *executionContext) unmarshalNDecisionInput2ᚕmapᚄ(ctx context.Contex
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNDeclaration2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclaration(ctx context.Context, sel ast.SelectionSet, v postclear.Declaration) graphql.Marshaler {
+	return ec._Declaration(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeclaration2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Declaration) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeclaration2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclaration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDeclarationInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -18578,6 +23545,10 @@ func (ec *executionContext) marshalNItemCategory2string(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalNItemMilestones2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐItemMilestones(ctx context.Context, sel ast.SelectionSet, v postclear.ItemMilestones) graphql.Marshaler {
+	return ec._ItemMilestones(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx context.Context, v any) (postclear.KPI, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := postclear.KPI(tmp)
@@ -18680,6 +23651,38 @@ func (ec *executionContext) marshalNMonthlyValue2ᚕgithubᚗcomᚋpostclearᚋp
 	return ret
 }
 
+func (ec *executionContext) marshalNOpenItem2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItem(ctx context.Context, sel ast.SelectionSet, v postclear.OpenItem) graphql.Marshaler {
+	return ec._OpenItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOpenItemConnection2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemConnection(ctx context.Context, sel ast.SelectionSet, v *postclear.OpenItemConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OpenItemConnection!")
+		return graphql.Null
+	}
+	return ec._OpenItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOpenItemEdge2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdge(ctx context.Context, sel ast.SelectionSet, v postclear.OpenItemEdge) graphql.Marshaler {
+	return ec._OpenItemEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOpenItemEdge2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.OpenItemEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOpenItemEdge2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOriginFigures2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFigures(ctx context.Context, sel ast.SelectionSet, v postclear.OriginFigures) graphql.Marshaler {
 	return ec._OriginFigures(ctx, sel, &v)
 }
@@ -18698,6 +23701,10 @@ func (ec *executionContext) marshalNOriginFigures2ᚕgithubᚗcomᚋpostclearᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v postclear.PageInfo) graphql.Marshaler {
+	return ec._PageInfo(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx context.Context, v any) (model.Permission, error) {
@@ -18861,6 +23868,90 @@ func (ec *executionContext) marshalNSeizureStat2ᚕgithubᚗcomᚋpostclearᚋpo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx context.Context, v any) (postclear.Stage, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.Stage(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx context.Context, sel ast.SelectionSet, v postclear.Stage) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Stage!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx context.Context, v any) ([]postclear.Stage, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Stage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Stage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStageOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx context.Context, v any) (postclear.Order, error) {
+	res, err := ec.unmarshalInputStageOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStageOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStageOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StageOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNStageStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStat(ctx context.Context, sel ast.SelectionSet, v postclear.StageStat) graphql.Marshaler {
+	return ec._StageStat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStageStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.StageStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18949,6 +24040,26 @@ func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋpostclearᚋpos
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNThresholdRate2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRate(ctx context.Context, sel ast.SelectionSet, v postclear.ThresholdRate) graphql.Marshaler {
+	return ec._ThresholdRate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThresholdRate2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRateᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ThresholdRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThresholdRate2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18961,6 +24072,26 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrackingEvent2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvent(ctx context.Context, sel ast.SelectionSet, v postclear.Event) graphql.Marshaler {
+	return ec._TrackingEvent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrackingEvent2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrackingEvent2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx context.Context, v any) (postclear.Unit, error) {
@@ -19312,6 +24443,25 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx context.Context, v any) (*postclear.DayCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.DayCount(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODayCount2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDayCount(ctx context.Context, sel ast.SelectionSet, v *postclear.DayCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
 	if v == nil {
 		return nil, nil
@@ -19327,6 +24477,25 @@ func (ec *executionContext) unmarshalODeclarationRuleOrder2ᚕgithubᚗcomᚋpos
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx context.Context, v any) (*postclear.DeliveryLeg, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.DeliveryLeg(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeliveryLeg2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryLeg(ctx context.Context, sel ast.SelectionSet, v *postclear.DeliveryLeg) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalODeliveryOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
@@ -19417,6 +24586,41 @@ func (ec *executionContext) unmarshalOEadTimelinessOrder2ᚕgithubᚗcomᚋpostc
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -19504,6 +24708,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOItem2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐItem(ctx context.Context, sel ast.SelectionSet, v *postclear.Item) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Item(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOItemCategory2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -19671,6 +24882,24 @@ func (ec *executionContext) marshalORiskChannel2ᚖstring(ctx context.Context, s
 	return res
 }
 
+func (ec *executionContext) unmarshalOSeizureCategory2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSeizureCategory2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
 	if v == nil {
 		return nil, nil
@@ -19681,6 +24910,23 @@ func (ec *executionContext) unmarshalOSeizureOrder2ᚕgithubᚗcomᚋpostclear�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNSeizureOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageOrder2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrderᚄ(ctx context.Context, v any) ([]postclear.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]postclear.Order, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageOrder2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOrder(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

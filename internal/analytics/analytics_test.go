@@ -29,8 +29,13 @@ var approx = cmp.Comparer(func(a, b float64) bool {
 })
 
 func readFixture[T ingest.Record](t testing.TB, name string) []T {
+	return readTestdata[T](t, "fixture", name)
+}
+
+// readTestdata reads the records of testdata/dir/name, every row valid.
+func readTestdata[T ingest.Record](t testing.TB, dir, name string) []T {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "fixture", name))
+	f, err := os.Open(filepath.Join("testdata", dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +66,13 @@ func fixture(t testing.TB) kpioracle.Records {
 
 func store(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) *analytics.Service {
 	t.Helper()
+	_, svc := storeAndService(t, e, r, twice)
+	return svc
+}
+
+// storeAndService is store, with the Store for tests that store more.
+func storeAndService(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) (*warehouse.Store, *analytics.Service) {
+	t.Helper()
 	layout := testenv.Database(t, e)
 	st := warehouse.NewStore(e, layout)
 	ctx := context.Background()
@@ -79,7 +91,7 @@ func store(t testing.TB, e warehouse.Engine, r kpioracle.Records, twice bool) *a
 			t.Fatal(err)
 		}
 	}
-	return &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
+	return st, &analytics.Service{Engine: e, Layout: layout, Facts: st.Facts(), Now: func() time.Time { return testenv.Now }}
 }
 
 func date(s string) time.Time {
@@ -106,7 +118,7 @@ func compareAll(t *testing.T, svc *analytics.Service, r kpioracle.Records, q pos
 		}
 	}
 	for _, n := range []int{5, 0, 2} {
-		got, err := svc.DeliveryTimes(ctx, q, n)
+		got, err := svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(n))
 		if err != nil {
 			t.Fatalf("delivery: %v", err)
 		}
@@ -246,13 +258,15 @@ func TestFixtureCases(t *testing.T) {
 		// Items 9 and 10: posted 11-28 (delivered, window open), 11-26 (due
 		// today: open), 11-25 delivered 11-30 23:00 (on time) and 12-01
 		// 00:30 (late).
-		got, err := svc.DeliveryTimes(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"CN"}, MailClasses: []string{"EMS"}})}, 5)
+		got, err := svc.DeliveryTimes(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"CN"}, MailClasses: []string{"EMS"}})}, postclear.StandardDelivery(5))
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Of the two due items, the one delivered 12-01 00:30 is late by
+		// one day (deadline 11-30).
 		d1, d3, d4 := 2+2.0/24, 5+15.0/24, 5+16.5/24
 		check(t, []postclear.DeliveryStat{{Items: 4, Delivered: 3, MeanDays: f((d1 + d3 + d4) / 3), P50Days: f(d3),
-			P90Days: f(d3 + 0.8*(d4-d3)), OnTimeRate: f(0.5)}}, got)
+			P90Days: f(d3 + 0.8*(d4-d3)), OnTimeRate: f(0.5), DueItems: 2, LateBy1DayRate: f(0.5), LateBy2PlusDaysRate: f(0), NotDeliveredRate: f(0)}}, got)
 	})
 	t.Run("compliance: DOCUMENTS, no declaration, interventions", func(t *testing.T) {
 		got, err := svc.ComplianceRates(ctx, postclear.KPIQuery{Filter: fall(postclear.AnalyticsFilter{OriginCountries: []string{"DE"}})})

@@ -22,9 +22,15 @@ func TestClusterSQLUsesGlobalIn(t *testing.T) {
 		GroupBy: []postclear.Dimension{postclear.DimOriginCountry}, Granularity: &g}
 	sqls := map[string]func() (string, warehouse.Params, error){
 		"clearance":  func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
-		"delivery":   func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
+		"delivery":   func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, postclear.StandardDelivery(5)) },
 		"compliance": func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
+		"stages": func() (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		},
+		"delivery in working days": func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
 	}
 	for name, sqlOf := range sqls {
 		sqlText, _, err := sqlOf()

@@ -43,14 +43,25 @@ func TestGoldenSQL(t *testing.T) {
 		q   postclear.KPIQuery
 	}{"plain": {context.Background(), plain}, "full": {agency, full}}
 	families := map[string]func(q postclear.KPIQuery) (string, warehouse.Params, error){
-		"clearance":  func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
-		"delivery":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.DeliverySQL(q, 5) },
+		"clearance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
+		"delivery": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.StandardDelivery(5))
+		},
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
-		"risk":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
-		"hold":       func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
-		"ead":        func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
-		"quality":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
+		"stages": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
+		},
+		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+		},
+		"delivery_working": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
+		"risk":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
+		"hold":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },
+		"ead":     func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.EadSQL(q, 4) },
+		"quality": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.QualitySQL(q) },
 	}
 	refuses := map[string]map[postclear.Dimension]string{"risk": risk.refuses, "quality": quality.refuses}
 	for family, sqlOf := range families {
@@ -67,26 +78,32 @@ func TestGoldenSQL(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := render(t, text, params)
-				file := filepath.Join("testdata", "sql", family+"_"+name+".sql")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("%s changed (-golden +now; -update rewrites it):\n%s", file, diff)
-				}
+				checkGolden(t, family+"_"+name, render(t, text, params))
 			})
 		}
+	}
+}
+
+// checkGolden compares got with testdata/sql/name.sql, or writes it there
+// with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	file := filepath.Join("testdata", "sql", name+".sql")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s changed (-golden +now; -update rewrites it):\n%s", file, diff)
 	}
 }
 

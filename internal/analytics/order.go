@@ -156,6 +156,6 @@ func OrderFields() map[string][]string {
 var families = []interface {
 	apiName() string
 	orderFields() []string
-}{clearance, delivery, compliance, seizures}
+}{clearance, delivery, compliance, seizures, stageTimes, risk, hold, ead, quality}
 
 func (f *family[A, R]) apiName() string { return f.api }

@@ -127,7 +127,7 @@ func TestOrderAndLimit(t *testing.T) {
 			case "delivery":
 				rows := kpioracle.Delivery(r, base, 5, testenv.Now)
 				want, unordered = ordered(rows, c.orders, c.limit), ordered(rows, nil, c.limit)
-				got, err = svc.DeliveryTimes(ctx, q, 5)
+				got, err = svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(5))
 			case "compliance":
 				rows := kpioracle.Compliance(r, base)
 				want, unordered = ordered(rows, c.orders, c.limit), ordered(rows, nil, c.limit)

@@ -78,6 +78,15 @@ func (e *extraKey[R]) compare(a, b string) int {
 	return cmp.Compare(slices.Index(e.order, a), slices.Index(e.order, b))
 }
 
+// enumOrder lists an enum's values as an extraKey's order.
+func enumOrder[S ~string](values []S) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // run answers q for the caller in ctx: it takes the caller's scope from
 // ctx (so that no argument can widen it), validates, and answers from the
 // cache or computes.

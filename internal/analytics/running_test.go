@@ -84,7 +84,7 @@ func TestRunningQueries(t *testing.T) {
 			if diff := cmp.Diff(wantC, gotC, approx); diff != "" {
 				t.Errorf("clearance (-want +got):\n%s", diff)
 			}
-			gotD, err := svc.DeliveryTimes(ctx, q, 5)
+			gotD, err := svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(5))
 			if err != nil {
 				t.Fatal(err)
 			}

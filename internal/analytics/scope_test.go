@@ -46,14 +46,22 @@ func TestScopeHidesOtherCountries(t *testing.T) {
 		want.Filter = onlyKE
 		t.Run(name(q), func(t *testing.T) {
 			for family, run := range map[string]func(context.Context, postclear.KPIQuery) (any, error){
-				"clearance":  func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.ClearanceTimes(ctx, q, 24) },
-				"delivery":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeliveryTimes(ctx, q, 5) },
+				"clearance": func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.ClearanceTimes(ctx, q, 24) },
+				"delivery": func(ctx context.Context, q postclear.KPIQuery) (any, error) {
+					return svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(5))
+				},
 				"compliance": func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.ComplianceRates(ctx, q) },
 				"seizures":   func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.SeizureTrends(ctx, q) },
-				"risk":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.RiskEffectiveness(ctx, q) },
-				"hold":       func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.HoldFulfilment(ctx, q, 24) },
-				"ead":        func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.EadTimeliness(ctx, q, 4) },
-				"quality":    func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeclarationQuality(ctx, q) },
+				"stages": func(ctx context.Context, q postclear.KPIQuery) (any, error) {
+					return svc.StageTimes(ctx, q, postclear.Stages, postclear.DefaultThresholdsHours)
+				},
+				"delivery inbound net": func(ctx context.Context, q postclear.KPIQuery) (any, error) {
+					return svc.DeliveryTimes(ctx, q, postclear.DeliveryOptions{StandardDays: 3, Leg: postclear.Inbound, NetOfCustomsTime: true})
+				},
+				"risk":    func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.RiskEffectiveness(ctx, q) },
+				"hold":    func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.HoldFulfilment(ctx, q, 24) },
+				"ead":     func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.EadTimeliness(ctx, q, 4) },
+				"quality": func(ctx context.Context, q postclear.KPIQuery) (any, error) { return svc.DeclarationQuality(ctx, q) },
 			} {
 				got, err := run(scoped, q)
 				if err != nil {
@@ -144,6 +152,7 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}, Granularity: gran(postclear.Month), FillGaps: true},
 		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOriginCountry, postclear.DimCategory}},
 		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimOffice}, Granularity: gran(postclear.Quarter)},
+		{Filter: fall, GroupBy: []postclear.Dimension{postclear.DimRiskChannel, postclear.DimDestinationCountry}},
 		{Filter: withDest(fall, "US", "FR")},
 		{Filter: withDest(fall, "DE"), GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}},
 	}
@@ -161,7 +170,7 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 				if diff := cmp.Diff(kpioracle.Clearance(r, want, 24), clearance, approx); diff != "" {
 					t.Errorf("clearance (-want +got):\n%s", diff)
 				}
-				delivery, err := svc.DeliveryTimes(ctx, q, 5)
+				delivery, err := svc.DeliveryTimes(ctx, q, postclear.StandardDelivery(5))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -181,6 +190,21 @@ func TestAgencySeesItsDestinationsOnly(t *testing.T) {
 				}
 				if diff := cmp.Diff(kpioracle.Seizures(r, want), seizures, approx); diff != "" {
 					t.Errorf("seizures (-want +got):\n%s", diff)
+				}
+				stages, err := svc.StageTimes(ctx, q, postclear.Stages, []float64{12, 24})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.StageTimes(r, want, postclear.Stages, []float64{12, 24}), stages, approx); diff != "" {
+					t.Errorf("stage times (-want +got):\n%s", diff)
+				}
+				inbound := postclear.DeliveryOptions{StandardDays: 2, Leg: postclear.Inbound, DayCount: postclear.WorkingDays, NetOfCustomsTime: true}
+				delivery, err = svc.DeliveryTimes(ctx, q, inbound)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(kpioracle.DeliveryWith(r, kpioracle.Calendars{}, want, inbound, testenv.Now), delivery, approx); diff != "" {
+					t.Errorf("delivery inbound, working days, net (-want +got):\n%s", diff)
 				}
 				compareRisk(t, ctx, svc, r, want)
 			})

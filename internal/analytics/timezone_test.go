@@ -70,7 +70,7 @@ func TestUnknownTimeZone(t *testing.T) {
 	svc := store(t, testenv.Embedded(t), kpioracle.Records{}, false)
 	for _, zone := range []string{"Mars/Olympus", "Local", "../../etc/passwd", "utc", "Europe/Paris "} {
 		q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2025-10-01"), To: date("2025-12-01")}, TimeZone: zone}
-		_, err := svc.DeliveryTimes(context.Background(), q, 5)
+		_, err := svc.DeliveryTimes(context.Background(), q, postclear.StandardDelivery(5))
 		if postclear.ErrorCode(err) != postclear.EInvalid || !strings.Contains(postclear.ErrorMessage(err), "timeZone") {
 			t.Errorf("timeZone %q: %v, want %s naming timeZone", zone, err, postclear.EInvalid)
 		}

@@ -50,7 +50,7 @@ func TestInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := map[string]func() error{
 				"clearance": func() error { _, err := svc.ClearanceTimes(ctx, tt.q, tt.target); return err },
-				"delivery":  func() error { _, err := svc.DeliveryTimes(ctx, tt.q, tt.days); return err },
+				"delivery":  func() error { _, err := svc.DeliveryTimes(ctx, tt.q, postclear.StandardDelivery(tt.days)); return err },
 			}
 			switch {
 			case tt.target < 0:

@@ -51,9 +51,10 @@ const (
 // the MoU evaluation.
 type Analytics interface {
 	ClearanceTimes(ctx context.Context, q KPIQuery, targetHours float64) ([]ClearanceStat, error)
-	DeliveryTimes(ctx context.Context, q KPIQuery, standardDays int) ([]DeliveryStat, error)
+	DeliveryTimes(ctx context.Context, q KPIQuery, opts DeliveryOptions) ([]DeliveryStat, error)
 	ComplianceRates(ctx context.Context, q KPIQuery) ([]ComplianceStat, error)
 	SeizureTrends(ctx context.Context, q KPIQuery) ([]SeizureStat, error)
+	StageTimes(ctx context.Context, q KPIQuery, stages []Stage, thresholdsHours []float64) ([]StageStat, error)
 	RiskEffectiveness(ctx context.Context, q KPIQuery) ([]ChannelStat, error)
 	HoldFulfilment(ctx context.Context, q KPIQuery, withinHours float64) ([]HoldStat, error)
 	EadTimeliness(ctx context.Context, q KPIQuery, minLeadHours float64) ([]EadTimelinessStat, error)
@@ -141,7 +142,8 @@ type ClearanceStat struct {
 	WithinTargetRate *float64
 }
 
-// DeliveryStat is the delivery-time KPI of one group (KPI 2).
+// DeliveryStat is the delivery-time KPI of one group (KPI 2, and 2b for
+// its options).
 type DeliveryStat struct {
 	Key        GroupKey
 	Items      int64
@@ -150,6 +152,14 @@ type DeliveryStat struct {
 	P50Days    *float64
 	P90Days    *float64
 	OnTimeRate *float64
+	// DueItems are the items whose deadline is before today; the four
+	// rates below are shares of them (null when there are none) and sum
+	// to 1: on time, late by one counted day, by two or more, and not
+	// delivered.
+	DueItems            int64
+	LateBy1DayRate      *float64
+	LateBy2PlusDaysRate *float64
+	NotDeliveredRate    *float64
 }
 
 // ComplianceStat combines the four compliance sub-populations of one group

@@ -28,7 +28,7 @@ func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, 
 		v[postclear.KPIClearanceP90Hours], v[postclear.KPIClearanceMeanHours], v[postclear.KPIClearanceWithinTargetRate] = r.P90Hours, r.MeanHours, r.WithinTargetRate
 		n[postclear.KPIClearanceP90Hours], n[postclear.KPIClearanceMeanHours], n[postclear.KPIClearanceWithinTargetRate] = r.Items, r.Items, r.Items
 	}
-	de, err := f.kpis.DeliveryTimes(ctx, kq, 5)
+	de, err := f.kpis.DeliveryTimes(ctx, kq, postclear.StandardDelivery(5))
 	if err != nil {
 		t.Fatal(err)
 	}

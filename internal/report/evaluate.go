@@ -255,7 +255,7 @@ func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.Y
 		put(postclear.MetricClearanceP50Hours, r.Key.Period, r.P50Hours)
 		put(string(postclear.KPIClearanceP90Hours), r.Key.Period, r.P90Hours)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.StandardDelivery(postclear.DefaultStandardDays))
 	if err != nil {
 		return nil, nil, err
 	}

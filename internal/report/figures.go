@@ -60,7 +60,7 @@ func (e *Evaluator) figures(ctx context.Context, countries []string, from, to ti
 		set(r.Key, postclear.KPIClearanceMeanHours, r.MeanHours, r.Items)
 		set(r.Key, postclear.KPIClearanceWithinTargetRate, r.WithinTargetRate, r.Items)
 	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.DefaultStandardDays)
+	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.StandardDelivery(postclear.DefaultStandardDays))
 	if err != nil {
 		return nil, err
 	}

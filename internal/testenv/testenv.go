@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,3 +86,17 @@ var Now = time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
 
 // Code returns postclear.ErrorCode(err), for terse assertions.
 func Code(err error) string { return postclear.ErrorCode(err) }
+
+// BenchItems is the number of demo items a benchmark loads:
+// POSTCLEAR_BENCH_ITEMS, or def when it is unset.
+func BenchItems(b testing.TB, def int) int {
+	s := os.Getenv("POSTCLEAR_BENCH_ITEMS")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("POSTCLEAR_BENCH_ITEMS=%q is not a number of items", s)
+	}
+	return n
+}

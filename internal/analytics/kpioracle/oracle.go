@@ -575,45 +575,6 @@ func Clearance(r Records, q postclear.KPIQuery, targetHours float64) []postclear
 	return out
 }
 
-// Delivery is KPI 2, judged on today's date; J, the delivery date and
-// today are dates in the query's zone.
-func Delivery(r Records, q postclear.KPIQuery, standardDays int, now time.Time) []postclear.DeliveryStat {
-	type acc struct {
-		items, judged, onTime int
-		days                  []float64
-	}
-	today := dateIn(q, now)
-	g := newGroups[acc]()
-	for _, it := range sortedItems(r.Items()) {
-		if it.Posted == nil || !passes(q, itemAttrs(it), *it.Posted) {
-			continue
-		}
-		a := g.at(keyOf(q, itemAttrs(it), *it.Posted), "")
-		a.items++
-		if it.Delivered != nil {
-			a.days = append(a.days, it.Delivered.Sub(*it.Posted).Seconds()/86400)
-		}
-		due := dateIn(q, *it.Posted).AddDate(0, 0, standardDays)
-		if due.Before(today) {
-			a.judged++
-			if it.Delivered != nil && !dateIn(q, *it.Delivered).After(due) {
-				a.onTime++
-			}
-		}
-	}
-	g.fill(q)
-	var out []postclear.DeliveryStat
-	for _, i := range g.sorted() {
-		a := g.m[id(g.keys[i], "")]
-		out = append(out, postclear.DeliveryStat{
-			Key: g.keys[i], Items: int64(a.items), Delivered: int64(len(a.days)),
-			MeanDays: mean(a.days), P50Days: pct(a.days, 0.5), P90Days: pct(a.days, 0.9),
-			OnTimeRate: ratio(a.onTime, a.judged),
-		})
-	}
-	return out
-}
-
 // Compliance is KPI 3.
 func Compliance(r Records, q postclear.KPIQuery) []postclear.ComplianceStat {
 	type acc struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/seed"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -72,7 +73,7 @@ func kpiRows(ctx context.Context, svc *analytics.Service, c bench.Case) (int, er
 		r, err := svc.ClearanceTimes(ctx, c.Query, bench.TargetHours)
 		return len(r), err
 	case bench.Delivery:
-		r, err := svc.DeliveryTimes(ctx, c.Query, bench.StandardDays)
+		r, err := svc.DeliveryTimes(ctx, c.Query, postclear.StandardDelivery(bench.StandardDays))
 		return len(r), err
 	case bench.Compliance:
 		r, err := svc.ComplianceRates(ctx, c.Query)

@@ -191,7 +191,10 @@ func (n naive) delivery() string {
     sumIf(secs, is_delivered) AS total_secs,
     quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
     countIf(due_day < {today:Int64}) AS n_judged,
-    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day - due_day = 1) AS n_late_1,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day - due_day >= 2) AS n_late_2,
+    countIf(due_day < {today:Int64} AND NOT is_delivered) AS n_not_delivered
 FROM (
     SELECT ` + strings.Join(append(n.keys("posted_at", ""),
 		"delivered_at IS NOT NULL AS is_delivered",

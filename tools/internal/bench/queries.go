@@ -111,7 +111,7 @@ func SQL(svc *analytics.Service, c Case) (string, warehouse.Params, error) {
 	case Clearance:
 		return svc.ClearanceSQL(c.Query, TargetHours)
 	case Delivery:
-		return svc.DeliverySQL(c.Query, StandardDays)
+		return svc.DeliverySQL(c.Query, postclear.StandardDelivery(StandardDays))
 	case Compliance:
 		return svc.ComplianceSQL(c.Query)
 	case Seizures:

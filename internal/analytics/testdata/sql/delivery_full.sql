@@ -22,8 +22,11 @@ SELECT
     countIf(is_delivered) AS n_delivered,
     sumIf(secs, is_delivered) AS total_secs,
     quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
-    countIf(due_day < {today:Int64}) AS n_judged,
-    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time
+    countIf(due_day < {today:Int64}) AS n_due,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day > due_day AND delivered_day < late_day) AS n_late_1,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day >= late_day) AS n_late_2,
+    countIf(due_day < {today:Int64} AND NOT is_delivered) AS n_not_delivered
 FROM (
     SELECT
         toStartOfMonth(posted_at, {tz:String}) AS period,
@@ -36,8 +39,10 @@ FROM (
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
         secs / 86400 AS days,
-        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) + {standard_days:Int64} AS due_day,
-        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day
+        toInt64(toDate(assumeNotNull(posted_at), {tz:String})) AS start_day,
+        toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day,
+        start_day + {standard_days:Int64} AS due_day,
+        due_day + 2 AS late_day
     FROM {db:Identifier}.item_facts FINAL
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})

@@ -1,0 +1,160 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/warehouse"
+)
+
+// The backlog as of a moment (docs/domain.md, KPI 9) and the items behind
+// it (openitems.go, item.go). At the moment T ({as_of}), an item is open in
+// at most one stage, decided from its finalized milestones in item_facts:
+// closed by T, it is in none; else released by T, AWAITING_DELIVERY
+// (entered at released_at); else presented by T, IN_CUSTOMS (entered at
+// presented_at); else arrived by T, AWAITING_PRESENTATION (entered at
+// arrived_at). A null milestone is not reached: multiIf takes a null
+// condition as false.
+var (
+	stageSQL = fmt.Sprintf(`multiIf(closed_at <= %[1]s, '', released_at <= %[1]s, '%[2]s', presented_at <= %[1]s, '%[3]s', arrived_at <= %[1]s, '%[4]s', '')`,
+		asOfParam, postclear.AwaitingDelivery, postclear.InCustoms, postclear.AwaitingPresentation)
+	enteredSQL = fmt.Sprintf(`assumeNotNull(multiIf(stage = '%s', released_at, stage = '%s', presented_at, arrived_at))`,
+		postclear.AwaitingDelivery, postclear.InCustoms)
+	// ageSQL is the age in hours from whole seconds, so that an age of
+	// exactly h hours equals the float h and "older than" is exact.
+	ageSQL = "(toInt64(" + asOfParam + ") - toInt64(entered_at)) / 3600"
+)
+
+// asOfParam is the moment a backlog is taken at.
+const asOfParam = "{as_of:DateTime('UTC')}"
+
+// mayBeOpenSQL is what an open item needs, and nearly every item of a
+// destination lacks (most are closed long before): not closed by the
+// moment, and some entry milestone by it. It comes first in WHERE, so that
+// the stage and its entry are computed for the few rows that pass it.
+var mayBeOpenSQL = fmt.Sprintf("(closed_at IS NULL OR closed_at > %[1]s) AND (arrived_at <= %[1]s OR presented_at <= %[1]s OR released_at <= %[1]s)", asOfParam)
+
+// open returns the population of open items: the key columns, the item's
+// stage, entry time and age, then cols, for the items open at the moment
+// whose entry lies in [from, to) and that pass the filters and the
+// caller's scope, and the extra conditions where (which may name stage,
+// entered_at and age_hours).
+func (b *builder) open(asOf time.Time, cols []string, where ...string) string {
+	b.params["as_of"] = asOf
+	cols = append([]string{stageSQL + " AS stage", enteredSQL + " AS entered_at", ageSQL + " AS age_hours"}, cols...)
+	conds := append([]string{mayBeOpenSQL}, b.factConds()...)
+	conds = append(conds, inRange("entered_at"), "stage != ''")
+	return selectSQL(append(b.keySelect("entered_at", fromItems), cols...), itemFacts, append(conds, where...))
+}
+
+// Backlog returns the backlog of q at a.AsOf (docs/domain.md, KPI 9): per
+// group and stage, the open items, their age percentiles and how many are
+// older than each of a.AgesHours. q's dates apply to the entry time.
+func (s *Service) Backlog(ctx context.Context, q postclear.KPIQuery, a postclear.BacklogArgs) ([]postclear.BacklogStat, error) {
+	if err := s.checkAsOf(a.AsOf); err != nil {
+		return nil, fmt.Errorf("backlog: %w", err)
+	}
+	// Instants are whole seconds, as stored.
+	a.AsOf = a.AsOf.UTC().Truncate(time.Second)
+	return backlog.run(ctx, s, q, a)
+}
+
+// BacklogSQL returns the SQL and parameters of Backlog.
+func (s *Service) BacklogSQL(q postclear.KPIQuery, a postclear.BacklogArgs) (string, warehouse.Params, error) {
+	return backlog.SQL(s, q, a)
+}
+
+// MaxAges bounds backlog's agesHours.
+const MaxAges = 10
+
+// checkAsOf refuses a moment that cannot be meant: before the records
+// can start (2000) or more than a day ahead (records may be up to a day
+// in the future, docs/domain.md).
+func (s *Service) checkAsOf(t time.Time) error {
+	if t.IsZero() {
+		return invalid("asOf is required")
+	}
+	if limit := s.now().Add(24 * time.Hour); t.After(limit) {
+		return invalid("asOf %s is more than a day in the future (after %s); the backlog is known up to now", t.UTC().Format(time.RFC3339), limit.UTC().Format(time.RFC3339))
+	}
+	if t.Before(minDate) {
+		return invalid("asOf %s is before %s, when records start", t.UTC().Format(time.RFC3339), minDate.Format(time.DateOnly))
+	}
+	return nil
+}
+
+func validAges(a postclear.BacklogArgs) error {
+	if n := len(a.AgesHours); n < 1 || n > MaxAges {
+		return invalid("agesHours must hold 1 to %d values, got %d", MaxAges, n)
+	}
+	for i, h := range a.AgesHours {
+		if math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
+			return invalid("agesHours[%d] must be a finite number of hours > 0, got %v", i, h)
+		}
+	}
+	return nil
+}
+
+// backlog: the open items grouped by the query's dimensions and their
+// stage. Columns after the keys: stage, items, the p50 and p90 ages, the
+// largest age, the ages asked for (the parameters, read back so that a
+// row carries them) and the count older than each.
+var backlog = &family[postclear.BacklogArgs, postclear.BacklogStat]{
+	name:  "backlog",
+	api:   "backlog",
+	check: validAges,
+	sql: func(b *builder, a postclear.BacklogArgs) string {
+		ages, older := make([]string, len(a.AgesHours)), make([]string, len(a.AgesHours))
+		for i, h := range a.AgesHours {
+			p := fmt.Sprintf("age_%d", i)
+			b.params[p] = h
+			ages[i] = "{" + p + ":Float64}"
+			older[i] = "countIf(age_hours > " + ages[i] + ")"
+		}
+		return b.aggregate([]string{"stage"}, []string{
+			"count() AS n_items",
+			"quantilesExactInclusive(0.5, 0.9)(age_hours) AS q_age",
+			"max(age_hours) AS max_age",
+			"[" + strings.Join(ages, ", ") + "] AS ages",
+			"[" + strings.Join(older, ", ") + "] AS n_older",
+		}, b.open(a.AsOf, nil))
+	},
+	scan: func(sc *scanner) (postclear.BacklogStat, error) {
+		var stage string
+		var n uint64
+		var qs, ages []float64
+		var maxAge float64
+		var older []uint64
+		key, err := sc.scan(&stage, &n, &qs, &maxAge, &ages, &older)
+		if err != nil {
+			return postclear.BacklogStat{}, err
+		}
+		r := postclear.BacklogStat{Key: key, Stage: postclear.BacklogStage(stage), Items: int64(n),
+			P50AgeHours: stat(qs[0], n), P90AgeHours: stat(qs[1], n), MaxAgeHours: stat(maxAge, n),
+			OlderThan: make([]postclear.AgeCount, len(ages))}
+		for i := range ages {
+			r.OlderThan[i] = postclear.AgeCount{Hours: ages[i], Items: int64(older[i])}
+		}
+		return r, nil
+	},
+	key: func(r *postclear.BacklogStat) *postclear.GroupKey { return &r.Key },
+	extra: &extraKey[postclear.BacklogStat]{
+		name:  "STAGE",
+		get:   func(r *postclear.BacklogStat) string { return string(r.Stage) },
+		set:   func(r *postclear.BacklogStat, s string) { r.Stage = postclear.BacklogStage(s) },
+		order: enumOrder(postclear.BacklogStages),
+	},
+}
+
+// validStage checks a stage named by the caller.
+func validStage(s postclear.BacklogStage) error {
+	if !slices.Contains(postclear.BacklogStages, s) {
+		return invalid("stage: unknown value %q (AWAITING_PRESENTATION, IN_CUSTOMS or AWAITING_DELIVERY)", s)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+-- {db} = postclear
+-- {f_category} = ['GIFT','SALE_OF_GOODS']
+-- {f_destination} = ['KE']
+-- {f_mail_class} = ['EMS']
+-- {f_office} = ['KENBOA']
+-- {f_origin} = ['CN','US']
+-- {from} = 2025-06-30 17:00:00
+-- {scope} = ['KE','TH']
+-- {standard_days} = 5
+-- {to} = 2025-09-30 17:00:00
+-- {today} = 20423
+-- {tz} = Asia/Bangkok
+SELECT
+    period,
+    k_origin,
+    k_destination,
+    k_mail_class,
+    k_office,
+    k_category,
+    k_risk_channel,
+    count() AS n_items,
+    countIf(is_delivered) AS n_delivered,
+    sumIf(secs, is_delivered) AS total_secs,
+    quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
+    countIf(due_day < {today:Int64}) AS n_due,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day > due_day AND delivered_day < late_day) AS n_late_1,
+    countIf(due_day < {today:Int64} AND is_delivered AND delivered_day >= late_day) AS n_late_2,
+    countIf(due_day < {today:Int64} AND NOT is_delivered) AS n_not_delivered
+FROM (
+    SELECT
+        toStartOfMonth(arrived_at, {tz:String}) AS period,
+        origin_country AS k_origin,
+        destination_country AS k_destination,
+        mail_class AS k_mail_class,
+        office AS k_office,
+        category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
+        delivered_at IS NOT NULL AS is_delivered,
+        toInt64(subtractSeconds(assumeNotNull(delivered_at), customs_secs)) - toInt64(assumeNotNull(arrived_at)) AS secs,
+        secs / 86400 AS days,
+        toInt64(toDate(assumeNotNull(arrived_at), {tz:String})) AS start_day,
+        toInt64(toDate(subtractSeconds(assumeNotNull(delivered_at), customs_secs), {tz:String})) AS delivered_day,
+        start_day + {standard_days:Int64} AS due_day,
+        due_day + 2 AS late_day
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+)
+GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
+HAVING count() > 0
+LIMIT 100001

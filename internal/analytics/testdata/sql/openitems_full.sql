@@ -1,0 +1,49 @@
+-- {after_at} = 1970-01-01 00:00:00
+-- {after_id} = 
+-- {as_of} = 2025-11-30 18:00:00
+-- {db} = postclear
+-- {f_category} = ['GIFT','SALE_OF_GOODS']
+-- {f_destination} = ['KE']
+-- {f_mail_class} = ['EMS']
+-- {f_office} = ['KENBOA']
+-- {f_origin} = ['CN','US']
+-- {from} = 2024-12-31 21:00:00
+-- {n} = 51
+-- {older} = 72
+-- {scope} = ['KE','TH']
+-- {stage} = IN_CUSTOMS
+-- {to} = 2025-11-30 21:00:00
+-- {tz} = Africa/Nairobi
+SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8
+FROM (
+    SELECT
+        count() AS total,
+        groupArraySortedIf({n:UInt64})((entered_at, item_id, origin_country, destination_country, mail_class, office, category, age_hours), (entered_at, item_id) > ({after_at:DateTime('UTC')}, {after_id:String})) AS items
+    FROM (
+    SELECT
+        multiIf(closed_at <= {as_of:DateTime('UTC')}, '', released_at <= {as_of:DateTime('UTC')}, 'AWAITING_DELIVERY', presented_at <= {as_of:DateTime('UTC')}, 'IN_CUSTOMS', arrived_at <= {as_of:DateTime('UTC')}, 'AWAITING_PRESENTATION', '') AS stage,
+        assumeNotNull(multiIf(stage = 'AWAITING_DELIVERY', released_at, stage = 'IN_CUSTOMS', presented_at, arrived_at)) AS entered_at,
+        (toInt64({as_of:DateTime('UTC')}) - toInt64(entered_at)) / 3600 AS age_hours,
+        item_id,
+        origin_country,
+        destination_country,
+        mail_class,
+        office,
+        category
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
+      AND (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
+      AND (stage != '')
+      AND (stage = {stage:String})
+      AND (age_hours > {older:Float64})
+    )
+)
+LEFT ARRAY JOIN items AS p

@@ -1,0 +1,31 @@
+-- {db} = postclear
+-- {from} = 2025-07-01 00:00:00
+-- {threshold_0} = 24
+-- {threshold_1} = 48
+-- {to} = 2025-10-01 00:00:00
+-- {tz} = UTC
+SELECT
+    stage,
+    count() AS n_items,
+    sum(secs) AS total_secs,
+    toFloat64(toInt128(count()) * sum(toInt128(secs) * secs) - toInt128(sum(secs)) * sum(secs)) AS n_sq_dev,
+    quantilesExactInclusive(0.5, 0.9, 0.95)(toUInt32(secs)) AS q_secs,
+    max(secs) AS max_secs,
+    [{threshold_0:Float64}, {threshold_1:Float64}] AS thresholds,
+    [countIf(hours <= {threshold_0:Float64}), countIf(hours <= {threshold_1:Float64})] AS n_within
+FROM (
+    SELECT
+        stage,
+        multiIf(stage = 1, posted_at, stage = 2, arrived_at, stage = 3, presented_at, stage = 4, arrived_at, stage = 5, released_at, stage = 6, released_at, stage = 7, arrived_at, NULL) AS stage_start,
+        multiIf(stage = 1, arrived_at, stage = 2, presented_at, stage = 3, released_at, stage = 4, released_at, stage = 5, departed_inward_at, stage = 6, delivered_at, stage = 7, delivered_at, NULL) AS stage_end,
+        toInt64(assumeNotNull(stage_end)) - toInt64(assumeNotNull(stage_start)) AS secs,
+        secs / 3600 AS hours
+    FROM {db:Identifier}.item_facts FINAL
+    ARRAY JOIN [1, 2, 3, 4, 5, 6, 7] AS stage
+    WHERE ((arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}) OR (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}) OR (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')}) OR (departed_inward_at >= {from:DateTime('UTC')} AND departed_inward_at < {to:DateTime('UTC')}) OR (delivered_at >= {from:DateTime('UTC')} AND delivered_at < {to:DateTime('UTC')}))
+      AND (stage_end >= stage_start)
+      AND (stage_end >= {from:DateTime('UTC')} AND stage_end < {to:DateTime('UTC')})
+)
+GROUP BY stage
+HAVING count() > 0
+LIMIT 100001
