@@ -80,6 +80,14 @@ func validate(q postclear.KPIQuery, maxValues int) (postclear.KPIQuery, error) {
 	}
 	q.GroupBy = dims
 
+	if q.Running {
+		if q.Granularity == nil {
+			return q, invalid("running figures need a granularity")
+		}
+		if n := bucketCount(f.From, f.To, *q.Granularity); n > MaxRunningBuckets {
+			return q, invalid("running figures over %d buckets, at most %d are allowed (a quarter of days)", n, MaxRunningBuckets)
+		}
+	}
 	if q.Granularity != nil {
 		g := *q.Granularity
 		if _, ok := bucketSQL[g]; !ok {
