@@ -70,6 +70,17 @@ type scorecardAnswer struct {
 		Findings []struct {
 			Text string `json:"text"`
 		} `json:"findings"`
+		Actions struct {
+			OpenAtEnd int `json:"openAtEnd"`
+			Overdue   int `json:"overdue"`
+			Actions   []struct {
+				Action struct {
+					ID string `json:"id"`
+				} `json:"action"`
+				StatusAtEnd string `json:"statusAtEnd"`
+				Overdue     bool   `json:"overdue"`
+			} `json:"actions"`
+		} `json:"actions"`
 		Data struct {
 			Version string `json:"version"`
 		} `json:"data"`
@@ -154,6 +165,23 @@ func checkScorecard(t *testing.T, b *browser, s *Server, token, mou, quarter str
 	}
 	if diff := cmp.Diff(findings, eval[[]string](b, `[...document.querySelectorAll('#findings li')].map(e => e.textContent)`)); diff != "" {
 		t.Errorf("findings (-API +page):\n%s", diff)
+	}
+	// Beside them, the agreed actions open at the end of the quarter,
+	// overdue ones marked, and how many.
+	var open []string
+	for _, a := range want.Evaluation.Actions.Actions {
+		if a.StatusAtEnd == "OPEN" {
+			open = append(open, a.Action.ID+" "+strconv.FormatBool(a.Overdue))
+		}
+	}
+	shownActions := eval[[]string](b, `[...document.querySelectorAll('#actions li')].map(e => e.dataset.action + ' ' + e.dataset.overdue)`)
+	slices.Sort(open)
+	slices.Sort(shownActions)
+	if diff := cmp.Diff(open, shownActions); diff != "" {
+		t.Errorf("open actions (-API +page):\n%s", diff)
+	}
+	if got := eval[[]int](b, `(d => [+d.openAtEnd, +d.overdue])(document.getElementById('actions-summary').dataset)`); !cmp.Equal(got, []int{want.Evaluation.Actions.OpenAtEnd, want.Evaluation.Actions.Overdue}) {
+		t.Errorf("actions summary %v, the API's %d open and %d overdue", got, want.Evaluation.Actions.OpenAtEnd, want.Evaluation.Actions.Overdue)
 	}
 	return want
 }

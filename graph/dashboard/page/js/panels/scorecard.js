@@ -1,7 +1,8 @@
 // The MoU scorecard: one tile per KPI the MoU sets a target on, with the
 // quarter's value, the target, met or missed, and the change from the
-// previous quarter; the findings beside them; the other KPIs in a table;
-// the PDF and CSV of the same evaluation as downloads.
+// previous quarter; the findings and the open agreed actions beside them;
+// the other KPIs in a table; the PDF and CSV of the same evaluation as
+// downloads.
 
 import { download, query } from '../api.js';
 import { h, num } from '../dom.js';
@@ -51,6 +52,20 @@ function otherRow(k) {
   );
 }
 
+const owners = { CUSTOMS: 'customs', POST: 'post', JOINT: 'joint' };
+
+// actions lists the agreed actions still open at the end of the quarter,
+// overdue ones first, beside the findings.
+function actions(summary, quarter) {
+  const open = summary.actions.filter((a) => a.statusAtEnd === 'OPEN').sort((a, b) => (b.overdue - a.overdue) || a.action.dueOn.localeCompare(b.action.dueOn));
+  Object.assign(document.getElementById('actions-summary').dataset, { openAtEnd: summary.openAtEnd, overdue: summary.overdue });
+  document.getElementById('actions-summary').textContent =
+    `${summary.openAtEnd} open at the end of ${quarter}, ${summary.overdue} of them overdue; in the quarter ${summary.raised} raised, ${summary.done} done, ${summary.dropped} dropped.`;
+  document.getElementById('actions').replaceChildren(...open.map(({ action: a, overdue }) => h('li', { class: overdue ? 'overdue' : '', dataset: { action: a.id, overdue: String(overdue) } },
+    h('strong', {}, a.id), ` · ${owners[a.owner]} · due ${a.dueOn}`, overdue ? h('span', { class: 'status missed' }, 'overdue') : null,
+    h('br'), a.text, a.kpi ? h('span', { class: 'kpi' }, ` (${label(a.kpi)})`) : null)));
+}
+
 // update shows the evaluation of view.mou for view.quarter.
 export async function update(view) {
   const { mouEvaluation: ev } = await query(operation, { mouId: view.mou.id, quarter: view.quarter });
@@ -63,6 +78,7 @@ export async function update(view) {
   tiles.replaceChildren(...targeted.map((k) => tile(k, ev.previousQuarter)));
   if (targeted.length === 0) tiles.append(h('p', { class: 'empty' }, 'This MoU sets no targets.'));
   document.getElementById('findings').replaceChildren(...ev.findings.map((f) => h('li', {}, f.text)));
+  actions(ev.actions, ev.quarter);
   section.querySelector('#other-kpis tbody').replaceChildren(...ev.kpis.filter((k) => k.target === null).map(otherRow));
   const loaded = ev.data.loadedAt ? `, records last changed ${ev.data.loadedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
   document.getElementById('printed').textContent =
