@@ -287,7 +287,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	ev := checkScorecard(t, b, s, analyst, mou, quarter)
 	targets := map[string]bool{}
 	for _, k := range ev.Evaluation.KPIs {
-		if k.Target != nil {
+		// The backlog at a quarter's end is a figure at a moment: no trend.
+		if k.Target != nil && k.KPI != "BACKLOG_IN_CUSTOMS_OVER_72H" {
 			targets[k.KPI] = true
 		}
 	}
