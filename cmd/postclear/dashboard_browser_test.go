@@ -283,43 +283,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("signed in as %q", who)
 	}
 
-	// The scorecard equals the evaluation.
-	ev := checkScorecard(t, b, s, analyst, mou, quarter)
-	targets := map[string]bool{}
-	for _, k := range ev.Evaluation.KPIs {
-		// The backlog at a quarter's end is a figure at a moment: no trend.
-		if k.Target != nil && k.KPI != "BACKLOG_IN_CUSTOMS_OVER_72H" {
-			targets[k.KPI] = true
-		}
-	}
-
-	// The quarterly trends equal, point by point, the evaluations of those
-	// quarters: the page asks the KPI fields, the evaluation its own way.
-	trends := readTrends(b)
-	if len(trends) != len(targets) {
-		t.Errorf("%d charts for %d targets", len(trends), len(targets))
-	}
-	evaluations := map[string]map[string]kpiResult{}
-	for kpi, rows := range trends {
-		if !targets[kpi] || len(rows) != 8 || quarterName(rows[7].Period) != quarter {
-			t.Errorf("chart %s: %d quarters ending %v, want 8 ending %s", kpi, len(rows), rows[len(rows)-1:], quarter)
-		}
-		for _, r := range rows {
-			qn := quarterName(r.Period)
-			if evaluations[qn] == nil {
-				var a scorecardAnswer
-				dashboardOp(t, s, analyst, "Scorecard", map[string]any{"mouId": mou, "quarter": qn}, &a)
-				evaluations[qn] = map[string]kpiResult{}
-				for _, k := range a.Evaluation.KPIs {
-					evaluations[qn][k.KPI] = k
-				}
-			}
-			k := evaluations[qn][kpi]
-			if want := (trendRow{r.Period, numAttr(k.Actual), numAttr(&k.Population)}); r != want {
-				t.Errorf("trend %s %s: page %+v, evaluation %+v", kpi, qn, r, want)
-			}
-		}
-	}
+	// The scorecard equals the evaluation, and the quarterly trends equal,
+	// point by point, the evaluations of those quarters.
+	checkScorecard(t, b, s, analyst, mou, quarter)
+	trends := checkTrends(t, b, s, analyst, mou, quarter)
 
 	// Hovering over the last point shows its exact figure and population.
 	tip := hoverLastPoint(t, b, "CLEARANCE_P90_HOURS")
@@ -506,6 +473,49 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("signed in as %q", who)
 	}
 	b.checkClean(s.Addr())
+}
+
+// checkTrends holds the quarterly trends against the evaluations of those
+// quarters, point by point: the page asks the KPI fields, the evaluation
+// its own way. It returns the trends.
+func checkTrends(t *testing.T, b *browser, s *Server, token, mou, quarter string) map[string][]trendRow {
+	t.Helper()
+	var ev scorecardAnswer
+	dashboardOp(t, s, token, "Scorecard", map[string]any{"mouId": mou, "quarter": quarter}, &ev)
+	targets := map[string]bool{}
+	for _, k := range ev.Evaluation.KPIs {
+		// The backlog at a quarter's end is a figure at a moment: no trend.
+		if k.Target != nil && k.KPI != "BACKLOG_IN_CUSTOMS_OVER_72H" {
+			targets[k.KPI] = true
+		}
+	}
+	trends := readTrends(b)
+	if len(trends) != len(targets) {
+		t.Errorf("%s: %d charts for %d targets", mou, len(trends), len(targets))
+	}
+	evaluations := map[string]map[string]kpiResult{}
+	for kpi, rows := range trends {
+		if !targets[kpi] || len(rows) != 8 || quarterName(rows[7].Period) != quarter {
+			t.Errorf("%s: chart %s: %d quarters ending %v, want 8 ending %s", mou, kpi, len(rows), rows[len(rows)-1:], quarter)
+			continue
+		}
+		for _, r := range rows {
+			qn := quarterName(r.Period)
+			if evaluations[qn] == nil {
+				var a scorecardAnswer
+				dashboardOp(t, s, token, "Scorecard", map[string]any{"mouId": mou, "quarter": qn}, &a)
+				evaluations[qn] = map[string]kpiResult{}
+				for _, k := range a.Evaluation.KPIs {
+					evaluations[qn][k.KPI] = k
+				}
+			}
+			k := evaluations[qn][kpi]
+			if want := (trendRow{r.Period, numAttr(k.Actual), numAttr(&k.Population)}); r != want {
+				t.Errorf("%s: trend %s %s: page %+v, evaluation %+v", mou, kpi, qn, r, want)
+			}
+		}
+	}
+	return trends
 }
 
 // monthsBefore is the first day n months before day.

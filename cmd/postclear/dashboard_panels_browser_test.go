@@ -454,6 +454,9 @@ func checkRiskStories(t *testing.T, b *browser, s *Server, token, mou, quarter s
 			t.Fatalf("no MoU of %s in the demo data", country)
 		}
 		chooseMoU(t, b, byCountry[country])
+		// Each MoU targets KPIs of its own: its trends too equal its
+		// evaluations.
+		checkTrends(t, b, s, token, byCountry[country], quarter)
 		a := checkRisk(t, b, s, token, byCountry[country], quarter)
 		// Targeting: targeted inspections find something more often than
 		// random ones.
