@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,11 +220,27 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 	stage = "AWAITING_PRESENTATION"
 	b.step("the items awaiting presentation", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('#backlog-table tr[data-office=%q] td[data-stage=%s] button').click()`, worst, stage)),
 		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('open-items').dataset.stage === %q && document.getElementById('open-items').dataset.office === %q`, stage, worst), chromedp.WithPollingTimeout(10*time.Second)))
-	id := checkList(stage, "").OpenItems.Edges[0].Node.ItemID
+	oldest := checkList(stage, "").OpenItems.Edges[0].Node
+	id := oldest.ItemID
 	b.step("click the oldest item", chromedp.Sleep(200*time.Millisecond), chromedp.Click(chromedp.CSS(fmt.Sprintf(`#open-items-list tr[data-item=%q] button`, id))),
 		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('timeline-box').dataset.item === %q && document.querySelectorAll('#timeline li').length > 0`, id), chromedp.WithPollingTimeout(10*time.Second)))
 	checkTimeline(t, b, s, token, id)
+	// It ends with the stage the item waits in now, and for how long: what
+	// the list said.
+	now := eval[[]string](b, `(d => d ? [d.dataset.at, d.dataset.stage, d.dataset.age] : [])(document.querySelector('#timeline li[data-kind=now]'))`)
+	if age := oldest.AgeHours; len(now) != 3 || now[0] != asOf || now[1] != stage || math.Abs(mustFloat(t, now[2])-age) > 1e-6 {
+		t.Errorf("the time line of %s ends with %q; want %s, %s for %v hours", id, now, asOf, stage, age)
+	}
 	return worst
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // perArrived is items per item arrived; infinite for items at an office
@@ -284,7 +301,7 @@ func checkTimeline(t *testing.T, b *browser, s *Server, token, id string) {
 		want = append(want, timelineEntry{d.DecidedAt, "decision"})
 	}
 	// Milestones are marked on the record of their moment, or stand alone.
-	got := eval[[]timelineEntry](b, `[...document.querySelectorAll('#timeline li')].flatMap(l => [
+	got := eval[[]timelineEntry](b, `[...document.querySelectorAll('#timeline li:not([data-kind=now])')].flatMap(l => [
 		...(l.dataset.kind === 'milestone' ? [] : [{At: l.dataset.at, Kind: l.dataset.kind}]),
 		...[...l.querySelectorAll('[data-milestone]')].map(m => ({At: l.dataset.at, Kind: m.dataset.milestone}))])`)
 	if len(got) == 0 || !slices.IsSortedFunc(got, func(a, b timelineEntry) int { return strings.Compare(a.At, b.At) }) {

@@ -215,6 +215,20 @@ function entries(item) {
   return out.sort((a, b) => a.at.localeCompare(b.at) || order[a.kind] - order[b.kind]);
 }
 
+// openNow is the time line's last entry for an item still open at asOf:
+// the stage it waits in (as the backlog defines them) and for how long.
+function openNow(m, asOf) {
+  const by = (t) => t && t <= asOf;
+  if (by(m.closedAt)) return null;
+  const [stage, entered] = by(m.releasedAt) ? ['AWAITING_DELIVERY', m.releasedAt]
+    : by(m.presentedAt) ? ['IN_CUSTOMS', m.presentedAt]
+      : by(m.arrivedAt) ? ['AWAITING_PRESENTATION', m.arrivedAt] : [null, null];
+  if (!stage) return null;
+  const age = (Date.parse(asOf) - Date.parse(entered)) / 3600000;
+  return h('li', { class: 'tl-now', dataset: { kind: 'now', at: asOf, stage, age: num(age) } },
+    h('time', { datetime: asOf }, `${when(asOf)} · now`), h('strong', {}, `${stageLabel(stage)} for ${hours(age)}`));
+}
+
 async function showItem(id) {
   const { item } = await query('Item', { id });
   shown.item = id;
@@ -231,6 +245,8 @@ async function showItem(id) {
     h('time', { datetime: e.at }, when(e.at)),
     (e.milestones || []).map((m) => h('span', { class: 'milestone', dataset: { milestone: m.field } }, '◆ ' + m.title)),
     e.title ? h('strong', {}, e.title) : null, e.detail ? h('span', { class: 'detail' }, e.detail) : null)));
+  const now = openNow(item.milestones, shown.asOf);
+  if (now) $('timeline').append(now);
 }
 
 // update shows the backlog of view.mou's country now; a list or time line
