@@ -85,7 +85,42 @@ function draw(offices) {
   }, true);
   chart.off('click');
   chart.on('click', (p) => pick(offices[p.dataIndex].office, stages[p.seriesIndex].id));
+  shownOffices = offices;
+  cursor = null;
 }
+
+// The bars from the keyboard: the chart takes the focus; the arrow keys
+// choose a bar (up and down an office, left and right a stage), which is
+// highlighted with its tooltip and read out; Enter lists its items.
+let shownOffices = [];
+let cursor = null; // {o, s}: indexes of the office and stage chosen
+
+function choose(o, s) {
+  if (!chart || shownOffices.length === 0) return;
+  if (cursor) chart.dispatchAction({ type: 'downplay', seriesIndex: cursor.s, dataIndex: cursor.o });
+  cursor = { o: (o + shownOffices.length) % shownOffices.length, s: (s + stages.length) % stages.length };
+  chart.dispatchAction({ type: 'highlight', seriesIndex: cursor.s, dataIndex: cursor.o });
+  chart.dispatchAction({ type: 'showTip', seriesIndex: cursor.s, dataIndex: cursor.o });
+  const office = shownOffices[cursor.o];
+  const r = office.stages[stages[cursor.s].id];
+  $('backlog-cursor').textContent = `${office.office}, ${stages[cursor.s].label.toLowerCase()}: ${fmt.count(r ? r.items : 0)} items. Enter lists them.`;
+}
+
+$('backlog-plot').addEventListener('keydown', (event) => {
+  const moves = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowRight: [0, 1], ArrowLeft: [0, -1] };
+  if (moves[event.key]) {
+    event.preventDefault();
+    const [o, s] = moves[event.key];
+    if (!cursor) choose(0, 0);
+    else choose(cursor.o + o, cursor.s + s);
+  } else if (event.key === 'Enter' && cursor) {
+    event.preventDefault();
+    pick(shownOffices[cursor.o].office, stages[cursor.s].id);
+  }
+});
+$('backlog-plot').addEventListener('focus', () => {
+  if (!cursor) choose(0, 0);
+});
 
 function tooltip(o, stage) {
   const r = o.stages[stage];
