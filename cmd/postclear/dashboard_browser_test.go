@@ -427,6 +427,25 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("clearance population %s before the ingest, %s after; want one more", clearance.Population, after.Population)
 	}
 
+	// The operations desk follows too: an item arriving at KEMBAA an hour
+	// before the latest event waits for presentation there.
+	const awaiting = `(c => c ? c.dataset.items : '0')(document.querySelector('#backlog-table tr[data-office=KEMBAA] td[data-stage=AWAITING_PRESENTATION]'))`
+	asOf := eval[string](b, `document.getElementById('desk').dataset.asOf`)
+	waiting, n := eval[string](b, awaiting), renders(b)
+	at, err := time.Parse(time.RFC3339, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, res := postAs(t, s, feed, `mutation($e: [EventInput!]!) { ingestEvents(records: $e) { accepted } }`, map[string]any{"e": []map[string]any{{
+		"itemId": "RR000000014CN", "eventCode": "EMD", "eventTime": at.Add(-time.Hour).Format(time.RFC3339), "office": "KEMBAA",
+		"originCountry": "CN", "destinationCountry": "KE", "mailClass": "PACKET"}}}); status != 200 || len(res.Errors) > 0 || !bytes.Contains(res.Data, []byte(`"accepted":1`)) {
+		t.Fatalf("ingest: %d %s %+v", status, res.Data, res.Errors)
+	}
+	waitRender(b, "the desk after an arrival", n)
+	if now := eval[string](b, awaiting); now != fmt.Sprint(mustAtoi(t, waiting)+1) || eval[string](b, `document.getElementById('desk').dataset.asOf`) != asOf {
+		t.Errorf("items awaiting presentation at KEMBAA: %s before the arrival, %s after; want one more at the same moment", waiting, now)
+	}
+
 	// Print: the scorecard alone, on one A4 page.
 	measurePrint(t, b)
 
