@@ -84,7 +84,7 @@ function draw(offices) {
     })),
   }, true);
   chart.off('click');
-  chart.on('click', (p) => pick(offices[p.dataIndex].office, stages[p.seriesIndex].id));
+  chart.on('click', (p) => guard(pick(offices[p.dataIndex].office, stages[p.seriesIndex].id)));
   shownOffices = offices;
   cursor = null;
 }
@@ -115,7 +115,7 @@ $('backlog-plot').addEventListener('keydown', (event) => {
     else choose(cursor.o + o, cursor.s + s);
   } else if (event.key === 'Enter' && cursor) {
     event.preventDefault();
-    pick(shownOffices[cursor.o].office, stages[cursor.s].id);
+    guard(pick(shownOffices[cursor.o].office, stages[cursor.s].id));
   }
 });
 $('backlog-plot').addEventListener('focus', () => {
@@ -152,8 +152,23 @@ function table(offices) {
 $('backlog-table').addEventListener('click', (event) => {
   const button = event.target.closest('button');
   if (!button) return;
-  pick(button.closest('tr').dataset.office, button.closest('td').dataset.stage);
+  guard(pick(button.closest('tr').dataset.office, button.closest('td').dataset.stage));
 });
+
+// guard shows why a question the user asked (a list, a page, an item) was
+// not answered. A page after the first fails with CONFLICT when records
+// stored since changed the list: it is read again from its first page.
+function guard(promise) {
+  $('desk-error').textContent = '';
+  return promise.catch((err) => {
+    if (err.code === 'CONFLICT' && shown.pick) {
+      $('desk-error').textContent = 'The list changed since its first page was read; here it is again from the start.';
+      return page(null).catch((again) => { $('desk-error').textContent = `The list could not be read: ${again.message}`; });
+    }
+    $('desk-error').textContent = `That could not be shown: ${err.message}`;
+    return undefined;
+  });
+}
 
 // pick lists the oldest items of a stage at an office.
 async function pick(office, stage) {
@@ -190,14 +205,14 @@ async function page(after) {
   $('open-items-next').disabled = !list.pageInfo.hasNextPage;
   $('open-items-next').onclick = () => {
     shown.pages = [...shown.pages.slice(0, at + 1), list.pageInfo.endCursor];
-    page(list.pageInfo.endCursor);
+    guard(page(list.pageInfo.endCursor));
   };
-  $('open-items-previous').onclick = () => page(shown.pages[at - 1]);
+  $('open-items-previous').onclick = () => guard(page(shown.pages[at - 1]));
 }
 
 $('open-items-list').addEventListener('click', (event) => {
   const button = event.target.closest('button');
-  if (button) showItem(button.closest('tr').dataset.item).then(() => $('timeline-title').focus());
+  if (button) guard(showItem(button.closest('tr').dataset.item).then(() => $('timeline-title').focus()));
 });
 
 // The time line: every record stored for the item and its milestones, in
