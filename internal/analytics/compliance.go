@@ -17,34 +17,6 @@ const (
 	complianceIgnore = "toUInt8(0) AS c, toUInt8(0) AS d"
 )
 
-// unicodeSpace is the set of characters Go's strings.TrimSpace removes
-// (unicode.IsSpace), as an RE2 class: DOMAIN.md says "trimmed", and the
-// tests' oracle (postclear.Declaration.Complete) trims with TrimSpace.
-const unicodeSpace = `[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]`
-
-// completeSQL is DOMAIN.md's complete declaration. The description test
-// matches strings.EqualFold against the ASCII vague words exactly: besides
-// ASCII case, EqualFold folds only U+017F (long s) to s and U+212A (Kelvin
-// sign) to k among letters that could spell one of them, so those two are
-// mapped first and the rest compared with lower(), which changes ASCII
-// only (lowerUTF8 would also turn U+0130 into i, which EqualFold does not).
-var completeSQL = func() string {
-	vague := make([]string, len(postclear.VagueDescriptions))
-	for i, v := range postclear.VagueDescriptions {
-		vague[i] = "'" + v + "'"
-	}
-	hs := make([]string, len(postclear.HSRequiredCategories))
-	for i, c := range postclear.HSRequiredCategories {
-		hs[i] = "'" + c + "'"
-	}
-	trimmed := fmt.Sprintf("replaceRegexpAll(description, '^%s+|%s+$', '')", unicodeSpace, unicodeSpace)
-	return fmt.Sprintf(`%s != ''
-            AND lower(replaceAll(replaceAll(%s, 'ſ', 's'), 'K', 'k')) NOT IN (%s)
-            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
-            AND (category NOT IN (%s) OR hs_code != '')`,
-		trimmed, trimmed, strings.Join(vague, ", "), strings.Join(hs, ", "))
-}()
-
 // ComplianceRates returns the compliance KPIs (docs/domain.md KPI 3) of q.
 // Declarations are grouped and filtered by their own origin, destination,
 // mail class and category; they have no office, so grouping by OFFICE
@@ -60,8 +32,8 @@ func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params,
 }
 
 // compliance: its four sub-populations have their own attribution dates,
-// so it is a UNION ALL of three branches (arrived items, declarations,
-// presented items) with two to four flags each, grouped together: a group
+// so it is a UNION ALL of three branches (arrived items, declarations from
+// declaration_facts, presented items) with two to four flags each, grouped together: a group
 // appears when any branch has rows in it.
 //
 // Columns after the keys: arrived, arrived excluding DOCUMENTS, of those
@@ -81,9 +53,15 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 			"toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b",
 			complianceIgnore,
 		})
-		declarations := b.declarations([]string{
+		// The refresh evaluated each declaration's completeness rules
+		// once (declaration_facts); complete means failing none.
+		fails := make([]string, len(postclear.DeclarationRules))
+		for i, r := range postclear.DeclarationRules {
+			fails[i] = ruleColumn(r)
+		}
+		declarations := b.declarationFacts([]string{
 			fmt.Sprintf("toUInt8(%d) AS kind", kindDeclaration),
-			"toUInt8(" + completeSQL + ") AS a",
+			"toUInt8(NOT (" + strings.Join(fails, " OR ") + ")) AS a",
 			"toUInt8(0) AS b", complianceIgnore,
 		})
 		presented := b.milestones("presented_at", []string{

@@ -59,14 +59,11 @@ FROM (
         toNullable(toString(category)) AS k_category,
         CAST(NULL, 'Nullable(String)') AS k_risk_channel,
         toUInt8(2) AS kind,
-        toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') != ''
-            AND lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) NOT IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')
-            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
-            AND (category NOT IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') OR hs_code != '')) AS a,
+        toUInt8(NOT (fails_description OR fails_value OR fails_currency OR fails_weight OR fails_hs_code)) AS a,
         toUInt8(0) AS b,
         toUInt8(0) AS c, toUInt8(0) AS d
-    FROM {db:Identifier}.declarations FINAL
-    PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')}
+    FROM {db:Identifier}.declaration_facts FINAL
+    PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')} AND destination_country IN {scope:Array(String)} AND destination_country IN {f_destination:Array(String)}
     WHERE (toNullable(toString(destination_country)) IN {scope:Array(String)})
       AND (toNullable(toString(origin_country)) IN {f_origin:Array(String)})
       AND (toNullable(toString(destination_country)) IN {f_destination:Array(String)})
