@@ -15,12 +15,14 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        toUInt8(1) AS kind,
-        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
-        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
-        toUInt8(0) AS c, toUInt8(0) AS d
+        kind,
+        toUInt8(if(kind = 1, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a,
+        toUInt8(if(kind = 1, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b,
+        toUInt8(kind = 3 AND released_at IS NOT NULL) AS c,
+        toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+    ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
+    WHERE (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toUInt8(2) AS kind,
@@ -29,15 +31,6 @@ FROM (
         toUInt8(0) AS c, toUInt8(0) AS d
     FROM {db:Identifier}.declaration_facts FINAL
     PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')}
-    UNION ALL
-    SELECT
-        toUInt8(3) AS kind,
-        inspected AS a,
-        toUInt8(inspected AND seized) AS b,
-        toUInt8(released_at IS NOT NULL) AS c,
-        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 HAVING count() > 0
 LIMIT 100001
