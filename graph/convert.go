@@ -102,6 +102,9 @@ func ingestRecords[T ingest.Record](ctx context.Context, r *Resolver, inputs []m
 			return nil, r.fail(ctx, "ingest", err)
 		}
 		r.announce(ctx)
+		if r.Ingested != nil {
+			r.Ingested()
+		}
 	}
 	res.Accepted = len(valid)
 	if r.Metrics != nil {

@@ -47,6 +47,14 @@ func TestRecordInputsMatchSchemas(t *testing.T) {
 		"ActivityInput":    inputFields[postclear.Activity],
 		"DisputeInput":     inputFields[postclear.Dispute],
 		"HolidayInput":     inputFields[postclear.Holiday],
+		"ActionInput":      inputFields[postclear.Action],
+		// The changes of updateAction: every field but the key, each
+		// optional (absent keeps the stored value).
+		"ActionChanges": func() ([]string, []bool) {
+			names, _ := inputFields[postclear.Action]()
+			names = names[2:] // mouId, id
+			return names, make([]bool, len(names))
+		},
 	} {
 		def := schema.Types[input]
 		if def == nil {

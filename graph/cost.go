@@ -23,22 +23,30 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // is not the default: one for every Query and Mutation field, none for a
 // field of a result. An MoU evaluation reads the time the records were
 // loaded, the MoU, computes every KPI family by quarter, by month and by
-// origin, and reads the activities and disputes (report.Evaluator); it is
+// origin, and reads the activities, disputes and actions (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
-// (one attempt in the common case; at most report.MaxAttempts). MoU.activities and MoU.disputes read the
-// engine once per MoU they are asked on; they are counted once. An
-// openItems page reads the page and the list's watermark; an item its
+// (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
+// read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
+// An openItems page reads the page and the list's watermark; an item its
 // facts and its three kinds of records.
 // TestStatementCostsMatchTheEngine holds these against the statements the
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.viewer":        0,
-	"Query.mouEvaluation": 15,
-	"Query.openItems":     2,
-	"Query.item":          4,
-	"MoU.activities":      1,
-	"MoU.disputes":        1,
+	"Query.mouEvaluation": 16,
+	// targetBreaches reads the load time, the MoUs, and one running query
+	// per KPI family for all MoUs together (report.TargetBreaches).
+	"Query.targetBreaches": 6,
+	"MoU.activities":       1,
+	"MoU.disputes":         1,
+	"MoU.actions":          1,
+	"Action.history":       1,
+	// updateAction reads the action, the MoUs (that it exists) and the
+	// latest versions, writes, and reads the new version back.
+	"Mutation.updateAction": 5,
+	"Query.openItems":       2,
+	"Query.item":            4,
 }
 
 // statementCost is what a field costs the engine in statements.

@@ -43,8 +43,13 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 	st := warehouse.NewStore(ce, layout)
 	ctx := context.Background()
 	m, err := st.CreateMoU(ctx, postclear.MoUInput{Country: "KE", CustomsAdministration: "KRA", PostalOperator: "PCK",
-		SignedOn: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+		SignedOn: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		Targets: []postclear.Target{{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 48}}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertActions(ctx, []postclear.Action{{MoUID: m.ID, ID: "A-1", RaisedOn: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC),
+		Text: "Weekly call", Owner: "JOINT", DueOn: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), Status: "OPEN"}}); err != nil {
 		t.Fatal(err)
 	}
 	svc := &analytics.Service{Engine: ce, Layout: layout, Facts: st.Facts()}
@@ -72,6 +77,9 @@ func TestStatementCostsMatchTheEngine(t *testing.T) {
 		{"Query.declarationQuality", `{ declarationQuality(` + filter + `) { rule failing } }`},
 		{"Query.mous", `{ mous { id } }`},
 		{"Query.mouEvaluation", `{ mouEvaluation(mouId: "` + m.ID + `", quarter: "2025-Q1") { quarter } }`},
+		{"Query.actions", `{ actions(mouId: "` + m.ID + `") { id } }`},
+		{"Query.targetBreaches", `{ targetBreaches(asOf: "2025-02-15") { breached } }`},
+		{"Mutation.updateAction", `mutation { updateAction(mouId: "` + m.ID + `", id: "A-1", changes: {status: "DONE", closedOn: "2025-02-01"}) { id } }`},
 	} {
 		// Twice: the first KPI query of a process may finalize facts.
 		for range 2 {

@@ -172,6 +172,11 @@ func (f fakeEvaluations) Evaluate(_ context.Context, mouID, quarter string) (pos
 	return ev, nil
 }
 
+func (f fakeEvaluations) TargetBreaches(context.Context, time.Time, int) ([]postclear.TargetBreach, error) {
+	*f.calls++
+	return nil, nil
+}
+
 // Answers of 1 KiB or more are compressed with zstd or gzip when the
 // client accepts it, GraphQL answers and downloads alike; small ones are
 // not.

@@ -52,12 +52,19 @@ type MoUs interface {
 	InsertDisputes(ctx context.Context, ds []postclear.Dispute) error
 	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+	// Actions and ActionHistory answer within the caller's scope.
+	InsertActions(ctx context.Context, acts []postclear.Action) error
+	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
+	ActionHistory(ctx context.Context, mouID, id string) ([]postclear.Action, error)
 }
 
-// Evaluations computes quarterly MoU evaluations (implemented by
-// report.Evaluator); the CSV and PDF downloads render the same ones.
+// Evaluations computes quarterly MoU evaluations and the target-breach
+// check between them (implemented by report.Evaluator); the CSV and PDF
+// downloads render the same evaluations.
 type Evaluations interface {
 	Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error)
+	// TargetBreaches checks the targets of the active MoUs quarter to date.
+	TargetBreaches(ctx context.Context, asOf time.Time, minPopulation int) ([]postclear.TargetBreach, error)
 }
 
 // DefaultMaxIngestRecords bounds one ingest mutation; larger loads belong
@@ -92,6 +99,9 @@ type Resolver struct {
 	// Live announces every accepted change to the subscribers of
 	// dataChanged (NewHandler makes one when nil).
 	Live *live.Broker
+	// Ingested, when set, is called after an ingest mutation stored
+	// records (the target-breach alerts' Checker.Notify).
+	Ingested func()
 }
 
 func (r *Resolver) now() time.Time {

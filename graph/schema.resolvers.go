@@ -12,8 +12,25 @@ import (
 	"github.com/postclear/postclear/graph/generated"
 	"github.com/postclear/postclear/graph/model"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/resultcache"
 )
+
+// Kpi is the resolver for the kpi field: null when the action names no
+// KPI (the domain's "").
+func (r *actionResolver) Kpi(ctx context.Context, obj *postclear.Action) (*postclear.KPI, error) {
+	if obj.KPI == "" {
+		return nil, nil
+	}
+	k := postclear.KPI(obj.KPI)
+	return &k, nil
+}
+
+// History is the resolver for the history field.
+func (r *actionResolver) History(ctx context.Context, obj *postclear.Action) ([]postclear.Action, error) {
+	h, err := r.MoUs.ActionHistory(ctx, obj.MoUID, obj.ID)
+	return nonNil(h), r.fail(ctx, "Action.history", err)
+}
 
 // RiskChannel is the resolver for the riskChannel field.
 func (r *customsDecisionResolver) RiskChannel(ctx context.Context, obj *postclear.Decision) (*string, error) {
@@ -59,6 +76,12 @@ func (r *moUResolver) Activities(ctx context.Context, obj *postclear.MoU) ([]pos
 func (r *moUResolver) Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error) {
 	ds, err := r.MoUs.Disputes(ctx, obj.ID, time.Time{}, time.Time{})
 	return nonNil(ds), r.fail(ctx, "MoU.disputes", err)
+}
+
+// Actions is the resolver for the actions field.
+func (r *moUResolver) Actions(ctx context.Context, obj *postclear.MoU, status *string) ([]postclear.Action, error) {
+	as, err := r.MoUs.Actions(ctx, postclear.ActionQuery{MoUID: obj.ID, Status: deref(status, "")})
+	return nonNil(as), r.fail(ctx, "MoU.actions", err)
 }
 
 // IngestEvents is the resolver for the ingestEvents field.
@@ -114,6 +137,20 @@ func (r *mutationResolver) RecordActivities(ctx context.Context, records []map[s
 // RecordDisputes is the resolver for the recordDisputes field.
 func (r *mutationResolver) RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
 	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertDisputes)
+}
+
+// RecordActions is the resolver for the recordActions field.
+func (r *mutationResolver) RecordActions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error) {
+	return ingestRecords(ctx, r.Resolver, records, r.MoUs.InsertActions)
+}
+
+// UpdateAction is the resolver for the updateAction field.
+func (r *mutationResolver) UpdateAction(ctx context.Context, mouID string, id string, changes map[string]any) (*postclear.Action, error) {
+	a, err := updateAction(ctx, r.Resolver, mouID, id, changes)
+	if err != nil {
+		return nil, r.fail(ctx, "updateAction", err)
+	}
+	return &a, nil
 }
 
 // RecordHolidays is the resolver for the recordHolidays field.
@@ -208,6 +245,18 @@ func (r *queryResolver) MouEvaluation(ctx context.Context, mouID string, quarter
 	return &ev, nil
 }
 
+// Actions is the resolver for the actions field.
+func (r *queryResolver) Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error) {
+	as, err := r.MoUs.Actions(ctx, postclear.ActionQuery{MoUID: deref(mouID, ""), Status: deref(status, "")})
+	return nonNil(as), r.fail(ctx, "actions", err)
+}
+
+// TargetBreaches is the resolver for the targetBreaches field.
+func (r *queryResolver) TargetBreaches(ctx context.Context, asOf time.Time, minPopulation *int) ([]postclear.TargetBreach, error) {
+	bs, err := r.Evaluations.TargetBreaches(ctx, asOf, deref(minPopulation, report.DefaultMinPopulation))
+	return nonNil(bs), r.fail(ctx, "targetBreaches", err)
+}
+
 // RiskEffectiveness is the resolver for the riskEffectiveness field.
 func (r *queryResolver) RiskEffectiveness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ChannelStat, error) {
 	rows, err := r.Analytics.RiskEffectiveness(ctx, kpiQuery(filter, groupBy, granularity, fillGaps, timeZone, orderBy, limit))
@@ -299,6 +348,9 @@ func (r *subscriptionResolver) DataChanged(ctx context.Context) (<-chan *model.D
 	return ch, r.fail(ctx, "dataChanged", err)
 }
 
+// Action returns generated.ActionResolver implementation.
+func (r *Resolver) Action() generated.ActionResolver { return &actionResolver{r} }
+
 // CustomsDecision returns generated.CustomsDecisionResolver implementation.
 func (r *Resolver) CustomsDecision() generated.CustomsDecisionResolver {
 	return &customsDecisionResolver{r}
@@ -323,6 +375,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	actionResolver          struct{ *Resolver }
 	customsDecisionResolver struct{ *Resolver }
 	declarationResolver     struct{ *Resolver }
 	disputeResolver         struct{ *Resolver }

@@ -338,13 +338,25 @@ func TestMoUAndTokenCommands(t *testing.T) {
 	if out := mustRun("mou", "list"); !strings.Contains(out, "mou-ke-2024") || !strings.Contains(out, "Posta Kenya") {
 		t.Errorf("mou list: %q", out)
 	}
+	// Agreed actions load like every kind: a bad row is rejected with its
+	// line and field (exit 1), the good one stored.
+	actions := filepath.Join(files, "actions.csv")
+	os.WriteFile(actions, []byte(`mou_id,id,raised_on,text,owner,due_on,status,closed_on,kpi
+mou-ke-2024,2025-Q1-01,2025-01-15,Send the release file daily,CUSTOMS,2025-03-31,OPEN,,CLEARANCE_P90_HOURS
+mou-ke-2024,2025-Q1-02,2025-01-15,Train counter staff,NOBODY,2025-03-31,OPEN,,
+`), 0o644)
+	code, out, errOut := runCmd(t, childIn(t, home, "ingest", "actions", actions, "--quiet", "--data-dir", dir))
+	if code != 1 || !strings.Contains(errOut, `actions.csv:3: owner: unknown value "NOBODY"`) || !strings.Contains(out, "2 rows read, 1 accepted, 1 rejected") {
+		t.Errorf("ingest actions: exit %d\n%s%s", code, out, errOut)
+	}
 	out = mustRun("report", "--mou", "mou-ke-2024", "--quarter", "2025-Q1", "--format", "json")
 	var ev struct {
 		Quarter string
 		KPIs    []struct{ KPI string } `json:"kpis"`
+		Actions struct{ Raised, Overdue int }
 	}
-	if err := json.Unmarshal([]byte(out), &ev); err != nil || len(ev.KPIs) == 0 {
-		t.Errorf("report: %v\n%.300s", err, out)
+	if err := json.Unmarshal([]byte(out), &ev); err != nil || len(ev.KPIs) == 0 || ev.Actions.Raised != 1 || ev.Actions.Overdue != 1 {
+		t.Errorf("report: %v %+v\n%.300s", err, ev.Actions, out)
 	}
 	mustRun("mou", "archive", "mou-ke-2024")
 	if out := mustRun("mou", "list"); strings.Contains(out, "mou-ke-2024") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/postclear/postclear/internal/alert"
 	"github.com/postclear/postclear/internal/ingest"
+	"github.com/postclear/postclear/internal/report"
 )
 
 // Config is every setting of postclear, with defaults, filled from flags
@@ -67,6 +70,14 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics on its own listener (and not
 	// on Addr).
 	MetricsAddr string
+
+	// Target-breach alerts (docs/operations.md): a webhook, the file of
+	// the secret its requests are signed with, how often targets may be
+	// checked, and the population below which a value is not judged.
+	AlertWebhook           string
+	AlertWebhookSecretFile string
+	AlertInterval          time.Duration
+	AlertMinPopulation     int
 }
 
 // DefaultConfig returns the defaults: the embedded engine with its data in
@@ -102,6 +113,9 @@ func DefaultConfig() Config {
 		ReadTimeout:       time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+
+		AlertInterval:      alert.DefaultInterval,
+		AlertMinPopulation: report.DefaultMinPopulation,
 	}
 }
 
@@ -192,6 +206,10 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request header block accepted")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, without credentials (default: on --addr, for administrators)")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log engine statements slower than this (0 disables)")
+	fs.StringVar(&c.AlertWebhook, "alert-webhook", c.AlertWebhook, "post a message to this http(s) URL for each target of an active MoU newly in breach quarter to date, and for each recovery (default: no alerts)")
+	fs.StringVar(&c.AlertWebhookSecretFile, "alert-webhook-secret-file", c.AlertWebhookSecretFile, "file holding the secret the alert webhook's requests are signed with (HMAC-SHA256, header X-Postclear-Signature; its text, surrounding white space trimmed; at least 16 bytes)")
+	fs.DurationVar(&c.AlertInterval, "alert-interval", c.AlertInterval, "least time between two target-breach checks: one runs each interval when records were ingested, the MoUs changed or a day passed")
+	fs.IntVar(&c.AlertMinPopulation, "alert-min-population", c.AlertMinPopulation, "population below which a quarter-to-date value is not judged by the alert checks")
 }
 
 // validateServe refuses settings the server cannot run with, each in one
@@ -240,10 +258,24 @@ func (c *Config) validateServe() error {
 		return fmt.Errorf("--max-filter-values %d: must be at least 1", c.MaxFilterValues)
 	case c.SlowQuery < 0:
 		return fmt.Errorf("--slow-query %v: must be ≥ 0 (0 disables the log)", c.SlowQuery)
+	case c.AlertWebhook != "" && !validWebhook(c.AlertWebhook):
+		return fmt.Errorf("--alert-webhook %q: must be an absolute http or https URL", c.AlertWebhook)
+	case c.AlertWebhookSecretFile != "" && c.AlertWebhook == "":
+		return fmt.Errorf("--alert-webhook-secret-file without --alert-webhook: name the webhook too")
+	case c.AlertInterval < time.Second:
+		return fmt.Errorf("--alert-interval %v: must be at least 1s", c.AlertInterval)
+	case c.AlertMinPopulation < 0 || c.AlertMinPopulation > report.MaxMinPopulation:
+		return fmt.Errorf("--alert-min-population %d: must be between 0 and %d", c.AlertMinPopulation, report.MaxMinPopulation)
 	case slices.Contains(c.CORSOrigins, "*") && !c.authConfigured():
 		return fmt.Errorf("--cors-origins '*' with authentication off would let any web page the user visits read and change everything: list the origins, or configure authentication (docs/auth.md)")
 	}
 	return nil
+}
+
+// validWebhook reports whether s is an absolute http or https URL.
+func validWebhook(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // authConfigured reports whether any credential is configured, i.e.

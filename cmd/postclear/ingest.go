@@ -15,7 +15,7 @@ import (
 
 // ingestKinds are the record kinds `postclear ingest` loads.
 var ingestKinds = []postclear.RecordKind{postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions,
-	postclear.KindHolidays, postclear.KindActivities, postclear.KindDisputes}
+	postclear.KindHolidays, postclear.KindActivities, postclear.KindDisputes, postclear.KindActions}
 
 // runIngest loads files. Its exit status says what happened to the input
 // (docs/records.md): 0 every row was accepted; 1 some rows were rejected or

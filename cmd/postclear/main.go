@@ -4,7 +4,7 @@
 // queries over GraphQL.
 //
 //	postclear serve     run the GraphQL server
-//	postclear ingest    load records or MoU activities and disputes from files
+//	postclear ingest    load records, or MoU activities, disputes and actions, from files
 //	postclear seed      generate deterministic demo data
 //	postclear report    write the quarterly evaluation of an MoU
 //	postclear mou       list, create or archive MoUs
@@ -34,7 +34,7 @@ const usage = `postclear: GraphQL analytics for customs–post MoU evaluation
 
 Usage:
   postclear serve   [flags]                          run the GraphQL server
-  postclear ingest  events|declarations|decisions|holidays|activities|disputes FILE... [flags]
+  postclear ingest  events|declarations|decisions|holidays|activities|disputes|actions FILE... [flags]
                                                      load records (CSV or JSON Lines, optionally .gz; - for stdin)
   postclear seed    [flags]                          generate deterministic demo data (load it, or --out DIR)
   postclear report  --mou ID --quarter 2025-Q3 [--format pdf|csv|json] [-o FILE] [--server URL]

@@ -148,7 +148,7 @@ func evaluator(e warehouse.Engine, store *warehouse.Store, cfg Config) *report.E
 	}
 }
 
-// seedMoUs stores the demo MoUs with their activities and disputes unless
+// seedMoUs stores the demo MoUs with their activities, disputes and actions unless
 // an MoU exists already, so that a second seed does not duplicate them.
 func seedMoUs(ctx context.Context, store *warehouse.Store) (int, error) {
 	existing, err := store.MoUs(ctx, true)
@@ -171,6 +171,12 @@ func seedMoUs(ctx context.Context, store *warehouse.Store) (int, error) {
 			return 0, err
 		}
 		if err := store.InsertDisputes(ctx, s.Disputes); err != nil {
+			return 0, err
+		}
+		for i := range s.Actions {
+			s.Actions[i].MoUID = m.ID
+		}
+		if err := store.InsertActions(ctx, s.Actions); err != nil {
 			return 0, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/graph/graphiql"
+	"github.com/postclear/postclear/internal/alert"
 	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
@@ -62,6 +64,9 @@ type Server struct {
 	// its ClickHouse server was unreachable.
 	schemaReady atomic.Bool
 	stop        context.CancelFunc
+	// alerts is closed when the target-breach checker has stopped (nil
+	// without --alert-webhook).
+	alerts chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -125,18 +130,27 @@ func (s *Server) Open(ctx context.Context) error {
 		m.CacheStats(cache.Stats)
 	}
 	kpis := &analytics.Service{Engine: e, Layout: c.layout(), Facts: store.Facts(), Now: time.Now, Cache: cache, MaxFilterValues: c.MaxFilterValues}
+	evaluations := &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now}
 	resolver := &graph.Resolver{
 		Analytics:        kpis,
 		Operations:       kpis,
 		Records:          store,
 		Calendars:        store,
 		MoUs:             store,
-		Evaluations:      &report.Evaluator{KPIs: kpis, MoUs: store, Data: store, Cache: cache, Now: time.Now},
+		Evaluations:      evaluations,
 		Cache:            cache,
 		Logger:           s.Logger,
 		MaxIngestRecords: c.MaxIngestRecords,
 		MaxRecordBytes:   c.MaxRecordBytes,
 		Metrics:          m,
+	}
+	var checker *alert.Checker
+	if c.AlertWebhook != "" {
+		if checker, err = s.alertChecker(evaluations, store); err != nil {
+			s.engine.Close()
+			return err
+		}
+		resolver.Ingested = checker.Notify
 	}
 	// The limiter keys on the principal, or on the client IP for requests
 	// that are not authenticated (all of them when authentication is off).
@@ -184,6 +198,13 @@ func (s *Server) Open(ctx context.Context) error {
 	ln = limitListener(ln, c.MaxConnections)
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
+	if checker != nil {
+		s.alerts = make(chan struct{})
+		go func() {
+			defer close(s.alerts)
+			checker.Run(bg)
+		}()
+	}
 	if c.MetricsAddr != "" {
 		if s.metrics, err = serveMetrics(c.MetricsAddr, m.Handler(), c.ReadHeaderTimeout); err != nil {
 			s.Close()
@@ -306,6 +327,11 @@ func (s *Server) close() error {
 	if s.stop != nil {
 		s.stop()
 	}
+	if s.alerts != nil {
+		// A check in progress ends with its context; the engine must
+		// outlive it.
+		<-s.alerts
+	}
 	var err error
 	if s.metrics != nil {
 		s.metrics.srv.Close()
@@ -350,4 +376,39 @@ func (s *Server) seedIfEmpty(ctx context.Context, store *warehouse.Store) error 
 	s.Logger.Info("demo data loaded", "items", stats.Items, "records", records,
 		"seconds", time.Since(start).Seconds(), "records_per_second", float64(records)/time.Since(start).Seconds())
 	return nil
+}
+
+// alertChecker builds the target-breach checker of --alert-webhook: it
+// checks with the server's evaluations, keeps its announcements in the
+// store and posts to the webhook, signed when a secret file is given.
+func (s *Server) alertChecker(evaluations *report.Evaluator, store *warehouse.Store) (*alert.Checker, error) {
+	c := s.Config
+	hook := &alert.Webhook{URL: c.AlertWebhook}
+	if c.AlertWebhookSecretFile != "" {
+		b, err := os.ReadFile(c.AlertWebhookSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("--alert-webhook-secret-file: %w", err)
+		}
+		if hook.Secret = bytes.TrimSpace(b); len(hook.Secret) < 16 {
+			return nil, fmt.Errorf("--alert-webhook-secret-file %s: the secret has %d bytes, at least 16 are needed", c.AlertWebhookSecretFile, len(hook.Secret))
+		}
+	} else {
+		s.Logger.Warn("target-breach alerts are not signed: give --alert-webhook-secret-file so that the receiver can tell them from forgeries")
+	}
+	checker := &alert.Checker{Breaches: evaluations.TargetBreaches, State: store, Version: store.DataVersion, Webhook: hook,
+		MinPopulation: c.AlertMinPopulation, Interval: c.AlertInterval, Logger: s.Logger}
+	checker.Start()
+	s.Logger.Info("target-breach alerts on", "webhook", redactURL(c.AlertWebhook), "interval", c.AlertInterval, "signed", hook.Secret != nil)
+	return checker, nil
+}
+
+// redactURL is u without its user information and query, which may hold
+// credentials, for the log.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	p.User, p.RawQuery = nil, ""
+	return p.String()
 }

@@ -31,6 +31,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Action() ActionResolver
 	CustomsDecision() CustomsDecisionResolver
 	Declaration() DeclarationResolver
 	Dispute() DisputeResolver
@@ -45,6 +46,37 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Action struct {
+		ClosedOn  func(childComplexity int) int
+		DueOn     func(childComplexity int) int
+		History   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kpi       func(childComplexity int) int
+		MoUID     func(childComplexity int) int
+		Owner     func(childComplexity int) int
+		RaisedOn  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Text      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	ActionFollowUp struct {
+		Action      func(childComplexity int) int
+		CarriedOver func(childComplexity int) int
+		Overdue     func(childComplexity int) int
+		StatusAtEnd func(childComplexity int) int
+	}
+
+	ActionSummary struct {
+		Actions     func(childComplexity int) int
+		Done        func(childComplexity int) int
+		Dropped     func(childComplexity int) int
+		OpenAtEnd   func(childComplexity int) int
+		OpenAtStart func(childComplexity int) int
+		Overdue     func(childComplexity int) int
+		Raised      func(childComplexity int) int
+	}
+
 	Activity struct {
 		CustomsParticipants func(childComplexity int) int
 		Date                func(childComplexity int) int
@@ -203,6 +235,7 @@ type ComplexityRoot struct {
 	}
 
 	Evaluation struct {
+		Actions            func(childComplexity int) int
 		Activities         func(childComplexity int) int
 		Data               func(childComplexity int) int
 		Disputes           func(childComplexity int) int
@@ -303,6 +336,7 @@ type ComplexityRoot struct {
 	}
 
 	MoU struct {
+		Actions               func(childComplexity int, status *string) int
 		Activities            func(childComplexity int) int
 		Archived              func(childComplexity int) int
 		Country               func(childComplexity int) int
@@ -331,10 +365,12 @@ type ComplexityRoot struct {
 		IngestDecisions    func(childComplexity int, records []map[string]any) int
 		IngestDeclarations func(childComplexity int, records []map[string]any) int
 		IngestEvents       func(childComplexity int, records []map[string]any) int
+		RecordActions      func(childComplexity int, records []map[string]any) int
 		RecordActivities   func(childComplexity int, records []map[string]any) int
 		RecordDisputes     func(childComplexity int, records []map[string]any) int
 		RecordHolidays     func(childComplexity int, records []map[string]any) int
 		SetWeekendDays     func(childComplexity int, country string, days []model.Weekday) int
+		UpdateAction       func(childComplexity int, mouID string, id string, changes map[string]any) int
 		UpdateMou          func(childComplexity int, id string, input postclear.MoUInput) int
 	}
 
@@ -374,6 +410,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Actions            func(childComplexity int, mouID *string, status *string) int
 		Backlog            func(childComplexity int, asOf time.Time, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, agesHours []float64, timeZone *string) int
 		ClearanceTimes     func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, targetHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) int
 		ComplianceRates    func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
@@ -391,6 +428,7 @@ type ComplexityRoot struct {
 		RiskEffectiveness  func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		SeizureTrends      func(childComplexity int, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) int
 		StageTimes         func(childComplexity int, filter postclear.AnalyticsFilter, stages []postclear.Stage, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, thresholdsHours []float64, timeZone *string, orderBy []postclear.Order, limit *int) int
+		TargetBreaches     func(childComplexity int, asOf time.Time, minPopulation *int) int
 		Viewer             func(childComplexity int) int
 		WeekendDays        func(childComplexity int, country string) int
 	}
@@ -438,6 +476,22 @@ type ComplexityRoot struct {
 		Value      func(childComplexity int) int
 	}
 
+	TargetBreach struct {
+		Actual     func(childComplexity int) int
+		AsOf       func(childComplexity int) int
+		Breached   func(childComplexity int) int
+		Comparison func(childComplexity int) int
+		From       func(childComplexity int) int
+		Judged     func(childComplexity int) int
+		KPI        func(childComplexity int) int
+		MoU        func(childComplexity int) int
+		Population func(childComplexity int) int
+		Quarter    func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Unit       func(childComplexity int) int
+	}
+
 	ThresholdRate struct {
 		Hours func(childComplexity int) int
 		Rate  func(childComplexity int) int
@@ -471,6 +525,11 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActionResolver interface {
+	Kpi(ctx context.Context, obj *postclear.Action) (*postclear.KPI, error)
+
+	History(ctx context.Context, obj *postclear.Action) ([]postclear.Action, error)
+}
 type CustomsDecisionResolver interface {
 	RiskChannel(ctx context.Context, obj *postclear.Decision) (*string, error)
 	SeizureCategory(ctx context.Context, obj *postclear.Decision) (*string, error)
@@ -487,6 +546,7 @@ type DisputeResolver interface {
 type MoUResolver interface {
 	Activities(ctx context.Context, obj *postclear.MoU) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, obj *postclear.MoU) ([]postclear.Dispute, error)
+	Actions(ctx context.Context, obj *postclear.MoU, status *string) ([]postclear.Action, error)
 }
 type MutationResolver interface {
 	IngestEvents(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
@@ -497,6 +557,8 @@ type MutationResolver interface {
 	ArchiveMou(ctx context.Context, id string) (*postclear.MoU, error)
 	RecordActivities(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 	RecordDisputes(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	RecordActions(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
+	UpdateAction(ctx context.Context, mouID string, id string, changes map[string]any) (*postclear.Action, error)
 	RecordHolidays(ctx context.Context, records []map[string]any) (*postclear.IngestResult, error)
 	SetWeekendDays(ctx context.Context, country string, days []model.Weekday) (*model.WeekendDays, error)
 }
@@ -510,6 +572,8 @@ type QueryResolver interface {
 	Mous(ctx context.Context, includeArchived *bool) ([]postclear.MoU, error)
 	Mou(ctx context.Context, id string) (*postclear.MoU, error)
 	MouEvaluation(ctx context.Context, mouID string, quarter string) (*postclear.Evaluation, error)
+	Actions(ctx context.Context, mouID *string, status *string) ([]postclear.Action, error)
+	TargetBreaches(ctx context.Context, asOf time.Time, minPopulation *int) ([]postclear.TargetBreach, error)
 	RiskEffectiveness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.ChannelStat, error)
 	HoldFulfilment(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, withinHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.HoldStat, error)
 	EadTimeliness(ctx context.Context, filter postclear.AnalyticsFilter, groupBy []postclear.Dimension, granularity *postclear.Granularity, fillGaps *bool, minLeadHours *float64, timeZone *string, orderBy []postclear.Order, limit *int) ([]postclear.EadTimelinessStat, error)
@@ -542,6 +606,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Action.closedOn":
+		if e.ComplexityRoot.Action.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.ClosedOn(childComplexity), true
+	case "Action.dueOn":
+		if e.ComplexityRoot.Action.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.DueOn(childComplexity), true
+	case "Action.history":
+		if e.ComplexityRoot.Action.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.History(childComplexity), true
+	case "Action.id":
+		if e.ComplexityRoot.Action.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.ID(childComplexity), true
+	case "Action.kpi":
+		if e.ComplexityRoot.Action.Kpi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Kpi(childComplexity), true
+	case "Action.mouId":
+		if e.ComplexityRoot.Action.MoUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.MoUID(childComplexity), true
+	case "Action.owner":
+		if e.ComplexityRoot.Action.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Owner(childComplexity), true
+	case "Action.raisedOn":
+		if e.ComplexityRoot.Action.RaisedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.RaisedOn(childComplexity), true
+	case "Action.status":
+		if e.ComplexityRoot.Action.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Status(childComplexity), true
+	case "Action.text":
+		if e.ComplexityRoot.Action.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Text(childComplexity), true
+	case "Action.updatedAt":
+		if e.ComplexityRoot.Action.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.UpdatedAt(childComplexity), true
+
+	case "ActionFollowUp.action":
+		if e.ComplexityRoot.ActionFollowUp.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionFollowUp.Action(childComplexity), true
+	case "ActionFollowUp.carriedOver":
+		if e.ComplexityRoot.ActionFollowUp.CarriedOver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionFollowUp.CarriedOver(childComplexity), true
+	case "ActionFollowUp.overdue":
+		if e.ComplexityRoot.ActionFollowUp.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionFollowUp.Overdue(childComplexity), true
+	case "ActionFollowUp.statusAtEnd":
+		if e.ComplexityRoot.ActionFollowUp.StatusAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionFollowUp.StatusAtEnd(childComplexity), true
+
+	case "ActionSummary.actions":
+		if e.ComplexityRoot.ActionSummary.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.Actions(childComplexity), true
+	case "ActionSummary.done":
+		if e.ComplexityRoot.ActionSummary.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.Done(childComplexity), true
+	case "ActionSummary.dropped":
+		if e.ComplexityRoot.ActionSummary.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.Dropped(childComplexity), true
+	case "ActionSummary.openAtEnd":
+		if e.ComplexityRoot.ActionSummary.OpenAtEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.OpenAtEnd(childComplexity), true
+	case "ActionSummary.openAtStart":
+		if e.ComplexityRoot.ActionSummary.OpenAtStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.OpenAtStart(childComplexity), true
+	case "ActionSummary.overdue":
+		if e.ComplexityRoot.ActionSummary.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.Overdue(childComplexity), true
+	case "ActionSummary.raised":
+		if e.ComplexityRoot.ActionSummary.Raised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionSummary.Raised(childComplexity), true
 
 	case "Activity.customsParticipants":
 		if e.ComplexityRoot.Activity.CustomsParticipants == nil {
@@ -1196,6 +1395,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EadTimelinessStat.WithEad(childComplexity), true
 
+	case "Evaluation.actions":
+		if e.ComplexityRoot.Evaluation.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Actions(childComplexity), true
 	case "Evaluation.activities":
 		if e.ComplexityRoot.Evaluation.Activities == nil {
 			break
@@ -1626,6 +1831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KPIResult.Unit(childComplexity), true
 
+	case "MoU.actions":
+		if e.ComplexityRoot.MoU.Actions == nil {
+			break
+		}
+
+		args, err := ec.field_MoU_actions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MoU.Actions(childComplexity, args["status"].(*string)), true
 	case "MoU.activities":
 		if e.ComplexityRoot.MoU.Activities == nil {
 			break
@@ -1785,6 +2001,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestEvents(childComplexity, args["records"].([]map[string]any)), true
+	case "Mutation.recordActions":
+		if e.ComplexityRoot.Mutation.RecordActions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordActions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordActions(childComplexity, args["records"].([]map[string]any)), true
 	case "Mutation.recordActivities":
 		if e.ComplexityRoot.Mutation.RecordActivities == nil {
 			break
@@ -1829,6 +2056,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetWeekendDays(childComplexity, args["country"].(string), args["days"].([]model.Weekday)), true
+	case "Mutation.updateAction":
+		if e.ComplexityRoot.Mutation.UpdateAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAction(childComplexity, args["mouId"].(string), args["id"].(string), args["changes"].(map[string]any)), true
 	case "Mutation.updateMou":
 		if e.ComplexityRoot.Mutation.UpdateMou == nil {
 			break
@@ -1966,6 +2204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.actions":
+		if e.ComplexityRoot.Query.Actions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Actions(childComplexity, args["mouId"].(*string), args["status"].(*string)), true
 	case "Query.backlog":
 		if e.ComplexityRoot.Query.Backlog == nil {
 			break
@@ -2149,6 +2398,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StageTimes(childComplexity, args["filter"].(postclear.AnalyticsFilter), args["stages"].([]postclear.Stage), args["groupBy"].([]postclear.Dimension), args["granularity"].(*postclear.Granularity), args["fillGaps"].(*bool), args["thresholdsHours"].([]float64), args["timeZone"].(*string), args["orderBy"].([]postclear.Order), args["limit"].(*int)), true
+	case "Query.targetBreaches":
+		if e.ComplexityRoot.Query.TargetBreaches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targetBreaches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TargetBreaches(childComplexity, args["asOf"].(time.Time), args["minPopulation"].(*int)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2323,6 +2583,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Target.Value(childComplexity), true
 
+	case "TargetBreach.actual":
+		if e.ComplexityRoot.TargetBreach.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Actual(childComplexity), true
+	case "TargetBreach.asOf":
+		if e.ComplexityRoot.TargetBreach.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.AsOf(childComplexity), true
+	case "TargetBreach.breached":
+		if e.ComplexityRoot.TargetBreach.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Breached(childComplexity), true
+	case "TargetBreach.comparison":
+		if e.ComplexityRoot.TargetBreach.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Comparison(childComplexity), true
+	case "TargetBreach.from":
+		if e.ComplexityRoot.TargetBreach.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.From(childComplexity), true
+	case "TargetBreach.judged":
+		if e.ComplexityRoot.TargetBreach.Judged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Judged(childComplexity), true
+	case "TargetBreach.kpi":
+		if e.ComplexityRoot.TargetBreach.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.KPI(childComplexity), true
+	case "TargetBreach.mou":
+		if e.ComplexityRoot.TargetBreach.MoU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.MoU(childComplexity), true
+	case "TargetBreach.population":
+		if e.ComplexityRoot.TargetBreach.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Population(childComplexity), true
+	case "TargetBreach.quarter":
+		if e.ComplexityRoot.TargetBreach.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Quarter(childComplexity), true
+	case "TargetBreach.since":
+		if e.ComplexityRoot.TargetBreach.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Since(childComplexity), true
+	case "TargetBreach.target":
+		if e.ComplexityRoot.TargetBreach.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Target(childComplexity), true
+	case "TargetBreach.unit":
+		if e.ComplexityRoot.TargetBreach.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetBreach.Unit(childComplexity), true
+
 	case "ThresholdRate.hours":
 		if e.ComplexityRoot.ThresholdRate.Hours == nil {
 			break
@@ -2432,6 +2771,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActionChanges", ec.unmarshalInputActionChanges),
+			graphql.NewInputUnmarshaler("ActionInput", ec.unmarshalInputActionInput),
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
 			graphql.NewInputUnmarshaler("ChannelOrder", ec.unmarshalInputChannelOrder),
@@ -3574,6 +3915,11 @@ type MoU {
   activities: [Activity!]!
   "Disputes recorded under this MoU, by opening date."
   disputes: [Dispute!]!
+  "The agreed actions of this MoU (their latest version), by raising date and id."
+  actions(
+    "Only the actions whose latest status is this one."
+    status: ActionStatus
+  ): [Action!]!
 }
 
 """
@@ -3694,6 +4040,106 @@ input DisputeInput {
 }
 
 """
+An action a joint committee agreed on under an MoU (docs/mou.md, "Agreed actions"): an owner, a due date and a status, and
+optionally the KPI it is to improve. Its key is (mouId, id); recording it again, or updating it, writes a new version, and
+every version is kept (history).
+"""
+type Action {
+  "The MoU."
+  mouId: ID!
+  "The committee's id for it (e.g. the number in its minutes, 2025-Q3-04); unique within the MoU."
+  id: ID!
+  "The day it was agreed."
+  raisedOn: Date!
+  "What is to be done."
+  text: String!
+  "Who is to do it."
+  owner: ActionOwner!
+  "The day it is due."
+  dueOn: Date!
+  "Its status."
+  status: ActionStatus!
+  "The day it was done or dropped; null while it is open."
+  closedOn: Date
+  "The KPI it is to improve; null when it addresses none in particular."
+  kpi: KPI
+  "When this version was written."
+  updatedAt: Time!
+  "Every version of the action, the latest (this one) first."
+  history: [Action!]!
+}
+
+"""
+Who an agreed action is given to.
+"""
+enum ActionOwner {
+  "The customs administration."
+  CUSTOMS
+  "The designated postal operator."
+  POST
+  "Both agencies together."
+  JOINT
+}
+
+"""
+The status of an agreed action.
+"""
+enum ActionStatus {
+  "Not done yet."
+  OPEN
+  "Done (closedOn says when)."
+  DONE
+  "Given up (closedOn says when)."
+  DROPPED
+}
+
+"""
+An agreed action to record, or to replace whole. Fields are strings as in files (docs/mou.md), so that every rule is
+checked per record.
+"""
+input ActionInput {
+  "Id of an existing MoU."
+  mouId: String!
+  "The committee's id for the action: 1 to 64 letters, digits, '-', '_' or '.'."
+  id: String!
+  "YYYY-MM-DD, not in the future."
+  raisedOn: String!
+  "What is to be done, 1 to 1,000 characters."
+  text: String!
+  "CUSTOMS, POST or JOINT."
+  owner: String!
+  "YYYY-MM-DD, not before raisedOn."
+  dueOn: String!
+  "OPEN, DONE or DROPPED."
+  status: String!
+  "YYYY-MM-DD, not before raisedOn and not in the future; required when status is DONE or DROPPED, empty while OPEN."
+  closedOn: String = ""
+  "A KPI name (e.g. CLEARANCE_P90_HOURS), or empty."
+  kpi: String = ""
+}
+
+"""
+Changes to an agreed action. A field left out (or null) keeps its value; "" empties closedOn or kpi. The action
+with its changes must meet every rule of ActionInput.
+"""
+input ActionChanges {
+  "YYYY-MM-DD."
+  raisedOn: String
+  "What is to be done."
+  text: String
+  "CUSTOMS, POST or JOINT."
+  owner: String
+  "YYYY-MM-DD."
+  dueOn: String
+  "OPEN, DONE or DROPPED."
+  status: String
+  "YYYY-MM-DD, or \"\" to reopen."
+  closedOn: String
+  "A KPI name, or \"\" for none."
+  kpi: String
+}
+
+"""
 One KPI of a quarterly evaluation.
 """
 type KPIResult {
@@ -3792,10 +4238,44 @@ type DisputeSummary {
 }
 
 """
+The follow-up of the agreed actions in the quarter.
+"""
+type ActionSummary {
+  "Actions raised before the quarter and not closed before its first day (carried over)."
+  openAtStart: Int!
+  "Actions raised in the quarter."
+  raised: Int!
+  "Of the actions listed, those done in the quarter."
+  done: Int!
+  "Of the actions listed, those dropped in the quarter."
+  dropped: Int!
+  "Of the actions listed, those not closed by the end of the quarter."
+  openAtEnd: Int!
+  "Of those open at the end, the ones due before it."
+  overdue: Int!
+  "The actions carried over, then those raised in the quarter, each by raising date and id."
+  actions: [ActionFollowUp!]!
+}
+
+"""
+An agreed action as a quarter's evaluation states it.
+"""
+type ActionFollowUp {
+  "The action (its latest version)."
+  action: Action!
+  "True when it was open at the start of the quarter; false when it was raised in it."
+  carriedOver: Boolean!
+  "Its status at the end of the quarter: OPEN unless it was closed before then."
+  statusAtEnd: ActionStatus!
+  "Due before the end of the quarter and not closed by then."
+  overdue: Boolean!
+}
+
+"""
 A figure of the evaluation, named by the keys of its row in the CSV download.
 """
 type FigureRef {
-  "CSV section: kpi, change, monthly, seizures, origin:XX, activities or disputes."
+  "CSV section: kpi, change, monthly, seizures, origin:XX, activities, disputes, actions or action:ID."
   section: String!
   "CSV kpi column: a KPI or metric name."
   metric: String!
@@ -3840,6 +4320,8 @@ type Evaluation {
   activities: ActivitySummary!
   "Dispute resolution in the quarter."
   disputes: DisputeSummary!
+  "The agreed actions open at the start of the quarter, with their status at its end, and those raised in it."
+  actions: ActionSummary!
   "Plain-language findings, each traceable to its figures."
   findings: [Finding!]!
   """
@@ -3884,6 +4366,63 @@ extend type Query {
     "The quarter, written YYYY-Qn, e.g. 2025-Q3."
     quarter: String!
   ): Evaluation! @allow(to: READ)
+  """
+  The agreed actions (their latest version) of the MoUs the caller sees, by MoU, raising date and id. An AGENCY caller
+  sees the actions of its countries' MoUs only; naming another MoU returns none.
+  """
+  actions(
+    "Only this MoU's actions."
+    mouId: ID
+    "Only the actions whose latest status is this one."
+    status: ActionStatus
+  ): [Action!]! @allow(to: READ)
+  """
+  Checks every target of every active MoU the caller sees (in force on asOf, not archived) against its KPI over the
+  quarter to date, so that a breach is known before the quarter ends (docs/mou.md, "Target breaches"). The quarter to
+  date is the attribution dates from the first day of asOf's quarter to asOf inclusive; the values are those the
+  quarter's evaluation computes. One entry per target, by country and in the KPI enum's order.
+  """
+  targetBreaches(
+    "The last day counted (inclusive), YYYY-MM-DD; usually today."
+    asOf: Date!
+    "The population below which a value is not judged (judged false, breached false); 0 to 1,000,000,000."
+    minPopulation: Int = 30
+  ): [TargetBreach!]! @allow(to: READ)
+}
+
+"""
+A target of an active MoU against its KPI over the quarter to date.
+"""
+type TargetBreach {
+  "The MoU."
+  mou: MoU!
+  "The KPI."
+  kpi: KPI!
+  "Its unit."
+  unit: Unit!
+  "The target's comparison."
+  comparison: Comparison!
+  "The target's value."
+  target: Float!
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "First day of the quarter."
+  from: Date!
+  "Last day counted."
+  asOf: Date!
+  "The KPI over the quarter to date; null when its population is empty."
+  actual: Float
+  "The size of its population (as in the evaluation's population column)."
+  population: Int64!
+  "Whether actual exists and population is at least minPopulation."
+  judged: Boolean!
+  "Judged, and actual misses the target."
+  breached: Boolean!
+  """
+  When breached: the first day of the quarter from which the quarter-to-date value, taken at the end of every day up to
+  asOf, was judged and missed the target; null otherwise.
+  """
+  since: Date
 }
 
 extend type Mutation {
@@ -3914,6 +4453,26 @@ extend type Mutation {
     "The disputes."
     records: [DisputeInput!]!
   ): IngestResult! @allow(to: ADMIN)
+  """
+  Records agreed actions: each becomes the latest version of its key (mouId, id), the earlier versions being kept as its
+  history; a record equal to the latest version changes nothing. Each MoU named must exist.
+  """
+  recordActions(
+    "The actions."
+    records: [ActionInput!]!
+  ): IngestResult! @allow(to: ADMIN)
+  """
+  Changes some fields of an agreed action (e.g. marks it DONE on a day), writing a new version; NOT_FOUND when there is
+  no such action, BAD_USER_INPUT naming the field when the changed action breaks a rule.
+  """
+  updateAction(
+    "The MoU."
+    mouId: ID!
+    "The action's id."
+    id: ID!
+    "The fields to change."
+    changes: ActionChanges!
+  ): Action! @allow(to: ADMIN)
 }
 
 # Joint risk management and information sharing (docs/domain.md KPIs 6, 7 and 8).
@@ -4775,6 +5334,68 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Action(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mouId":
+		return ec.fieldContext_Action_mouId(ctx, field)
+	case "id":
+		return ec.fieldContext_Action_id(ctx, field)
+	case "raisedOn":
+		return ec.fieldContext_Action_raisedOn(ctx, field)
+	case "text":
+		return ec.fieldContext_Action_text(ctx, field)
+	case "owner":
+		return ec.fieldContext_Action_owner(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Action_dueOn(ctx, field)
+	case "status":
+		return ec.fieldContext_Action_status(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_Action_closedOn(ctx, field)
+	case "kpi":
+		return ec.fieldContext_Action_kpi(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Action_updatedAt(ctx, field)
+	case "history":
+		return ec.fieldContext_Action_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Action", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionFollowUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_ActionFollowUp_action(ctx, field)
+	case "carriedOver":
+		return ec.fieldContext_ActionFollowUp_carriedOver(ctx, field)
+	case "statusAtEnd":
+		return ec.fieldContext_ActionFollowUp_statusAtEnd(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ActionFollowUp_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionFollowUp", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "openAtStart":
+		return ec.fieldContext_ActionSummary_openAtStart(ctx, field)
+	case "raised":
+		return ec.fieldContext_ActionSummary_raised(ctx, field)
+	case "done":
+		return ec.fieldContext_ActionSummary_done(ctx, field)
+	case "dropped":
+		return ec.fieldContext_ActionSummary_dropped(ctx, field)
+	case "openAtEnd":
+		return ec.fieldContext_ActionSummary_openAtEnd(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ActionSummary_overdue(ctx, field)
+	case "actions":
+		return ec.fieldContext_ActionSummary_actions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Activity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "mouId":
@@ -5113,6 +5734,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_activities(ctx, field)
 	case "disputes":
 		return ec.fieldContext_Evaluation_disputes(ctx, field)
+	case "actions":
+		return ec.fieldContext_Evaluation_actions(ctx, field)
 	case "findings":
 		return ec.fieldContext_Evaluation_findings(ctx, field)
 	case "data":
@@ -5315,6 +5938,8 @@ func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.C
 		return ec.fieldContext_MoU_activities(ctx, field)
 	case "disputes":
 		return ec.fieldContext_MoU_disputes(ctx, field)
+	case "actions":
+		return ec.fieldContext_MoU_actions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MoU", field.Name)
 }
@@ -5481,6 +6106,38 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetBreach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mou":
+		return ec.fieldContext_TargetBreach_mou(ctx, field)
+	case "kpi":
+		return ec.fieldContext_TargetBreach_kpi(ctx, field)
+	case "unit":
+		return ec.fieldContext_TargetBreach_unit(ctx, field)
+	case "comparison":
+		return ec.fieldContext_TargetBreach_comparison(ctx, field)
+	case "target":
+		return ec.fieldContext_TargetBreach_target(ctx, field)
+	case "quarter":
+		return ec.fieldContext_TargetBreach_quarter(ctx, field)
+	case "from":
+		return ec.fieldContext_TargetBreach_from(ctx, field)
+	case "asOf":
+		return ec.fieldContext_TargetBreach_asOf(ctx, field)
+	case "actual":
+		return ec.fieldContext_TargetBreach_actual(ctx, field)
+	case "population":
+		return ec.fieldContext_TargetBreach_population(ctx, field)
+	case "judged":
+		return ec.fieldContext_TargetBreach_judged(ctx, field)
+	case "breached":
+		return ec.fieldContext_TargetBreach_breached(ctx, field)
+	case "since":
+		return ec.fieldContext_TargetBreach_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetBreach", field.Name)
 }
 
 func (ec *executionContext) childFields_ThresholdRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5669,6 +6326,20 @@ func (ec *executionContext) dir_allow_args(ctx context.Context, rawArgs map[stri
 	return args, nil
 }
 
+func (ec *executionContext) field_MoU_actions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOActionStatus2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5731,6 +6402,20 @@ func (ec *executionContext) field_Mutation_ingestEvents_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
 		func(ctx context.Context, v any) ([]map[string]any, error) {
 			return ec.unmarshalNEventInput2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["records"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordActions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "records",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalNActionInput2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5803,6 +6488,36 @@ func (ec *executionContext) field_Mutation_setWeekendDays_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mouId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mouId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNActionChanges2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changes"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMou_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5836,6 +6551,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mouId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mouId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOActionStatus2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
 	return args, nil
 }
 
@@ -6663,6 +7400,28 @@ func (ec *executionContext) field_Query_stageTimes_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_targetBreaches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minPopulation",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minPopulation"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_weekendDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6750,6 +7509,539 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Action_mouId(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_mouId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_mouId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Action_raisedOn(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_raisedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_raisedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Action_text(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_owner(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNActionOwner2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ActionOwner")
+}
+
+func (ec *executionContext) _Action_dueOn(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Action_status(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNActionStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ActionStatus")
+}
+
+func (ec *executionContext) _Action_closedOn(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_closedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Action_closedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Action_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Action().Kpi(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.KPI) graphql.Marshaler {
+			return ec.marshalOKPI2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Action_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, true, true, "KPI")
+}
+
+func (ec *executionContext) _Action_updatedAt(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Action_history(ctx context.Context, field graphql.CollectedField, obj *postclear.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Action().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Action",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionFollowUp_action(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionFollowUp_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Action) graphql.Marshaler {
+			return ec.marshalNAction2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionFollowUp_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionFollowUp",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionFollowUp_carriedOver(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionFollowUp_carriedOver(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarriedOver, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionFollowUp_carriedOver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionFollowUp", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ActionFollowUp_statusAtEnd(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionFollowUp_statusAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNActionStatus2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionFollowUp_statusAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionFollowUp", field, false, false, "ActionStatus")
+}
+
+func (ec *executionContext) _ActionFollowUp_overdue(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionFollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionFollowUp_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionFollowUp_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionFollowUp", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ActionSummary_openAtStart(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_openAtStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenAtStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_openAtStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_raised(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_raised(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raised, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_raised(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_done(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_dropped(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_openAtEnd(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_openAtEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenAtEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_openAtEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_overdue(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionSummary_actions(ctx context.Context, field graphql.CollectedField, obj *postclear.ActionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionSummary_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.ActionFollowUp) graphql.Marshaler {
+			return ec.marshalNActionFollowUp2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUpᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionSummary_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionFollowUp(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Activity_mouId(ctx context.Context, field graphql.CollectedField, obj *postclear.Activity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9595,6 +10887,38 @@ func (ec *executionContext) fieldContext_Evaluation_disputes(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Evaluation_actions(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.ActionSummary) graphql.Marshaler {
+			return ec.marshalNActionSummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evaluation_findings(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11336,6 +12660,50 @@ func (ec *executionContext) fieldContext_MoU_disputes(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _MoU_actions(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MoU().Actions(ctx, obj, fc.Args["status"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_actions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoU",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MoU_actions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonthlyValue_metric(ctx context.Context, field graphql.CollectedField, obj *postclear.MonthlyValue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11941,6 +13309,130 @@ func (ec *executionContext) fieldContext_Mutation_recordDisputes(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordActions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordActions(ctx, fc.Args["records"].([]map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.IngestResult
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordActions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordActions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAction(ctx, fc.Args["mouId"].(string), fc.Args["id"].(string), fc.Args["changes"].(map[string]any))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *postclear.Action
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *postclear.Action
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *postclear.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13098,6 +14590,130 @@ func (ec *executionContext) fieldContext_Query_mouEvaluation(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_mouEvaluation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Actions(ctx, fc.Args["mouId"].(*string), fc.Args["status"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.Action
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.Action
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_targetBreaches(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_targetBreaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TargetBreaches(ctx, fc.Args["asOf"].(time.Time), fc.Args["minPopulation"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				to, err := ec.unmarshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, "READ")
+				if err != nil {
+					var zeroVal []postclear.TargetBreach
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []postclear.TargetBreach
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, to)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.TargetBreach) graphql.Marshaler {
+			return ec.marshalNTargetBreach2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreachᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_targetBreaches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetBreach(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_targetBreaches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14415,6 +16031,314 @@ func (ec *executionContext) _Target_value(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Target_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_mou(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_mou(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.MoU) graphql.Marshaler {
+			return ec.marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_mou(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetBreach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetBreach_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _TargetBreach_unit(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Unit")
+}
+
+func (ec *executionContext) _TargetBreach_comparison(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Comparison")
+}
+
+func (ec *executionContext) _TargetBreach_target(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetBreach_from(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetBreach_asOf(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetBreach_actual(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_actual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TargetBreach_population(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _TargetBreach_judged(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_judged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_judged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TargetBreach_breached(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TargetBreach_since(ctx context.Context, field graphql.CollectedField, obj *postclear.TargetBreach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetBreach_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetBreach_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetBreach", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ThresholdRate_hours(ctx context.Context, field graphql.CollectedField, obj *postclear.ThresholdRate) (ret graphql.Marshaler) {
@@ -15858,6 +17782,197 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActionChanges(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"raisedOn", "text", "owner", "dueOn", "status", "closedOn", "kpi"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "raisedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["raisedOn"] = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["text"] = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["owner"] = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dueOn"] = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["status"] = data
+		case "closedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["closedOn"] = data
+		case "kpi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kpi"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kpi"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActionChanges unmarshals raw into the ActionChanges input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActionChanges(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActionChanges", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActionInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["closedOn"]; !present {
+		asMap["closedOn"] = ""
+	}
+	if _, present := asMap["kpi"]; !present {
+		asMap["kpi"] = ""
+	}
+
+	fieldsInOrder := [...]string{"mouId", "id", "raisedOn", "text", "owner", "dueOn", "status", "closedOn", "kpi"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mouId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mouId"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "raisedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["raisedOn"] = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["text"] = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["owner"] = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["dueOn"] = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["status"] = data
+		case "closedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["closedOn"] = data
+		case "kpi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kpi"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kpi"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActionInput unmarshals raw into the ActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActionInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -17080,6 +19195,202 @@ func UnmarshalTargetInput(ctx context.Context, raw any) (postclear.Target, error
 
 // region    **************************** object.gotpl ****************************
 
+var actionImplementors = []string{"Action"}
+
+func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *postclear.Action) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Action")
+		case "mouId":
+			out.Values[i] = ec._Action_mouId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Action_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raisedOn":
+			out.Values[i] = ec._Action_raisedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Action_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.Values[i] = ec._Action_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueOn":
+			out.Values[i] = ec._Action_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Action_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedOn":
+			out.Values[i] = ec._Action_closedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kpi":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Action_kpi(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Action_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Action_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionFollowUpImplementors = []string{"ActionFollowUp"}
+
+func (ec *executionContext) _ActionFollowUp(ctx context.Context, sel ast.SelectionSet, obj *postclear.ActionFollowUp) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionFollowUpImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionFollowUp")
+		case "action":
+			out.Values[i] = ec._ActionFollowUp_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carriedOver":
+			out.Values[i] = ec._ActionFollowUp_carriedOver(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusAtEnd":
+			out.Values[i] = ec._ActionFollowUp_statusAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._ActionFollowUp_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionSummaryImplementors = []string{"ActionSummary"}
+
+func (ec *executionContext) _ActionSummary(ctx context.Context, sel ast.SelectionSet, obj *postclear.ActionSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionSummary")
+		case "openAtStart":
+			out.Values[i] = ec._ActionSummary_openAtStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raised":
+			out.Values[i] = ec._ActionSummary_raised(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._ActionSummary_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._ActionSummary_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openAtEnd":
+			out.Values[i] = ec._ActionSummary_openAtEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._ActionSummary_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._ActionSummary_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var activityImplementors = []string{"Activity"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *postclear.Activity) graphql.Marshaler {
@@ -18158,6 +20469,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "actions":
+			out.Values[i] = ec._Evaluation_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "findings":
 			out.Values[i] = ec._Evaluation_findings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18795,6 +21111,12 @@ func (ec *executionContext) _MoU(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MoU_disputes(ctx, field, obj)
 				})
+		case "actions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MoU_actions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18936,6 +21258,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordDisputes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordDisputes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordActions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordActions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAction(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -19283,6 +21619,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mouEvaluation(ctx, field)
+				})
+		case "actions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actions(ctx, field)
+				})
+		case "targetBreaches":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_targetBreaches(ctx, field)
 				})
 		case "riskEffectiveness":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -19636,6 +21984,99 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 		case "value":
 			out.Values[i] = ec._Target_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetBreachImplementors = []string{"TargetBreach"}
+
+func (ec *executionContext) _TargetBreach(ctx context.Context, sel ast.SelectionSet, obj *postclear.TargetBreach) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetBreachImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetBreach")
+		case "mou":
+			out.Values[i] = ec._TargetBreach_mou(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpi":
+			out.Values[i] = ec._TargetBreach_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._TargetBreach_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._TargetBreach_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._TargetBreach_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quarter":
+			out.Values[i] = ec._TargetBreach_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._TargetBreach_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._TargetBreach_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actual":
+			out.Values[i] = ec._TargetBreach_actual(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._TargetBreach_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judged":
+			out.Values[i] = ec._TargetBreach_judged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breached":
+			out.Values[i] = ec._TargetBreach_breached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._TargetBreach_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -20208,6 +22649,110 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNAction2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAction(ctx context.Context, sel ast.SelectionSet, v postclear.Action) graphql.Marshaler {
+	return ec._Action(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAction2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAction2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAction2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAction(ctx context.Context, sel ast.SelectionSet, v *postclear.Action) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Action!")
+		return graphql.Null
+	}
+	return ec._Action(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActionChanges2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputActionChanges(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionFollowUp2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUp(ctx context.Context, sel ast.SelectionSet, v postclear.ActionFollowUp) graphql.Marshaler {
+	return ec._ActionFollowUp(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActionFollowUp2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUpᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ActionFollowUp) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionFollowUp2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUp(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNActionInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputActionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActionInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionInput2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNActionOwner2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionOwner2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActionOwner!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNActionStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActionStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNActionSummary2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionSummary(ctx context.Context, sel ast.SelectionSet, v postclear.ActionSummary) graphql.Marshaler {
+	return ec._ActionSummary(ctx, sel, &v)
+}
 
 func (ec *executionContext) marshalNActivity2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivity(ctx context.Context, sel ast.SelectionSet, v postclear.Activity) graphql.Marshaler {
 	return ec._Activity(ctx, sel, &v)
@@ -21470,6 +24015,26 @@ func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostcle
 	return ret
 }
 
+func (ec *executionContext) marshalNTargetBreach2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreach(ctx context.Context, sel ast.SelectionSet, v postclear.TargetBreach) graphql.Marshaler {
+	return ec._TargetBreach(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTargetBreach2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreachᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.TargetBreach) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetBreach2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreach(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx context.Context, v any) (postclear.Target, error) {
 	res, err := ec.unmarshalInputTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21739,6 +24304,24 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
+	return res
+}
+
+func (ec *executionContext) unmarshalOActionStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActionStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 
@@ -22091,6 +24674,24 @@ func (ec *executionContext) unmarshalOHoldOrder2ᚕgithubᚗcomᚋpostclearᚋpo
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -22167,6 +24768,25 @@ func (ec *executionContext) marshalOItemCategory2ᚖstring(ctx context.Context, 
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOKPI2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx context.Context, v any) (*postclear.KPI, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := postclear.KPI(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKPI2ᚖgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx context.Context, sel ast.SelectionSet, v *postclear.KPI) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -47,6 +47,13 @@ func newBuilder(layout warehouse.Layout, q postclear.KPIQuery, now time.Time, ro
 	if q.Scope.Restricted {
 		b.params["scope"] = append([]string{}, q.Scope.Countries...)
 	}
+	if q.Running {
+		var starts []string
+		for _, t := range buckets(q.Filter.From, q.Filter.To, *q.Granularity) {
+			starts = append(starts, t.Format(time.DateOnly))
+		}
+		b.params["running"] = starts
+	}
 	return b
 }
 
@@ -74,7 +81,13 @@ func inRange(expr string) string {
 func (b *builder) keySelect(attr string, src source) []string {
 	var cols []string
 	if g := b.q.Granularity; g != nil {
-		cols = append(cols, fmt.Sprintf(bucketSQL[*g], attr)+" AS period")
+		bucket := fmt.Sprintf(bucketSQL[*g], attr)
+		if b.q.Running {
+			// A running query counts each row in its own bucket and in
+			// every later one.
+			bucket = "arrayJoin(arrayFilter(p -> p >= " + bucket + ", {running:Array(Date)}))"
+		}
+		cols = append(cols, bucket+" AS period")
 	}
 	for _, id := range b.q.GroupBy {
 		d := dimensionOf(id)

@@ -28,7 +28,8 @@ func (s *Service) SeizureSQL(q postclear.KPIQuery) (string, warehouse.Params, er
 // With a granularity the seizures are read from the start of the bucket
 // before the one holding from, so that the first bucket has a previous
 // count; the seizures column counts only [from, to), bucket_seizures the
-// whole calendar bucket.
+// whole calendar bucket. Running figures have no change from a previous
+// bucket.
 //
 // Columns after the keys: seizure_category, seizures, bucket_seizures,
 // presented.
@@ -37,7 +38,7 @@ var seizures = &family[struct{}, postclear.SeizureStat]{
 	api:  "seizureTrends",
 	sql: func(b *builder, _ struct{}) string {
 		seizedFrom := b.q.Filter.From
-		if g := b.q.Granularity; g != nil {
+		if g := b.q.Granularity; g != nil && !b.q.Running {
 			seizedFrom = addBuckets(bucketStart(seizedFrom, *g), *g, -1)
 		}
 		b.params["seized_from"] = startOfDay(seizedFrom, b.loc)
@@ -122,7 +123,7 @@ func seizurePass(q postclear.KPIQuery) pass[postclear.SeizureStat] {
 					v := 10_000 * float64(r.Seizures) / float64(p)
 					r.PerTenThousandItems = &v
 				}
-				if q.Granularity == nil {
+				if q.Granularity == nil || q.Running {
 					continue
 				}
 				prev := withPeriod(r.Key, addBuckets(*r.Key.Period, *q.Granularity, -1))

@@ -38,6 +38,10 @@ const (
 	MaxBuckets = 1100
 	// MaxRows bounds the rows of one result, gaps filled included.
 	MaxRows = 20_000
+	// MaxRunningBuckets bounds the buckets of a running query
+	// (KPIQuery.Running), in which each row counts once per bucket from
+	// its own to the last: a quarter of days.
+	MaxRunningBuckets = 92
 	// MaxStandardDays bounds the J+n delivery standard.
 	MaxStandardDays = 365
 	// DefaultMaxFilterValues bounds each filter list when the Service

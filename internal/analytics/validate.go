@@ -80,6 +80,14 @@ func validate(q postclear.KPIQuery, maxValues int) (postclear.KPIQuery, error) {
 	}
 	q.GroupBy = dims
 
+	if q.Running {
+		if q.Granularity == nil {
+			return q, invalid("running figures need a granularity")
+		}
+		if n := bucketCount(f.From, f.To, *q.Granularity); n > MaxRunningBuckets {
+			return q, invalid("running figures over %d buckets, at most %d are allowed (a quarter of days)", n, MaxRunningBuckets)
+		}
+	}
 	if q.Granularity != nil {
 		g := *q.Granularity
 		if _, ok := bucketSQL[g]; !ok {
@@ -107,6 +115,20 @@ func nonNegative(arg string) func(float64) error {
 func validStandardDays(n int) error {
 	if n < 0 || n > MaxStandardDays {
 		return invalid("standardDays must be between 0 and %d, got %d", MaxStandardDays, n)
+	}
+	return nil
+}
+
+// validHours checks a list argument of hours (stage-time thresholds,
+// backlog ages): 1 to most values, each finite and above zero.
+func validHours(arg, what string, hours []float64, most int) error {
+	if n := len(hours); n < 1 || n > most {
+		return invalid("%s: give 1 to %d %s, got %d", arg, most, what, n)
+	}
+	for i, h := range hours {
+		if math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
+			return invalid("%s[%d]: must be a finite number of hours > 0, got %v", arg, i, h)
+		}
 	}
 	return nil
 }

@@ -1196,3 +1196,34 @@ func TestBacklog(t *testing.T) {
 		t.Errorf("%d items released before presented, want a few", releasedFirst)
 	}
 }
+
+// The demo MoUs' commitments and actions meet the rules files and
+// mutations are held to, once given their MoU id, and the actions follow
+// their quarters in every status.
+func TestDemoMoUCommitmentsAreValid(t *testing.T) {
+	statuses := map[string]int{}
+	for _, s := range MoUs() {
+		for _, a := range s.Activities {
+			a.MoUID = "mou-xx-2025"
+			if errs := a.Validate(DefaultNow); errs != nil {
+				t.Errorf("%s activity %+v: %v", s.MoU.Country, a, errs)
+			}
+		}
+		for _, d := range s.Disputes {
+			d.MoUID = "mou-xx-2025"
+			if errs := d.Validate(DefaultNow); errs != nil {
+				t.Errorf("%s dispute %+v: %v", s.MoU.Country, d, errs)
+			}
+		}
+		for _, a := range s.Actions {
+			a.MoUID = "mou-xx-2025"
+			if errs := a.Validate(DefaultNow); errs != nil {
+				t.Errorf("%s action %+v: %v", s.MoU.Country, a, errs)
+			}
+			statuses[a.Status]++
+		}
+	}
+	if statuses["OPEN"] == 0 || statuses["DONE"] == 0 || statuses["DROPPED"] == 0 {
+		t.Errorf("demo actions by status: %v; want each status", statuses)
+	}
+}

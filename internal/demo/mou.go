@@ -6,18 +6,20 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 )
 
-// MoUSeed is a demo MoU with its commitments. The activities and disputes
-// lack their MoU id, which the store assigns; set it before storing them.
+// MoUSeed is a demo MoU with its commitments and agreed actions. The
+// activities, disputes and actions lack their MoU id, which the store
+// assigns; set it before storing them.
 type MoUSeed struct {
 	MoU        postclear.MoUInput
 	Activities []postclear.Activity
 	Disputes   []postclear.Dispute
+	Actions    []postclear.Action
 }
 
 // MoUs returns one MoU per destination, signed on its MoUSigned date, with
 // targets the generated data meets in some quarters and misses in others
 // (the data improves from the signing on), and capacity-building
-// activities and disputes up to DefaultNow. The agencies are named in the
+// activities, disputes and agreed actions up to DefaultNow. The agencies are named in the
 // country's languages (French and Arabic in Morocco, Thai in Thailand).
 // The result is deterministic.
 //
@@ -48,6 +50,7 @@ func MoUs() []MoUSeed {
 		}
 		s.Activities = activities(i, d)
 		s.Disputes = disputes(i, d)
+		s.Actions = actions(i, d)
 		out = append(out, s)
 	}
 	return out
@@ -97,6 +100,41 @@ func disputes(seed int, d Destination) []postclear.Dispute {
 			ds.Resolution = resolutions[(n+seed)%len(resolutions)]
 		}
 		out = append(out, ds)
+	}
+	return out
+}
+
+var actionPlan = []struct {
+	text, owner string
+	kpi         postclear.KPI
+	days        int // from raising to due
+}{
+	{"Send the daily release file to the post by 06:00 so that released items leave the office of exchange the same day", "CUSTOMS", postclear.KPIClearanceP90Hours, 45},
+	{"Refuse declarations with a generic description (\"gift\", \"goods\") at the counter and explain the rule to senders", "POST", postclear.KPIDeclarationCompleteness, 60},
+	{"Ask the partner posts that send the most items without advance data for their EAD exchange plan", "JOINT", postclear.KPIEadCoverage, 75},
+	{"Agree on a schedule of storage charges for items held beyond 15 days", "JOINT", "", 40},
+	{"Review the risk profiles that select items for inspection with the post's operations team", "CUSTOMS", postclear.KPIReleaseWithoutInterventionRate, 50},
+}
+
+// actions holds about one action every ten weeks from six weeks after the
+// signing, rotating through actionPlan: most done near their due date,
+// some dropped, the latest ones open (one of them overdue by DefaultNow).
+func actions(seed int, d Destination) []postclear.Action {
+	var out []postclear.Action
+	for n, t := 0, d.MoUSigned.AddDate(0, 0, 42+5*seed); t.Before(DefaultNow.AddDate(0, 0, -14)); n, t = n+1, t.AddDate(0, 0, 70) {
+		p := actionPlan[(n+seed)%len(actionPlan)]
+		q := postclear.QuarterOf(t)
+		a := postclear.Action{ID: fmt.Sprintf("%d-Q%d-%02d", q.Year, q.Q, n+1), RaisedOn: t, Text: p.text, Owner: p.owner,
+			DueOn: t.AddDate(0, 0, p.days), Status: postclear.ActionOpen, KPI: string(p.kpi)}
+		closed := a.DueOn.AddDate(0, 0, 7*((n+seed)%3)-5)
+		switch {
+		case !closed.Before(DefaultNow):
+		case (n+seed)%5 == 3:
+			a.Status, a.ClosedOn = postclear.ActionDropped, &closed
+		case (n+seed)%4 != 1:
+			a.Status, a.ClosedOn = postclear.ActionDone, &closed
+		}
+		out = append(out, a)
 	}
 	return out
 }

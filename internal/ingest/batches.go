@@ -134,6 +134,12 @@ func insertOf[T Record](sink any) func(context.Context, []T) error {
 		}); ok {
 			f = s.InsertHolidays
 		}
+	case postclear.Action:
+		if s, ok := sink.(interface {
+			InsertActions(context.Context, []postclear.Action) error
+		}); ok {
+			f = s.InsertActions
+		}
 	}
 	insert, _ := f.(func(context.Context, []T) error)
 	return insert

@@ -111,3 +111,76 @@ TH,2026-07-29,Asarnha Bucha Day
 		t.Errorf("rejections (-want +got):\n%s", diff)
 	}
 }
+
+// Actions are read like every kind, CSV or JSON Lines: each bad row is
+// rejected with its line, field and reason, the others kept.
+func TestReadActions(t *testing.T) {
+	now := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	const content = `mou_id,id,raised_on,text,owner,due_on,status,closed_on,kpi
+mou-ke-2024,2025-Q3-01,2025-07-10,Send the release file daily,CUSTOMS,2025-09-30,OPEN,,CLEARANCE_P90_HOURS
+mou-ke-2024,2025-Q3-02,2025-07-10,Train counter staff,POST,2025-08-31,DONE,2025-08-20,
+mou-ke-2024,2025-Q3-03,2025-07-10,Closed but open,JOINT,2025-07-01,OPEN,2025-08-20,CLEARANCE_P99
+mou-ke-2024,2025 Q3 04,2025-07-10,,BOTH,2025-09-30,DONE,,
+`
+	r, err := Open[postclear.Action]("actions.csv", strings.NewReader(content), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejected, err := ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	closed := d("2025-08-20")
+	want := []postclear.Action{
+		{MoUID: "mou-ke-2024", ID: "2025-Q3-01", RaisedOn: d("2025-07-10"), Text: "Send the release file daily", Owner: "CUSTOMS",
+			DueOn: d("2025-09-30"), Status: "OPEN", KPI: "CLEARANCE_P90_HOURS"},
+		{MoUID: "mou-ke-2024", ID: "2025-Q3-02", RaisedOn: d("2025-07-10"), Text: "Train counter staff", Owner: "POST",
+			DueOn: d("2025-08-31"), Status: "DONE", ClosedOn: &closed},
+	}
+	if diff := cmp.Diff(want, recs); diff != "" {
+		t.Errorf("actions (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, e := range rejected {
+		got = append(got, e.Error())
+	}
+	wantErr := []string{
+		`actions.csv:4: due_on: 2025-07-01 is before raised_on 2025-07-10`,
+		`actions.csv:4: closed_on: must be empty while the action is OPEN`,
+		`actions.csv:4: kpi: unknown KPI "CLEARANCE_P99" (allowed: ` + kpiNames() + `)`,
+		`actions.csv:5: id: "2025 Q3 04" is not an action id (letters, digits, '-', '_' and '.', e.g. 2025-Q3-04)`,
+		`actions.csv:5: text: required`,
+		`actions.csv:5: owner: unknown value "BOTH" (allowed: CUSTOMS, POST, JOINT)`,
+		`actions.csv:5: closed_on: required when status is DONE (the day it was closed)`,
+	}
+	if diff := cmp.Diff(wantErr, got); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+
+	const lines = `{"mou_id":"mou-ke-2024","id":"A.1","raised_on":"2025-07-10","text":"Weekly call","owner":"JOINT","due_on":"2025-07-31","status":"DROPPED","closed_on":"2025-07-20","kpi":null}
+{"mou_id":"mou-ke-2024","id":"A.2","raised_on":"2025-07-10","text":"x","owner":"JOINT","due_on":"2025-07-31","status":"DONE","closed_on":"2026-01-20"}
+`
+	jr, err := Open[postclear.Action]("actions.jsonl", strings.NewReader(lines), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, rejected, err := ReadAll(jr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || as[0].Status != "DROPPED" || as[0].ClosedOn == nil || as[0].KPI != "" {
+		t.Errorf("actions: %+v", as)
+	}
+	if len(rejected) != 1 || rejected[0].Error() != "actions.jsonl:2: closed_on: 2026-01-20 is in the future" {
+		t.Errorf("rejections: %v", rejected)
+	}
+}
+
+func kpiNames() string {
+	var names []string
+	for _, k := range postclear.KPIs {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}

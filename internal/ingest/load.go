@@ -197,9 +197,11 @@ func LoadFiles(ctx context.Context, sink any, kind postclear.RecordKind, names [
 		return loadKind[postclear.Activity](ctx, sink, names, opts)
 	case postclear.KindDisputes:
 		return loadKind[postclear.Dispute](ctx, sink, names, opts)
+	case postclear.KindActions:
+		return loadKind[postclear.Action](ctx, sink, names, opts)
 	}
 	return Summary{}, postclear.Errorf(postclear.EInvalid,
-		"unknown record kind %q (events, declarations, decisions, holidays, activities or disputes)", kind)
+		"unknown record kind %q (events, declarations, decisions, holidays, activities, disputes or actions)", kind)
 }
 
 // loadKind is LoadFiles for kind T. Only the item records (the three

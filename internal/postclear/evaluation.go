@@ -22,7 +22,9 @@ type Evaluation struct {
 	Origins    []OriginFigures
 	Activities ActivitySummary
 	Disputes   DisputeSummary
-	Findings   []Finding
+	// Actions is the follow-up of the agreed actions (action.go).
+	Actions  ActionSummary
+	Findings []Finding
 	// Data is the one state of the stored data every figure was computed
 	// over.
 	Data DataState

@@ -91,6 +91,12 @@ type KPIQuery struct {
 	OrderBy []Order
 	// Limit, when set, keeps the first Limit rows after ordering.
 	Limit *int
+	// Running makes the row of each bucket cover the attribution dates
+	// from Filter.From to the bucket's end (or Filter.To, when earlier)
+	// instead of the bucket alone: period-to-date figures, each what the
+	// same query over that range without granularity returns. It needs a
+	// granularity. Not an API argument: the target-breach check uses it.
+	Running bool `json:",omitempty"`
 	// Scope is what the caller may see. It is not an argument: services
 	// set it from the request's context (ScopeFrom), so that it applies to
 	// every population of every KPI whatever the filter and grouping.

@@ -260,9 +260,9 @@ func (s *RecordSchema[T]) Validate(rec *T, now time.Time) []FieldError {
 }
 
 // Record is a record kind described by a Schema: the three streams, the
-// MoU commitments and the holiday calendar.
+// MoU commitments and agreed actions, and the holiday calendar.
 type Record interface {
-	Event | Declaration | Decision | Activity | Dispute | Holiday
+	Event | Declaration | Decision | Activity | Dispute | Holiday | Action
 }
 
 // SchemaOf returns the schema of kind T.
@@ -282,6 +282,8 @@ func SchemaOf[T Record]() *RecordSchema[T] {
 		s = DisputeSchema
 	case Holiday:
 		s = HolidaySchema
+	case Action:
+		s = ActionSchema
 	}
 	return s.(*RecordSchema[T])
 }

@@ -64,6 +64,9 @@ func TestRecordSchemas(t *testing.T) {
 	checkSchema(t, Dispute{MoUID: "mou-ke-2024", OpenedOn: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Subject: "Late presentation",
 		ResolvedOn: &resolved, Resolution: "AGREEMENT"})
 	checkSchema(t, Holiday{Country: "KE", Date: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Name: "Madaraka Day"})
+	checkSchema(t, Action{MoUID: "mou-ke-2024", ID: "2025-Q2-03", RaisedOn: time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC),
+		Text: "Send the daily release file by 06:00", Owner: "JOINT", DueOn: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC),
+		Status: "DONE", ClosedOn: &resolved, KPI: "CLEARANCE_P90_HOURS"})
 }
 
 func TestCamelCase(t *testing.T) {

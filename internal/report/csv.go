@@ -79,6 +79,7 @@ func Rows(ev *postclear.Evaluation) []Row {
 	} {
 		out = append(out, Row{Section: r.sec, Metric: r.metric, Period: ev.Quarter, Value: r.v})
 	}
+	out = append(out, actionRows(ev)...)
 	// The state of the data the figures reflect; its text is in the
 	// period column, the only text column.
 	loaded := ""

@@ -22,9 +22,12 @@ import (
 
 // MoUs reads MoUs and their commitments (implemented by warehouse.Store).
 type MoUs interface {
+	// MoUs and MoU answer within the caller's scope.
+	MoUs(ctx context.Context, archived bool) ([]postclear.MoU, error)
 	MoU(ctx context.Context, id string) (postclear.MoU, error)
 	Activities(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Activity, error)
 	Disputes(ctx context.Context, mouID string, from, to time.Time) ([]postclear.Dispute, error)
+	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
 }
 
 // Data tells which state of the stored data the figures reflect
@@ -68,11 +71,7 @@ type Evaluator struct {
 // MaxAttempts times; then it fails with CONFLICT rather than mix two
 // states. The evaluation says which version and load time it reflects.
 func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postclear.Evaluation, error) {
-	now := time.Now
-	if e.Now != nil {
-		now = e.Now
-	}
-	key := "evaluation\x00" + mouID + "\x00" + quarter + "\x00" + now().UTC().Format(time.DateOnly)
+	key := "evaluation\x00" + mouID + "\x00" + quarter + "\x00" + e.now().UTC().Format(time.DateOnly)
 	return resultcache.Do(ctx, e.Cache, key, func(ctx context.Context) (postclear.Evaluation, error) {
 		return e.consistent(ctx, mouID, quarter)
 	})
@@ -80,8 +79,25 @@ func (e *Evaluator) Evaluate(ctx context.Context, mouID, quarter string) (postcl
 
 func (e *Evaluator) consistent(ctx context.Context, mouID, quarter string) (ev postclear.Evaluation, err error) {
 	defer postclear.Wrap(&err, "evaluate MoU %s %s", mouID, quarter)
+	state, err := e.oneState(ctx, "evaluation", func(ctx context.Context) (err error) {
+		ev, err = e.evaluate(ctx, mouID, quarter)
+		return err
+	})
+	if err != nil {
+		return postclear.Evaluation{}, err
+	}
+	ev.Data = state
+	return ev, nil
+}
+
+// oneState runs compute over one state of the stored data: it takes the
+// data version before and after compute, and runs compute again, after a
+// pause, when the version moved (an ingest was accepted meanwhile), up to
+// MaxAttempts times; then it fails with CONFLICT naming what was computed.
+// It returns the state compute's last run reflects.
+func (e *Evaluator) oneState(ctx context.Context, what string, compute func(context.Context) error) (postclear.DataState, error) {
 	if e.Data == nil {
-		return ev, errors.New("report.Evaluator.Data is not set: an evaluation must know the data it reflects")
+		return postclear.DataState{}, errors.New("report.Evaluator.Data is not set: an evaluation must know the data it reflects")
 	}
 	wait := e.retryWait
 	if wait == nil {
@@ -90,26 +106,25 @@ func (e *Evaluator) consistent(ctx context.Context, mouID, quarter string) (ev p
 	for attempt := 1; ; attempt++ {
 		before, err := e.Data.DataState(ctx)
 		if err != nil {
-			return ev, err
+			return before, err
 		}
-		if ev, err = e.evaluate(ctx, mouID, quarter); err != nil {
-			return ev, err
+		if err := compute(ctx); err != nil {
+			return before, err
 		}
 		after, err := e.Data.DataVersion(ctx)
 		if err != nil {
-			return ev, err
+			return before, err
 		}
 		if after == before.Version {
-			ev.Data = before
-			return ev, nil
+			return before, nil
 		}
 		if attempt == MaxAttempts {
-			return postclear.Evaluation{}, postclear.Errorf(postclear.EConflict,
-				"the stored data changed while the evaluation was computed, %d times in a row (records are being loaded); try again when the load has finished", MaxAttempts)
+			return before, postclear.Errorf(postclear.EConflict,
+				"the stored data changed while the %s was computed, %d times in a row (records are being loaded); try again when the load has finished", what, MaxAttempts)
 		}
 		select {
 		case <-ctx.Done():
-			return postclear.Evaluation{}, ctx.Err()
+			return before, ctx.Err()
 		case <-time.After(wait(attempt)):
 		}
 	}
@@ -154,6 +169,9 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
+	if ev.Actions, err = e.actions(ctx, m.ID, q); err != nil {
+		return ev, err
+	}
 	ev.Findings = Findings(&ev)
 	return ev, nil
 }
@@ -182,63 +200,22 @@ func query(country string, from, to time.Time, g *postclear.Granularity, groupBy
 	}
 }
 
-var (
-	byQuarter = ptr(postclear.Quarter)
-	byMonth   = ptr(postclear.Month)
-)
+var byMonth = ptr(postclear.Month)
 
 // quarterFigures computes every KPI for q and the quarter before with one
-// query per family, bucketed by QUARTER.
+// query per family, bucketed by QUARTER (figures).
 func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
 	out := quarterly{values: map[postclear.YearQuarter]map[postclear.KPI]*float64{}, population: map[postclear.KPI]int64{}}
-	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
-		out.values[p] = map[postclear.KPI]*float64{}
+	figs, err := e.figures(ctx, []string{country}, q.Prev().Start(), q.End(), postclear.Quarter, false)
+	if err != nil {
+		return out, err
 	}
-	kq := query(country, q.Prev().Start(), q.End(), byQuarter)
-	set := func(period *time.Time, k postclear.KPI, v *float64, n int64) {
-		p := postclear.QuarterOf(*period)
-		out.values[p][k] = v
+	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
+		f := figs.at(country, p.Start())
+		out.values[p] = f.values
 		if p == q {
-			out.population[k] = n
+			out.population = f.population
 		}
-	}
-	clearance, err := e.KPIs.ClearanceTimes(ctx, kq, postclear.DefaultTargetHours)
-	if err != nil {
-		return out, err
-	}
-	for _, r := range clearance {
-		set(r.Key.Period, postclear.KPIClearanceP90Hours, r.P90Hours, r.Items)
-		set(r.Key.Period, postclear.KPIClearanceMeanHours, r.MeanHours, r.Items)
-		set(r.Key.Period, postclear.KPIClearanceWithinTargetRate, r.WithinTargetRate, r.Items)
-	}
-	delivery, err := e.KPIs.DeliveryTimes(ctx, kq, postclear.StandardDelivery(postclear.DefaultStandardDays))
-	if err != nil {
-		return out, err
-	}
-	for _, r := range delivery {
-		set(r.Key.Period, postclear.KPIDeliveryOnTimeRate, r.OnTimeRate, r.Items)
-		set(r.Key.Period, postclear.KPIDeliveryP90Days, r.P90Days, r.Delivered)
-	}
-	compliance, err := e.KPIs.ComplianceRates(ctx, kq)
-	if err != nil {
-		return out, err
-	}
-	presented := map[time.Time]int64{}
-	for _, r := range compliance {
-		set(r.Key.Period, postclear.KPIEadCoverage, r.EadCoverage, r.ItemsArrived)
-		set(r.Key.Period, postclear.KPIDeclarationCompleteness, r.DeclarationCompleteness, r.Declarations)
-		set(r.Key.Period, postclear.KPIInspectionRate, r.InspectionRate, r.ItemsPresented)
-		set(r.Key.Period, postclear.KPIHitRate, r.HitRate, r.ItemsPresented)
-		set(r.Key.Period, postclear.KPIReleaseWithoutInterventionRate, r.ReleaseWithoutInterventionRate, r.ItemsPresented)
-		presented[*r.Key.Period] = r.ItemsPresented
-	}
-	seizures, err := e.KPIs.SeizureTrends(ctx, kq)
-	if err != nil {
-		return out, err
-	}
-	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
-		start := p.Start()
-		set(&start, postclear.KPISeizuresPer10K, per10K(seizures, start, presented[start]), presented[start])
 	}
 	return out, nil
 }

@@ -164,6 +164,11 @@ func Findings(ev *postclear.Evaluation) []postclear.Finding {
 		}
 		add(text, append(refs, dRef("OPEN_AT_END"))...)
 	}
+
+	// 8. Agreed actions, and missed targets no open action addresses.
+	for _, f := range actionFindings(ev) {
+		add(f.Text, f.References...)
+	}
 	return out
 }
 

@@ -53,8 +53,8 @@ var (
 )
 
 // WritePDF renders ev as the document an agency attaches to the minutes of
-// its joint review: title block, KPI table with met/missed, findings,
-// charts of the monthly trends, origin countries, capacity building and
+// its joint review: title block, KPI table with met/missed, findings, the
+// agreed actions, charts of the monthly trends, origin countries, capacity building and
 // disputes, and the definitions of the KPIs. Text is set in the Noto fonts
 // the binary embeds (fonts.go, text.go), so that agency names, titles and
 // findings in any of Latin, Greek, Cyrillic, Arabic, Thai and Chinese
@@ -101,6 +101,7 @@ func writePDF(w io.Writer, ev *postclear.Evaluation, opts PDFOptions, fonts *fon
 	d.titleBlock()
 	d.kpiTable()
 	d.findings()
+	d.actionSection()
 	d.charts()
 	d.origins()
 	d.commitments()

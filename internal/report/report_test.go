@@ -38,7 +38,7 @@ var (
 	fix     *fixture
 )
 
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	e := testenv.Embedded(t)
 	fixOnce.Do(func() {
@@ -92,50 +92,11 @@ func TestMain(m *testing.M) {
 }
 
 // direct computes every KPI of DOMAIN.md for country and quarter with the
-// KPI queries, as a GraphQL user would, without granularity.
+// KPI queries, as a GraphQL user would, without granularity (kpiAt).
 func direct(t *testing.T, f *fixture, country string, q postclear.YearQuarter) map[postclear.KPI]*float64 {
 	t.Helper()
-	ctx := context.Background()
-	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: q.Start(), To: q.End(), DestinationCountries: []string{country}}}
-	out := map[postclear.KPI]*float64{}
-	cl, err := f.kpis.ClearanceTimes(ctx, kq, 24)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range cl {
-		out[postclear.KPIClearanceP90Hours], out[postclear.KPIClearanceMeanHours], out[postclear.KPIClearanceWithinTargetRate] = r.P90Hours, r.MeanHours, r.WithinTargetRate
-	}
-	de, err := f.kpis.DeliveryTimes(ctx, kq, postclear.StandardDelivery(5))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range de {
-		out[postclear.KPIDeliveryOnTimeRate], out[postclear.KPIDeliveryP90Days] = r.OnTimeRate, r.P90Days
-	}
-	co, err := f.kpis.ComplianceRates(ctx, kq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var presented int64
-	for _, r := range co {
-		out[postclear.KPIEadCoverage], out[postclear.KPIDeclarationCompleteness] = r.EadCoverage, r.DeclarationCompleteness
-		out[postclear.KPIInspectionRate], out[postclear.KPIHitRate] = r.InspectionRate, r.HitRate
-		out[postclear.KPIReleaseWithoutInterventionRate] = r.ReleaseWithoutInterventionRate
-		presented = r.ItemsPresented
-	}
-	se, err := f.kpis.SeizureTrends(ctx, kq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if presented > 0 {
-		// SEIZURES_PER_10K is the sum over categories of perTenThousandItems.
-		sum := 0.0
-		for _, r := range se {
-			sum += *r.PerTenThousandItems
-		}
-		out[postclear.KPISeizuresPer10K] = &sum
-	}
-	return out
+	v, _ := kpiAt(t, f, context.Background(), country, q.Start(), q.End())
+	return v
 }
 
 func TestEvaluationEqualsKPIQueries(t *testing.T) {

@@ -37,6 +37,7 @@ func TestRecordSchemasMatchTables(t *testing.T) {
 		func() (string, []column) { return schemaColumns[postclear.Activity]("version") },
 		func() (string, []column) { return schemaColumns[postclear.Dispute]("version") },
 		func() (string, []column) { return schemaColumns[postclear.Holiday]("ingest_version") },
+		func() (string, []column) { return schemaColumns[postclear.Action]("version") },
 	} {
 		table, want := kind()
 		t.Run(table, func(t *testing.T) {

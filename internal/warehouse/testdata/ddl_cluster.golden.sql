@@ -605,3 +605,38 @@ ORDER BY country;
 CREATE TABLE IF NOT EXISTS postclear.weekend_days ON CLUSTER postclear_cluster AS postclear.weekend_days_local
 ENGINE = Distributed(postclear_cluster, postclear, weekend_days_local, cityHash64(country));
 
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.mou_actions_local ON CLUSTER postclear_cluster (
+    mou_id String,
+    id String,
+    raised_on DateTime('UTC'),
+    text String,
+    owner LowCardinality(String),
+    due_on DateTime('UTC'),
+    status LowCardinality(String),
+    closed_on DateTime('UTC'),
+    kpi LowCardinality(String),
+    version UInt64
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/postclear/mou_actions_local', '{replica}')
+ORDER BY (mou_id, id, version);
+
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.mou_actions ON CLUSTER postclear_cluster AS postclear.mou_actions_local
+ENGINE = Distributed(postclear_cluster, postclear, mou_actions_local, cityHash64(mou_id));
+
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.breach_alerts_local ON CLUSTER postclear_cluster (
+    mou_id String,
+    kpi LowCardinality(String),
+    quarter LowCardinality(String),
+    breached UInt8,
+    since DateTime('UTC'),
+    announced_at DateTime('UTC'),
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/breach_alerts_local', '{replica}', version)
+ORDER BY (mou_id, kpi, quarter);
+
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.breach_alerts ON CLUSTER postclear_cluster AS postclear.breach_alerts_local
+ENGINE = Distributed(postclear_cluster, postclear, breach_alerts_local, cityHash64(mou_id));
+

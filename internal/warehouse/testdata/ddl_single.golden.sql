@@ -512,3 +512,30 @@ CREATE TABLE IF NOT EXISTS postclear.weekend_days (
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY country;
 
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.mou_actions (
+    mou_id String,
+    id String,
+    raised_on DateTime('UTC'),
+    text String,
+    owner LowCardinality(String),
+    due_on DateTime('UTC'),
+    status LowCardinality(String),
+    closed_on DateTime('UTC'),
+    kpi LowCardinality(String),
+    version UInt64
+) ENGINE = MergeTree
+ORDER BY (mou_id, id, version);
+
+-- migration actions
+CREATE TABLE IF NOT EXISTS postclear.breach_alerts (
+    mou_id String,
+    kpi LowCardinality(String),
+    quarter LowCardinality(String),
+    breached UInt8,
+    since DateTime('UTC'),
+    announced_at DateTime('UTC'),
+    version UInt64
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (mou_id, kpi, quarter);
+
