@@ -41,26 +41,31 @@ func benchRead(b *testing.B, name string, data []byte, n int) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := Open[postclear.Event](name, bytes.NewReader(data), testNow)
-		if err != nil {
-			b.Fatal(err)
-		}
-		got := 0
-		for {
-			_, _, errs, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil || errs != nil {
-				b.Fatal(err, errs)
-			}
-			got++
-		}
-		if got != n {
+		if got := readRows[postclear.Event](b, name, data); got != n {
 			b.Fatalf("read %d events, want %d", got, n)
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// readRows reads data as the file name, every row of which must be valid,
+// and returns the number of rows.
+func readRows[T Record](b *testing.B, name string, data []byte) int {
+	r, err := Open[T](name, bytes.NewReader(data), testenv.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	got := 0
+	for {
+		_, _, errs, err := r.Next()
+		if err == io.EOF {
+			return got
+		}
+		if err != nil || errs != nil {
+			b.Fatal(err, errs)
+		}
+		got++
+	}
 }
 
 const benchN = 100_000
@@ -141,22 +146,7 @@ func benchReadKind[T Record](b *testing.B, recs []T) {
 			b.ReportAllocs()
 			cpu0 := cpuTime(b)
 			for b.Loop() {
-				r, err := Open[T]("f."+string(format), bytes.NewReader(buf.Bytes()), testenv.Now)
-				if err != nil {
-					b.Fatal(err)
-				}
-				got := 0
-				for {
-					_, _, errs, err := r.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil || errs != nil {
-						b.Fatal(err, errs)
-					}
-					got++
-				}
-				if got != len(recs) {
+				if got := readRows[T](b, "f."+string(format), buf.Bytes()); got != len(recs) {
 					b.Fatalf("read %d rows, want %d", got, len(recs))
 				}
 			}
