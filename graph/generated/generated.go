@@ -3834,6 +3834,20 @@ enum KPI {
   RELEASE_WITHOUT_INTERVENTION_RATE
   "Items seized per 10,000 items presented, summed over seizure categories."
   SEIZURES_PER_10K
+  "Mean time from arrival at the inward office of exchange to release, in hours (stageTimes ARRIVAL_TO_RELEASE)."
+  ARRIVAL_TO_RELEASE_MEAN_HOURS
+  "90th percentile of time from arrival to release, in hours (stageTimes ARRIVAL_TO_RELEASE)."
+  ARRIVAL_TO_RELEASE_P90_HOURS
+  "Share of items delivered by J+5 working days, end to end (deliveryTimes with dayCount WORKING; a rate)."
+  DELIVERY_ON_TIME_RATE_WORKING_DAYS
+  "Share of items customs asked to hold or present that were presented within 24 hours (holdFulfilment; a rate)."
+  HOLD_PRESENTED_WITHIN_RATE
+  "Share of arrived non-document items whose advance data came at least 4 hours before arrival (eadTimeliness; a rate)."
+  EAD_LEAD_TIME_RATE
+  "Share of items inspected on the TARGETED risk channel that were seized (riskEffectiveness; a rate)."
+  TARGETED_HIT_RATE
+  "Items presented in the quarter still in customs at its end more than 72 hours after presentation (backlog; a count)."
+  BACKLOG_IN_CUSTOMS_OVER_72H
 }
 
 """
@@ -4159,7 +4173,7 @@ type KPIResult {
   previous: Float
   "actual − previous, in the KPI's unit (rate points for rates); null when either is null."
   change: Float
-  "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE and RELEASE_WITHOUT_INTERVENTION_RATE the items presented."
+  "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE, RELEASE_WITHOUT_INTERVENTION_RATE and BACKLOG_IN_CUSTOMS_OVER_72H the items presented; for TARGETED_HIT_RATE the items inspected on that channel; for HOLD_PRESENTED_WITHIN_RATE the items requested."
   population: Int64!
 }
 

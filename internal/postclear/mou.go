@@ -24,7 +24,35 @@ const (
 	KPIHitRate                        KPI = "HIT_RATE"
 	KPIReleaseWithoutInterventionRate KPI = "RELEASE_WITHOUT_INTERVENTION_RATE"
 	KPISeizuresPer10K                 KPI = "SEIZURES_PER_10K"
+	// The KPIs of the later families (DOMAIN.md, "MoU evaluation"), each
+	// one field of one row of its family with fixed arguments.
+	KPIArrivalToReleaseMeanHours     KPI = "ARRIVAL_TO_RELEASE_MEAN_HOURS"
+	KPIArrivalToReleaseP90Hours      KPI = "ARRIVAL_TO_RELEASE_P90_HOURS"
+	KPIDeliveryOnTimeRateWorkingDays KPI = "DELIVERY_ON_TIME_RATE_WORKING_DAYS"
+	KPIHoldPresentedWithinRate       KPI = "HOLD_PRESENTED_WITHIN_RATE"
+	KPIEadLeadTimeRate               KPI = "EAD_LEAD_TIME_RATE"
+	KPITargetedHitRate               KPI = "TARGETED_HIT_RATE"
+	KPIBacklogInCustomsOver72H       KPI = "BACKLOG_IN_CUSTOMS_OVER_72H"
 )
+
+// The fixed arguments of the later KPIs.
+const (
+	// HoldWithinHours is the withinHours of HOLD_PRESENTED_WITHIN_RATE.
+	HoldWithinHours = 24
+	// EadMinLeadHours is the minLeadHours of EAD_LEAD_TIME_RATE.
+	EadMinLeadHours = 4
+	// BacklogAgeHours is the age BACKLOG_IN_CUSTOMS_OVER_72H counts the
+	// items older than.
+	BacklogAgeHours = 72
+	// TargetedChannel is the risk channel of TARGETED_HIT_RATE.
+	TargetedChannel = "TARGETED"
+)
+
+// WorkingDayDelivery is the delivery standard of
+// DELIVERY_ON_TIME_RATE_WORKING_DAYS: end to end, J+5 working days.
+func WorkingDayDelivery() DeliveryOptions {
+	return DeliveryOptions{StandardDays: DefaultStandardDays, Leg: EndToEnd, DayCount: WorkingDays}
+}
 
 // KPIs lists every KPI in report order.
 var KPIs = []KPI{
@@ -32,6 +60,8 @@ var KPIs = []KPI{
 	KPIDeliveryOnTimeRate, KPIDeliveryP90Days,
 	KPIEadCoverage, KPIDeclarationCompleteness, KPIInspectionRate, KPIHitRate, KPIReleaseWithoutInterventionRate,
 	KPISeizuresPer10K,
+	KPIArrivalToReleaseMeanHours, KPIArrivalToReleaseP90Hours, KPIDeliveryOnTimeRateWorkingDays,
+	KPIHoldPresentedWithinRate, KPIEadLeadTimeRate, KPITargetedHitRate, KPIBacklogInCustomsOver72H,
 }
 
 // Unit is what a KPI value is measured in.
@@ -75,6 +105,20 @@ var kpiInfo = map[KPI]struct {
 		"Of items presented in the period and released, the share with no HOLD, INSPECT, SEIZE, RETURN, DO_NOT_LOAD or REQUEST_INFO decision."},
 	KPISeizuresPer10K: {UnitPer10K, "Seizures per 10,000 items",
 		"10,000 x items seized (first SEIZE of each category in the period, summed over categories) / items presented to customs in the period."},
+	KPIArrivalToReleaseMeanHours: {UnitHours, "Arrival to release mean",
+		"Mean of hours from arrival at the inward office of exchange (first EMD) to release, over items released in the period after their arrival (the WCO TRS release time)."},
+	KPIArrivalToReleaseP90Hours: {UnitHours, "Arrival to release p90",
+		"90th percentile of the same arrival-to-release hours."},
+	KPIDeliveryOnTimeRateWorkingDays: {UnitRate, "On time (J+5 working days)",
+		"Share of items posted in the period delivered by the 5th working day of the destination country after the posting date, among items whose deadline has passed; undelivered items count as late."},
+	KPIHoldPresentedWithinRate: {UnitRate, "Holds presented in 24 h",
+		"Of items customs asked the post to hold or present in the period (first HOLD, INSPECT or REQUEST_INFO decision), the share presented to customs at most 24 hours after the request."},
+	KPIEadLeadTimeRate: {UnitRate, "EAD 4 h before arrival",
+		"Of items arrived at the inward office of exchange in the period (documents left out), the share whose electronic advance data was received at least 4 hours before arrival."},
+	KPITargetedHitRate: {UnitRate, "Targeted hit rate",
+		"Of items first inspected in the period on a TARGETED risk channel, the share with a SEIZE decision."},
+	KPIBacklogInCustomsOver72H: {UnitCount, "In customs > 72 h at end",
+		"Items presented to customs in the period and still in customs (neither released nor closed) at its end, more than 72 hours after their presentation."},
 }
 
 // Unit returns the unit k is measured in ("" for an unknown KPI).

@@ -95,8 +95,14 @@ func (e *Evaluator) breaches(ctx context.Context, asOf time.Time, minPopulation 
 	}
 	q := postclear.QuarterOf(asOf)
 	end := asOf.AddDate(0, 0, 1)
-	days, err := e.figures(ctx, countries, q.Start(), end, postclear.Day, true)
+	days, err := e.figures(ctx, countries, q.Start(), end, postclear.Day, true, "")
 	if err != nil {
+		return nil, err
+	}
+	// The backlog is a figure at a moment, not a running count: it is
+	// taken at the end of asOf alone, so that a breach of its target is
+	// dated from asOf (docs/mou.md).
+	if err := e.backlog(ctx, days, countries, q.Start(), end, asOf, ""); err != nil {
 		return nil, err
 	}
 	for _, m := range active {

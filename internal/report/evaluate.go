@@ -30,6 +30,13 @@ type MoUs interface {
 	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
 }
 
+// KPIs computes the KPI families and the backlog within the caller's scope
+// (implemented by analytics.Service).
+type KPIs interface {
+	postclear.Analytics
+	Backlog(ctx context.Context, q postclear.KPIQuery, a postclear.BacklogArgs) ([]postclear.BacklogStat, error)
+}
+
 // Data tells which state of the stored data the figures reflect
 // (implemented by warehouse.Store).
 type Data interface {
@@ -48,7 +55,7 @@ const MaxAttempts = 5
 
 // Evaluator computes MoU evaluations.
 type Evaluator struct {
-	KPIs postclear.Analytics
+	KPIs KPIs
 	MoUs MoUs
 	Data Data
 	// Cache, when set, keeps evaluations until the data changes, per
@@ -203,14 +210,19 @@ func query(country string, from, to time.Time, g *postclear.Granularity, groupBy
 var byMonth = ptr(postclear.Month)
 
 // quarterFigures computes every KPI for q and the quarter before with one
-// query per family, bucketed by QUARTER (figures).
+// query per family, bucketed by QUARTER (figures), and one backlog query
+// per quarter.
 func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
 	out := quarterly{values: map[postclear.YearQuarter]map[postclear.KPI]*float64{}, population: map[postclear.KPI]int64{}}
-	figs, err := e.figures(ctx, []string{country}, q.Prev().Start(), q.End(), postclear.Quarter, false)
+	quarters := []postclear.YearQuarter{q.Prev(), q}
+	figs, err := e.figures(ctx, []string{country}, quarters[0].Start(), q.End(), postclear.Quarter, false, "")
 	if err != nil {
 		return out, err
 	}
-	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
+	for _, p := range quarters {
+		if err := e.backlog(ctx, figs, []string{country}, p.Start(), p.End(), p.Start(), ""); err != nil {
+			return out, err
+		}
 		f := figs.at(country, p.Start())
 		out.values[p] = f.values
 		if p == q {

@@ -55,7 +55,7 @@ func setup(t testing.TB) *fixture {
 		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}}
-		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store}
+		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store, Now: func() time.Time { return testenv.Now }}
 		for _, s := range demo.MoUs() {
 			m, err := store.CreateMoU(ctx, s.MoU)
 			if err != nil {
