@@ -235,20 +235,21 @@ type ComplexityRoot struct {
 	}
 
 	Evaluation struct {
-		Actions            func(childComplexity int) int
-		Activities         func(childComplexity int) int
-		Data               func(childComplexity int) int
-		Disputes           func(childComplexity int) int
-		Findings           func(childComplexity int) int
-		From               func(childComplexity int) int
-		KPIs               func(childComplexity int) int
-		MoU                func(childComplexity int) int
-		Monthly            func(childComplexity int) int
-		Origins            func(childComplexity int) int
-		PreviousQuarter    func(childComplexity int) int
-		Quarter            func(childComplexity int) int
-		SeizuresByCategory func(childComplexity int) int
-		To                 func(childComplexity int) int
+		Actions             func(childComplexity int) int
+		Activities          func(childComplexity int) int
+		Data                func(childComplexity int) int
+		Disputes            func(childComplexity int) int
+		Findings            func(childComplexity int) int
+		From                func(childComplexity int) int
+		KPIs                func(childComplexity int) int
+		MoU                 func(childComplexity int) int
+		Monthly             func(childComplexity int) int
+		Origins             func(childComplexity int) int
+		PreviousQuarter     func(childComplexity int) int
+		PreviousYearQuarter func(childComplexity int) int
+		Quarter             func(childComplexity int) int
+		SeizuresByCategory  func(childComplexity int) int
+		To                  func(childComplexity int) int
 	}
 
 	FigureRef struct {
@@ -324,15 +325,18 @@ type ComplexityRoot struct {
 	}
 
 	KPIResult struct {
-		Actual     func(childComplexity int) int
-		Change     func(childComplexity int) int
-		Comparison func(childComplexity int) int
-		KPI        func(childComplexity int) int
-		Met        func(childComplexity int) int
-		Population func(childComplexity int) int
-		Previous   func(childComplexity int) int
-		Target     func(childComplexity int) int
-		Unit       func(childComplexity int) int
+		Actual                 func(childComplexity int) int
+		Change                 func(childComplexity int) int
+		ChangeFromPreviousYear func(childComplexity int) int
+		Comparison             func(childComplexity int) int
+		KPI                    func(childComplexity int) int
+		Met                    func(childComplexity int) int
+		Population             func(childComplexity int) int
+		Previous               func(childComplexity int) int
+		PreviousYear           func(childComplexity int) int
+		Target                 func(childComplexity int) int
+		Trend                  func(childComplexity int) int
+		Unit                   func(childComplexity int) int
 	}
 
 	MoU struct {
@@ -407,6 +411,13 @@ type ComplexityRoot struct {
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	QuarterValue struct {
+		From       func(childComplexity int) int
+		Population func(childComplexity int) int
+		Quarter    func(childComplexity int) int
+		Value      func(childComplexity int) int
 	}
 
 	Query struct {
@@ -1461,6 +1472,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.PreviousQuarter(childComplexity), true
+	case "Evaluation.previousYearQuarter":
+		if e.ComplexityRoot.Evaluation.PreviousYearQuarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.PreviousYearQuarter(childComplexity), true
 	case "Evaluation.quarter":
 		if e.ComplexityRoot.Evaluation.Quarter == nil {
 			break
@@ -1788,6 +1805,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIResult.Change(childComplexity), true
+	case "KPIResult.changeFromPreviousYear":
+		if e.ComplexityRoot.KPIResult.ChangeFromPreviousYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.ChangeFromPreviousYear(childComplexity), true
 	case "KPIResult.comparison":
 		if e.ComplexityRoot.KPIResult.Comparison == nil {
 			break
@@ -1818,12 +1841,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIResult.Previous(childComplexity), true
+	case "KPIResult.previousYear":
+		if e.ComplexityRoot.KPIResult.PreviousYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.PreviousYear(childComplexity), true
 	case "KPIResult.target":
 		if e.ComplexityRoot.KPIResult.Target == nil {
 			break
 		}
 
 		return e.ComplexityRoot.KPIResult.Target(childComplexity), true
+	case "KPIResult.trend":
+		if e.ComplexityRoot.KPIResult.Trend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Trend(childComplexity), true
 	case "KPIResult.unit":
 		if e.ComplexityRoot.KPIResult.Unit == nil {
 			break
@@ -2203,6 +2238,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "QuarterValue.from":
+		if e.ComplexityRoot.QuarterValue.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.From(childComplexity), true
+	case "QuarterValue.population":
+		if e.ComplexityRoot.QuarterValue.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Population(childComplexity), true
+	case "QuarterValue.quarter":
+		if e.ComplexityRoot.QuarterValue.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Quarter(childComplexity), true
+	case "QuarterValue.value":
+		if e.ComplexityRoot.QuarterValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Value(childComplexity), true
 
 	case "Query.actions":
 		if e.ComplexityRoot.Query.Actions == nil {
@@ -4173,7 +4233,27 @@ type KPIResult {
   previous: Float
   "actual − previous, in the KPI's unit (rate points for rates); null when either is null."
   change: Float
+  "Its value in the same quarter a year before (Evaluation.previousYearQuarter)."
+  previousYear: Float
+  "actual − previousYear, in the KPI's unit (rate points for rates); null when either is null."
+  changeFromPreviousYear: Float
+  "Its value in the quarter and the four before it (back to the same quarter a year before), the oldest first."
+  trend: [QuarterValue!]!
   "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE, RELEASE_WITHOUT_INTERVENTION_RATE and BACKLOG_IN_CUSTOMS_OVER_72H the items presented; for TARGETED_HIT_RATE the items inspected on that channel; for HOLD_PRESENTED_WITHIN_RATE the items requested."
+  population: Int64!
+}
+
+"""
+A KPI in one quarter of an evaluation's trend.
+"""
+type QuarterValue {
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "Its first day."
+  from: Date!
+  "The KPI's value; null when its population is empty."
+  value: Float
+  "The size of the KPI's population in the quarter (as KPIResult.population)."
   population: Int64!
 }
 
@@ -4322,7 +4402,9 @@ type Evaluation {
   to: Date!
   "The quarter compared with."
   previousQuarter: String!
-  "Every KPI, with target, met, previous value and change."
+  "The same quarter a year before, also compared with (2025-Q1 → 2024-Q1)."
+  previousYearQuarter: String!
+  "Every KPI, with target, met, previous value and change, the same quarter a year before and the change from it, and its trend."
   kpis: [KPIResult!]!
   "The headline metrics month by month."
   monthly: [MonthlyValue!]!
@@ -5736,6 +5818,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_to(ctx, field)
 	case "previousQuarter":
 		return ec.fieldContext_Evaluation_previousQuarter(ctx, field)
+	case "previousYearQuarter":
+		return ec.fieldContext_Evaluation_previousYearQuarter(ctx, field)
 	case "kpis":
 		return ec.fieldContext_Evaluation_kpis(ctx, field)
 	case "monthly":
@@ -5920,6 +6004,12 @@ func (ec *executionContext) childFields_KPIResult(ctx context.Context, field gra
 		return ec.fieldContext_KPIResult_previous(ctx, field)
 	case "change":
 		return ec.fieldContext_KPIResult_change(ctx, field)
+	case "previousYear":
+		return ec.fieldContext_KPIResult_previousYear(ctx, field)
+	case "changeFromPreviousYear":
+		return ec.fieldContext_KPIResult_changeFromPreviousYear(ctx, field)
+	case "trend":
+		return ec.fieldContext_KPIResult_trend(ctx, field)
 	case "population":
 		return ec.fieldContext_KPIResult_population(ctx, field)
 	}
@@ -6042,6 +6132,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarterValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarter":
+		return ec.fieldContext_QuarterValue_quarter(ctx, field)
+	case "from":
+		return ec.fieldContext_QuarterValue_from(ctx, field)
+	case "value":
+		return ec.fieldContext_QuarterValue_value(ctx, field)
+	case "population":
+		return ec.fieldContext_QuarterValue_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarterValue", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10709,6 +10813,29 @@ func (ec *executionContext) fieldContext_Evaluation_previousQuarter(_ context.Co
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Evaluation_previousYearQuarter(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_previousYearQuarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousYearQuarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_previousYearQuarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Evaluation_kpis(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12346,6 +12473,84 @@ func (ec *executionContext) _KPIResult_change(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_KPIResult_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_previousYear(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_previousYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_previousYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_changeFromPreviousYear(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_changeFromPreviousYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeFromPreviousYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_changeFromPreviousYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_trend(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_trend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.QuarterValue) graphql.Marshaler {
+			return ec.marshalNQuarterValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_trend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KPIResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarterValue(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _KPIResult_population(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
@@ -14062,6 +14267,98 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterValue_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterValue_from(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Date")
+}
+
+func (ec *executionContext) _QuarterValue_value(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QuarterValue_population(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Int64")
 }
 
 func (ec *executionContext) _Query_dataStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -20453,6 +20750,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "previousYearQuarter":
+			out.Values[i] = ec._Evaluation_previousYearQuarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kpis":
 			out.Values[i] = ec._Evaluation_kpis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21030,6 +21332,21 @@ func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "previousYear":
+			out.Values[i] = ec._KPIResult_previousYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changeFromPreviousYear":
+			out.Values[i] = ec._KPIResult_changeFromPreviousYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trend":
+			out.Values[i] = ec._KPIResult_trend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "population":
 			out.Values[i] = ec._KPIResult_population(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21542,6 +21859,54 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarterValueImplementors = []string{"QuarterValue"}
+
+func (ec *executionContext) _QuarterValue(ctx context.Context, sel ast.SelectionSet, obj *postclear.QuarterValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarterValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarterValue")
+		case "quarter":
+			out.Values[i] = ec._QuarterValue_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._QuarterValue_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._QuarterValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._QuarterValue_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23750,6 +24115,26 @@ func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpos
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarterValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValue(ctx context.Context, sel ast.SelectionSet, v postclear.QuarterValue) graphql.Marshaler {
+	return ec._QuarterValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarterValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValueᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarterValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValue(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

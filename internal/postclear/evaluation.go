@@ -12,6 +12,8 @@ type Evaluation struct {
 	From            time.Time
 	To              time.Time
 	PreviousQuarter string
+	// PreviousYearQuarter is the same quarter a year before ("2024-Q3").
+	PreviousYearQuarter string
 	// KPIs holds one row per KPI of DOMAIN.md, in KPIs order.
 	KPIs []KPIResult
 	// Monthly holds the headline KPIs month by month within the quarter.
@@ -31,7 +33,8 @@ type Evaluation struct {
 }
 
 // KPIResult is one KPI of an evaluation. Change is Actual − Previous in
-// the KPI's unit (a rate change is in rate points: 0.71 → 0.83 is +0.12).
+// the KPI's unit (a rate change is in rate points: 0.71 → 0.83 is +0.12);
+// ChangeFromPreviousYear is Actual − PreviousYear, likewise.
 type KPIResult struct {
 	KPI        KPI
 	Unit       Unit
@@ -42,8 +45,28 @@ type KPIResult struct {
 	Met      *bool
 	Previous *float64
 	Change   *float64
+	// PreviousYear is the value in the same quarter a year before.
+	PreviousYear           *float64
+	ChangeFromPreviousYear *float64
+	// Trend is the KPI in the last TrendQuarters quarters, the oldest
+	// first and the evaluated quarter last.
+	Trend []QuarterValue
 	// Population is the number of items (or declarations) Actual is
 	// computed over.
+	Population int64
+}
+
+// TrendQuarters is how many quarters an evaluation's trends hold: the
+// evaluated quarter and the four before, back to the same quarter a year
+// before.
+const TrendQuarters = 5
+
+// QuarterValue is a KPI in one quarter.
+type QuarterValue struct {
+	Quarter string
+	// From is the first day of the quarter.
+	From       time.Time
+	Value      *float64
 	Population int64
 }
 

@@ -13,14 +13,17 @@ import (
 // The sections of the tidy table (docs/mou.md, "CSV"). A FigureRef names a
 // row by section, metric and period.
 const (
-	SectionKPI        = "kpi"
-	SectionChange     = "change"
-	SectionMonthly    = "monthly"
-	SectionSeizures   = "seizures"
-	SectionActivities = "activities"
-	SectionDisputes   = "disputes"
-	SectionData       = "data"
-	sectionOrigin     = "origin:"
+	SectionKPI    = "kpi"
+	SectionChange = "change"
+	// SectionChangeFromPreviousYear holds actual − the same quarter a year
+	// before.
+	SectionChangeFromPreviousYear = "change_from_previous_year"
+	SectionMonthly                = "monthly"
+	SectionSeizures               = "seizures"
+	SectionActivities             = "activities"
+	SectionDisputes               = "disputes"
+	SectionData                   = "data"
+	sectionOrigin                 = "origin:"
 )
 
 // OriginSection is the section of an origin country's rows: "origin:CN".
@@ -48,7 +51,9 @@ func Rows(ev *postclear.Evaluation) []Row {
 		out = append(out,
 			Row{Section: SectionKPI, Metric: string(r.KPI), Period: ev.Quarter, Value: r.Actual, Target: r.Target, Met: r.Met},
 			Row{Section: SectionKPI, Metric: string(r.KPI), Period: ev.PreviousQuarter, Value: r.Previous},
-			Row{Section: SectionChange, Metric: string(r.KPI), Period: ev.Quarter, Value: r.Change})
+			Row{Section: SectionKPI, Metric: string(r.KPI), Period: ev.PreviousYearQuarter, Value: r.PreviousYear},
+			Row{Section: SectionChange, Metric: string(r.KPI), Period: ev.Quarter, Value: r.Change},
+			Row{Section: SectionChangeFromPreviousYear, Metric: string(r.KPI), Period: ev.Quarter, Value: r.ChangeFromPreviousYear})
 	}
 	for _, m := range ev.Monthly {
 		out = append(out, Row{Section: SectionMonthly, Metric: m.Metric, Period: MonthPeriod(m.Month), Value: m.Value, Target: m.Target, Met: m.Met})

@@ -148,22 +148,25 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if err != nil {
 		return ev, err
 	}
-	prev := q.Prev()
-	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(), PreviousQuarter: prev.String()}
+	prev, yearBefore := q.Prev(), q.YearBefore()
+	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(),
+		PreviousQuarter: prev.String(), PreviousYearQuarter: yearBefore.String()}
 
-	cur, err := e.quarterFigures(ctx, m.Country, q)
+	figs, err := e.quarterFigures(ctx, m.Country, q)
 	if err != nil {
 		return ev, err
 	}
 	ev.KPIs = make([]postclear.KPIResult, 0, len(postclear.KPIs))
 	for _, k := range postclear.KPIs {
-		r := postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: cur.values[q][k], Previous: cur.values[prev][k], Population: cur.population[k]}
+		r := postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: figs.value(q, k), Previous: figs.value(prev, k),
+			PreviousYear: figs.value(yearBefore, k), Population: figs.population(q, k)}
 		if t, ok := m.Target(k); ok {
 			r.Comparison, r.Target = &t.Comparison, &t.Value
 			r.Met = met(t, r.Actual)
 		}
-		if r.Actual != nil && r.Previous != nil {
-			r.Change = ptr(*r.Actual - *r.Previous)
+		r.Change, r.ChangeFromPreviousYear = difference(r.Actual, r.Previous), difference(r.Actual, r.PreviousYear)
+		for _, p := range figs.quarters {
+			r.Trend = append(r.Trend, postclear.QuarterValue{Quarter: p.String(), From: p.Start(), Value: figs.value(p, k), Population: figs.population(p, k)})
 		}
 		ev.KPIs = append(ev.KPIs, r)
 	}
@@ -192,10 +195,25 @@ func met(t postclear.Target, actual *float64) *bool {
 
 func ptr[T any](v T) *T { return &v }
 
-// quarterly holds the KPI values of the quarter and the one before.
+// difference is a − b, or nil when either is nil.
+func difference(a, b *float64) *float64 {
+	if a == nil || b == nil {
+		return nil
+	}
+	return ptr(*a - *b)
+}
+
+// quarterly holds the KPI figures of the quarters of an evaluation's
+// trends, the oldest first.
 type quarterly struct {
-	values     map[postclear.YearQuarter]map[postclear.KPI]*float64
-	population map[postclear.KPI]int64 // of the evaluated quarter
+	quarters []postclear.YearQuarter
+	figs     map[postclear.YearQuarter]*kpiFigures
+}
+
+func (f quarterly) value(q postclear.YearQuarter, k postclear.KPI) *float64 { return f.figs[q].values[k] }
+
+func (f quarterly) population(q postclear.YearQuarter, k postclear.KPI) int64 {
+	return f.figs[q].population[k]
 }
 
 // query is the KPI query of the evaluation: the MoU's country over [from, to).
@@ -209,25 +227,29 @@ func query(country string, from, to time.Time, g *postclear.Granularity, groupBy
 
 var byMonth = ptr(postclear.Month)
 
-// quarterFigures computes every KPI for q and the quarter before with one
-// query per family, bucketed by QUARTER (figures), and one backlog query
+// quarterFigures computes every KPI for q and the TrendQuarters − 1
+// quarters before it (back to the same quarter a year before) with one
+// query per family bucketed by QUARTER (figures), and one backlog query
 // per quarter.
 func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
-	out := quarterly{values: map[postclear.YearQuarter]map[postclear.KPI]*float64{}, population: map[postclear.KPI]int64{}}
-	quarters := []postclear.YearQuarter{q.Prev(), q}
-	figs, err := e.figures(ctx, []string{country}, quarters[0].Start(), q.End(), postclear.Quarter, false, "")
+	out := quarterly{quarters: make([]postclear.YearQuarter, postclear.TrendQuarters), figs: map[postclear.YearQuarter]*kpiFigures{}}
+	for i, p := len(out.quarters)-1, q; i >= 0; i, p = i-1, p.Prev() {
+		out.quarters[i] = p
+	}
+	// Records start in MinTimestampYear: the quarters before have no
+	// figures (and the KPI queries refuse them).
+	known := slices.DeleteFunc(slices.Clone(out.quarters), func(p postclear.YearQuarter) bool { return p.Year < postclear.MinTimestampYear })
+	figs, err := e.figures(ctx, []string{country}, known[0].Start(), q.End(), postclear.Quarter, false, "")
 	if err != nil {
 		return out, err
 	}
-	for _, p := range quarters {
+	for _, p := range known {
 		if err := e.backlog(ctx, figs, []string{country}, p.Start(), p.End(), p.Start(), ""); err != nil {
 			return out, err
 		}
-		f := figs.at(country, p.Start())
-		out.values[p] = f.values
-		if p == q {
-			out.population = f.population
-		}
+	}
+	for _, p := range out.quarters {
+		out.figs[p] = figs.at(country, p.Start())
 	}
 	return out, nil
 }

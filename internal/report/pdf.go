@@ -210,10 +210,14 @@ type cell struct {
 }
 
 // table draws a header and rows, repeating the header after a page break.
-func (d *doc) table(cols []column, rows [][]cell) {
+func (d *doc) table(cols []column, rows [][]cell) { d.sizedTable(cols, rows, 8.5) }
+
+// sizedTable is table with the cells in size points (the header one
+// point smaller), for tables of many columns.
+func (d *doc) sizedTable(cols []column, rows [][]cell, size float64) {
 	const h = 6.0
 	header := func() {
-		d.font("B", 8, colText)
+		d.font("B", size-0.5, colText)
 		d.pdf.SetFillColor(colHeadBg.r, colHeadBg.g, colHeadBg.b)
 		for _, c := range cols {
 			d.ts.cell(c.w, h, c.title, c.align, 0, true)
@@ -234,7 +238,7 @@ func (d *doc) table(cols []column, rows [][]cell) {
 			if x.c != nil {
 				col = *x.c
 			}
-			d.font(x.style, 8.5, col)
+			d.font(x.style, size, col)
 			d.ts.cell(c.w, h, d.fit(x.s, c.w-2), c.align, 0, i%2 == 1)
 		}
 		d.pdf.Ln(h)
@@ -273,7 +277,8 @@ func (d *doc) fit(s string, w float64) string {
 func (d *doc) kpiTable() {
 	ev := d.ev
 	d.heading("KPIs against the MoU's targets")
-	cols := []column{{"KPI", 50, "L"}, {ev.Quarter, 21, "R"}, {"Target", 28, "R"}, {"Result", 19, "C"}, {ev.PreviousQuarter, 21, "R"}, {"Change", 21, "R"}, {"Population", 20, "R"}}
+	cols := []column{{"KPI", 44, "L"}, {ev.Quarter, 17, "R"}, {"Target", 24, "R"}, {"Result", 15, "C"},
+		{ev.PreviousQuarter, 16, "R"}, {"Δ quarter", 16, "R"}, {ev.PreviousYearQuarter, 16, "R"}, {"Δ year", 15, "R"}, {"Population", 17, "R"}}
 	var rows [][]cell
 	for _, r := range ev.KPIs {
 		target, result := cell{s: "—", c: &colMuted}, cell{s: "no target", c: &colMuted}
@@ -289,12 +294,14 @@ func (d *doc) kpiTable() {
 			}
 		}
 		rows = append(rows, []cell{{s: r.KPI.Label()}, {s: FormatValue(r.Unit, r.Actual), style: "B"}, target, result,
-			{s: FormatValue(r.Unit, r.Previous)}, {s: FormatChange(r.Unit, r.Change)}, {s: count(r.Population)}})
+			{s: FormatValue(r.Unit, r.Previous)}, {s: FormatChange(r.Unit, r.Change)},
+			{s: FormatValue(r.Unit, r.PreviousYear)}, {s: FormatChange(r.Unit, r.ChangeFromPreviousYear)}, {s: count(r.Population)}})
 	}
-	d.table(cols, rows)
+	d.sizedTable(cols, rows, 7.5)
 	d.pdf.Ln(1.5)
 	d.font("I", 7.5, colMuted)
-	d.para(3.8, "Change = this quarter - previous quarter, in the KPI's unit (rates in percentage points, pp). A target is met when the "+
+	d.para(3.8, "Δ quarter = this quarter - "+ev.PreviousQuarter+", Δ year = this quarter - "+ev.PreviousYearQuarter+
+		" (the same quarter a year before), in the KPI's unit (rates in percentage points, pp). A target is met when the "+
 		"unrounded value is on its side of the target. Population: the items (declarations for completeness) the KPI's family is computed over this quarter.")
 }
 

@@ -53,6 +53,14 @@ func setup(t testing.TB) *fixture {
 		if _, err := seed.Seed(ctx, store, demo.Config{Items: 30_000, Seed: 3}, testenv.Now, nil); err != nil {
 			t.Fatal(err)
 		}
+		// And items posted in the first five months of 2024, before the
+		// 18 months of the default span, so that an evaluation of a first
+		// quarter has figures for the same quarter a year before.
+		early := demo.Config{Items: 6_000, First: 30_000, Seed: 3,
+			From: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
+		if _, err := seed.Seed(ctx, store, early, testenv.Now, nil); err != nil {
+			t.Fatal(err)
+		}
 		f := &fixture{e: e, store: store, ids: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}}
 		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store, Now: func() time.Time { return testenv.Now }}
@@ -101,7 +109,8 @@ func direct(t *testing.T, f *fixture, country string, q postclear.YearQuarter) m
 
 func TestEvaluationEqualsKPIQueries(t *testing.T) {
 	f := setup(t)
-	for _, quarter := range []string{"2025-Q3", "2025-Q1"} { // 2025-Q1 compares with 2024-Q4
+	// 2025-Q1 compares with 2024-Q4 and 2024-Q1, across the year boundary.
+	for _, quarter := range []string{"2025-Q3", "2025-Q1"} {
 		t.Run(quarter, func(t *testing.T) {
 			q, _ := postclear.ParseQuarter(quarter)
 			ev, err := f.ev.Evaluate(context.Background(), f.ids["KE"], quarter)
@@ -111,13 +120,36 @@ func TestEvaluationEqualsKPIQueries(t *testing.T) {
 			if ev.PreviousQuarter != q.Prev().String() {
 				t.Errorf("PreviousQuarter = %s, want %s", ev.PreviousQuarter, q.Prev())
 			}
-			cur, prev := direct(t, f, "KE", q), direct(t, f, "KE", q.Prev())
-			got, want := map[postclear.KPI][2]*float64{}, map[postclear.KPI][2]*float64{}
+			if want := q.YearBefore().String(); ev.PreviousYearQuarter != want {
+				t.Errorf("PreviousYearQuarter = %s, want %s", ev.PreviousYearQuarter, want)
+			}
+			cur, prev, yearBefore := direct(t, f, "KE", q), direct(t, f, "KE", q.Prev()), direct(t, f, "KE", q.YearBefore())
+			// The trend: q and the four quarters before, oldest first.
+			var trendQuarters []postclear.YearQuarter
+			for p, i := q, 0; i < 5; p, i = p.Prev(), i+1 {
+				trendQuarters = append([]postclear.YearQuarter{p}, trendQuarters...)
+			}
+			trend := map[postclear.YearQuarter]map[postclear.KPI]*float64{}
+			for _, p := range trendQuarters {
+				trend[p] = direct(t, f, "KE", p)
+			}
+			type values struct {
+				Actual, Previous, PreviousYear *float64
+				Trend                          []*float64
+			}
+			got, want := map[postclear.KPI]values{}, map[postclear.KPI]values{}
 			for _, r := range ev.KPIs {
-				got[r.KPI] = [2]*float64{r.Actual, r.Previous}
-				want[r.KPI] = [2]*float64{cur[r.KPI], prev[r.KPI]}
-				if cur[r.KPI] == nil {
-					t.Errorf("%s: no value in the fixture; the test would prove little", r.KPI)
+				g := values{Actual: r.Actual, Previous: r.Previous, PreviousYear: r.PreviousYear}
+				w := values{Actual: cur[r.KPI], Previous: prev[r.KPI], PreviousYear: yearBefore[r.KPI]}
+				for i, p := range trendQuarters {
+					if i < len(r.Trend) && r.Trend[i].Quarter == p.String() {
+						g.Trend = append(g.Trend, r.Trend[i].Value)
+					}
+					w.Trend = append(w.Trend, trend[p][r.KPI])
+				}
+				got[r.KPI], want[r.KPI] = g, w
+				if cur[r.KPI] == nil || yearBefore[r.KPI] == nil {
+					t.Errorf("%s: no value in the fixture (%v, a year before %v); the test would prove little", r.KPI, cur[r.KPI], yearBefore[r.KPI])
 				}
 			}
 			// Seizures per 10k is a sum in another order: allow rounding.
@@ -129,6 +161,9 @@ func TestEvaluationEqualsKPIQueries(t *testing.T) {
 			for _, r := range ev.KPIs {
 				if r.Actual != nil && r.Previous != nil && *r.Change != *r.Actual-*r.Previous {
 					t.Errorf("%s: change %v, want actual − previous", r.KPI, *r.Change)
+				}
+				if r.Actual != nil && r.PreviousYear != nil && *r.ChangeFromPreviousYear != *r.Actual-*r.PreviousYear {
+					t.Errorf("%s: change from the previous year %v, want actual − previous year", r.KPI, *r.ChangeFromPreviousYear)
 				}
 				if tg, ok := ev.MoU.Target(r.KPI); ok && r.Actual != nil && *r.Met != tg.Comparison.Met(*r.Actual, tg.Value) {
 					t.Errorf("%s: met %v for %v %s %v", r.KPI, *r.Met, *r.Actual, tg.Comparison, tg.Value)
@@ -248,12 +283,15 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 		for _, r := range ev.KPIs {
 			c := cells["kpi|"+string(r.KPI)+"|"+ev.Quarter]
 			p := cells["kpi|"+string(r.KPI)+"|"+ev.PreviousQuarter]
+			y := cells["kpi|"+string(r.KPI)+"|"+ev.PreviousYearQuarter]
+			yc := cells["change_from_previous_year|"+string(r.KPI)+"|"+ev.Quarter]
 			met := ""
 			if r.Met != nil {
 				met = strconv.FormatBool(*r.Met)
 			}
-			if !cmp.Equal(num(c[0]), r.Actual) || !cmp.Equal(num(c[1]), r.Target) || c[2] != met || !cmp.Equal(num(p[0]), r.Previous) {
-				t.Errorf("%s: CSV %v / %v, evaluation %+v", r.KPI, c, p, r)
+			if !cmp.Equal(num(c[0]), r.Actual) || !cmp.Equal(num(c[1]), r.Target) || c[2] != met || !cmp.Equal(num(p[0]), r.Previous) ||
+				!cmp.Equal(num(y[0]), r.PreviousYear) || !cmp.Equal(num(yc[0]), r.ChangeFromPreviousYear) {
+				t.Errorf("%s: CSV %v / %v / %v / %v, evaluation %+v", r.KPI, c, p, y, yc, r)
 			}
 		}
 		for _, m := range ev.Monthly {
@@ -280,7 +318,8 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 		text := pdfText(t, b.Bytes())
 		all := strings.Join(text, "\n")
 		// Each KPI row of the table: label, actual, target, result,
-		// previous, change, in this order.
+		// previous, change, the same quarter a year before, change, in
+		// this order.
 		for _, r := range ev.KPIs {
 			want := []string{r.KPI.Label(), report.FormatValue(r.Unit, r.Actual)}
 			if r.Target != nil {
@@ -294,10 +333,11 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 					want = append(want, "MISSED")
 				}
 			}
-			want = append(want, report.FormatValue(r.Unit, r.Previous), report.FormatChange(r.Unit, r.Change))
+			want = append(want, report.FormatValue(r.Unit, r.Previous), report.FormatChange(r.Unit, r.Change),
+				report.FormatValue(r.Unit, r.PreviousYear), report.FormatChange(r.Unit, r.ChangeFromPreviousYear))
 			i := slices.Index(text, want[0])
-			if i < 0 || !inOrder(text[i:i+7], want) {
-				end := min(len(text), max(i, 0)+7)
+			if i < 0 || !inOrder(text[i:min(len(text), i+9)], want) {
+				end := min(len(text), max(i, 0)+9)
 				t.Errorf("KPI row %s: want cells %q in order, PDF has %q", r.KPI, want, text[max(i, 0):end])
 			}
 		}
