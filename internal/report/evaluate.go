@@ -210,7 +210,9 @@ type quarterly struct {
 	figs     map[postclear.YearQuarter]*kpiFigures
 }
 
-func (f quarterly) value(q postclear.YearQuarter, k postclear.KPI) *float64 { return f.figs[q].values[k] }
+func (f quarterly) value(q postclear.YearQuarter, k postclear.KPI) *float64 {
+	return f.figs[q].values[k]
+}
 
 func (f quarterly) population(q postclear.YearQuarter, k postclear.KPI) int64 {
 	return f.figs[q].population[k]
