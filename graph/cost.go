@@ -37,8 +37,9 @@ var statements = map[string]int{
 	"Query.viewer":        0,
 	"Query.mouEvaluation": 26,
 	// targetBreaches reads the load time, the MoUs, one running query per
-	// KPI family for all MoUs together and the backlog at asOf
-	// (report.TargetBreaches).
+	// KPI family for all MoUs of a time zone together and the backlog at
+	// asOf (report.TargetBreaches); counted for one zone (each further
+	// zone among the active MoUs adds ten).
 	"Query.targetBreaches": 12,
 	"MoU.activities":       1,
 	"MoU.disputes":         1,

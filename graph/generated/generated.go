@@ -352,6 +352,7 @@ type ComplexityRoot struct {
 		PostalOperator        func(childComplexity int) int
 		SignedOn              func(childComplexity int) int
 		Targets               func(childComplexity int) int
+		TimeZone              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
 
@@ -1943,6 +1944,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MoU.Targets(childComplexity), true
+	case "MoU.timeZone":
+		if e.ComplexityRoot.MoU.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.TimeZone(childComplexity), true
 	case "MoU.updatedAt":
 		if e.ComplexityRoot.MoU.UpdatedAt == nil {
 			break
@@ -3981,6 +3988,8 @@ type MoU {
   effectiveTo: Date
   "The KPI targets."
   targets: [Target!]!
+  "The IANA time zone (e.g. Africa/Nairobi) in which its evaluation takes quarters, months and dates; UTC unless set."
+  timeZone: String!
   "Whether the MoU was archived: it no longer counts for overlaps but can still be evaluated."
   archived: Boolean!
   "When this version was written."
@@ -4014,6 +4023,8 @@ input MoUInput {
   effectiveTo: Date
   "KPI targets; each KPI at most once."
   targets: [TargetInput!] = []
+  "The IANA time zone of its evaluations' quarters, months and dates, typically the country's (e.g. Africa/Nairobi); an unknown zone is BAD_USER_INPUT."
+  timeZone: String! = "UTC"
 }
 
 """
@@ -6034,6 +6045,8 @@ func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.C
 		return ec.fieldContext_MoU_effectiveTo(ctx, field)
 	case "targets":
 		return ec.fieldContext_MoU_targets(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_MoU_timeZone(ctx, field)
 	case "archived":
 		return ec.fieldContext_MoU_archived(ctx, field)
 	case "updatedAt":
@@ -12769,6 +12782,29 @@ func (ec *executionContext) fieldContext_MoU_targets(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _MoU_timeZone(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "String")
+}
+
 func (ec *executionContext) _MoU_archived(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19262,8 +19298,11 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 	if _, present := asMap["targets"]; !present {
 		asMap["targets"] = []any{}
 	}
+	if _, present := asMap["timeZone"]; !present {
+		asMap["timeZone"] = "UTC"
+	}
 
-	fieldsInOrder := [...]string{"country", "customsAdministration", "postalOperator", "signedOn", "effectiveFrom", "effectiveTo", "targets"}
+	fieldsInOrder := [...]string{"country", "customsAdministration", "postalOperator", "signedOn", "effectiveFrom", "effectiveTo", "targets", "timeZone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19319,6 +19358,13 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 				return it, err
 			}
 			it.Targets = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
 		}
 	}
 	return it, nil
@@ -21417,6 +21463,11 @@ func (ec *executionContext) _MoU(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "targets":
 			out.Values[i] = ec._MoU_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._MoU_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

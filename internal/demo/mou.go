@@ -21,16 +21,14 @@ type MoUSeed struct {
 // (the data improves from the signing on), and capacity-building
 // activities, disputes and agreed actions up to DefaultNow. The agencies are named in the
 // country's languages (French and Arabic in Morocco, Thai in Thailand).
+// Each MoU is evaluated in its country's time zone (Destination.TimeZone).
 // The result is deterministic.
-//
-// Destination.TimeZone is the zone each MoU is to be evaluated in; it is
-// not set here yet because postclear.MoUInput has no time zone (issue 14).
 func MoUs() []MoUSeed {
 	var out []MoUSeed
 	for i, d := range Destinations {
 		s := MoUSeed{MoU: postclear.MoUInput{
 			Country: d.Country, CustomsAdministration: d.Customs, PostalOperator: d.Post,
-			SignedOn: d.MoUSigned, EffectiveFrom: d.MoUSigned,
+			SignedOn: d.MoUSigned, EffectiveFrom: d.MoUSigned, TimeZone: d.TimeZone,
 			Targets: []postclear.Target{
 				{KPI: postclear.KPIClearanceP90Hours, Comparison: postclear.AtMost, Value: 4.5 * d.ClearanceHoursAfter},
 				{KPI: postclear.KPIEadCoverage, Comparison: postclear.AtLeast, Value: 0.8},

@@ -183,7 +183,10 @@ type MoU struct {
 	EffectiveFrom         time.Time
 	EffectiveTo           *time.Time
 	Targets               []Target
-	Archived              bool
+	// TimeZone is the IANA zone its quarters and dates are taken in
+	// ("UTC" unless set).
+	TimeZone string
+	Archived bool
 	// UpdatedAt is when this version was written.
 	UpdatedAt time.Time
 }
@@ -197,6 +200,8 @@ type MoUInput struct {
 	EffectiveFrom         time.Time
 	EffectiveTo           *time.Time
 	Targets               []Target
+	// TimeZone is an IANA zone name; "" means UTC.
+	TimeZone string
 }
 
 // Bounds of MoU fields.
@@ -264,6 +269,9 @@ func (in *MoUInput) Validate() error {
 	}
 	if in.EffectiveFrom.Before(in.SignedOn) {
 		return bad("effectiveFrom (%s) must not be before signedOn (%s)", day(in.EffectiveFrom), day(in.SignedOn))
+	}
+	if _, err := Location(in.TimeZone); err != nil {
+		return err
 	}
 	if len(in.Targets) > MaxTargets {
 		return bad("targets: at most %d", MaxTargets)

@@ -18,7 +18,15 @@ import (
 // seizureTrends.perTenThousandItems.
 func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, to time.Time) (map[postclear.KPI]*float64, map[postclear.KPI]int64) {
 	t.Helper()
-	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}}}
+	return kpiIn(t, f, ctx, country, from, to, f.zones[country])
+}
+
+// kpiIn computes every KPI of DOMAIN.md for country over the dates [from,
+// to) taken in timeZone, with the KPI queries as a GraphQL user would ask
+// them (the arguments DOMAIN.md fixes for each KPI).
+func kpiIn(t *testing.T, f *fixture, ctx context.Context, country string, from, to time.Time, timeZone string) (map[postclear.KPI]*float64, map[postclear.KPI]int64) {
+	t.Helper()
+	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}}, TimeZone: timeZone}
 	v, n := map[postclear.KPI]*float64{}, map[postclear.KPI]int64{}
 	cl, err := f.kpis.ClearanceTimes(ctx, kq, 24)
 	if err != nil {
@@ -98,9 +106,13 @@ func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, 
 			v[postclear.KPITargetedHitRate], n[postclear.KPITargetedHitRate] = r.HitRate, r.Inspected
 		}
 	}
-	// The backlog at the end of the range (midnight UTC of to), or now
-	// when that is later, among the items presented in the range.
-	asOf := to
+	// The backlog at the end of the range (midnight of to in the zone),
+	// or now when that is later, among the items presented in the range.
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc)
 	if testenv.Now.Before(asOf) {
 		asOf = testenv.Now
 	}

@@ -152,7 +152,7 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(),
 		PreviousQuarter: prev.String(), PreviousYearQuarter: yearBefore.String()}
 
-	figs, err := e.quarterFigures(ctx, m.Country, q)
+	figs, err := e.quarterFigures(ctx, &m, q)
 	if err != nil {
 		return ev, err
 	}
@@ -173,7 +173,7 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if ev.Monthly, ev.SeizuresByCategory, err = e.monthly(ctx, &m, q); err != nil {
 		return ev, err
 	}
-	if ev.Origins, err = e.origins(ctx, m.Country, q); err != nil {
+	if ev.Origins, err = e.origins(ctx, &m, q); err != nil {
 		return ev, err
 	}
 	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
@@ -218,12 +218,14 @@ func (f quarterly) population(q postclear.YearQuarter, k postclear.KPI) int64 {
 	return f.figs[q].population[k]
 }
 
-// query is the KPI query of the evaluation: the MoU's country over [from, to).
-func query(country string, from, to time.Time, g *postclear.Granularity, groupBy ...postclear.Dimension) postclear.KPIQuery {
+// query is the KPI query of the evaluation: the MoU's country over the
+// dates [from, to) in the MoU's time zone.
+func query(m *postclear.MoU, from, to time.Time, g *postclear.Granularity, groupBy ...postclear.Dimension) postclear.KPIQuery {
 	return postclear.KPIQuery{
-		Filter:      postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}},
+		Filter:      postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{m.Country}},
 		GroupBy:     groupBy,
 		Granularity: g,
+		TimeZone:    m.TimeZone,
 	}
 }
 
@@ -233,7 +235,7 @@ var byMonth = ptr(postclear.Month)
 // quarters before it (back to the same quarter a year before) with one
 // query per family bucketed by QUARTER (figures), and one backlog query
 // per quarter.
-func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
+func (e *Evaluator) quarterFigures(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) (quarterly, error) {
 	out := quarterly{quarters: make([]postclear.YearQuarter, postclear.TrendQuarters), figs: map[postclear.YearQuarter]*kpiFigures{}}
 	for i, p := len(out.quarters)-1, q; i >= 0; i, p = i-1, p.Prev() {
 		out.quarters[i] = p
@@ -241,17 +243,18 @@ func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postcl
 	// Records start in MinTimestampYear: the quarters before have no
 	// figures (and the KPI queries refuse them).
 	known := slices.DeleteFunc(slices.Clone(out.quarters), func(p postclear.YearQuarter) bool { return p.Year < postclear.MinTimestampYear })
-	figs, err := e.figures(ctx, []string{country}, known[0].Start(), q.End(), postclear.Quarter, false, "")
+	country := []string{m.Country}
+	figs, err := e.figures(ctx, country, known[0].Start(), q.End(), postclear.Quarter, false, m.TimeZone)
 	if err != nil {
 		return out, err
 	}
 	for _, p := range known {
-		if err := e.backlog(ctx, figs, []string{country}, p.Start(), p.End(), p.Start(), ""); err != nil {
+		if err := e.backlog(ctx, figs, country, p.Start(), p.End(), p.Start(), m.TimeZone); err != nil {
 			return out, err
 		}
 	}
 	for _, p := range out.quarters {
-		out.figs[p] = figs.at(country, p.Start())
+		out.figs[p] = figs.at(m.Country, p.Start())
 	}
 	return out, nil
 }
@@ -275,7 +278,7 @@ func per10K(rows []postclear.SeizureStat, period time.Time, presented int64) *fl
 // monthly computes the headline KPIs per month of q, and seizures per
 // month and category.
 func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) ([]postclear.MonthlyValue, []postclear.SeizureCount, error) {
-	kq := query(m.Country, q.Start(), q.End(), byMonth)
+	kq := query(m, q.Start(), q.End(), byMonth)
 	values := map[string]map[time.Time]*float64{}
 	put := func(metric string, month *time.Time, v *float64) {
 		if values[metric] == nil {
@@ -346,8 +349,8 @@ var MonthlyMetrics = []string{
 
 // origins ranks the origin countries of q by items arrived (ties by
 // country code).
-func (e *Evaluator) origins(ctx context.Context, country string, q postclear.YearQuarter) ([]postclear.OriginFigures, error) {
-	kq := query(country, q.Start(), q.End(), nil, postclear.DimOriginCountry)
+func (e *Evaluator) origins(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) ([]postclear.OriginFigures, error) {
+	kq := query(m, q.Start(), q.End(), nil, postclear.DimOriginCountry)
 	byOrigin := map[string]*postclear.OriginFigures{}
 	get := func(k postclear.GroupKey) *postclear.OriginFigures {
 		c := ""

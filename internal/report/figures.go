@@ -165,9 +165,9 @@ func (e *Evaluator) laterFigures(ctx context.Context, kq postclear.KPIQuery, set
 // them. Its population is the items presented in the range; with none, it
 // has no value.
 func (e *Evaluator) backlog(ctx context.Context, f byCountry, countries []string, from, to, bucket time.Time, timeZone string) error {
-	loc, err := time.LoadLocation(timeZone)
+	loc, err := postclear.Location(timeZone)
 	if err != nil {
-		return postclear.Errorf(postclear.EInvalid, "timeZone: unknown time zone %q", timeZone)
+		return err
 	}
 	asOf := BacklogMoment(to, loc, e.now())
 	rows, err := e.KPIs.Backlog(ctx, postclear.KPIQuery{

@@ -183,8 +183,8 @@ func (d *doc) titleBlock() {
 		archived = " · archived"
 	}
 	d.para(4.5, fmt.Sprintf("MoU %s · signed %s · in force %s%s", m.ID, dateText(m.SignedOn), force, archived))
-	d.para(4.5, fmt.Sprintf("Quarter %s: %s to %s · compared with %s · items destined for %s",
-		ev.Quarter, dateText(ev.From), dateText(ev.To.AddDate(0, 0, -1)), ev.PreviousQuarter, m.Country))
+	d.para(4.5, fmt.Sprintf("Quarter %s: %s to %s (%s time) · compared with %s and %s · items destined for %s",
+		ev.Quarter, dateText(ev.From), dateText(ev.To.AddDate(0, 0, -1)), zoneName(m.TimeZone), ev.PreviousQuarter, ev.PreviousYearQuarter, m.Country))
 	loaded := "no records stored"
 	if ev.Data.LoadedAt != nil {
 		loaded = "records last loaded " + ev.Data.LoadedAt.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -762,10 +762,18 @@ func (d *doc) commitments() {
 	}
 }
 
+// zoneName is an MoU's time zone for people: "UTC" when unset.
+func zoneName(tz string) string {
+	if tz == "" {
+		return "UTC"
+	}
+	return tz
+}
+
 func (d *doc) definitions() {
 	d.heading("Definitions")
 	d.font("", 8.5, colText)
-	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter (UTC), "+
+	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter ("+zoneName(d.ev.MoU.TimeZone)+" time), "+
 		"by the same queries the postclear API answers (DOMAIN.md). Percentiles interpolate linearly between closest ranks.", d.ev.MoU.Country))
 	d.pdf.Ln(1.5)
 	for _, k := range postclear.KPIs {

@@ -31,6 +31,7 @@ type fixture struct {
 	kpis  *analytics.Service
 	ev    *report.Evaluator
 	ids   map[string]string // country → MoU id
+	zones map[string]string // country → its MoU's time zone
 }
 
 var (
@@ -61,7 +62,7 @@ func setup(t testing.TB) *fixture {
 		if _, err := seed.Seed(ctx, store, early, testenv.Now, nil); err != nil {
 			t.Fatal(err)
 		}
-		f := &fixture{e: e, store: store, ids: map[string]string{},
+		f := &fixture{e: e, store: store, ids: map[string]string{}, zones: map[string]string{},
 			kpis: &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}}
 		f.ev = &report.Evaluator{KPIs: f.kpis, MoUs: store, Data: store, Now: func() time.Time { return testenv.Now }}
 		for _, s := range demo.MoUs() {
@@ -69,7 +70,7 @@ func setup(t testing.TB) *fixture {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.ids[m.Country] = m.ID
+			f.ids[m.Country], f.zones[m.Country] = m.ID, m.TimeZone
 			for i := range s.Activities {
 				s.Activities[i].MoUID = m.ID
 			}
@@ -169,9 +170,18 @@ func TestEvaluationEqualsKPIQueries(t *testing.T) {
 					t.Errorf("%s: met %v for %v %s %v", r.KPI, *r.Met, *r.Actual, tg.Comparison, tg.Value)
 				}
 			}
-			// The monthly p90 equals a MONTH query.
+			// The quarters are those of the MoU's time zone (Nairobi),
+			// which matters: some KPI differs over the UTC quarter.
+			if ev.MoU.TimeZone != "Africa/Nairobi" {
+				t.Errorf("KE MoU in %q, want Africa/Nairobi", ev.MoU.TimeZone)
+			}
+			inUTC, _ := kpiIn(t, f, context.Background(), "KE", q.Start(), q.End(), "UTC")
+			if cmp.Equal(inUTC, cur) {
+				t.Errorf("every KPI is the same over the UTC quarter: the test cannot tell the time zones apart")
+			}
+			// The monthly p90 equals a MONTH query in the MoU's zone.
 			month := postclear.Month
-			rows, err := f.kpis.ClearanceTimes(context.Background(), postclear.KPIQuery{Granularity: &month,
+			rows, err := f.kpis.ClearanceTimes(context.Background(), postclear.KPIQuery{Granularity: &month, TimeZone: "Africa/Nairobi",
 				Filter: postclear.AnalyticsFilter{From: q.Start(), To: q.End(), DestinationCountries: []string{"KE"}}}, 24)
 			if err != nil {
 				t.Fatal(err)
