@@ -1,8 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +58,36 @@ func TestMoUTimeZoneAndYearOnYearOverGraphQL(t *testing.T) {
 	m := got.MouEvaluation
 	if m.PreviousQuarter != "2024-Q4" || m.PreviousYearQuarter != "2024-Q1" || m.Mou.TimeZone != "Asia/Bangkok" {
 		t.Errorf("evaluation of 2025-Q1: previous %s, a year before %s, zone %s", m.PreviousQuarter, m.PreviousYearQuarter, m.Mou.TimeZone)
+	}
+	// The CSV download: without a byte order mark unless ?bom=1 asks for
+	// one (for Excel); either way encoding/csv reads it back.
+	for _, tt := range []struct {
+		query   string
+		withBOM bool
+	}{{"", false}, {"?bom=0", false}, {"?bom=1", true}} {
+		resp, err := http.Get(srv.URL + "/reports/mous/" + created.CreateMou.ID + "/2025-Q1.csv" + tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || bytes.HasPrefix(body, []byte(report.BOM)) != tt.withBOM {
+			t.Errorf("CSV%s: HTTP %d, byte order mark %v, want %v", tt.query, resp.StatusCode, bytes.HasPrefix(body, []byte(report.BOM)), tt.withBOM)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte(report.BOM))))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil || len(recs) < 2 || !slices.Equal(recs[0], report.KPIHeader) || recs[1][0] != created.CreateMou.ID {
+			t.Errorf("CSV%s read back: %v, first rows %q", tt.query, err, recs[:min(2, len(recs))])
+		}
+	}
+	resp, err := http.Get(srv.URL + "/reports/mous/" + created.CreateMou.ID + "/2025-Q1.csv?bom=yes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("?bom=yes: %s, want 400", resp.Status)
 	}
 	for _, k := range m.Kpis {
 		if len(k.Trend) != 5 || k.Trend[0].Quarter != "2024-Q1" || k.Trend[4].Quarter != "2025-Q1" {

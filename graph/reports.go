@@ -12,7 +12,7 @@ import (
 	"github.com/postclear/postclear/internal/report"
 )
 
-// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv, .pdf and .json: the
+// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv (?bom=1), .pdf and .json: the
 // evaluation the mouEvaluation query returns, rendered as a file. The
 // document is rendered into memory first, so that a failure is an error
 // response rather than half a file.
@@ -28,7 +28,22 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 		switch ext {
 		case "csv":
 			contentType = "text/csv; charset=utf-8"
-			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteCSV(b, ev) }
+			// ?bom=1 starts the file with a byte order mark, for Excel.
+			var bom bool
+			switch v := req.URL.Query().Get("bom"); v {
+			case "1", "true":
+				bom = true
+			case "", "0", "false":
+			default:
+				reportError(w, logger, req, postclear.Errorf(postclear.EInvalid, "bom: %q must be 1 (a UTF-8 byte order mark, for Excel) or 0", v))
+				return
+			}
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
+				if bom {
+					b.WriteString(report.BOM)
+				}
+				return report.WriteCSV(b, ev)
+			}
 		case "pdf":
 			contentType = "application/pdf"
 			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {

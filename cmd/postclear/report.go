@@ -26,11 +26,12 @@ import (
 // directory belongs to one process, and that may be the server).
 func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [-o FILE] [--server URL [--token TOKEN]]", stdout)
+	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [--bom] [-o FILE] [--server URL [--token TOKEN]]", stdout)
 	cfg.engineFlags(fs)
 	mouID := fs.String("mou", "", "id of the MoU, e.g. mou-ke-2024 (postclear mou list)")
 	quarter := fs.String("quarter", "", "the quarter to evaluate, e.g. 2025-Q3")
 	format := fs.String("format", "", "pdf, csv or json (default: from the -o file name's extension, else json)")
+	bom := fs.Bool("bom", false, "start a CSV with a UTF-8 byte order mark, so that Excel reads its accents and scripts")
 	out := fs.String("o", "-", "output file; - for standard output")
 	server := fs.String("server", "", "ask the postclear server at this URL (e.g. http://127.0.0.1:8080) instead of opening the database")
 	token := fs.String("token", "", "bearer token or API key for --server, when it requires authentication (postclear token)")
@@ -47,6 +48,9 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	write, ok := reportWriters[f]
 	if !ok {
 		return usagef("--format %q: use pdf, csv or json", f)
+	}
+	if *bom && f != "csv" {
+		return usagef("--bom is for --format csv, not %s", f)
 	}
 	var doc []byte
 	if *server != "" {
@@ -76,6 +80,9 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return err
 		}
 		doc = buf.Bytes()
+	}
+	if *bom {
+		doc = append([]byte(report.BOM), doc...)
 	}
 	if *out == "-" {
 		_, err := stdout.Write(doc)

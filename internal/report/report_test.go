@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -269,10 +270,63 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 		if err := report.WriteCSV(&b, &ev); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := csv.NewReader(&b).ReadAll()
-		if err != nil {
-			t.Fatal(err)
+		sections := readCSV(t, b.Bytes())
+		// The KPI section: one row per KPI, each number within half its
+		// unit's precision of the evaluation's value.
+		kpis := sections[report.KPIHeader[0]]
+		if diff := cmp.Diff(report.KPIHeader, kpis[0]); diff != "" {
+			t.Errorf("KPI header (-want +got):\n%s", diff)
 		}
+		if len(kpis) != len(ev.KPIs)+1 {
+			t.Fatalf("KPI section: %d rows, want %d", len(kpis)-1, len(ev.KPIs))
+		}
+		col := map[string]int{}
+		for i, h := range report.KPIHeader {
+			col[h] = i
+		}
+		precision := map[postclear.Unit]float64{postclear.UnitHours: 0.1, postclear.UnitDays: 0.1, postclear.UnitRate: 0.0001,
+			postclear.UnitPer10K: 0.01, postclear.UnitCount: 1}
+		near := func(kpi postclear.KPI, field, cell string, v *float64) {
+			if v == nil {
+				if cell != "" {
+					t.Errorf("%s %s: %q, want empty", kpi, field, cell)
+				}
+				return
+			}
+			x, err := strconv.ParseFloat(cell, 64)
+			if err != nil || math.Abs(x-*v) > precision[kpi.Unit()]/2+1e-12 {
+				t.Errorf("%s %s: %q, want %v rounded to %v", kpi, field, cell, *v, precision[kpi.Unit()])
+			}
+		}
+		for i, r := range ev.KPIs {
+			row := kpis[i+1]
+			met := ""
+			if r.Met != nil {
+				met = strconv.FormatBool(*r.Met)
+			}
+			if row[col["mou_id"]] != ev.MoU.ID || row[col["country"]] != "MA" || row[col["quarter"]] != ev.Quarter || row[col["kpi"]] != string(r.KPI) ||
+				row[col["kpi_label"]] != r.KPI.Label() || row[col["unit"]] != string(r.Unit) || row[col["met"]] != met ||
+				row[col["previous_quarter"]] != ev.PreviousQuarter || row[col["previous_year_quarter"]] != ev.PreviousYearQuarter ||
+				row[col["population"]] != strconv.FormatInt(r.Population, 10) {
+				t.Errorf("KPI row %d: %q, evaluation %+v", i, row, r)
+			}
+			for field, v := range map[string]*float64{"actual": r.Actual, "target": r.Target, "previous": r.Previous, "change": r.Change,
+				"previous_year": r.PreviousYear, "change_from_previous_year": r.ChangeFromPreviousYear} {
+				near(r.KPI, field, row[col[field]], v)
+			}
+		}
+		// The findings section: one row per finding, in order.
+		findings := sections[report.FindingHeader[0]]
+		if len(findings) != len(ev.Findings)+1 {
+			t.Errorf("findings section: %d rows, want %d", len(findings)-1, len(ev.Findings))
+		}
+		for i, fd := range ev.Findings {
+			if r := findings[min(i+1, len(findings)-1)]; r[0] != strconv.Itoa(i+1) || r[1] != fd.Text {
+				t.Errorf("finding %d: %q, want %q", i+1, r, fd.Text)
+			}
+		}
+		// The tidy table of every figure.
+		recs := sections[report.CSVHeader[0]]
 		if diff := cmp.Diff(report.CSVHeader, recs[0]); diff != "" {
 			t.Errorf("header (-want +got):\n%s", diff)
 		}
@@ -280,35 +334,19 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 		for _, r := range recs[1:] {
 			cells[r[0]+"|"+r[1]+"|"+r[2]] = r[3:]
 		}
-		num := func(s string) *float64 {
-			if s == "" {
-				return nil
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatalf("%q: %v", s, err)
-			}
-			return &v
-		}
 		for _, r := range ev.KPIs {
 			c := cells["kpi|"+string(r.KPI)+"|"+ev.Quarter]
-			p := cells["kpi|"+string(r.KPI)+"|"+ev.PreviousQuarter]
-			y := cells["kpi|"+string(r.KPI)+"|"+ev.PreviousYearQuarter]
-			yc := cells["change_from_previous_year|"+string(r.KPI)+"|"+ev.Quarter]
-			met := ""
-			if r.Met != nil {
-				met = strconv.FormatBool(*r.Met)
-			}
-			if !cmp.Equal(num(c[0]), r.Actual) || !cmp.Equal(num(c[1]), r.Target) || c[2] != met || !cmp.Equal(num(p[0]), r.Previous) ||
-				!cmp.Equal(num(y[0]), r.PreviousYear) || !cmp.Equal(num(yc[0]), r.ChangeFromPreviousYear) {
-				t.Errorf("%s: CSV %v / %v / %v / %v, evaluation %+v", r.KPI, c, p, y, yc, r)
-			}
+			near(r.KPI, "tidy actual", c[0], r.Actual)
+			near(r.KPI, "tidy previous year", cells["kpi|"+string(r.KPI)+"|"+ev.PreviousYearQuarter][0], r.PreviousYear)
+			near(r.KPI, "tidy change from previous year", cells["change_from_previous_year|"+string(r.KPI)+"|"+ev.Quarter][0], r.ChangeFromPreviousYear)
 		}
 		for _, m := range ev.Monthly {
 			c := cells["monthly|"+m.Metric+"|"+report.MonthPeriod(m.Month)]
-			if !cmp.Equal(num(c[0]), m.Value) {
-				t.Errorf("monthly %s %s: CSV %v, evaluation %v", m.Metric, m.Month, c, m.Value)
+			k := postclear.KPI(m.Metric)
+			if m.Metric == postclear.MetricClearanceP50Hours {
+				k = postclear.KPIClearanceP90Hours // hours too
 			}
+			near(k, "monthly "+m.Month.Format("2006-01"), c[0], m.Value)
 		}
 		// Every finding refers to rows that exist.
 		for _, fd := range ev.Findings {
@@ -367,6 +405,51 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 }
 
 // inOrder reports whether want occurs in cells as a subsequence.
+// readCSV parses the CSV rendering back with encoding/csv: its sections
+// by the first cell of their header rows. It checks that the sections are
+// separated by an empty line and that the file has no byte order mark.
+func readCSV(t *testing.T, data []byte) map[string][][]string {
+	t.Helper()
+	if bytes.HasPrefix(data, []byte(report.BOM)) {
+		t.Errorf("the CSV starts with a byte order mark; only ?bom=1 / --bom adds one")
+	}
+	for _, h := range [][]string{report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+		if !bytes.Contains(data, []byte("\n\n"+strings.Join(h, ",")+"\n")) {
+			t.Errorf("no empty line before the section %v", h)
+		}
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][][]string{}
+	var cur string
+	for _, rec := range recs {
+		for _, h := range [][]string{report.KPIHeader, report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+			if slices.Equal(rec, h) {
+				cur = h[0]
+			}
+		}
+		if cur == "" {
+			t.Fatalf("the CSV does not start with a section header: %q", rec)
+		}
+		out[cur] = append(out[cur], rec)
+	}
+	for _, h := range [][]string{report.KPIHeader, report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+		if len(out[h[0]]) == 0 {
+			t.Errorf("no section %v", h)
+		}
+		for _, rec := range out[h[0]] {
+			if len(rec) != len(h) {
+				t.Errorf("section %s: row %q has %d fields, want %d", h[0], rec, len(rec), len(h))
+			}
+		}
+	}
+	return out
+}
+
 func inOrder(cells, want []string) bool {
 	j := 0
 	for _, c := range cells {
