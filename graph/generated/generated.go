@@ -155,6 +155,14 @@ type ComplexityRoot struct {
 		Version func(childComplexity int) int
 	}
 
+	DataQualityCount struct {
+		Description func(childComplexity int) int
+		Excluded    func(childComplexity int) int
+		InQuarterBy func(childComplexity int) int
+		Issue       func(childComplexity int) int
+		Items       func(childComplexity int) int
+	}
+
 	DataState struct {
 		LoadedAt func(childComplexity int) int
 		Version  func(childComplexity int) int
@@ -242,6 +250,7 @@ type ComplexityRoot struct {
 		Findings            func(childComplexity int) int
 		From                func(childComplexity int) int
 		KPIs                func(childComplexity int) int
+		Methodology         func(childComplexity int) int
 		MoU                 func(childComplexity int) int
 		Monthly             func(childComplexity int) int
 		Origins             func(childComplexity int) int
@@ -324,6 +333,13 @@ type ComplexityRoot struct {
 		RequestedAt       func(childComplexity int) int
 	}
 
+	KPIMethod struct {
+		Definition func(childComplexity int) int
+		KPI        func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Population func(childComplexity int) int
+	}
+
 	KPIResult struct {
 		Actual                 func(childComplexity int) int
 		Change                 func(childComplexity int) int
@@ -337,6 +353,12 @@ type ComplexityRoot struct {
 		Target                 func(childComplexity int) int
 		Trend                  func(childComplexity int) int
 		Unit                   func(childComplexity int) int
+	}
+
+	Methodology struct {
+		DataQuality func(childComplexity int) int
+		KPIs        func(childComplexity int) int
+		TimeZone    func(childComplexity int) int
 	}
 
 	MoU struct {
@@ -1069,6 +1091,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataChange.Version(childComplexity), true
 
+	case "DataQualityCount.description":
+		if e.ComplexityRoot.DataQualityCount.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Description(childComplexity), true
+	case "DataQualityCount.excluded":
+		if e.ComplexityRoot.DataQualityCount.Excluded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Excluded(childComplexity), true
+	case "DataQualityCount.inQuarterBy":
+		if e.ComplexityRoot.DataQualityCount.InQuarterBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.InQuarterBy(childComplexity), true
+	case "DataQualityCount.issue":
+		if e.ComplexityRoot.DataQualityCount.Issue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Issue(childComplexity), true
+	case "DataQualityCount.items":
+		if e.ComplexityRoot.DataQualityCount.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Items(childComplexity), true
+
 	case "DataState.loadedAt":
 		if e.ComplexityRoot.DataState.LoadedAt == nil {
 			break
@@ -1449,6 +1502,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.KPIs(childComplexity), true
+	case "Evaluation.methodology":
+		if e.ComplexityRoot.Evaluation.Methodology == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Methodology(childComplexity), true
 	case "Evaluation.mou":
 		if e.ComplexityRoot.Evaluation.MoU == nil {
 			break
@@ -1794,6 +1853,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ItemMilestones.RequestedAt(childComplexity), true
 
+	case "KPIMethod.definition":
+		if e.ComplexityRoot.KPIMethod.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Definition(childComplexity), true
+	case "KPIMethod.kpi":
+		if e.ComplexityRoot.KPIMethod.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.KPI(childComplexity), true
+	case "KPIMethod.label":
+		if e.ComplexityRoot.KPIMethod.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Label(childComplexity), true
+	case "KPIMethod.population":
+		if e.ComplexityRoot.KPIMethod.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Population(childComplexity), true
+
 	case "KPIResult.actual":
 		if e.ComplexityRoot.KPIResult.Actual == nil {
 			break
@@ -1866,6 +1950,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIResult.Unit(childComplexity), true
+
+	case "Methodology.dataQuality":
+		if e.ComplexityRoot.Methodology.DataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.DataQuality(childComplexity), true
+	case "Methodology.kpis":
+		if e.ComplexityRoot.Methodology.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.KPIs(childComplexity), true
+	case "Methodology.timeZone":
+		if e.ComplexityRoot.Methodology.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.TimeZone(childComplexity), true
 
 	case "MoU.actions":
 		if e.ComplexityRoot.MoU.Actions == nil {
@@ -4255,6 +4358,48 @@ type KPIResult {
 }
 
 """
+An evaluation's methodology and data-quality section.
+"""
+type Methodology {
+  "The IANA time zone the quarter's dates are taken in (the MoU's)."
+  timeZone: String!
+  "Each KPI's definition and population, in plain words."
+  kpis: [KPIMethod!]!
+  "Items of the quarter with missing or out-of-sequence milestones, one count per check."
+  dataQuality: [DataQualityCount!]!
+}
+
+"""
+What a KPI measures and over which items.
+"""
+type KPIMethod {
+  "The KPI."
+  kpi: KPI!
+  "Its short name."
+  label: String!
+  "What it measures, in one or two sentences."
+  definition: String!
+  "What it is computed over in a quarter (the population column)."
+  population: String!
+}
+
+"""
+The items of the quarter with one data-quality issue, and what the KPIs do with them.
+"""
+type DataQualityCount {
+  "RELEASED_BEFORE_PRESENTED, DELIVERED_WITHOUT_ARRIVAL, ARRIVAL_WITHOUT_POSTING or PRESENTED_WITHOUT_ARRIVAL."
+  issue: String!
+  "Items of the MoU's country with the issue whose inQuarterBy milestone falls in the quarter."
+  items: Int64!
+  "What the issue is."
+  description: String!
+  "The milestone that dates an item into the quarter (released_at, delivered_at, arrived_at, presented_at)."
+  inQuarterBy: String!
+  "Which KPIs leave these items out, and why."
+  excluded: String!
+}
+
+"""
 A KPI in one quarter of an evaluation's trend.
 """
 type QuarterValue {
@@ -4423,6 +4568,8 @@ type Evaluation {
   seizuresByCategory: [SeizureCount!]!
   "Origin countries ranked by items arrived."
   origins: [OriginFigures!]!
+  "How each KPI is defined and computed, and the items the data leaves in doubt."
+  methodology: Methodology!
   "Capacity building in the quarter."
   activities: ActivitySummary!
   "Dispute resolution in the quarter."
@@ -5659,6 +5806,22 @@ func (ec *executionContext) childFields_DataChange(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DataChange", field.Name)
 }
 
+func (ec *executionContext) childFields_DataQualityCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issue":
+		return ec.fieldContext_DataQualityCount_issue(ctx, field)
+	case "items":
+		return ec.fieldContext_DataQualityCount_items(ctx, field)
+	case "description":
+		return ec.fieldContext_DataQualityCount_description(ctx, field)
+	case "inQuarterBy":
+		return ec.fieldContext_DataQualityCount_inQuarterBy(ctx, field)
+	case "excluded":
+		return ec.fieldContext_DataQualityCount_excluded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataQualityCount", field.Name)
+}
+
 func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -5839,6 +6002,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_seizuresByCategory(ctx, field)
 	case "origins":
 		return ec.fieldContext_Evaluation_origins(ctx, field)
+	case "methodology":
+		return ec.fieldContext_Evaluation_methodology(ctx, field)
 	case "activities":
 		return ec.fieldContext_Evaluation_activities(ctx, field)
 	case "disputes":
@@ -5997,6 +6162,20 @@ func (ec *executionContext) childFields_ItemMilestones(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ItemMilestones", field.Name)
 }
 
+func (ec *executionContext) childFields_KPIMethod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpi":
+		return ec.fieldContext_KPIMethod_kpi(ctx, field)
+	case "label":
+		return ec.fieldContext_KPIMethod_label(ctx, field)
+	case "definition":
+		return ec.fieldContext_KPIMethod_definition(ctx, field)
+	case "population":
+		return ec.fieldContext_KPIMethod_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KPIMethod", field.Name)
+}
+
 func (ec *executionContext) childFields_KPIResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kpi":
@@ -6025,6 +6204,18 @@ func (ec *executionContext) childFields_KPIResult(ctx context.Context, field gra
 		return ec.fieldContext_KPIResult_population(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KPIResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Methodology(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeZone":
+		return ec.fieldContext_Methodology_timeZone(ctx, field)
+	case "kpis":
+		return ec.fieldContext_Methodology_kpis(ctx, field)
+	case "dataQuality":
+		return ec.fieldContext_Methodology_dataQuality(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Methodology", field.Name)
 }
 
 func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9401,6 +9592,121 @@ func (ec *executionContext) fieldContext_DataChange_at(_ context.Context, field 
 	return graphql.NewScalarFieldContext("DataChange", field, false, false, "Time")
 }
 
+func (ec *executionContext) _DataQualityCount_issue(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_issue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_items(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DataQualityCount_description(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_inQuarterBy(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_inQuarterBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InQuarterBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_inQuarterBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_excluded(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_excluded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excluded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_excluded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
 func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10977,6 +11283,38 @@ func (ec *executionContext) fieldContext_Evaluation_origins(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Evaluation_methodology(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_methodology(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Methodology, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Methodology) graphql.Marshaler {
+			return ec.marshalNMethodology2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMethodology(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_methodology(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Methodology(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evaluation_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12304,6 +12642,98 @@ func (ec *executionContext) fieldContext_ItemMilestones_inspectionChannel(_ cont
 	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "RiskChannel")
 }
 
+func (ec *executionContext) _KPIMethod_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _KPIMethod_label(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
+func (ec *executionContext) _KPIMethod_definition(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Definition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
+func (ec *executionContext) _KPIMethod_population(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
 func (ec *executionContext) _KPIResult_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12587,6 +13017,93 @@ func (ec *executionContext) _KPIResult_population(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_KPIResult_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _Methodology_timeZone(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Methodology", field, false, false, "String")
+}
+
+func (ec *executionContext) _Methodology_kpis(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPIs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.KPIMethod) graphql.Marshaler {
+			return ec.marshalNKPIMethod2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Methodology",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KPIMethod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Methodology_dataQuality(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_dataQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataQuality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.DataQualityCount) graphql.Marshaler {
+			return ec.marshalNDataQualityCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_dataQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Methodology",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataQualityCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MoU_id(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
@@ -20258,6 +20775,59 @@ func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dataQualityCountImplementors = []string{"DataQualityCount"}
+
+func (ec *executionContext) _DataQualityCount(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataQualityCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataQualityCount")
+		case "issue":
+			out.Values[i] = ec._DataQualityCount_issue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._DataQualityCount_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._DataQualityCount_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inQuarterBy":
+			out.Values[i] = ec._DataQualityCount_inQuarterBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excluded":
+			out.Values[i] = ec._DataQualityCount_excluded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStateImplementors = []string{"DataState"}
 
 func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
@@ -20821,6 +21391,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "methodology":
+			out.Values[i] = ec._Evaluation_methodology(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "activities":
 			out.Values[i] = ec._Evaluation_activities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21327,6 +21902,54 @@ func (ec *executionContext) _ItemMilestones(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var kPIMethodImplementors = []string{"KPIMethod"}
+
+func (ec *executionContext) _KPIMethod(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIMethod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMethodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KPIMethod")
+		case "kpi":
+			out.Values[i] = ec._KPIMethod_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._KPIMethod_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "definition":
+			out.Values[i] = ec._KPIMethod_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._KPIMethod_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kPIResultImplementors = []string{"KPIResult"}
 
 func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIResult) graphql.Marshaler {
@@ -21395,6 +22018,49 @@ func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet
 			}
 		case "population":
 			out.Values[i] = ec._KPIResult_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var methodologyImplementors = []string{"Methodology"}
+
+func (ec *executionContext) _Methodology(ctx context.Context, sel ast.SelectionSet, obj *postclear.Methodology) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, methodologyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Methodology")
+		case "timeZone":
+			out.Values[i] = ec._Methodology_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpis":
+			out.Values[i] = ec._Methodology_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataQuality":
+			out.Values[i] = ec._Methodology_dataQuality(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23475,6 +24141,26 @@ func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpos
 	return ec._DataChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDataQualityCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCount(ctx context.Context, sel ast.SelectionSet, v postclear.DataQualityCount) graphql.Marshaler {
+	return ec._DataQualityCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataQualityCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DataQualityCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataQualityCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
 	return ec._DataState(ctx, sel, &v)
 }
@@ -23994,6 +24680,26 @@ func (ec *executionContext) marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋi
 	return res
 }
 
+func (ec *executionContext) marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethod(ctx context.Context, sel ast.SelectionSet, v postclear.KPIMethod) graphql.Marshaler {
+	return ec._KPIMethod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKPIMethod2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.KPIMethod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNKPIResult2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResult(ctx context.Context, sel ast.SelectionSet, v postclear.KPIResult) graphql.Marshaler {
 	return ec._KPIResult(ctx, sel, &v)
 }
@@ -24026,6 +24732,10 @@ func (ec *executionContext) marshalNMailClass2string(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "MailClass!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMethodology2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMethodology(ctx context.Context, sel ast.SelectionSet, v postclear.Methodology) graphql.Marshaler {
+	return ec._Methodology(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx context.Context, sel ast.SelectionSet, v postclear.MoU) graphql.Marshaler {

@@ -27,6 +27,9 @@ type Evaluation struct {
 	// Actions is the follow-up of the agreed actions (action.go).
 	Actions  ActionSummary
 	Findings []Finding
+	// Methodology defines each KPI and counts the items the data leaves
+	// in doubt.
+	Methodology Methodology
 	// Data is the one state of the stored data every figure was computed
 	// over.
 	Data DataState
@@ -133,4 +136,21 @@ type FigureRef struct {
 	Section string
 	Metric  string
 	Period  string
+}
+
+// Methodology is an evaluation's methodology and data-quality section.
+type Methodology struct {
+	// TimeZone is the zone the quarter's dates are taken in.
+	TimeZone string
+	// KPIs defines each KPI, in KPIs order.
+	KPIs []KPIMethod
+	// DataQuality counts the items of the quarter with missing or
+	// out-of-sequence milestones, in DataQualityIssues order.
+	DataQuality []DataQualityCount
+}
+
+// KPIMethod is one KPI's definition and population, in plain words.
+type KPIMethod struct {
+	KPI                           KPI
+	Label, Definition, Population string
 }

@@ -143,6 +143,32 @@ func (k KPI) Label() string {
 // Definition says in one or two sentences what k measures.
 func (k KPI) Definition() string { return kpiInfo[k].definition }
 
+// kpiPopulation says what the population of each KPI is (its
+// KPIResult.Population), for the methodology section.
+var kpiPopulation = map[KPI]string{
+	KPIClearanceP90Hours:              "items released in the quarter, presented before",
+	KPIClearanceMeanHours:             "items released in the quarter, presented before",
+	KPIClearanceWithinTargetRate:      "items released in the quarter, presented before",
+	KPIDeliveryOnTimeRate:             "items posted in the quarter",
+	KPIDeliveryP90Days:                "items posted in the quarter and delivered",
+	KPIEadCoverage:                    "items arrived in the quarter, documents left out",
+	KPIDeclarationCompleteness:        "declarations received in the quarter",
+	KPIInspectionRate:                 "items presented to customs in the quarter",
+	KPIHitRate:                        "items presented to customs in the quarter (inspected ones for the rate)",
+	KPIReleaseWithoutInterventionRate: "items presented to customs in the quarter (released ones for the rate)",
+	KPISeizuresPer10K:                 "items presented to customs in the quarter",
+	KPIArrivalToReleaseMeanHours:      "items released in the quarter, arrived before",
+	KPIArrivalToReleaseP90Hours:       "items released in the quarter, arrived before",
+	KPIDeliveryOnTimeRateWorkingDays:  "items posted in the quarter",
+	KPIHoldPresentedWithinRate:        "items customs asked to hold or present in the quarter",
+	KPIEadLeadTimeRate:                "items arrived in the quarter, documents left out",
+	KPITargetedHitRate:                "items first inspected in the quarter on the TARGETED channel",
+	KPIBacklogInCustomsOver72H:        "items presented to customs in the quarter",
+}
+
+// Population says what k is computed over in a quarter, for people.
+func (k KPI) Population() string { return kpiPopulation[k] }
+
 // Valid reports whether k is one of KPIs.
 func (k KPI) Valid() bool { _, ok := kpiInfo[k]; return ok }
 

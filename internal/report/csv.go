@@ -34,11 +34,12 @@ func OriginSection(country string) string { return sectionOrigin + country }
 // MonthPeriod names a month in the period column: "2025-07".
 func MonthPeriod(t time.Time) string { return t.UTC().Format("2006-01") }
 
-// The CSV rendering is one file of four sections, each a table with its
+// The CSV rendering is one file of six sections, each a table with its
 // own header row, separated by an empty line (docs/mou.md, "CSV"): the
 // KPIs, one row per KPI and quarter, for people and spreadsheets; the
-// findings; the agreed actions; and the tidy table of every figure
-// (section, kpi, period, value, target, met).
+// findings; the agreed actions; the methodology (the KPIs' definitions and
+// the data-quality counts); and the tidy table of every figure (section,
+// kpi, period, value, target, met).
 var (
 	// KPIHeader is the header of the KPI section.
 	KPIHeader = []string{"mou_id", "country", "quarter", "kpi", "kpi_label", "unit", "comparison", "target", "actual", "met",
@@ -49,6 +50,10 @@ var (
 	FindingHeader = []string{"finding", "text", "references"}
 	// ActionHeader is the header of the agreed actions section.
 	ActionHeader = []string{"action_id", "owner", "raised_on", "due_on", "kpi", "carried_over", "status_at_end", "closed_on", "overdue", "text"}
+	// DefinitionHeader and DataQualityHeader are the headers of the
+	// methodology's two sections.
+	DefinitionHeader  = []string{"kpi", "kpi_label", "definition", "population"}
+	DataQualityHeader = []string{"data_quality_issue", "items", "in_quarter_by", "description", "excluded"}
 	// CSVHeader is the header of the tidy table, the last section.
 	CSVHeader = []string{"section", "kpi", "period", "value", "target", "met"}
 )
@@ -118,12 +123,12 @@ func Rows(ev *postclear.Evaluation) []Row {
 		Row{Section: SectionData, Metric: "DATA_LOADED_AT", Period: loaded})
 }
 
-// WriteCSV writes the four sections of ev's CSV rendering. Numbers are
+// WriteCSV writes the six sections of ev's CSV rendering. Numbers are
 // rounded to their unit's precision (Round); empty cells are nulls.
 func WriteCSV(w io.Writer, ev *postclear.Evaluation) error {
 	cw := csv.NewWriter(w)
 	m := ev.MoU
-	sections := [][][]string{{KPIHeader}, {FindingHeader}, {ActionHeader}, {CSVHeader}}
+	sections := [][][]string{{KPIHeader}, {FindingHeader}, {ActionHeader}, {DefinitionHeader}, {DataQualityHeader}, {CSVHeader}}
 	for _, r := range ev.KPIs {
 		comparison := ""
 		if r.Comparison != nil {
@@ -151,9 +156,15 @@ func WriteCSV(w io.Writer, ev *postclear.Evaluation) error {
 		sections[2] = append(sections[2], []string{a.ID, a.Owner, a.RaisedOn.Format(time.DateOnly), a.DueOn.Format(time.DateOnly), a.KPI,
 			strconv.FormatBool(f.CarriedOver), f.StatusAtEnd, closed, strconv.FormatBool(f.Overdue), a.Text})
 	}
+	for _, k := range ev.Methodology.KPIs {
+		sections[3] = append(sections[3], []string{string(k.KPI), k.Label, k.Definition, k.Population})
+	}
+	for _, c := range ev.Methodology.DataQuality {
+		sections[4] = append(sections[4], []string{c.Issue, strconv.FormatInt(c.Items, 10), c.InQuarterBy, c.Description, c.Excluded})
+	}
 	for _, r := range Rows(ev) {
 		u := rowUnit(r)
-		sections[3] = append(sections[3], []string{r.Section, r.Metric, r.Period, Round(u, r.Value), Round(u, r.Target), boolCell(r.Met)})
+		sections[5] = append(sections[5], []string{r.Section, r.Metric, r.Period, Round(u, r.Value), Round(u, r.Target), boolCell(r.Met)})
 	}
 	for i, rows := range sections {
 		if i > 0 {

@@ -35,6 +35,7 @@ type MoUs interface {
 type KPIs interface {
 	postclear.Analytics
 	Backlog(ctx context.Context, q postclear.KPIQuery, a postclear.BacklogArgs) ([]postclear.BacklogStat, error)
+	DataQuality(ctx context.Context, q postclear.KPIQuery) ([]postclear.DataQualityStat, error)
 }
 
 // Data tells which state of the stored data the figures reflect
@@ -182,8 +183,32 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if ev.Actions, err = e.actions(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
+	if ev.Methodology, err = e.methodology(ctx, &m, q); err != nil {
+		return ev, err
+	}
 	ev.Findings = Findings(&ev)
 	return ev, nil
+}
+
+// methodology defines every KPI and counts the items of q with missing or
+// out-of-sequence milestones, with one data-quality query.
+func (e *Evaluator) methodology(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) (postclear.Methodology, error) {
+	out := postclear.Methodology{TimeZone: zoneName(m.TimeZone)}
+	for _, k := range postclear.KPIs {
+		out.KPIs = append(out.KPIs, postclear.KPIMethod{KPI: k, Label: k.Label(), Definition: k.Definition(), Population: k.Population()})
+	}
+	rows, err := e.KPIs.DataQuality(ctx, query(m, q.Start(), q.End(), nil))
+	if err != nil {
+		return out, err
+	}
+	n := map[string]int64{}
+	for _, r := range rows {
+		n[r.Issue] += r.Items
+	}
+	for _, issue := range postclear.DataQualityIssues {
+		out.DataQuality = append(out.DataQuality, postclear.NewDataQualityCount(issue, n[issue]))
+	}
+	return out, nil
 }
 
 func met(t postclear.Target, actual *float64) *bool {

@@ -771,18 +771,53 @@ func zoneName(tz string) string {
 }
 
 func (d *doc) definitions() {
-	d.heading("Definitions")
+	ev := d.ev
+	m := ev.Methodology
+	d.heading("Methodology and data quality")
 	d.font("", 8.5, colText)
-	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter ("+zoneName(d.ev.MoU.TimeZone)+" time), "+
-		"by the same queries the postclear API answers (DOMAIN.md). Percentiles interpolate linearly between closest ranks.", d.ev.MoU.Country))
+	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter, dates taken in %s time, "+
+		"by the same queries the postclear API answers (DOMAIN.md). Percentiles interpolate linearly between closest ranks.", ev.MoU.Country, zoneName(m.TimeZone)))
 	d.pdf.Ln(1.5)
-	for _, k := range postclear.KPIs {
-		d.need(9)
+	for _, k := range m.KPIs {
+		d.need(13)
 		d.font("B", 8.5, colText)
-		d.ts.multiCell(contentW, 4.2, k.Label()+" ("+string(k)+")", "L")
+		d.ts.multiCell(contentW, 4.2, k.Label+" ("+string(k.KPI)+")", "L")
 		d.font("", 8.5, colText)
 		d.pdf.SetX(margin + 4)
-		d.ts.multiCell(contentW-4, 4.2, k.Definition(), "L")
+		d.ts.multiCell(contentW-4, 4.2, k.Definition, "L")
+		d.font("I", 8.5, colMuted)
+		d.pdf.SetX(margin + 4)
+		d.ts.multiCell(contentW-4, 4.2, "Population: "+k.Population+".", "L")
 		d.pdf.Ln(1)
 	}
+	d.pdf.Ln(2)
+	d.need(20)
+	d.font("B", 9.5, colText)
+	d.ts.multiCell(contentW, 5, "Data quality in "+ev.Quarter, "L")
+	d.font("", 8.5, colText)
+	d.para(4.2, "Items of "+ev.MoU.Country+" whose milestones are missing or out of sequence, each counted in the quarter by the date of the milestone it has:")
+	d.pdf.Ln(1)
+	for _, c := range m.DataQuality {
+		d.need(13)
+		d.font("B", 8.5, colText)
+		d.ts.multiCell(contentW, 4.2, fmt.Sprintf("%s: %s (in the quarter by %s)", c.Issue, itemCount(c.Items), c.InQuarterBy), "L")
+		d.font("", 8.5, colText)
+		d.pdf.SetX(margin + 4)
+		d.ts.multiCell(contentW-4, 4.2, c.Description+" "+c.Excluded, "L")
+		d.pdf.Ln(1)
+	}
+	loaded := "no records stored"
+	if ev.Data.LoadedAt != nil {
+		loaded = "records last loaded " + ev.Data.LoadedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	d.font("I", 8.5, colMuted)
+	d.para(4.2, "Every figure reflects one state of the data: version "+ev.Data.Version+", "+loaded+".")
+}
+
+// itemCount is "1 item", "2,345 items".
+func itemCount(n int64) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return count(n) + " items"
 }

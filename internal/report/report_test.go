@@ -405,6 +405,9 @@ func TestRenderingsCarryTheEvaluationsNumbers(t *testing.T) {
 }
 
 // inOrder reports whether want occurs in cells as a subsequence.
+// csvSections are the header rows of the CSV rendering's sections.
+var csvSections = [][]string{report.KPIHeader, report.FindingHeader, report.ActionHeader, report.DefinitionHeader, report.DataQualityHeader, report.CSVHeader}
+
 // readCSV parses the CSV rendering back with encoding/csv: its sections
 // by the first cell of their header rows. It checks that the sections are
 // separated by an empty line and that the file has no byte order mark.
@@ -413,7 +416,7 @@ func readCSV(t *testing.T, data []byte) map[string][][]string {
 	if bytes.HasPrefix(data, []byte(report.BOM)) {
 		t.Errorf("the CSV starts with a byte order mark; only ?bom=1 / --bom adds one")
 	}
-	for _, h := range [][]string{report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+	for _, h := range [][]string{report.FindingHeader, report.ActionHeader, report.DefinitionHeader, report.DataQualityHeader, report.CSVHeader} {
 		if !bytes.Contains(data, []byte("\n\n"+strings.Join(h, ",")+"\n")) {
 			t.Errorf("no empty line before the section %v", h)
 		}
@@ -427,7 +430,7 @@ func readCSV(t *testing.T, data []byte) map[string][][]string {
 	out := map[string][][]string{}
 	var cur string
 	for _, rec := range recs {
-		for _, h := range [][]string{report.KPIHeader, report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+		for _, h := range csvSections {
 			if slices.Equal(rec, h) {
 				cur = h[0]
 			}
@@ -437,7 +440,7 @@ func readCSV(t *testing.T, data []byte) map[string][][]string {
 		}
 		out[cur] = append(out[cur], rec)
 	}
-	for _, h := range [][]string{report.KPIHeader, report.FindingHeader, report.ActionHeader, report.CSVHeader} {
+	for _, h := range csvSections {
 		if len(out[h[0]]) == 0 {
 			t.Errorf("no section %v", h)
 		}
@@ -458,4 +461,78 @@ func inOrder(cells, want []string) bool {
 		}
 	}
 	return j == len(want)
+}
+
+// The methodology section defines every KPI and counts the quarter's items
+// with missing or out-of-sequence milestones as the data-quality query
+// over the MoU's country and quarter, in its time zone, answers them (the
+// query itself is tested against the oracle in package analytics); the
+// CSV's sections carry the same.
+func TestEvaluationMethodology(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	ev, err := f.ev.Evaluate(ctx, f.ids["TH"], "2025-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ev.Methodology
+	if m.TimeZone != "Asia/Bangkok" || len(m.KPIs) != len(postclear.KPIs) {
+		t.Errorf("methodology in %q with %d KPIs, want Asia/Bangkok and %d", m.TimeZone, len(m.KPIs), len(postclear.KPIs))
+	}
+	for _, k := range m.KPIs {
+		if k.Definition == "" || k.Population == "" || k.Label == "" {
+			t.Errorf("%s: %+v, want a label, definition and population", k.KPI, k)
+		}
+	}
+	q, _ := postclear.ParseQuarter("2025-Q3")
+	rows, err := f.kpis.DataQuality(ctx, postclear.KPIQuery{TimeZone: "Asia/Bangkok",
+		Filter: postclear.AnalyticsFilter{From: q.Start(), To: q.End(), DestinationCountries: []string{"TH"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for _, issue := range postclear.DataQualityIssues {
+		want[issue] = 0
+	}
+	for _, r := range rows {
+		want[r.Issue] = r.Items
+	}
+	got := map[string]int64{}
+	for _, c := range m.DataQuality {
+		got[c.Issue] = c.Items
+		if c.Description == "" || c.InQuarterBy == "" || c.Excluded == "" {
+			t.Errorf("%s: %+v, want a description, the milestone and what is excluded", c.Issue, c)
+		}
+	}
+	if len(m.DataQuality) != len(postclear.DataQualityIssues) || !cmp.Equal(want, got) {
+		t.Errorf("data quality %v, the query says %v", got, want)
+	}
+	t.Logf("TH 2025-Q3 data quality: %v", got)
+	var pdf bytes.Buffer
+	if err := report.WritePDF(&pdf, &ev, report.PDFOptions{Uncompressed: true}); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(pdfText(t, pdf.Bytes()), "\n")
+	for _, c := range m.DataQuality {
+		n := strconv.FormatInt(c.Items, 10) + " items"
+		if c.Items == 1 {
+			n = "1 item"
+		}
+		if want := c.Issue + ": " + n + " (in the quarter by " + c.InQuarterBy + ")"; !strings.Contains(all, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if !strings.Contains(all, "Population: "+postclear.KPIBacklogInCustomsOver72H.Population()+".") {
+		t.Errorf("the PDF lacks the backlog KPI's population")
+	}
+	var b bytes.Buffer
+	if err := report.WriteCSV(&b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	dq := readCSV(t, b.Bytes())[report.DataQualityHeader[0]]
+	for i, c := range m.DataQuality {
+		if r := dq[min(i+1, len(dq)-1)]; r[0] != c.Issue || r[1] != strconv.FormatInt(c.Items, 10) || r[2] != c.InQuarterBy {
+			t.Errorf("CSV data quality row %d: %q, want %+v", i, r, c)
+		}
+	}
 }
