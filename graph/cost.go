@@ -24,7 +24,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // field of a result. An MoU evaluation reads the time the records were
 // loaded, the MoU, computes every KPI family by quarter, by month and by
 // origin, the backlog at the end of each of the five quarters of its
-// trends, the data-quality counts, and reads the activities, disputes and actions (report.Evaluator); it is
+// trends, the data-quality counts, and reads the activities of the trends, the disputes and actions (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
 // read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
@@ -35,7 +35,7 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.viewer":        0,
-	"Query.mouEvaluation": 27,
+	"Query.mouEvaluation": 28,
 	// targetBreaches reads the load time, the MoUs, one running query per
 	// KPI family for all MoUs of a time zone together and the backlog at
 	// asOf (report.TargetBreaches); counted for one zone (each further

@@ -245,6 +245,7 @@ type ComplexityRoot struct {
 	Evaluation struct {
 		Actions             func(childComplexity int) int
 		Activities          func(childComplexity int) int
+		ActivityTrend       func(childComplexity int) int
 		Data                func(childComplexity int) int
 		Disputes            func(childComplexity int) int
 		Findings            func(childComplexity int) int
@@ -434,6 +435,11 @@ type ComplexityRoot struct {
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	QuarterActivities struct {
+		Activities func(childComplexity int) int
+		Quarter    func(childComplexity int) int
 	}
 
 	QuarterValue struct {
@@ -1472,6 +1478,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.activityTrend":
+		if e.ComplexityRoot.Evaluation.ActivityTrend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.ActivityTrend(childComplexity), true
 	case "Evaluation.data":
 		if e.ComplexityRoot.Evaluation.Data == nil {
 			break
@@ -2348,6 +2360,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "QuarterActivities.activities":
+		if e.ComplexityRoot.QuarterActivities.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterActivities.Activities(childComplexity), true
+	case "QuarterActivities.quarter":
+		if e.ComplexityRoot.QuarterActivities.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterActivities.Quarter(childComplexity), true
 
 	case "QuarterValue.from":
 		if e.ComplexityRoot.QuarterValue.From == nil {
@@ -4400,6 +4425,16 @@ type DataQualityCount {
 }
 
 """
+The activities held under an MoU in one quarter.
+"""
+type QuarterActivities {
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "Activities dated in it."
+  activities: Int!
+}
+
+"""
 A KPI in one quarter of an evaluation's trend.
 """
 type QuarterValue {
@@ -4568,6 +4603,8 @@ type Evaluation {
   seizuresByCategory: [SeizureCount!]!
   "Origin countries ranked by items arrived."
   origins: [OriginFigures!]!
+  "The MoU's capacity-building activities in each quarter of the KPIs' trends (KPIResult.trend), the oldest first."
+  activityTrend: [QuarterActivities!]!
   "How each KPI is defined and computed, and the items the data leaves in doubt."
   methodology: Methodology!
   "Capacity building in the quarter."
@@ -6002,6 +6039,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_seizuresByCategory(ctx, field)
 	case "origins":
 		return ec.fieldContext_Evaluation_origins(ctx, field)
+	case "activityTrend":
+		return ec.fieldContext_Evaluation_activityTrend(ctx, field)
 	case "methodology":
 		return ec.fieldContext_Evaluation_methodology(ctx, field)
 	case "activities":
@@ -6336,6 +6375,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarterActivities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarter":
+		return ec.fieldContext_QuarterActivities_quarter(ctx, field)
+	case "activities":
+		return ec.fieldContext_QuarterActivities_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarterActivities", field.Name)
 }
 
 func (ec *executionContext) childFields_QuarterValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11283,6 +11332,38 @@ func (ec *executionContext) fieldContext_Evaluation_origins(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Evaluation_activityTrend(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_activityTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivityTrend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.QuarterActivities) graphql.Marshaler {
+			return ec.marshalNQuarterActivities2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivitiesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_activityTrend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarterActivities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evaluation_methodology(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14820,6 +14901,52 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterActivities_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterActivities_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterActivities_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterActivities", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterActivities_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterActivities_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterActivities_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterActivities", field, false, false, "Int")
 }
 
 func (ec *executionContext) _QuarterValue_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
@@ -21391,6 +21518,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "activityTrend":
+			out.Values[i] = ec._Evaluation_activityTrend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "methodology":
 			out.Values[i] = ec._Evaluation_methodology(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22576,6 +22708,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarterActivitiesImplementors = []string{"QuarterActivities"}
+
+func (ec *executionContext) _QuarterActivities(ctx context.Context, sel ast.SelectionSet, obj *postclear.QuarterActivities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarterActivitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarterActivities")
+		case "quarter":
+			out.Values[i] = ec._QuarterActivities_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._QuarterActivities_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24876,6 +25046,26 @@ func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpos
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarterActivities2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivities(ctx context.Context, sel ast.SelectionSet, v postclear.QuarterActivities) graphql.Marshaler {
+	return ec._QuarterActivities(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarterActivities2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivitiesᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterActivities) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarterActivities2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivities(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -23,7 +23,11 @@ type Evaluation struct {
 	// Origins are the origin countries ranked by items arrived.
 	Origins    []OriginFigures
 	Activities ActivitySummary
-	Disputes   DisputeSummary
+	// ActivityTrend counts the MoU's capacity-building activities in each
+	// quarter of the trends, the oldest first, to mark them beside the
+	// KPIs' trends.
+	ActivityTrend []QuarterActivities
+	Disputes      DisputeSummary
 	// Actions is the follow-up of the agreed actions (action.go).
 	Actions  ActionSummary
 	Findings []Finding
@@ -153,4 +157,10 @@ type Methodology struct {
 type KPIMethod struct {
 	KPI                           KPI
 	Label, Definition, Population string
+}
+
+// QuarterActivities is the number of activities held in one quarter.
+type QuarterActivities struct {
+	Quarter    string
+	Activities int
 }

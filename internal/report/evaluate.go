@@ -180,6 +180,9 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
+	if ev.ActivityTrend, err = e.activityTrend(ctx, m.ID, figs.quarters); err != nil {
+		return ev, err
+	}
 	if ev.Actions, err = e.actions(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
@@ -425,6 +428,25 @@ func (e *Evaluator) origins(ctx context.Context, m *postclear.MoU, q postclear.Y
 		}
 		return 0
 	})
+	return out, nil
+}
+
+// activityTrend counts the activities of each of quarters (consecutive,
+// the oldest first), with one read.
+func (e *Evaluator) activityTrend(ctx context.Context, mouID string, quarters []postclear.YearQuarter) ([]postclear.QuarterActivities, error) {
+	acts, err := e.MoUs.Activities(ctx, mouID, quarters[0].Start(), quarters[len(quarters)-1].End())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]postclear.QuarterActivities, len(quarters))
+	for i, p := range quarters {
+		out[i].Quarter = p.String()
+		for _, a := range acts {
+			if !a.Date.Before(p.Start()) && a.Date.Before(p.End()) {
+				out[i].Activities++
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -47,6 +47,8 @@ var (
 	colMet    = rgb{25, 135, 84}
 	colMissed = rgb{200, 35, 51}
 	colTarget = rgb{200, 35, 51}
+	// colActivity marks the quarters with activities on a trend's axis.
+	colActivity = rgb{90, 60, 150}
 	// series are eight hues far enough apart to tell the seizure
 	// categories apart in print.
 	series = []rgb{{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127}}
@@ -103,6 +105,7 @@ func writePDF(w io.Writer, ev *postclear.Evaluation, opts PDFOptions, fonts *fon
 	d.findings()
 	d.actionSection()
 	d.charts()
+	d.trends()
 	d.origins()
 	d.commitments()
 	d.definitions()
@@ -480,6 +483,13 @@ func valueLabelY(cy, top, bottom, ty float64, above bool) float64 {
 // lineChart draws series as lines with labelled points over the months,
 // and the target as a dashed line.
 func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labels []string, ss []chartSeries, target *float64, targetName string) {
+	d.markedLineChart(x, y, w, h, title, u, labels, ss, target, targetName, nil)
+}
+
+// markedLineChart is lineChart with marks on the time axis: when marks is
+// not nil, a triangle under each slot with a positive count, the count
+// beside it, and the legend one line lower.
+func (d *doc) markedLineChart(x, y, w, h float64, title string, u postclear.Unit, labels []string, ss []chartSeries, target *float64, targetName string, marks []int) {
 	px, py, pw, ph := d.frame(x, y, w, h, title)
 	maxV := 0.0
 	any := false
@@ -500,7 +510,12 @@ func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labe
 	if target == nil {
 		targetName = ""
 	}
-	d.legend(px, py+ph+6.5, ss, targetName)
+	if marks == nil {
+		d.legend(px, py+ph+6.5, ss, targetName)
+	} else {
+		d.activityMarks(px, py+ph, slot, marks)
+		d.legend(px, py+ph+10, ss, targetName)
+	}
 	if target != nil {
 		ty = py + ph - ph**target/top
 		d.pdf.SetDrawColor(colTarget.r, colTarget.g, colTarget.b)
@@ -550,6 +565,67 @@ func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labe
 			// A label may rise into the gap between the title and the plot.
 			d.label(cx, valueLabelY(cy, py-2.5, py+ph, ty, highest), FormatValue(u, v), true)
 		}
+	}
+}
+
+// activityMarks draws, on the time axis at y, a triangle under each slot
+// with activities and their number beside it, on the line under the
+// slot labels.
+func (d *doc) activityMarks(px, y, slot float64, marks []int) {
+	d.pdf.SetFillColor(colActivity.r, colActivity.g, colActivity.b)
+	d.font("B", 6.5, colActivity)
+	for i, n := range marks {
+		if n == 0 {
+			continue
+		}
+		cx := px + slot*(float64(i)+0.5)
+		d.pdf.Polygon([]fpdf.PointType{{X: cx, Y: y - 1.6}, {X: cx - 1.3, Y: y + 0.6}, {X: cx + 1.3, Y: y + 0.6}}, "F")
+		d.pdf.SetXY(cx-slot/2, y+4.6)
+		s := "1 activity"
+		if n > 1 {
+			s = fmt.Sprintf("%d activities", n)
+		}
+		d.text(slot, 4, d.fit(s, slot-1), "C")
+	}
+}
+
+// trends draws, for every KPI with a target, its value in the quarters of
+// the trend with the target line, and the MoU's activities of each
+// quarter marked on the time axis: two charts a row.
+func (d *doc) trends() {
+	var targeted []postclear.KPIResult
+	for _, r := range d.ev.KPIs {
+		if r.Target != nil {
+			targeted = append(targeted, r)
+		}
+	}
+	if len(targeted) == 0 {
+		return
+	}
+	d.pdf.AddPage()
+	d.heading("Quarterly trends of the targeted KPIs")
+	d.font("", 8.5, colText)
+	d.para(4.2, fmt.Sprintf("Each KPI in the last %d quarters, to %s, against the MoU's target (dashed); ▲ marks the quarters with capacity-building activities under the MoU.",
+		postclear.TrendQuarters, d.ev.Quarter))
+	marks := make([]int, len(d.ev.ActivityTrend))
+	for i, a := range d.ev.ActivityTrend {
+		marks[i] = a.Activities
+	}
+	const w, h, gap = 87.0, 62.0, 6.0
+	for i := 0; i < len(targeted); i += 2 {
+		d.need(h + gap)
+		y := d.pdf.GetY() + 1
+		for j, r := range targeted[i:min(i+2, len(targeted))] {
+			labels := make([]string, len(r.Trend))
+			values := make([]*float64, len(r.Trend))
+			for k, t := range r.Trend {
+				labels[k], values[k] = t.Quarter, t.Value
+			}
+			target := comparisonText(*r.Comparison) + " " + FormatValue(r.Unit, r.Target)
+			d.markedLineChart(margin+float64(j)*(w+gap), y, w, h, r.KPI.Label(), r.Unit, labels,
+				[]chartSeries{{"quarter", values, series[0]}}, r.Target, "target: "+target, marks)
+		}
+		d.pdf.SetXY(margin, y+h+gap)
 	}
 }
 

@@ -536,3 +536,81 @@ func TestEvaluationMethodology(t *testing.T) {
 		}
 	}
 }
+
+// The trends: every KPI's trend is its values in the five quarters (tested
+// in TestEvaluationEqualsKPIQueries); the activities are counted per
+// quarter; the PDF draws one chart per targeted KPI with its quarters,
+// values, target and the quarters' activities.
+func TestEvaluationTrends(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	ev, err := f.ev.Evaluate(ctx, f.ids["KE"], "2025-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quarters := []string{"2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"}
+	acts, err := f.store.Activities(ctx, f.ids["KE"], time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]postclear.QuarterActivities, len(quarters))
+	for i, q := range quarters {
+		want[i].Quarter = q
+		for _, a := range acts {
+			if postclear.QuarterOf(a.Date).String() == q {
+				want[i].Activities++
+			}
+		}
+	}
+	if diff := cmp.Diff(want, ev.ActivityTrend); diff != "" {
+		t.Errorf("activity trend (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := report.WritePDF(&b, &ev, report.PDFOptions{Uncompressed: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, b.Bytes())
+	i := slices.IndexFunc(text, func(s string) bool { return strings.HasSuffix(s, "Quarterly trends of the targeted KPIs") })
+	if i < 0 {
+		t.Fatalf("no trends section in the PDF")
+	}
+	text = text[i:]
+	charts := 0
+	for _, r := range ev.KPIs {
+		if r.Target == nil {
+			continue
+		}
+		charts++
+		j := slices.Index(text, r.KPI.Label())
+		if j < 0 {
+			t.Errorf("no trend chart of %s", r.KPI)
+			continue
+		}
+		// The chart's quarters, then each quarter's value, then the
+		// target in its legend.
+		chart := text[j:min(len(text), j+40)]
+		var cells []string
+		for _, q := range quarters {
+			cells = append(cells, q)
+		}
+		for _, a := range want {
+			switch {
+			case a.Activities == 1:
+				cells = append(cells, "1 activity")
+			case a.Activities > 1:
+				cells = append(cells, strconv.Itoa(a.Activities)+" activities")
+			}
+		}
+		for _, tv := range r.Trend {
+			if tv.Value != nil {
+				cells = append(cells, report.FormatValue(r.Unit, tv.Value))
+			}
+		}
+		if !inOrder(chart, cells) || !slices.Contains(chart, "target: "+strings.ToLower(strings.ReplaceAll(string(*r.Comparison), "_", " "))+" "+report.FormatValue(r.Unit, r.Target)) {
+			t.Errorf("trend chart of %s: want %q in order and its target, PDF has %q", r.KPI, cells, chart)
+		}
+	}
+	if charts < 5 {
+		t.Errorf("%d targeted KPIs: the test proves little", charts)
+	}
+}
