@@ -3,7 +3,6 @@ package analytics
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -89,15 +88,7 @@ func (s *Service) checkAsOf(t time.Time) error {
 }
 
 func validAges(a postclear.BacklogArgs) error {
-	if n := len(a.AgesHours); n < 1 || n > MaxAges {
-		return invalid("agesHours must hold 1 to %d values, got %d", MaxAges, n)
-	}
-	for i, h := range a.AgesHours {
-		if math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
-			return invalid("agesHours[%d] must be a finite number of hours > 0, got %v", i, h)
-		}
-	}
-	return nil
+	return validHours("agesHours", "ages", a.AgesHours, MaxAges)
 }
 
 // backlog: the open items grouped by the query's dimensions and their

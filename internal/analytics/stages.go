@@ -57,15 +57,7 @@ func validStageArgs(a stageArgs) error {
 			return invalid("stages[%d]: %s is named twice", i, st)
 		}
 	}
-	if n := len(a.ThresholdsHours); n < 1 || n > MaxThresholds {
-		return invalid("thresholdsHours: give 1 to %d thresholds, got %d", MaxThresholds, n)
-	}
-	for i, h := range a.ThresholdsHours {
-		if math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
-			return invalid("thresholdsHours[%d]: must be a finite number of hours > 0, got %v", i, h)
-		}
-	}
-	return nil
+	return validHours("thresholdsHours", "thresholds", a.ThresholdsHours, MaxThresholds)
 }
 
 // stageTimes: one scan of item_facts for every stage asked. ARRAY JOIN

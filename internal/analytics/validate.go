@@ -118,3 +118,17 @@ func validStandardDays(n int) error {
 	}
 	return nil
 }
+
+// validHours checks a list argument of hours (stage-time thresholds,
+// backlog ages): 1 to most values, each finite and above zero.
+func validHours(arg, what string, hours []float64, most int) error {
+	if n := len(hours); n < 1 || n > most {
+		return invalid("%s: give 1 to %d %s, got %d", arg, most, what, n)
+	}
+	for i, h := range hours {
+		if math.IsNaN(h) || math.IsInf(h, 0) || h <= 0 {
+			return invalid("%s[%d]: must be a finite number of hours > 0, got %v", arg, i, h)
+		}
+	}
+	return nil
+}
