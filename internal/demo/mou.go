@@ -38,12 +38,6 @@ func MoUs() []MoUSeed {
 				{KPI: postclear.KPIDeliveryP90Days, Comparison: postclear.AtMost, Value: 13.5},
 				{KPI: postclear.KPIDeclarationCompleteness, Comparison: postclear.AtLeast, Value: 0.75},
 				{KPI: postclear.KPIReleaseWithoutInterventionRate, Comparison: postclear.AtLeast, Value: 0.9},
-				// The WCO TRS release time, the UPU standard in working
-				// days, and advance data in time for risk assessment: met
-				// in some quarters and missed in others by the demo data.
-				{KPI: postclear.KPIArrivalToReleaseP90Hours, Comparison: postclear.AtMost, Value: 6*d.ClearanceHoursAfter + 6},
-				{KPI: postclear.KPIDeliveryOnTimeRateWorkingDays, Comparison: postclear.AtLeast, Value: 0.8},
-				{KPI: postclear.KPIEadLeadTimeRate, Comparison: postclear.AtLeast, Value: 0.84},
 			},
 		}}
 		switch i {
@@ -51,11 +45,17 @@ func MoUs() []MoUSeed {
 			// One MoU also commits to the risk-management figures.
 			s.MoU.Targets = append(s.MoU.Targets,
 				postclear.Target{KPI: postclear.KPIHitRate, Comparison: postclear.AtLeast, Value: 0.1},
-				postclear.Target{KPI: postclear.KPIInspectionRate, Comparison: postclear.AtMost, Value: 0.05},
-				postclear.Target{KPI: postclear.KPITargetedHitRate, Comparison: postclear.AtLeast, Value: 0.12})
+				postclear.Target{KPI: postclear.KPIInspectionRate, Comparison: postclear.AtMost, Value: 0.05})
 		case 2:
-			// Another to presenting held items within a day.
+			// Another to the later KPIs (DOMAIN.md, "MoU evaluation"):
+			// the WCO TRS release time, the UPU standard in working days,
+			// advance data in time for risk assessment and presenting held
+			// items within a day, met in some quarters and missed in
+			// others by the demo data.
 			s.MoU.Targets = append(s.MoU.Targets,
+				postclear.Target{KPI: postclear.KPIArrivalToReleaseP90Hours, Comparison: postclear.AtMost, Value: 6*d.ClearanceHoursAfter + 6},
+				postclear.Target{KPI: postclear.KPIDeliveryOnTimeRateWorkingDays, Comparison: postclear.AtLeast, Value: 0.8},
+				postclear.Target{KPI: postclear.KPIEadLeadTimeRate, Comparison: postclear.AtLeast, Value: 0.84},
 				postclear.Target{KPI: postclear.KPIHoldPresentedWithinRate, Comparison: postclear.AtLeast, Value: 0.95})
 		}
 		s.Activities = activities(i, d)
