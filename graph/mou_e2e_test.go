@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/internal/analytics"
@@ -56,6 +59,25 @@ func TestMoUTimeZoneAndYearOnYearOverGraphQL(t *testing.T) {
 	post(t, url, `{ mouEvaluation(mouId: "`+created.CreateMou.ID+`", quarter: "2025-Q1") { previousQuarter previousYearQuarter mou { timeZone }
 		kpis { kpi actual previous previousYear changeFromPreviousYear trend { quarter value population } } } }`, &got)
 	m := got.MouEvaluation
+	// The .json download is the same answer, in the API's shape, with
+	// every field of the evaluation.
+	jsonResp, err := http.Get(srv.URL + "/reports/mous/" + created.CreateMou.ID + "/2025-Q1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(jsonResp.Body)
+	jsonResp.Body.Close()
+	same := got
+	same.MouEvaluation = m
+	same.MouEvaluation.Kpis = nil
+	if err := json.Unmarshal(body, &same.MouEvaluation); err != nil || !cmp.Equal(got, same) {
+		t.Errorf("the .json download differs from the GraphQL answer (%v):\n%s", err, cmp.Diff(got, same))
+	}
+	for _, key := range []string{`"previousYearQuarter"`, `"changeFromPreviousYear"`, `"trend"`, `"methodology"`, `"dataQuality"`, `"activityTrend"`, `"timeZone"`, `"findings"`, `"data"`} {
+		if !bytes.Contains(body, []byte(key)) {
+			t.Errorf("the .json download lacks %s", key)
+		}
+	}
 	if m.PreviousQuarter != "2024-Q4" || m.PreviousYearQuarter != "2024-Q1" || m.Mou.TimeZone != "Asia/Bangkok" {
 		t.Errorf("evaluation of 2025-Q1: previous %s, a year before %s, zone %s", m.PreviousQuarter, m.PreviousYearQuarter, m.Mou.TimeZone)
 	}

@@ -51,9 +51,14 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			}
 		case "json":
 			// What `postclear report --format json` writes, so that it can
-			// ask a running server (--server) for the same document.
+			// ask a running server (--server) for the same document: the
+			// mouEvaluation field's answer.
 			contentType = "application/json"
-			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteJSON(b, ev) }
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
+				doc, err := EvaluationJSON(req.Context(), r, id, quarter)
+				b.Write(doc)
+				return err
+			}
 		default:
 			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv, .pdf or .json", ext))
 			return

@@ -13,7 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
@@ -71,15 +73,9 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return err
 		}
 		defer e.Close()
-		ev, err := evaluator(e, store, cfg).Evaluate(ctx, *mouID, *quarter)
-		if err != nil {
-			return fmt.Errorf("%s", postclear.ErrorMessage(err))
-		}
-		var buf bytes.Buffer
-		if err := write(&buf, &ev); err != nil {
+		if doc, err = localReport(ctx, evaluator(e, store, cfg), store, write, *mouID, *quarter); err != nil {
 			return err
 		}
-		doc = buf.Bytes()
 	}
 	if *bom {
 		doc = append([]byte(report.BOM), doc...)
@@ -129,8 +125,32 @@ func fetchReport(ctx context.Context, server, token, id, quarter, format string)
 	return body, nil
 }
 
+// localReport renders the evaluation of mouID for quarter as a local
+// administrator: JSON (write nil) as the mouEvaluation field answers it,
+// the other formats with write.
+func localReport(ctx context.Context, ev *report.Evaluator, store *warehouse.Store, write func(io.Writer, *postclear.Evaluation) error, mouID, quarter string) ([]byte, error) {
+	if write == nil {
+		doc, err := graph.EvaluationJSON(auth.WithPrincipal(ctx, auth.LocalPrincipal), &graph.Resolver{MoUs: store, Evaluations: ev}, mouID, quarter)
+		if err != nil {
+			return nil, fmt.Errorf("%s", postclear.ErrorMessage(err))
+		}
+		return doc, nil
+	}
+	evaluation, err := ev.Evaluate(ctx, mouID, quarter)
+	if err != nil {
+		return nil, fmt.Errorf("%s", postclear.ErrorMessage(err))
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, &evaluation); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// reportWriters render an evaluation in each format; JSON, nil here, is
+// the mouEvaluation field's answer (localReport).
 var reportWriters = map[string]func(io.Writer, *postclear.Evaluation) error{
-	"json": report.WriteJSON,
+	"json": nil,
 	"csv":  report.WriteCSV,
 	"pdf": func(w io.Writer, ev *postclear.Evaluation) error {
 		return report.WritePDF(w, ev, report.PDFOptions{Generated: time.Now()})

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"math"
 	"strconv"
@@ -243,12 +242,4 @@ func FormatNumber(v *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
-
-// WriteJSON writes ev as indented JSON with the field names of Go; it is
-// what `postclear report --format json` prints.
-func WriteJSON(w io.Writer, ev *postclear.Evaluation) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(ev)
 }

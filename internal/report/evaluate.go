@@ -1,5 +1,6 @@
 // Package report computes the quarterly evaluation of a customs–post MoU
-// (docs/mou.md) and renders it as CSV, JSON and PDF. There is one
+// (docs/mou.md) and renders it as CSV and PDF (its JSON is the GraphQL
+// answer, graph.EvaluationJSON). There is one
 // evaluation and several renderings: GraphQL, the HTTP downloads and the
 // CLI all call Evaluator.Evaluate and then, for files, one Write function,
 // so that every rendering carries the same numbers.
