@@ -83,7 +83,10 @@ func BenchmarkKPIs(b *testing.B) {
 			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, DayCount: postclear.WorkingDays})
 		}},
 	}
-	run := func(b *testing.B, text string, params warehouse.Params) {
+	// run runs a statement to its end and returns the rows and bytes
+	// the engine read from its tables, which do not vary with the load
+	// of the machine as the times do.
+	run := func(b *testing.B, text string, params warehouse.Params) (read, bytes uint64) {
 		rows, err := e.Query(ctx, text, params)
 		if err != nil {
 			b.Fatal(err)
@@ -93,7 +96,11 @@ func BenchmarkKPIs(b *testing.B) {
 		if err := rows.Err(); err != nil {
 			b.Fatal(err)
 		}
+		if s, ok := rows.(interface{ ReadStats() (uint64, uint64) }); ok {
+			read, bytes = s.ReadStats()
+		}
 		rows.Close()
+		return read, bytes
 	}
 	for _, f := range families {
 		b.Run(f.name, func(b *testing.B) {
@@ -101,9 +108,12 @@ func BenchmarkKPIs(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			var read, bytes uint64
 			for b.Loop() {
-				run(b, text, params)
+				read, bytes = run(b, text, params)
 			}
+			b.ReportMetric(float64(read), "rows-read/op")
+			b.ReportMetric(float64(bytes)/1e6, "MB-read/op")
 		})
 	}
 	// interleaved runs every family once per iteration, in turn, and

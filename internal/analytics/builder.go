@@ -149,21 +149,6 @@ func (b *builder) milestones(attr string, cols []string, where ...string) string
 	return selectSQL(append(b.keySelect(attr, fromItems), cols...), itemFacts, conds)
 }
 
-// declarations returns a population of declarations, grouped and filtered
-// by their own attributes, attributed to received_at: the key columns plus
-// cols.
-//
-// FINAL: each stored declaration counts once even before the merge that
-// removes a re-ingested duplicate. The date range is a PREWHERE, applied
-// before FINAL merges the copies of a key, which is exact because
-// received_at is part of the key (every copy has the same), and spares
-// reading the other columns of declarations out of range; the other
-// filters must see the copy FINAL keeps, so they stay in WHERE.
-func (b *builder) declarations(cols []string) string {
-	return selectSQL(append(b.keySelect("received_at", fromDeclarations), cols...),
-		"{db:Identifier}.declarations FINAL\n    PREWHERE "+inRange("received_at"), b.dimFilters(fromDeclarations))
-}
-
 // declarationFacts returns a population of declarations read from
 // declaration_facts (each stored declaration once, with its completeness
 // rules evaluated), grouped and filtered by their own attributes,

@@ -17,34 +17,6 @@ const (
 	complianceIgnore = "toUInt8(0) AS c, toUInt8(0) AS d"
 )
 
-// unicodeSpace is the set of characters Go's strings.TrimSpace removes
-// (unicode.IsSpace), as an RE2 class: DOMAIN.md says "trimmed", and the
-// tests' oracle (postclear.Declaration.Complete) trims with TrimSpace.
-const unicodeSpace = `[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]`
-
-// completeSQL is DOMAIN.md's complete declaration. The description test
-// matches strings.EqualFold against the ASCII vague words exactly: besides
-// ASCII case, EqualFold folds only U+017F (long s) to s and U+212A (Kelvin
-// sign) to k among letters that could spell one of them, so those two are
-// mapped first and the rest compared with lower(), which changes ASCII
-// only (lowerUTF8 would also turn U+0130 into i, which EqualFold does not).
-var completeSQL = func() string {
-	vague := make([]string, len(postclear.VagueDescriptions))
-	for i, v := range postclear.VagueDescriptions {
-		vague[i] = "'" + v + "'"
-	}
-	hs := make([]string, len(postclear.HSRequiredCategories))
-	for i, c := range postclear.HSRequiredCategories {
-		hs[i] = "'" + c + "'"
-	}
-	trimmed := fmt.Sprintf("replaceRegexpAll(description, '^%s+|%s+$', '')", unicodeSpace, unicodeSpace)
-	return fmt.Sprintf(`%s != ''
-            AND lower(replaceAll(replaceAll(%s, 'ſ', 's'), 'K', 'k')) NOT IN (%s)
-            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
-            AND (category NOT IN (%s) OR hs_code != '')`,
-		trimmed, trimmed, strings.Join(vague, ", "), strings.Join(hs, ", "))
-}()
-
 // ComplianceRates returns the compliance KPIs (docs/domain.md KPI 3) of q.
 // Declarations are grouped and filtered by their own origin, destination,
 // mail class and category; they have no office, so grouping by OFFICE
@@ -60,9 +32,10 @@ func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params,
 }
 
 // compliance: its four sub-populations have their own attribution dates,
-// so it is a UNION ALL of three branches (arrived items, declarations,
-// presented items) with two to four flags each, grouped together: a group
-// appears when any branch has rows in it.
+// so it is a UNION ALL of the items (a row per item arrived in the range,
+// one per item presented in it: complianceItems) and the declarations
+// (from declaration_facts), with two to four flags each, grouped together:
+// a group appears when any branch has rows in it.
 //
 // Columns after the keys: arrived, arrived excluding DOCUMENTS, of those
 // covered by EAD in time; declarations, complete ones; presented,
@@ -72,27 +45,18 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 	name: "compliance rates",
 	api:  "complianceRates",
 	sql: func(b *builder, _ struct{}) string {
-		arrived := b.milestones("arrived_at", []string{
-			fmt.Sprintf("toUInt8(%d) AS kind", kindArrived),
-			// An item without a declaration has no category: not
-			// DOCUMENTS, so it is in the coverage population, and not
-			// covered.
-			"toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a",
-			"toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b",
-			complianceIgnore,
-		})
-		declarations := b.declarations([]string{
+		// The refresh evaluated each declaration's completeness rules
+		// once (declaration_facts); complete means failing none.
+		fails := make([]string, len(postclear.DeclarationRules))
+		for i, r := range postclear.DeclarationRules {
+			fails[i] = ruleColumn(r)
+		}
+		declarations := b.declarationFacts([]string{
 			fmt.Sprintf("toUInt8(%d) AS kind", kindDeclaration),
-			"toUInt8(" + completeSQL + ") AS a",
+			"toUInt8(NOT (" + strings.Join(fails, " OR ") + ")) AS a",
 			"toUInt8(0) AS b", complianceIgnore,
 		})
-		presented := b.milestones("presented_at", []string{
-			fmt.Sprintf("toUInt8(%d) AS kind", kindPresented),
-			"inspected AS a",
-			"toUInt8(inspected AND seized) AS b",
-			"toUInt8(released_at IS NOT NULL) AS c",
-			"toUInt8(released_at IS NOT NULL AND NOT intervened) AS d",
-		})
+		items := complianceItems(b)
 		return b.aggregate(nil, []string{
 			fmt.Sprintf("countIf(kind = %d) AS n_arrived", kindArrived),
 			fmt.Sprintf("countIf(kind = %d AND a) AS n_ead_population", kindArrived),
@@ -104,7 +68,7 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 			fmt.Sprintf("countIf(kind = %d AND b) AS n_hits", kindPresented),
 			fmt.Sprintf("countIf(kind = %d AND c) AS n_released", kindPresented),
 			fmt.Sprintf("countIf(kind = %d AND d) AS n_released_clean", kindPresented),
-		}, arrived, declarations, presented)
+		}, items, declarations)
 	},
 	scan: func(sc *scanner) (postclear.ComplianceStat, error) {
 		var arrived, eadPop, covered, decls, complete, presented, inspected, hits, released, clean uint64
@@ -135,4 +99,29 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 		number("HIT_RATE", func(r *postclear.ComplianceStat) *float64 { return r.HitRate }),
 		number("RELEASE_WITHOUT_INTERVENTION_RATE", func(r *postclear.ComplianceStat) *float64 { return r.ReleaseWithoutInterventionRate }),
 	},
+}
+
+// complianceItems is the items' branch of compliance: one scan of
+// item_facts gives each item a row of kind kindArrived when it arrived in
+// the range and one of kind kindPresented when it was presented in it
+// (ARRAY JOIN over the kinds whose date is in the range), each attributed
+// to its own date. Two branches, one per date, read the same rows of
+// item_facts twice, since item_facts is not sorted by either date.
+//
+// Arrived: a, the item is in the EAD coverage population (an item without
+// a declaration has no category: not DOCUMENTS, so it is, and is not
+// covered); b, it is covered. Presented: a, inspected; b, inspected and
+// seized; c, released; d, released without intervention.
+func complianceItems(b *builder) string {
+	arrived, presented := "ifNull("+inRange("arrived_at")+", 0)", "ifNull("+inRange("presented_at")+", 0)"
+	isArrived := fmt.Sprintf("kind = %d", kindArrived)
+	cols := append(b.keySelect(fmt.Sprintf("if(%s, arrived_at, presented_at)", isArrived), fromItems),
+		"kind",
+		fmt.Sprintf("toUInt8(if(%s, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a", isArrived),
+		fmt.Sprintf("toUInt8(if(%s, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b", isArrived),
+		fmt.Sprintf("toUInt8(kind = %d AND released_at IS NOT NULL) AS c", kindPresented),
+		fmt.Sprintf("toUInt8(kind = %d AND released_at IS NOT NULL AND NOT intervened) AS d", kindPresented))
+	from := fmt.Sprintf("%s\n    ARRAY JOIN arrayFilter(k -> if(k = %d, %s, %s), [toUInt8(%d), toUInt8(%d)]) AS kind",
+		itemFacts, kindArrived, arrived, presented, kindArrived, kindPresented)
+	return selectSQL(cols, from, append(b.factConds(), arrived+" OR "+presented))
 }

@@ -3,12 +3,16 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
+	"github.com/postclear/postclear/internal/testenv"
 )
 
 // benchEvents returns n valid, varied events.
@@ -37,26 +41,31 @@ func benchRead(b *testing.B, name string, data []byte, n int) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := Open[postclear.Event](name, bytes.NewReader(data), testNow)
-		if err != nil {
-			b.Fatal(err)
-		}
-		got := 0
-		for {
-			_, _, errs, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil || errs != nil {
-				b.Fatal(err, errs)
-			}
-			got++
-		}
-		if got != n {
+		if got := readRows[postclear.Event](b, name, data); got != n {
 			b.Fatalf("read %d events, want %d", got, n)
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// readRows reads data as the file name, every row of which must be valid,
+// and returns the number of rows.
+func readRows[T Record](b *testing.B, name string, data []byte) int {
+	r, err := Open[T](name, bytes.NewReader(data), testenv.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	got := 0
+	for {
+		_, _, errs, err := r.Next()
+		if err == io.EOF {
+			return got
+		}
+		if err != nil || errs != nil {
+			b.Fatal(err, errs)
+		}
+		got++
+	}
 }
 
 const benchN = 100_000
@@ -87,6 +96,69 @@ func BenchmarkReadEventsJSONL(b *testing.B) {
 	benchRead(b, "e.jsonl", buf.Bytes(), benchN)
 }
 
+// demoRecords collects what demo.Generate hands out.
+type demoRecords struct {
+	events       []postclear.Event
+	declarations []postclear.Declaration
+	decisions    []postclear.Decision
+}
+
+func (d *demoRecords) Events(_ context.Context, b []postclear.Event) error {
+	d.events = append(d.events, b...)
+	return nil
+}
+
+func (d *demoRecords) Declarations(_ context.Context, b []postclear.Declaration) error {
+	d.declarations = append(d.declarations, b...)
+	return nil
+}
+
+func (d *demoRecords) Decisions(_ context.Context, b []postclear.Decision) error {
+	d.decisions = append(d.decisions, b...)
+	return nil
+}
+
+// BenchmarkRead reads the demo data set's files of each kind, as CSV and
+// as JSON Lines, and reports rows/s: JSON Lines should not be much slower
+// than CSV for any kind (docs/benchmarks.md, "Reading files").
+func BenchmarkRead(b *testing.B) {
+	var d demoRecords
+	if _, err := demo.Generate(context.Background(), demo.Config{Items: 20_000, Seed: 1}, &d); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("events", func(b *testing.B) { benchReadKind(b, d.events) })
+	b.Run("declarations", func(b *testing.B) { benchReadKind(b, d.declarations) })
+	b.Run("decisions", func(b *testing.B) { benchReadKind(b, d.decisions) })
+}
+
+func benchReadKind[T Record](b *testing.B, recs []T) {
+	for _, format := range []Format{CSV, JSONL} {
+		var buf bytes.Buffer
+		write := WriteCSV[T]
+		if format == JSONL {
+			write = WriteJSONL[T]
+		}
+		if err := write(&buf, recs); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(string(format), func(b *testing.B) {
+			b.SetBytes(int64(buf.Len()))
+			b.ReportAllocs()
+			cpu0 := cpuTime(b)
+			for b.Loop() {
+				if got := readRows[T](b, "f."+string(format), buf.Bytes()); got != len(recs) {
+					b.Fatalf("read %d rows, want %d", got, len(recs))
+				}
+			}
+			rows := float64(len(recs)) * float64(b.N)
+			b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
+			// CPU time, which waiting for a shared core does not inflate
+			// as it does the wall time above.
+			b.ReportMetric(float64(cpuTime(b)-cpu0)/rows, "cpu-ns/row")
+		})
+	}
+}
+
 func BenchmarkWriteEventsCSV(b *testing.B) {
 	evs := benchEvents(benchN)
 	b.ReportAllocs()
@@ -96,4 +168,13 @@ func BenchmarkWriteEventsCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// cpuTime is the process's CPU time (user and system) so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -105,18 +105,25 @@ func FuzzReadJSONL(f *testing.F) {
 	})
 }
 
-// FuzzJSONLPathsAgree holds the quick decoding of a JSON line (one
-// json.Unmarshal) against the token-by-token one it falls back on: for every
-// line they must give the same record and the same errors.
+// FuzzJSONLPathsAgree holds the quick decoding of a JSON line (scanObject's
+// one pass) against the token-by-token one it falls back on: for every line
+// they must give the same record and the same errors, and a line the quick
+// scan accepts must be valid JSON.
 func FuzzJSONLPathsAgree(f *testing.F) {
 	f.Add([]byte(`{"item_id":"RR123456785FR","decided_at":"2025-03-01T11:00:00Z","decision":"INSPECT","risk_channel":"RANDOM","duty_amount":12.5}`))
 	f.Add([]byte(`{"item_id":"RR123456785FR","ITEM_ID":"x","decision":"SEIZE","seizure_category":"IPR","duty_amount":"3.10"}`))
 	f.Add([]byte(`{"item_id":"RR\u0031","item_id":"RR123456785FR","decided_at":null,"decision":1,"duty_amount":true}`))
 	f.Add([]byte(`{"decision":"RELEASE","x":{"a":[1,2]},"decided_at":"2025-03-01T11:00:00\ud83dZ"}`))
+	f.Add([]byte(" { \"item_id\" :\t\"RR123456785FR\" , \"duty_amount\" : -0.5e+3 ,\"decision\":null}\r"))
+	f.Add([]byte(`{"duty_amount":01,"decision":"SEIZE",}`))
+	f.Add([]byte("{\"item_id\":\"R\tR\",\"d\u00e9cision\":\"x\",\"decision\":\"\xff\"} x"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		r, err := Open[postclear.Decision]("f.jsonl", bytes.NewReader(nil), fuzzNow)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, ok := scanObject(line, make([][]byte, len(r.s.Fields)), r.s.IndexBytes); ok && !json.Valid(line) {
+			t.Fatalf("line %q: the quick scan accepts what is not JSON", line)
 		}
 		rec1, _, errs1, _ := r.parseObject(line, 1)
 		rec2, _, errs2, _ := r.decodeTokens(line, 1)

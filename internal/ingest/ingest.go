@@ -88,8 +88,11 @@ type Reader[T Record] struct {
 
 	// JSON Lines
 	line int
-	long []byte     // accumulates a line longer than the bufio buffer
-	raw  *rawFields // the raw values of a line's members
+	long []byte   // accumulates a line longer than the bufio buffer
+	raw  [][]byte // a line's raw values, by field (scanObject)
+	next int      // the field the next member probably is (fieldOf)
+	text []byte   // the values' text, one after another
+	ends []int    // where each field's text ends in text
 }
 
 // Open is OpenWith without cancellation, for data already in memory and for

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"unicode/utf8"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -109,29 +108,32 @@ func isBlank(b []byte) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// parseObject decodes one JSON Lines line with encoding/json. The common
-// line, an object of known fields with string, number or null values, is
-// decoded in one call into a struct of raw values (rawFields); anything else
-// (a syntax error, an unknown or repeated field, a value of the wrong JSON
-// type) takes decodeTokens, which walks the line with the streaming decoder
-// to say exactly what is wrong. Both give the same record for the same
-// line. The line is already bounded by the record size limit.
+// parseObject decodes one JSON Lines line. The common line, an object of
+// known fields, each given once, with string, number or null values, is
+// split by scanObject in one pass into its members' raw values, which go
+// straight into the record through the schema's fields; anything else (a
+// syntax error, an unknown or repeated field, a value of the wrong JSON
+// type, an escape in a name) takes decodeTokens, which walks the line with
+// encoding/json's streaming decoder to say exactly what is wrong. Both give
+// the same record for the same line, so every message comes from one place.
+// The line is already bounded by the record size limit.
 func (r *Reader[T]) parseObject(line []byte, lineNo int) (T, int, []postclear.FieldError, error) {
 	if r.raw == nil {
-		r.raw = newRawFields(r.s.Names())
+		r.raw = make([][]byte, len(r.s.Fields))
 	}
-	if !r.raw.decode(line, r.s.IndexBytes) {
+	r.next = 0
+	plain, ok := scanObject(line, r.raw, r.fieldOf)
+	if !ok {
 		return r.decodeTokens(line, lineNo)
 	}
 	// The values' text goes into one buffer, made one string: one
 	// allocation per line, which the record's strings share.
-	buf, ends := r.raw.text[:0], r.raw.ends[:0]
-	for f := range r.s.Fields {
-		raw := r.raw.value(f)
+	buf, ends := r.text[:0], r.ends[:0]
+	for f, raw := range r.raw {
 		switch {
 		case len(raw) == 0 || raw[0] == 'n': // missing or null: empty
 		case raw[0] == '"':
-			if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+			if plain&(1<<f) != 0 || !needsDecoding(raw) {
 				buf = append(buf, raw[1:len(raw)-1]...)
 				break
 			}
@@ -140,14 +142,14 @@ func (r *Reader[T]) parseObject(line []byte, lineNo int) (T, int, []postclear.Fi
 				return r.decodeTokens(line, lineNo)
 			}
 			buf = append(buf, s...)
-		case r.s.Fields[f].Numeric() && raw[0] != 't' && raw[0] != 'f' && raw[0] != '{' && raw[0] != '[':
+		case r.s.Fields[f].Numeric():
 			buf = append(buf, raw...)
-		default:
+		default: // a number where the field is text: decodeTokens says so
 			return r.decodeTokens(line, lineNo)
 		}
 		ends = append(ends, len(buf))
 	}
-	r.raw.text, r.raw.ends = buf, ends
+	r.text, r.ends = buf, ends
 	all := string(buf)
 	var zero T
 	r.rec = zero
@@ -163,82 +165,186 @@ func (r *Reader[T]) parseObject(line []byte, lineNo int) (T, int, []postclear.Fi
 	return r.finish(rec, lineNo, conv)
 }
 
-// rawFields holds the raw JSON values of one line's members, by field, in
-// a struct built for the kind (one json.RawMessage per field, tagged with
-// its name), reused from line to line so that decoding a line allocates
-// little.
-type rawFields struct {
-	v    reflect.Value // the struct
-	ptr  any           // a pointer to it, for json.Unmarshal
-	n    int
-	text []byte // the values' text, one after another
-	ends []int  // where each field's text ends in text
+// fieldOf returns the field named name, -1 if there is none, trying first
+// the field after the previous member's (r.next, 0 at the start of a
+// line): files mostly list the fields in the canonical order.
+func (r *Reader[T]) fieldOf(name []byte) int {
+	if f := r.next; f < len(r.s.Fields) && string(name) == r.s.Fields[f].Name {
+		r.next++
+		return f
+	}
+	f := r.s.IndexBytes(name)
+	r.next = f + 1
+	return f
 }
 
-func newRawFields(names []string) *rawFields {
-	fields := make([]reflect.StructField, len(names))
-	for i, name := range names {
-		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[json.RawMessage](), Tag: reflect.StructTag(`json:"` + name + `"`)}
+// scanObject splits line, one JSON object, into the raw values of its
+// members: vals[f] is the value of field f as written (a string with its
+// quotes, a number, null), empty when the line does not give it. index
+// maps a member's name to its field. It accepts only what it can decide
+// alone and reports false for anything else: a name with an escape, an
+// unknown or repeated name, a value that is not a string, number or null,
+// and any syntax error. It does not decode strings: bit f of plain is set
+// when vals[f] is a string of ASCII characters without escapes, whose text
+// is the bytes between its quotes. The scan follows RFC 8259's grammar, so
+// a line it accepts is one encoding/json accepts too.
+func scanObject(line []byte, vals [][]byte, index func([]byte) int) (plain uint64, ok bool) {
+	for f := range vals {
+		vals[f] = nil
 	}
-	p := reflect.New(reflect.StructOf(fields))
-	return &rawFields{v: p.Elem(), ptr: p.Interface(), n: len(names)}
-}
-
-func (r *rawFields) value(f int) []byte { return r.v.Field(f).Bytes() }
-
-// decode fills the struct from line and reports whether line is an object
-// whose members are all known fields, each given once. json.Unmarshal
-// matches names without regard to case and lets a repeated name overwrite
-// the first, so the names are also checked exactly, as written in line.
-func (r *rawFields) decode(line []byte, index func([]byte) int) bool {
-	for i := range r.n {
-		f := r.v.Field(i)
-		f.SetBytes(f.Bytes()[:0]) // empty: absent, unless the line gives it
+	i := skipSpace(line, 0)
+	if i == len(line) || line[i] != '{' {
+		return 0, false
 	}
-	if json.Unmarshal(line, r.ptr) != nil {
-		return false
+	if i = skipSpace(line, i+1); i < len(line) && line[i] == '}' {
+		return 0, skipSpace(line, i+1) == len(line)
 	}
-	var seen uint64
-	ok := true
-	eachMemberName(line, func(name []byte) {
-		f := index(name)
-		if f < 0 || seen&(1<<f) != 0 {
-			ok = false
+	for {
+		// A name: plain ASCII without escapes, as every field's name is.
+		if i == len(line) || line[i] != '"' {
+			return 0, false
 		}
-		seen |= 1 << max(f, 0)
-	})
-	return ok
-}
-
-// eachMemberName calls fn with the name of each member of the object in
-// line, as written (escapes left in), in order. line must be valid JSON
-// (json.Unmarshal accepted it): the scan only follows strings and nesting.
-func eachMemberName(line []byte, fn func([]byte)) {
-	depth, expectName := 0, false
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; c {
-		case '"':
-			end := i + 1
-			for line[end] != '"' {
-				if line[end] == '\\' {
-					end++
-				}
-				end++
+		end, ascii := stringEnd(line, i)
+		if end < 0 || !ascii {
+			return 0, false
+		}
+		f := index(line[i+1 : end-1])
+		if f < 0 || vals[f] != nil {
+			return 0, false
+		}
+		if i = skipSpace(line, end); i == len(line) || line[i] != ':' {
+			return 0, false
+		}
+		if i = skipSpace(line, i+1); i == len(line) {
+			return 0, false
+		}
+		// The value.
+		switch c := line[i]; {
+		case c == '"':
+			end, ascii = stringEnd(line, i)
+			if ascii {
+				plain |= 1 << f
 			}
-			if depth == 1 && expectName {
-				fn(line[i+1 : end])
-				expectName = false
+		case c == 'n':
+			end = -1
+			if bytes.HasPrefix(line[i:], []byte("null")) {
+				end = i + 4
 			}
-			i = end
-		case '{', '[':
-			depth++
-			expectName = depth == 1 && c == '{'
-		case '}', ']':
-			depth--
+		case c == '-' || c >= '0' && c <= '9':
+			end = numberEnd(line, i)
+		default: // true, false, an object, an array, a syntax error
+			return 0, false
+		}
+		if end < 0 {
+			return 0, false
+		}
+		vals[f] = line[i:end]
+		if i = skipSpace(line, end); i == len(line) {
+			return 0, false
+		}
+		switch line[i] {
 		case ',':
-			expectName = depth == 1
+			i = skipSpace(line, i+1)
+		case '}':
+			return plain, skipSpace(line, i+1) == len(line)
+		default:
+			return 0, false
 		}
 	}
+}
+
+// skipSpace returns the index of the first byte of line at or after i that
+// is not JSON white space.
+func skipSpace(line []byte, i int) int {
+	for i < len(line) && isSpace(line[i]) {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string that starts with the
+// quote at line[i], -1 if it does not end on the line or holds a control
+// character, which JSON does not allow unescaped; and whether it is plain
+// ASCII without escapes. An escape's validity is left to the decoding of
+// the string.
+func stringEnd(line []byte, i int) (end int, plain bool) {
+	plain = true
+	for i++; i < len(line); i++ {
+		c := line[i]
+		if !special[c] {
+			continue
+		}
+		switch {
+		case c == '"':
+			return i + 1, plain
+		case c == '\\':
+			plain = false
+			i++
+		case c < 0x20:
+			return -1, false
+		default: // beyond ASCII
+			plain = false
+		}
+	}
+	return -1, false
+}
+
+// special marks the bytes that end a plain run of a JSON string's bytes.
+var special = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
+// numberEnd returns the index just past the JSON number that starts at
+// line[i], -1 if the text there is not one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+func numberEnd(line []byte, i int) int {
+	digits := func(i int) int {
+		for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	if line[i] == '-' {
+		i++
+	}
+	switch {
+	case i == len(line):
+		return -1
+	case line[i] == '0':
+		i++
+	case line[i] >= '1' && line[i] <= '9':
+		i = digits(i)
+	default:
+		return -1
+	}
+	if i < len(line) && line[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(line) && (line[i] == 'e' || line[i] == 'E') {
+		i++
+		if i < len(line) && (line[i] == '+' || line[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+// needsDecoding reports whether the JSON string raw (quotes included) is
+// not simply the bytes between its quotes: it holds an escape, or bytes
+// that are not valid UTF-8, which encoding/json replaces.
+func needsDecoding(raw []byte) bool {
+	return bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw)
 }
 
 // decodeTokens decodes a line token by token with encoding/json's

@@ -3,9 +3,11 @@ package ingest
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
@@ -70,4 +72,48 @@ func BenchmarkLoadEventsCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkLoadBatchSize loads the same events file with inserts of
+// several sizes, reporting CPU time per event (the embedded engine runs in
+// this process, so it counts the engine's work too, and unlike the wall
+// time it is not inflated by waiting for a shared core) and the parts the
+// insert left in events, before any merge.
+func BenchmarkLoadBatchSize(b *testing.B) {
+	e := testenv.Embedded(b)
+	name, n := demoEventsCSV(b, 80_000)
+	ctx := context.Background()
+	for _, size := range []int{100_000, 250_000, 500_000} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			var cpu time.Duration
+			var parts uint64
+			for b.Loop() {
+				b.StopTimer()
+				layout := testenv.Database(b, e)
+				store := warehouse.NewStore(e, layout)
+				b.StartTimer()
+				cpu0 := cpuTime(b)
+				sum, err := LoadFiles(ctx, store, postclear.KindEvents, []string{name}, LoadOptions{Now: testenv.Now, BatchSize: size})
+				cpu += cpuTime(b) - cpu0
+				if err != nil || sum.Accepted != n {
+					b.Fatalf("accepted %d of %d: %v", sum.Accepted, n, err)
+				}
+				b.StopTimer()
+				rows, err := e.Query(ctx, "SELECT count() FROM system.parts WHERE database = {db:String} AND table = 'events' AND active", warehouse.Params{"db": layout.Database})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows.Next() {
+					if err := rows.Scan(&parts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				rows.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(cpu)/float64(n)/float64(b.N), "cpu-ns/event")
+			b.ReportMetric(float64(parts), "parts")
+		})
+	}
 }

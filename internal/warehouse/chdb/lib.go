@@ -25,6 +25,8 @@ type lib struct {
 	resultBuffer func(res unsafe.Pointer) unsafe.Pointer
 	resultLength func(res unsafe.Pointer) uintptr
 	resultError  func(res unsafe.Pointer) *byte
+	rowsRead     func(res unsafe.Pointer) uint64
+	bytesRead    func(res unsafe.Pointer) uint64
 	destroy      func(res unsafe.Pointer)
 	setSignals   func(enabled int32)
 
@@ -86,6 +88,8 @@ func load(path string) (*lib, error) {
 		{h, "chdb_result_buffer", &l.resultBuffer},
 		{h, "chdb_result_length", &l.resultLength},
 		{h, "chdb_result_error", &l.resultError},
+		{h, "chdb_result_storage_rows_read", &l.rowsRead},
+		{h, "chdb_result_storage_bytes_read", &l.bytesRead},
 		{h, "chdb_destroy_query_result", &l.destroy},
 		{h, "chdb_set_signal_handlers_enabled", &l.setSignals},
 		{libc, "sigaction", &l.sigaction},

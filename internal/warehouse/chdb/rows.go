@@ -30,6 +30,8 @@ type rows struct {
 
 	columns []string
 	err     error
+
+	rowsRead, bytesRead uint64 // what the engine read to answer
 }
 
 // readerSize matches ch-go's reader buffer, so that chgo.NewReader uses
@@ -38,7 +40,7 @@ type rows struct {
 const readerSize = 128 << 10
 
 func newRows(l *lib, res unsafe.Pointer) *rows {
-	r := &rows{lib: l, res: res, row: -1}
+	r := &rows{lib: l, res: res, row: -1, rowsRead: l.rowsRead(res), bytesRead: l.bytesRead(res)}
 	if n := l.resultLength(res); n > 0 {
 		data := unsafe.Slice((*byte)(l.resultBuffer(res)), n)
 		r.buf = bufio.NewReaderSize(bytes.NewReader(data), readerSize)
@@ -48,6 +50,13 @@ func newRows(l *lib, res unsafe.Pointer) *rows {
 	r.cleanup = runtime.AddCleanup(r, func(res unsafe.Pointer) { l.destroy(res) }, res)
 	return r
 }
+
+// ReadStats returns the rows and bytes the engine read from its tables to
+// answer (libchdb's chdb_result_storage_rows_read and _bytes_read;
+// chdb_result_rows_read counts the rows of the result): a
+// measure of a statement's work that, unlike its time, does not depend on
+// what else the machine is doing. Benchmarks report it.
+func (r *rows) ReadStats() (rows, bytes uint64) { return r.rowsRead, r.bytesRead }
 
 // Next advances to the next row, decoding the next block when the current
 // one is used up.

@@ -28,18 +28,20 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        toStartOfMonth(arrived_at, {tz:String}) AS period,
+        toStartOfMonth(if(kind = 1, arrived_at, presented_at), {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
-        toUInt8(1) AS kind,
-        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
-        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
-        toUInt8(0) AS c, toUInt8(0) AS d
+        kind,
+        toUInt8(if(kind = 1, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a,
+        toUInt8(if(kind = 1, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b,
+        toUInt8(kind = 3 AND released_at IS NOT NULL) AS c,
+        toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
     FROM {db:Identifier}.item_facts FINAL
+    ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (destination_country IN {scope:Array(String)})
@@ -48,7 +50,7 @@ FROM (
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
-      AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toStartOfMonth(received_at, {tz:String}) AS period,
@@ -59,44 +61,17 @@ FROM (
         toNullable(toString(category)) AS k_category,
         CAST(NULL, 'Nullable(String)') AS k_risk_channel,
         toUInt8(2) AS kind,
-        toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') != ''
-            AND lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) NOT IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')
-            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
-            AND (category NOT IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') OR hs_code != '')) AS a,
+        toUInt8(NOT (fails_description OR fails_value OR fails_currency OR fails_weight OR fails_hs_code)) AS a,
         toUInt8(0) AS b,
         toUInt8(0) AS c, toUInt8(0) AS d
-    FROM {db:Identifier}.declarations FINAL
-    PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')}
+    FROM {db:Identifier}.declaration_facts FINAL
+    PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')} AND destination_country IN {scope:Array(String)} AND destination_country IN {f_destination:Array(String)}
     WHERE (toNullable(toString(destination_country)) IN {scope:Array(String)})
       AND (toNullable(toString(origin_country)) IN {f_origin:Array(String)})
       AND (toNullable(toString(destination_country)) IN {f_destination:Array(String)})
       AND (toNullable(toString(mail_class)) IN {f_mail_class:Array(String)})
       AND (CAST(NULL, 'Nullable(String)') IN {f_office:Array(String)})
       AND (toNullable(toString(category)) IN {f_category:Array(String)})
-    UNION ALL
-    SELECT
-        toStartOfMonth(presented_at, {tz:String}) AS period,
-        origin_country AS k_origin,
-        destination_country AS k_destination,
-        mail_class AS k_mail_class,
-        office AS k_office,
-        category AS k_category,
-        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
-        toUInt8(3) AS kind,
-        inspected AS a,
-        toUInt8(inspected AND seized) AS b,
-        toUInt8(released_at IS NOT NULL) AS c,
-        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (destination_country_key IN {scope:Array(String)})
-      AND (destination_country_key IN {f_destination:Array(String)})
-      AND (destination_country IN {scope:Array(String)})
-      AND (origin_country IN {f_origin:Array(String)})
-      AND (destination_country IN {f_destination:Array(String)})
-      AND (mail_class IN {f_mail_class:Array(String)})
-      AND (office IN {f_office:Array(String)})
-      AND (category IN {f_category:Array(String)})
-      AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0

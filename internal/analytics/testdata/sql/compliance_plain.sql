@@ -15,32 +15,22 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        toUInt8(1) AS kind,
-        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
-        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
-        toUInt8(0) AS c, toUInt8(0) AS d
+        kind,
+        toUInt8(if(kind = 1, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a,
+        toUInt8(if(kind = 1, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b,
+        toUInt8(kind = 3 AND released_at IS NOT NULL) AS c,
+        toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+    ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
+    WHERE (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toUInt8(2) AS kind,
-        toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') != ''
-            AND lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) NOT IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')
-            AND declared_value > 0 AND currency != '' AND gross_weight_kg > 0
-            AND (category NOT IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') OR hs_code != '')) AS a,
+        toUInt8(NOT (fails_description OR fails_value OR fails_currency OR fails_weight OR fails_hs_code)) AS a,
         toUInt8(0) AS b,
         toUInt8(0) AS c, toUInt8(0) AS d
-    FROM {db:Identifier}.declarations FINAL
+    FROM {db:Identifier}.declaration_facts FINAL
     PREWHERE received_at >= {from:DateTime('UTC')} AND received_at < {to:DateTime('UTC')}
-    UNION ALL
-    SELECT
-        toUInt8(3) AS kind,
-        inspected AS a,
-        toUInt8(inspected AND seized) AS b,
-        toUInt8(released_at IS NOT NULL) AS c,
-        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 HAVING count() > 0
 LIMIT 100001
