@@ -53,12 +53,8 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			// What `postclear report --format json` writes, so that it can
 			// ask a running server (--server) for the same document: the
 			// mouEvaluation field's answer.
+			// It runs the query itself: write stays nil.
 			contentType = "application/json"
-			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
-				doc, err := EvaluationJSON(req.Context(), r, id, quarter)
-				b.Write(doc)
-				return err
-			}
 		default:
 			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv, .pdf or .json", ext))
 			return
@@ -67,19 +63,31 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			reportError(w, logger, req, postclear.Errorf(postclear.EUnavailable, "MoU evaluations are not configured"))
 			return
 		}
-		ev, err := r.Evaluations.Evaluate(req.Context(), id, quarter)
-		if err != nil {
-			reportError(w, logger, req, err)
-			return
+		var doc []byte
+		if write == nil {
+			var err error
+			if doc, err = EvaluationJSON(req.Context(), r, id, quarter); err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+		} else {
+			ev, err := r.Evaluations.Evaluate(req.Context(), id, quarter)
+			if err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, &ev); err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+			doc = buf.Bytes()
 		}
-		var buf bytes.Buffer
-		if err := write(&buf, &ev); err != nil {
-			reportError(w, logger, req, err)
-			return
-		}
+		// The id and quarter are the evaluation's: it found the MoU by
+		// its id, and parsed the quarter strictly.
 		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+ev.MoU.ID+"-"+ev.Quarter+"."+ext+`"`)
-		w.Write(buf.Bytes())
+		w.Header().Set("Content-Disposition", `attachment; filename="`+id+"-"+quarter+"."+ext+`"`)
+		w.Write(doc)
 	})
 }
 
