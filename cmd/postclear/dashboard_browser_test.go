@@ -61,6 +61,9 @@ type kpiResult struct {
 	Previous   *float64 `json:"previous"`
 	Change     *float64 `json:"change"`
 	Population int64    `json:"population"`
+	// The same quarter a year before, and the change from it.
+	PreviousYear           *float64 `json:"previousYear"`
+	ChangeFromPreviousYear *float64 `json:"changeFromPreviousYear"`
 }
 
 type scorecardAnswer struct {
@@ -91,12 +94,14 @@ type scorecardAnswer struct {
 // hold the numbers exactly, and its text.
 type pageTile struct {
 	KPI, Actual, Target, Met, Previous, Change, Population string
+	PreviousYear, ChangeFromPreviousYear                   string
 	Shown                                                  string // the big figure
 }
 
 const readTiles = `[...document.querySelectorAll('#tiles .tile')].map(e => ({KPI: e.dataset.kpi, Actual: e.dataset.actual,
 	Target: e.dataset.target, Met: e.dataset.met, Previous: e.dataset.previous, Change: e.dataset.change,
-	Population: e.dataset.population, Shown: e.querySelector('.actual').textContent}))`
+	Population: e.dataset.population, PreviousYear: e.dataset.previousYear, ChangeFromPreviousYear: e.dataset.changeFromPreviousYear,
+	Shown: e.querySelector('.actual').textContent}))`
 
 // numAttr writes a number as the page's data- attributes do (JavaScript's
 // String(number), the shortest form that reads back as the same float64),
@@ -130,7 +135,8 @@ func checkScorecard(t *testing.T, b *browser, s *Server, token, mou, quarter str
 			continue
 		}
 		wantTiles = append(wantTiles, pageTile{KPI: k.KPI, Actual: numAttr(k.Actual), Target: numAttr(k.Target),
-			Met: boolAttr(k.Met), Previous: numAttr(k.Previous), Change: numAttr(k.Change), Population: numAttr(&k.Population)})
+			Met: boolAttr(k.Met), Previous: numAttr(k.Previous), Change: numAttr(k.Change), Population: numAttr(&k.Population),
+			PreviousYear: numAttr(k.PreviousYear), ChangeFromPreviousYear: numAttr(k.ChangeFromPreviousYear)})
 	}
 	got := eval[[]pageTile](b, readTiles)
 	shown := map[string]string{}
@@ -306,7 +312,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		} `json:"mou"`
 	}
 	from := quarterStart(t, quarter, -7)
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER",
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER", "timeZone": zoneOf(t, s, analyst, mou),
 		"filter": map[string]any{"from": from, "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &withActivities)
 	var wantMarked []string
 	for _, a := range withActivities.MoU.Activities {
@@ -376,7 +382,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			P90Hours *float64
 		} `json:"clearanceTimes"`
 	}
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH",
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH", "timeZone": zoneOf(t, s, analyst, mou),
 		"filter": map[string]any{"from": monthsBefore(t, quarterStart(t, quarter, 1), 8), "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &monthly)
 	var want []trendRow
 	for _, r := range monthly.Clearance {
@@ -545,6 +551,23 @@ func monthsBefore(t *testing.T, day string, n int) string {
 		t.Fatal(err)
 	}
 	return d.AddDate(0, -n, 0).Format(time.DateOnly)
+}
+
+// zoneOf is the time zone of an MoU, in which the page asks for its
+// figures.
+func zoneOf(t *testing.T, s *Server, token, mou string) string {
+	t.Helper()
+	var all struct {
+		MoUs []struct{ ID, TimeZone string } `json:"mous"`
+	}
+	dashboardOp(t, s, token, "MoUs", nil, &all)
+	for _, m := range all.MoUs {
+		if m.ID == mou {
+			return m.TimeZone
+		}
+	}
+	t.Fatalf("no MoU %s", mou)
+	return ""
 }
 
 func countryOf(mou string) string {

@@ -68,9 +68,16 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById('desk').dataset.recent`)), &recent); err != nil {
 		t.Fatal(err)
 	}
-	// The year and the 90 days to the day of asOf, over the MoU's country.
-	asOfDay, _ := time.Parse(time.RFC3339, status.DataStatus.LastEventAt)
-	end := asOfDay.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	// The year and the 90 days to the day of asOf in the MoU's time zone,
+	// over the MoU's country.
+	zone := eval[string](b, `document.getElementById('desk').dataset.timeZone`)
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOfTime, _ := time.Parse(time.RFC3339, status.DataStatus.LastEventAt)
+	y, m, d := asOfTime.In(loc).Date()
+	end := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
 	for _, f := range []struct {
 		got  map[string]any
 		days int
@@ -93,7 +100,7 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 			ItemsArrived int64 `json:"itemsArrived"`
 		} `json:"complianceRates"`
 	}
-	dashboardOp(t, s, token, "Backlog", map[string]any{"asOf": asOf, "filter": filter, "recent": recent}, &backlog)
+	dashboardOp(t, s, token, "Backlog", map[string]any{"asOf": asOf, "filter": filter, "recent": recent, "timeZone": zone}, &backlog)
 	// Worst first: the most items at the border (awaiting presentation or
 	// in customs) per item arrived in the last 90 days, then the most open.
 	arrived := map[string]float64{}
@@ -174,7 +181,7 @@ func checkDesk(t *testing.T, b *browser, s *Server, token string) string {
 	checkList := func(stage, after string) openItemsAnswer {
 		t.Helper()
 		var list openItemsAnswer
-		vars := map[string]any{"asOf": asOf, "stage": stage, "filter": withOffice(filter, worst), "first": 8, "after": nil}
+		vars := map[string]any{"asOf": asOf, "stage": stage, "filter": withOffice(filter, worst), "first": 8, "after": nil, "timeZone": zone}
 		if after != "" {
 			vars["after"] = after
 		}
@@ -383,6 +390,7 @@ func checkRisk(t *testing.T, b *browser, s *Server, token, mou, quarter string) 
 	country := []string{countryOf(mou)}
 	var a riskAnswer
 	dashboardOp(t, s, token, "Risk", map[string]any{
+		"timeZone": zoneOf(t, s, token, mou),
 		"year":     map[string]any{"from": quarterStart(t, quarter, -3), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
 		"quarter":  map[string]any{"from": quarterStart(t, quarter, 0), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
 		"quarters": map[string]any{"from": quarterStart(t, quarter, -7), "to": quarterStart(t, quarter, 1), "destinationCountries": country},
@@ -575,7 +583,7 @@ func checkStages(t *testing.T, b *browser, s *Server, token, mou, quarter string
 			P90Hours *float64
 		} `json:"stageTimes"`
 	}
-	dashboardOp(t, s, token, "Stages", map[string]any{"filter": map[string]any{
+	dashboardOp(t, s, token, "Stages", map[string]any{"timeZone": zoneOf(t, s, token, mou), "filter": map[string]any{
 		"from": quarterStart(t, quarter, 0), "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &a)
 	want := map[string]string{}
 	chain := map[string]float64{}

@@ -22,16 +22,20 @@ const $ = (id) => document.getElementById(id);
 const section = $('desk');
 let chart = null;
 // shown: what the desk shows now; the list and the time line follow it.
-let shown = { country: null, asOf: null, filter: null, pick: null, pages: [], item: null };
+let shown = { country: null, timeZone: 'UTC', asOf: null, filter: null, pick: null, pages: [], item: null };
 
 const day = (iso) => iso.slice(0, 10);
 const when = (iso) => iso.slice(0, 16).replace('T', ' ');
 const hours = (v) => fmt.value(v === null ? null : v / 24, 'DAYS');
 
+// localDay is the date of an instant in a time zone, as YYYY-MM-DD.
+const localDay = (iso, timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+
 // scopeOf is a filter of the desk's questions: the items to the MoU's
-// country that entered their stage (or arrived) in the days up to asOf.
-function scopeOf(country, asOf, days) {
-  const to = new Date(day(asOf) + 'T00:00:00Z');
+// country that entered their stage (or arrived) in the days up to asOf,
+// days of the MoU's time zone.
+function scopeOf(country, asOf, days, timeZone) {
+  const to = new Date(localDay(asOf, timeZone) + 'T00:00:00Z');
   to.setUTCDate(to.getUTCDate() + 1);
   const from = new Date(to);
   from.setUTCDate(from.getUTCDate() - days);
@@ -185,7 +189,7 @@ async function pick(office, stage) {
 async function page(after) {
   const { office, stage } = shown.pick;
   const { openItems: list } = await query('OpenItems', {
-    asOf: shown.asOf, stage, filter: { ...shown.filter, offices: [office] }, first: pageSize, after,
+    asOf: shown.asOf, stage, filter: { ...shown.filter, offices: [office] }, first: pageSize, after, timeZone: shown.timeZone,
   });
   if (after === null) shown.pages = [null];
   const box = $('open-items');
@@ -306,12 +310,14 @@ export async function update(view) {
   const asOf = dataStatus.lastEventAt;
   const country = view.mou.country;
   if (!asOf) return;
-  const filter = scopeOf(country, asOf, 366);
-  const recent = scopeOf(country, asOf, 90);
-  const { backlog, complianceRates } = await query(operation, { asOf, filter, recent });
+  const timeZone = view.mou.timeZone;
+  const filter = scopeOf(country, asOf, 366, timeZone);
+  const recent = scopeOf(country, asOf, 90, timeZone);
+  const { backlog, complianceRates } = await query(operation, { asOf, filter, recent, timeZone });
   const kept = shown.country === country ? shown : null;
-  shown = { country, asOf, filter, pick: kept ? kept.pick : null, pages: [], item: kept ? kept.item : null };
+  shown = { country, timeZone, asOf, filter, pick: kept ? kept.pick : null, pages: [], item: kept ? kept.item : null };
   section.dataset.asOf = asOf;
+  section.dataset.timeZone = timeZone;
   section.dataset.filter = JSON.stringify(filter);
   section.dataset.recent = JSON.stringify(recent);
   $('desk-subtitle').textContent = `Items to ${country} open at ${when(asOf)} UTC (the latest event loaded), by inward office of exchange, the office holding most at the border for the items it receives first. Click a bar, or a figure in the table, for the oldest items.`;

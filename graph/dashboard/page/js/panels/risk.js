@@ -151,6 +151,7 @@ export async function update(view) {
     year: { from: quarterStart(yearFrom), to: end, destinationCountries: country },
     quarter: { from: quarterStart(view.quarterParsed), to: end, destinationCountries: country },
     quarters: { from: quarterStart(first), to: end, destinationCountries: country },
+    timeZone: view.mou.timeZone,
   });
   const periods = Array.from({ length: quarters }, (_, i) => quarterStart(addQuarters(first, i)));
   const year = `${quarterName(yearFrom)} to ${view.quarter}`;

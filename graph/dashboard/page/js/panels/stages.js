@@ -77,7 +77,7 @@ function table(offices) {
 // update shows the stage times of view.mou's country in view.quarter.
 export async function update(view) {
   const filter = { from: quarterStart(view.quarterParsed), to: quarterStart(addQuarters(view.quarterParsed, 1)), destinationCountries: [view.mou.country] };
-  const { stageTimes } = await query(operation, { filter });
+  const { stageTimes } = await query(operation, { filter, timeZone: view.mou.timeZone });
   const offices = byOffice(stageTimes);
   $('stages-subtitle').textContent = `Items to ${view.mou.country} in ${view.quarter}, each stage counted in the quarter it ended, by inward office of exchange: the slowest office from arrival to departure first. Dark: median; light: 90th percentile.`;
   charts.forEach((c) => c.dispose());

@@ -59,6 +59,7 @@ export async function update(view) {
     mouId: view.mou.id,
     filter: { from, to, destinationCountries: [view.mou.country] },
     granularity: view.grain,
+    timeZone: view.mou.timeZone,
     ...asks(targeted.length > 0 ? targeted : headline),
   });
   const targets = new Map(data.mou.targets.map((t) => [t.kpi, t]));
