@@ -83,7 +83,7 @@ func PGSQL(c Case, params warehouse.Params) (string, error) {
 	case Seizures:
 		return p.seizures(), nil
 	}
-	return "", fmt.Errorf("bench: unknown family %q", c.Family)
+	return "", fmt.Errorf("bench: no PostgreSQL SQL for %q", c.Family)
 }
 
 type pg struct {
