@@ -10,7 +10,7 @@ import (
 )
 
 // DefaultMaxStatements bounds the engine statements one request may need:
-// 30 KPI fields, or two MoU evaluations. The embedded engine runs one
+// 30 KPI fields, or one MoU evaluation. The embedded engine runs one
 // statement at a time, so this is what keeps one request (400 aliased KPI
 // fields, say) from holding the engine for its whole time limit.
 const DefaultMaxStatements = 30
@@ -23,7 +23,8 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // is not the default: one for every Query and Mutation field, none for a
 // field of a result. An MoU evaluation reads the time the records were
 // loaded, the MoU, computes every KPI family by quarter, by month and by
-// origin, and reads the activities, disputes and actions (report.Evaluator); it is
+// origin, the backlog at the end of each of the five quarters of its
+// trends, the data-quality counts, and reads the activities of the trends, the disputes and actions (report.Evaluator); it is
 // computed again when an ingest lands meanwhile, which the count leaves out
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
 // read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
@@ -34,10 +35,12 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.viewer":        0,
-	"Query.mouEvaluation": 16,
-	// targetBreaches reads the load time, the MoUs, and one running query
-	// per KPI family for all MoUs together (report.TargetBreaches).
-	"Query.targetBreaches": 6,
+	"Query.mouEvaluation": 28,
+	// targetBreaches reads the load time, the MoUs, one running query per
+	// KPI family for all MoUs of a time zone together and the backlog at
+	// asOf (report.TargetBreaches); counted for one zone (each further
+	// zone among the active MoUs adds ten).
+	"Query.targetBreaches": 12,
 	"MoU.activities":       1,
 	"MoU.disputes":         1,
 	"MoU.actions":          1,

@@ -12,7 +12,7 @@ import (
 	"github.com/postclear/postclear/internal/report"
 )
 
-// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv, .pdf and .json: the
+// reportsHandler serves GET /reports/mous/{id}/{quarter}.csv (?bom=1), .pdf and .json: the
 // evaluation the mouEvaluation query returns, rendered as a file. The
 // document is rendered into memory first, so that a failure is an error
 // response rather than half a file.
@@ -28,7 +28,22 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 		switch ext {
 		case "csv":
 			contentType = "text/csv; charset=utf-8"
-			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteCSV(b, ev) }
+			// ?bom=1 starts the file with a byte order mark, for Excel.
+			var bom bool
+			switch v := req.URL.Query().Get("bom"); v {
+			case "1", "true":
+				bom = true
+			case "", "0", "false":
+			default:
+				reportError(w, logger, req, postclear.Errorf(postclear.EInvalid, "bom: %q must be 1 (a UTF-8 byte order mark, for Excel) or 0", v))
+				return
+			}
+			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
+				if bom {
+					b.WriteString(report.BOM)
+				}
+				return report.WriteCSV(b, ev)
+			}
 		case "pdf":
 			contentType = "application/pdf"
 			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error {
@@ -36,9 +51,10 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			}
 		case "json":
 			// What `postclear report --format json` writes, so that it can
-			// ask a running server (--server) for the same document.
+			// ask a running server (--server) for the same document: the
+			// mouEvaluation field's answer.
+			// It runs the query itself: write stays nil.
 			contentType = "application/json"
-			write = func(b *bytes.Buffer, ev *postclear.Evaluation) error { return report.WriteJSON(b, ev) }
 		default:
 			reportError(w, logger, req, postclear.Errorf(postclear.ENotFound, "unknown report format %q: use .csv, .pdf or .json", ext))
 			return
@@ -47,19 +63,31 @@ func reportsHandler(r *Resolver, logger *slog.Logger) http.Handler {
 			reportError(w, logger, req, postclear.Errorf(postclear.EUnavailable, "MoU evaluations are not configured"))
 			return
 		}
-		ev, err := r.Evaluations.Evaluate(req.Context(), id, quarter)
-		if err != nil {
-			reportError(w, logger, req, err)
-			return
+		var doc []byte
+		if write == nil {
+			var err error
+			if doc, err = EvaluationJSON(req.Context(), r, id, quarter); err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+		} else {
+			ev, err := r.Evaluations.Evaluate(req.Context(), id, quarter)
+			if err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+			var buf bytes.Buffer
+			if err := write(&buf, &ev); err != nil {
+				reportError(w, logger, req, err)
+				return
+			}
+			doc = buf.Bytes()
 		}
-		var buf bytes.Buffer
-		if err := write(&buf, &ev); err != nil {
-			reportError(w, logger, req, err)
-			return
-		}
+		// The id and quarter are the evaluation's: it found the MoU by
+		// its id, and parsed the quarter strictly.
 		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+ev.MoU.ID+"-"+ev.Quarter+"."+ext+`"`)
-		w.Write(buf.Bytes())
+		w.Header().Set("Content-Disposition", `attachment; filename="`+id+"-"+quarter+"."+ext+`"`)
+		w.Write(doc)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
+	"github.com/postclear/postclear/internal/report"
 	"github.com/postclear/postclear/internal/seed"
 )
 
@@ -408,6 +409,14 @@ func TestReportWhileServerRuns(t *testing.T) {
 	want, _ := io.ReadAll(resp.Body)
 	if out != string(want) {
 		t.Errorf("report --server printed\n%s\nthe download is\n%s", out, want)
+	}
+	// --bom starts the same CSV with a UTF-8 byte order mark, for Excel;
+	// it is for CSV only.
+	if code, bomOut, errOut := runCLI("report", "--server", "http://"+s.Addr(), "--mou", "mou-ke-2024", "--quarter", "2025-Q1", "--format", "csv", "--bom"); code != 0 || bomOut != report.BOM+string(want) {
+		t.Errorf("report --bom: exit %d (%s), output starts %q", code, errOut, bomOut[:min(len(bomOut), 20)])
+	}
+	if code, _, errOut := runCLI("report", "--server", "http://"+s.Addr(), "--mou", "mou-ke-2024", "--quarter", "2025-Q1", "--format", "pdf", "--bom"); code != 2 || !strings.Contains(errOut, "--bom is for --format csv") {
+		t.Errorf("report --format pdf --bom: exit %d, stderr %q; want a usage error", code, errOut)
 	}
 	code, _, errOut = runCLI("report", "--server", "http://"+s.Addr(), "--mou", "mou-xx-1999", "--quarter", "2025-Q1")
 	if code != 1 || !strings.Contains(errOut, "no MoU with id") {

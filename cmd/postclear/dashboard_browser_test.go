@@ -310,7 +310,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		} `json:"mou"`
 	}
 	from := quarterStart(t, quarter, -7)
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER",
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER", "timeZone": zoneOf(mou),
 		"filter": map[string]any{"from": from, "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &withActivities)
 	var wantMarked []string
 	for _, a := range withActivities.MoU.Activities {
@@ -354,7 +354,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			P90Hours *float64
 		} `json:"clearanceTimes"`
 	}
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH",
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH", "timeZone": zoneOf(mou),
 		"filter": map[string]any{"from": monthsBefore(t, quarterStart(t, quarter, 1), 8), "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &monthly)
 	var want []trendRow
 	for _, r := range monthly.Clearance {
@@ -462,6 +462,17 @@ func monthsBefore(t *testing.T, day string, n int) string {
 func countryOf(mou string) string {
 	// Demo MoU ids are mou-<country>-<year>.
 	return strings.ToUpper(strings.Split(mou, "-")[1])
+}
+
+// zoneOf is the time zone of a demo MoU: its country's, in which its
+// evaluation and the page's trends take quarters and months.
+func zoneOf(mou string) string {
+	for _, s := range demo.MoUs() {
+		if s.MoU.Country == countryOf(mou) {
+			return s.MoU.TimeZone
+		}
+	}
+	return "UTC"
 }
 
 func tileOf(tiles []pageTile, kpi string) pageTile {

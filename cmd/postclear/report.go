@@ -13,7 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/postclear/postclear/graph"
 	"github.com/postclear/postclear/internal/analytics"
+	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/demo"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/report"
@@ -26,11 +28,12 @@ import (
 // directory belongs to one process, and that may be the server).
 func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [-o FILE] [--server URL [--token TOKEN]]", stdout)
+	fs := newFlagSet("report", "report --mou ID --quarter YYYY-Qn [--format pdf|csv|json] [--bom] [-o FILE] [--server URL [--token TOKEN]]", stdout)
 	cfg.engineFlags(fs)
 	mouID := fs.String("mou", "", "id of the MoU, e.g. mou-ke-2024 (postclear mou list)")
 	quarter := fs.String("quarter", "", "the quarter to evaluate, e.g. 2025-Q3")
 	format := fs.String("format", "", "pdf, csv or json (default: from the -o file name's extension, else json)")
+	bom := fs.Bool("bom", false, "start a CSV with a UTF-8 byte order mark, so that Excel reads its accents and scripts")
 	out := fs.String("o", "-", "output file; - for standard output")
 	server := fs.String("server", "", "ask the postclear server at this URL (e.g. http://127.0.0.1:8080) instead of opening the database")
 	token := fs.String("token", "", "bearer token or API key for --server, when it requires authentication (postclear token)")
@@ -47,6 +50,9 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	write, ok := reportWriters[f]
 	if !ok {
 		return usagef("--format %q: use pdf, csv or json", f)
+	}
+	if *bom && f != "csv" {
+		return usagef("--bom is for --format csv, not %s", f)
 	}
 	var doc []byte
 	if *server != "" {
@@ -67,15 +73,12 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return err
 		}
 		defer e.Close()
-		ev, err := evaluator(e, store, cfg).Evaluate(ctx, *mouID, *quarter)
-		if err != nil {
-			return fmt.Errorf("%s", postclear.ErrorMessage(err))
-		}
-		var buf bytes.Buffer
-		if err := write(&buf, &ev); err != nil {
+		if doc, err = localReport(ctx, evaluator(e, store, cfg), store, write, *mouID, *quarter); err != nil {
 			return err
 		}
-		doc = buf.Bytes()
+	}
+	if *bom {
+		doc = append([]byte(report.BOM), doc...)
 	}
 	if *out == "-" {
 		_, err := stdout.Write(doc)
@@ -122,8 +125,32 @@ func fetchReport(ctx context.Context, server, token, id, quarter, format string)
 	return body, nil
 }
 
+// localReport renders the evaluation of mouID for quarter as a local
+// administrator: JSON (write nil) as the mouEvaluation field answers it,
+// the other formats with write.
+func localReport(ctx context.Context, ev *report.Evaluator, store *warehouse.Store, write func(io.Writer, *postclear.Evaluation) error, mouID, quarter string) ([]byte, error) {
+	if write == nil {
+		doc, err := graph.EvaluationJSON(auth.WithPrincipal(ctx, auth.LocalPrincipal), &graph.Resolver{MoUs: store, Evaluations: ev}, mouID, quarter)
+		if err != nil {
+			return nil, fmt.Errorf("%s", postclear.ErrorMessage(err))
+		}
+		return doc, nil
+	}
+	evaluation, err := ev.Evaluate(ctx, mouID, quarter)
+	if err != nil {
+		return nil, fmt.Errorf("%s", postclear.ErrorMessage(err))
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, &evaluation); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// reportWriters render an evaluation in each format; JSON, nil here, is
+// the mouEvaluation field's answer (localReport).
 var reportWriters = map[string]func(io.Writer, *postclear.Evaluation) error{
-	"json": report.WriteJSON,
+	"json": nil,
 	"csv":  report.WriteCSV,
 	"pdf": func(w io.Writer, ev *postclear.Evaluation) error {
 		return report.WritePDF(w, ev, report.PDFOptions{Generated: time.Now()})

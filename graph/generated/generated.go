@@ -155,6 +155,14 @@ type ComplexityRoot struct {
 		Version func(childComplexity int) int
 	}
 
+	DataQualityCount struct {
+		Description func(childComplexity int) int
+		Excluded    func(childComplexity int) int
+		InQuarterBy func(childComplexity int) int
+		Issue       func(childComplexity int) int
+		Items       func(childComplexity int) int
+	}
+
 	DataState struct {
 		LoadedAt func(childComplexity int) int
 		Version  func(childComplexity int) int
@@ -235,20 +243,23 @@ type ComplexityRoot struct {
 	}
 
 	Evaluation struct {
-		Actions            func(childComplexity int) int
-		Activities         func(childComplexity int) int
-		Data               func(childComplexity int) int
-		Disputes           func(childComplexity int) int
-		Findings           func(childComplexity int) int
-		From               func(childComplexity int) int
-		KPIs               func(childComplexity int) int
-		MoU                func(childComplexity int) int
-		Monthly            func(childComplexity int) int
-		Origins            func(childComplexity int) int
-		PreviousQuarter    func(childComplexity int) int
-		Quarter            func(childComplexity int) int
-		SeizuresByCategory func(childComplexity int) int
-		To                 func(childComplexity int) int
+		Actions             func(childComplexity int) int
+		Activities          func(childComplexity int) int
+		ActivityTrend       func(childComplexity int) int
+		Data                func(childComplexity int) int
+		Disputes            func(childComplexity int) int
+		Findings            func(childComplexity int) int
+		From                func(childComplexity int) int
+		KPIs                func(childComplexity int) int
+		Methodology         func(childComplexity int) int
+		MoU                 func(childComplexity int) int
+		Monthly             func(childComplexity int) int
+		Origins             func(childComplexity int) int
+		PreviousQuarter     func(childComplexity int) int
+		PreviousYearQuarter func(childComplexity int) int
+		Quarter             func(childComplexity int) int
+		SeizuresByCategory  func(childComplexity int) int
+		To                  func(childComplexity int) int
 	}
 
 	FigureRef struct {
@@ -323,16 +334,32 @@ type ComplexityRoot struct {
 		RequestedAt       func(childComplexity int) int
 	}
 
-	KPIResult struct {
-		Actual     func(childComplexity int) int
-		Change     func(childComplexity int) int
-		Comparison func(childComplexity int) int
+	KPIMethod struct {
+		Definition func(childComplexity int) int
 		KPI        func(childComplexity int) int
-		Met        func(childComplexity int) int
+		Label      func(childComplexity int) int
 		Population func(childComplexity int) int
-		Previous   func(childComplexity int) int
-		Target     func(childComplexity int) int
-		Unit       func(childComplexity int) int
+	}
+
+	KPIResult struct {
+		Actual                 func(childComplexity int) int
+		Change                 func(childComplexity int) int
+		ChangeFromPreviousYear func(childComplexity int) int
+		Comparison             func(childComplexity int) int
+		KPI                    func(childComplexity int) int
+		Met                    func(childComplexity int) int
+		Population             func(childComplexity int) int
+		Previous               func(childComplexity int) int
+		PreviousYear           func(childComplexity int) int
+		Target                 func(childComplexity int) int
+		Trend                  func(childComplexity int) int
+		Unit                   func(childComplexity int) int
+	}
+
+	Methodology struct {
+		DataQuality func(childComplexity int) int
+		KPIs        func(childComplexity int) int
+		TimeZone    func(childComplexity int) int
 	}
 
 	MoU struct {
@@ -348,6 +375,7 @@ type ComplexityRoot struct {
 		PostalOperator        func(childComplexity int) int
 		SignedOn              func(childComplexity int) int
 		Targets               func(childComplexity int) int
+		TimeZone              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
 
@@ -407,6 +435,18 @@ type ComplexityRoot struct {
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	QuarterActivities struct {
+		Activities func(childComplexity int) int
+		Quarter    func(childComplexity int) int
+	}
+
+	QuarterValue struct {
+		From       func(childComplexity int) int
+		Population func(childComplexity int) int
+		Quarter    func(childComplexity int) int
+		Value      func(childComplexity int) int
 	}
 
 	Query struct {
@@ -1057,6 +1097,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataChange.Version(childComplexity), true
 
+	case "DataQualityCount.description":
+		if e.ComplexityRoot.DataQualityCount.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Description(childComplexity), true
+	case "DataQualityCount.excluded":
+		if e.ComplexityRoot.DataQualityCount.Excluded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Excluded(childComplexity), true
+	case "DataQualityCount.inQuarterBy":
+		if e.ComplexityRoot.DataQualityCount.InQuarterBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.InQuarterBy(childComplexity), true
+	case "DataQualityCount.issue":
+		if e.ComplexityRoot.DataQualityCount.Issue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Issue(childComplexity), true
+	case "DataQualityCount.items":
+		if e.ComplexityRoot.DataQualityCount.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityCount.Items(childComplexity), true
+
 	case "DataState.loadedAt":
 		if e.ComplexityRoot.DataState.LoadedAt == nil {
 			break
@@ -1407,6 +1478,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.Activities(childComplexity), true
+	case "Evaluation.activityTrend":
+		if e.ComplexityRoot.Evaluation.ActivityTrend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.ActivityTrend(childComplexity), true
 	case "Evaluation.data":
 		if e.ComplexityRoot.Evaluation.Data == nil {
 			break
@@ -1437,6 +1514,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.KPIs(childComplexity), true
+	case "Evaluation.methodology":
+		if e.ComplexityRoot.Evaluation.Methodology == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.Methodology(childComplexity), true
 	case "Evaluation.mou":
 		if e.ComplexityRoot.Evaluation.MoU == nil {
 			break
@@ -1461,6 +1544,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evaluation.PreviousQuarter(childComplexity), true
+	case "Evaluation.previousYearQuarter":
+		if e.ComplexityRoot.Evaluation.PreviousYearQuarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evaluation.PreviousYearQuarter(childComplexity), true
 	case "Evaluation.quarter":
 		if e.ComplexityRoot.Evaluation.Quarter == nil {
 			break
@@ -1776,6 +1865,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ItemMilestones.RequestedAt(childComplexity), true
 
+	case "KPIMethod.definition":
+		if e.ComplexityRoot.KPIMethod.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Definition(childComplexity), true
+	case "KPIMethod.kpi":
+		if e.ComplexityRoot.KPIMethod.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.KPI(childComplexity), true
+	case "KPIMethod.label":
+		if e.ComplexityRoot.KPIMethod.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Label(childComplexity), true
+	case "KPIMethod.population":
+		if e.ComplexityRoot.KPIMethod.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMethod.Population(childComplexity), true
+
 	case "KPIResult.actual":
 		if e.ComplexityRoot.KPIResult.Actual == nil {
 			break
@@ -1788,6 +1902,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIResult.Change(childComplexity), true
+	case "KPIResult.changeFromPreviousYear":
+		if e.ComplexityRoot.KPIResult.ChangeFromPreviousYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.ChangeFromPreviousYear(childComplexity), true
 	case "KPIResult.comparison":
 		if e.ComplexityRoot.KPIResult.Comparison == nil {
 			break
@@ -1818,18 +1938,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIResult.Previous(childComplexity), true
+	case "KPIResult.previousYear":
+		if e.ComplexityRoot.KPIResult.PreviousYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.PreviousYear(childComplexity), true
 	case "KPIResult.target":
 		if e.ComplexityRoot.KPIResult.Target == nil {
 			break
 		}
 
 		return e.ComplexityRoot.KPIResult.Target(childComplexity), true
+	case "KPIResult.trend":
+		if e.ComplexityRoot.KPIResult.Trend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIResult.Trend(childComplexity), true
 	case "KPIResult.unit":
 		if e.ComplexityRoot.KPIResult.Unit == nil {
 			break
 		}
 
 		return e.ComplexityRoot.KPIResult.Unit(childComplexity), true
+
+	case "Methodology.dataQuality":
+		if e.ComplexityRoot.Methodology.DataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.DataQuality(childComplexity), true
+	case "Methodology.kpis":
+		if e.ComplexityRoot.Methodology.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.KPIs(childComplexity), true
+	case "Methodology.timeZone":
+		if e.ComplexityRoot.Methodology.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Methodology.TimeZone(childComplexity), true
 
 	case "MoU.actions":
 		if e.ComplexityRoot.MoU.Actions == nil {
@@ -1908,6 +2059,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MoU.Targets(childComplexity), true
+	case "MoU.timeZone":
+		if e.ComplexityRoot.MoU.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoU.TimeZone(childComplexity), true
 	case "MoU.updatedAt":
 		if e.ComplexityRoot.MoU.UpdatedAt == nil {
 			break
@@ -2203,6 +2360,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "QuarterActivities.activities":
+		if e.ComplexityRoot.QuarterActivities.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterActivities.Activities(childComplexity), true
+	case "QuarterActivities.quarter":
+		if e.ComplexityRoot.QuarterActivities.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterActivities.Quarter(childComplexity), true
+
+	case "QuarterValue.from":
+		if e.ComplexityRoot.QuarterValue.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.From(childComplexity), true
+	case "QuarterValue.population":
+		if e.ComplexityRoot.QuarterValue.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Population(childComplexity), true
+	case "QuarterValue.quarter":
+		if e.ComplexityRoot.QuarterValue.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Quarter(childComplexity), true
+	case "QuarterValue.value":
+		if e.ComplexityRoot.QuarterValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuarterValue.Value(childComplexity), true
 
 	case "Query.actions":
 		if e.ComplexityRoot.Query.Actions == nil {
@@ -3834,6 +4029,20 @@ enum KPI {
   RELEASE_WITHOUT_INTERVENTION_RATE
   "Items seized per 10,000 items presented, summed over seizure categories."
   SEIZURES_PER_10K
+  "Mean time from arrival at the inward office of exchange to release, in hours (stageTimes ARRIVAL_TO_RELEASE)."
+  ARRIVAL_TO_RELEASE_MEAN_HOURS
+  "90th percentile of time from arrival to release, in hours (stageTimes ARRIVAL_TO_RELEASE)."
+  ARRIVAL_TO_RELEASE_P90_HOURS
+  "Share of items delivered by J+5 working days, end to end (deliveryTimes with dayCount WORKING; a rate)."
+  DELIVERY_ON_TIME_RATE_WORKING_DAYS
+  "Share of items customs asked to hold or present that were presented within 24 hours (holdFulfilment; a rate)."
+  HOLD_PRESENTED_WITHIN_RATE
+  "Share of arrived non-document items whose advance data came at least 4 hours before arrival (eadTimeliness; a rate)."
+  EAD_LEAD_TIME_RATE
+  "Share of items inspected on the TARGETED risk channel that were seized (riskEffectiveness; a rate)."
+  TARGETED_HIT_RATE
+  "Items presented in the quarter still in customs at its end more than 72 hours after presentation (backlog; a count)."
+  BACKLOG_IN_CUSTOMS_OVER_72H
 }
 
 """
@@ -3907,6 +4116,8 @@ type MoU {
   effectiveTo: Date
   "The KPI targets."
   targets: [Target!]!
+  "The IANA time zone (e.g. Africa/Nairobi) in which its evaluation takes quarters, months and dates; UTC unless set."
+  timeZone: String!
   "Whether the MoU was archived: it no longer counts for overlaps but can still be evaluated."
   archived: Boolean!
   "When this version was written."
@@ -3940,6 +4151,8 @@ input MoUInput {
   effectiveTo: Date
   "KPI targets; each KPI at most once."
   targets: [TargetInput!] = []
+  "The IANA time zone of its evaluations' quarters, months and dates, typically the country's (e.g. Africa/Nairobi); an unknown zone is BAD_USER_INPUT."
+  timeZone: String! = "UTC"
 }
 
 """
@@ -4159,7 +4372,79 @@ type KPIResult {
   previous: Float
   "actual − previous, in the KPI's unit (rate points for rates); null when either is null."
   change: Float
-  "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE and RELEASE_WITHOUT_INTERVENTION_RATE the items presented."
+  "Its value in the same quarter a year before (Evaluation.previousYearQuarter)."
+  previousYear: Float
+  "actual − previousYear, in the KPI's unit (rate points for rates); null when either is null."
+  changeFromPreviousYear: Float
+  "Its value in the quarter and the four before it (back to the same quarter a year before), the oldest first."
+  trend: [QuarterValue!]!
+  "Items (declarations for completeness) of the KPI family's population in the quarter; for HIT_RATE, RELEASE_WITHOUT_INTERVENTION_RATE and BACKLOG_IN_CUSTOMS_OVER_72H the items presented; for TARGETED_HIT_RATE the items inspected on that channel; for HOLD_PRESENTED_WITHIN_RATE the items requested."
+  population: Int64!
+}
+
+"""
+An evaluation's methodology and data-quality section.
+"""
+type Methodology {
+  "The IANA time zone the quarter's dates are taken in (the MoU's)."
+  timeZone: String!
+  "Each KPI's definition and population, in plain words."
+  kpis: [KPIMethod!]!
+  "Items of the quarter with missing or out-of-sequence milestones, one count per check."
+  dataQuality: [DataQualityCount!]!
+}
+
+"""
+What a KPI measures and over which items.
+"""
+type KPIMethod {
+  "The KPI."
+  kpi: KPI!
+  "Its short name."
+  label: String!
+  "What it measures, in one or two sentences."
+  definition: String!
+  "What it is computed over in a quarter (the population column)."
+  population: String!
+}
+
+"""
+The items of the quarter with one data-quality issue, and what the KPIs do with them.
+"""
+type DataQualityCount {
+  "RELEASED_BEFORE_PRESENTED, DELIVERED_WITHOUT_ARRIVAL, ARRIVAL_WITHOUT_POSTING or PRESENTED_WITHOUT_ARRIVAL."
+  issue: String!
+  "Items of the MoU's country with the issue whose inQuarterBy milestone falls in the quarter."
+  items: Int64!
+  "What the issue is."
+  description: String!
+  "The milestone that dates an item into the quarter (released_at, delivered_at, arrived_at, presented_at)."
+  inQuarterBy: String!
+  "Which KPIs leave these items out, and why."
+  excluded: String!
+}
+
+"""
+The activities held under an MoU in one quarter.
+"""
+type QuarterActivities {
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "Activities dated in it."
+  activities: Int!
+}
+
+"""
+A KPI in one quarter of an evaluation's trend.
+"""
+type QuarterValue {
+  "The quarter, e.g. 2025-Q3."
+  quarter: String!
+  "Its first day."
+  from: Date!
+  "The KPI's value; null when its population is empty."
+  value: Float
+  "The size of the KPI's population in the quarter (as KPIResult.population)."
   population: Int64!
 }
 
@@ -4308,7 +4593,9 @@ type Evaluation {
   to: Date!
   "The quarter compared with."
   previousQuarter: String!
-  "Every KPI, with target, met, previous value and change."
+  "The same quarter a year before, also compared with (2025-Q1 → 2024-Q1)."
+  previousYearQuarter: String!
+  "Every KPI, with target, met, previous value and change, the same quarter a year before and the change from it, and its trend."
   kpis: [KPIResult!]!
   "The headline metrics month by month."
   monthly: [MonthlyValue!]!
@@ -4316,6 +4603,10 @@ type Evaluation {
   seizuresByCategory: [SeizureCount!]!
   "Origin countries ranked by items arrived."
   origins: [OriginFigures!]!
+  "The MoU's capacity-building activities in each quarter of the KPIs' trends (KPIResult.trend), the oldest first."
+  activityTrend: [QuarterActivities!]!
+  "How each KPI is defined and computed, and the items the data leaves in doubt."
+  methodology: Methodology!
   "Capacity building in the quarter."
   activities: ActivitySummary!
   "Dispute resolution in the quarter."
@@ -5552,6 +5843,22 @@ func (ec *executionContext) childFields_DataChange(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DataChange", field.Name)
 }
 
+func (ec *executionContext) childFields_DataQualityCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issue":
+		return ec.fieldContext_DataQualityCount_issue(ctx, field)
+	case "items":
+		return ec.fieldContext_DataQualityCount_items(ctx, field)
+	case "description":
+		return ec.fieldContext_DataQualityCount_description(ctx, field)
+	case "inQuarterBy":
+		return ec.fieldContext_DataQualityCount_inQuarterBy(ctx, field)
+	case "excluded":
+		return ec.fieldContext_DataQualityCount_excluded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataQualityCount", field.Name)
+}
+
 func (ec *executionContext) childFields_DataState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -5722,6 +6029,8 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_to(ctx, field)
 	case "previousQuarter":
 		return ec.fieldContext_Evaluation_previousQuarter(ctx, field)
+	case "previousYearQuarter":
+		return ec.fieldContext_Evaluation_previousYearQuarter(ctx, field)
 	case "kpis":
 		return ec.fieldContext_Evaluation_kpis(ctx, field)
 	case "monthly":
@@ -5730,6 +6039,10 @@ func (ec *executionContext) childFields_Evaluation(ctx context.Context, field gr
 		return ec.fieldContext_Evaluation_seizuresByCategory(ctx, field)
 	case "origins":
 		return ec.fieldContext_Evaluation_origins(ctx, field)
+	case "activityTrend":
+		return ec.fieldContext_Evaluation_activityTrend(ctx, field)
+	case "methodology":
+		return ec.fieldContext_Evaluation_methodology(ctx, field)
 	case "activities":
 		return ec.fieldContext_Evaluation_activities(ctx, field)
 	case "disputes":
@@ -5888,6 +6201,20 @@ func (ec *executionContext) childFields_ItemMilestones(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ItemMilestones", field.Name)
 }
 
+func (ec *executionContext) childFields_KPIMethod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpi":
+		return ec.fieldContext_KPIMethod_kpi(ctx, field)
+	case "label":
+		return ec.fieldContext_KPIMethod_label(ctx, field)
+	case "definition":
+		return ec.fieldContext_KPIMethod_definition(ctx, field)
+	case "population":
+		return ec.fieldContext_KPIMethod_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KPIMethod", field.Name)
+}
+
 func (ec *executionContext) childFields_KPIResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kpi":
@@ -5906,10 +6233,28 @@ func (ec *executionContext) childFields_KPIResult(ctx context.Context, field gra
 		return ec.fieldContext_KPIResult_previous(ctx, field)
 	case "change":
 		return ec.fieldContext_KPIResult_change(ctx, field)
+	case "previousYear":
+		return ec.fieldContext_KPIResult_previousYear(ctx, field)
+	case "changeFromPreviousYear":
+		return ec.fieldContext_KPIResult_changeFromPreviousYear(ctx, field)
+	case "trend":
+		return ec.fieldContext_KPIResult_trend(ctx, field)
 	case "population":
 		return ec.fieldContext_KPIResult_population(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KPIResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Methodology(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeZone":
+		return ec.fieldContext_Methodology_timeZone(ctx, field)
+	case "kpis":
+		return ec.fieldContext_Methodology_kpis(ctx, field)
+	case "dataQuality":
+		return ec.fieldContext_Methodology_dataQuality(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Methodology", field.Name)
 }
 
 func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5930,6 +6275,8 @@ func (ec *executionContext) childFields_MoU(ctx context.Context, field graphql.C
 		return ec.fieldContext_MoU_effectiveTo(ctx, field)
 	case "targets":
 		return ec.fieldContext_MoU_targets(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_MoU_timeZone(ctx, field)
 	case "archived":
 		return ec.fieldContext_MoU_archived(ctx, field)
 	case "updatedAt":
@@ -6028,6 +6375,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarterActivities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarter":
+		return ec.fieldContext_QuarterActivities_quarter(ctx, field)
+	case "activities":
+		return ec.fieldContext_QuarterActivities_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarterActivities", field.Name)
+}
+
+func (ec *executionContext) childFields_QuarterValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quarter":
+		return ec.fieldContext_QuarterValue_quarter(ctx, field)
+	case "from":
+		return ec.fieldContext_QuarterValue_from(ctx, field)
+	case "value":
+		return ec.fieldContext_QuarterValue_value(ctx, field)
+	case "population":
+		return ec.fieldContext_QuarterValue_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuarterValue", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9270,6 +9641,121 @@ func (ec *executionContext) fieldContext_DataChange_at(_ context.Context, field 
 	return graphql.NewScalarFieldContext("DataChange", field, false, false, "Time")
 }
 
+func (ec *executionContext) _DataQualityCount_issue(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_issue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_items(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _DataQualityCount_description(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_inQuarterBy(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_inQuarterBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InQuarterBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_inQuarterBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityCount_excluded(ctx context.Context, field graphql.CollectedField, obj *postclear.DataQualityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityCount_excluded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excluded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityCount_excluded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityCount", field, false, false, "String")
+}
+
 func (ec *executionContext) _DataState_version(ctx context.Context, field graphql.CollectedField, obj *postclear.DataState) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10695,6 +11181,29 @@ func (ec *executionContext) fieldContext_Evaluation_previousQuarter(_ context.Co
 	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Evaluation_previousYearQuarter(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_previousYearQuarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousYearQuarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_previousYearQuarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evaluation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Evaluation_kpis(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10818,6 +11327,70 @@ func (ec *executionContext) fieldContext_Evaluation_origins(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OriginFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_activityTrend(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_activityTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivityTrend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.QuarterActivities) graphql.Marshaler {
+			return ec.marshalNQuarterActivities2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivitiesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_activityTrend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarterActivities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Evaluation_methodology(ctx context.Context, field graphql.CollectedField, obj *postclear.Evaluation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evaluation_methodology(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Methodology, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.Methodology) graphql.Marshaler {
+			return ec.marshalNMethodology2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMethodology(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evaluation_methodology(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evaluation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Methodology(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12150,6 +12723,98 @@ func (ec *executionContext) fieldContext_ItemMilestones_inspectionChannel(_ cont
 	return graphql.NewScalarFieldContext("ItemMilestones", field, false, false, "RiskChannel")
 }
 
+func (ec *executionContext) _KPIMethod_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_kpi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v postclear.KPI) graphql.Marshaler {
+			return ec.marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPI(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "KPI")
+}
+
+func (ec *executionContext) _KPIMethod_label(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
+func (ec *executionContext) _KPIMethod_definition(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Definition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
+func (ec *executionContext) _KPIMethod_population(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIMethod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIMethod_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIMethod_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIMethod", field, false, false, "String")
+}
+
 func (ec *executionContext) _KPIResult_kpi(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12334,6 +12999,84 @@ func (ec *executionContext) fieldContext_KPIResult_change(_ context.Context, fie
 	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
 }
 
+func (ec *executionContext) _KPIResult_previousYear(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_previousYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_previousYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_changeFromPreviousYear(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_changeFromPreviousYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeFromPreviousYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_changeFromPreviousYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIResult_trend(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIResult_trend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.QuarterValue) graphql.Marshaler {
+			return ec.marshalNQuarterValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIResult_trend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KPIResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuarterValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KPIResult_population(ctx context.Context, field graphql.CollectedField, obj *postclear.KPIResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12355,6 +13098,93 @@ func (ec *executionContext) _KPIResult_population(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_KPIResult_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KPIResult", field, false, false, "Int64")
+}
+
+func (ec *executionContext) _Methodology_timeZone(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Methodology", field, false, false, "String")
+}
+
+func (ec *executionContext) _Methodology_kpis(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPIs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.KPIMethod) graphql.Marshaler {
+			return ec.marshalNKPIMethod2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Methodology",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KPIMethod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Methodology_dataQuality(ctx context.Context, field graphql.CollectedField, obj *postclear.Methodology) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Methodology_dataQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataQuality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []postclear.DataQualityCount) graphql.Marshaler {
+			return ec.marshalNDataQualityCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Methodology_dataQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Methodology",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataQualityCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MoU_id(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
@@ -12548,6 +13378,29 @@ func (ec *executionContext) fieldContext_MoU_targets(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MoU_timeZone(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoU_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoU_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MoU", field, false, false, "String")
 }
 
 func (ec *executionContext) _MoU_archived(ctx context.Context, field graphql.CollectedField, obj *postclear.MoU) (ret graphql.Marshaler) {
@@ -14048,6 +14901,144 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterActivities_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterActivities_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterActivities_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterActivities", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterActivities_activities(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterActivities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterActivities_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterActivities_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterActivities", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuarterValue_quarter(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuarterValue_from(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Date")
+}
+
+func (ec *executionContext) _QuarterValue_value(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QuarterValue_population(ctx context.Context, field graphql.CollectedField, obj *postclear.QuarterValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuarterValue_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuarterValue_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuarterValue", field, false, false, "Int64")
 }
 
 func (ec *executionContext) _Query_dataStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18951,8 +19942,11 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 	if _, present := asMap["targets"]; !present {
 		asMap["targets"] = []any{}
 	}
+	if _, present := asMap["timeZone"]; !present {
+		asMap["timeZone"] = "UTC"
+	}
 
-	fieldsInOrder := [...]string{"country", "customsAdministration", "postalOperator", "signedOn", "effectiveFrom", "effectiveTo", "targets"}
+	fieldsInOrder := [...]string{"country", "customsAdministration", "postalOperator", "signedOn", "effectiveFrom", "effectiveTo", "targets", "timeZone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19008,6 +20002,13 @@ func (ec *executionContext) unmarshalInputMoUInput(ctx context.Context, obj any)
 				return it, err
 			}
 			it.Targets = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
 		}
 	}
 	return it, nil
@@ -19901,6 +20902,59 @@ func (ec *executionContext) _DataChange(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dataQualityCountImplementors = []string{"DataQualityCount"}
+
+func (ec *executionContext) _DataQualityCount(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataQualityCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataQualityCount")
+		case "issue":
+			out.Values[i] = ec._DataQualityCount_issue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._DataQualityCount_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._DataQualityCount_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inQuarterBy":
+			out.Values[i] = ec._DataQualityCount_inQuarterBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excluded":
+			out.Values[i] = ec._DataQualityCount_excluded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dataStateImplementors = []string{"DataState"}
 
 func (ec *executionContext) _DataState(ctx context.Context, sel ast.SelectionSet, obj *postclear.DataState) graphql.Marshaler {
@@ -20439,6 +21493,11 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "previousYearQuarter":
+			out.Values[i] = ec._Evaluation_previousYearQuarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kpis":
 			out.Values[i] = ec._Evaluation_kpis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20456,6 +21515,16 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 			}
 		case "origins":
 			out.Values[i] = ec._Evaluation_origins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activityTrend":
+			out.Values[i] = ec._Evaluation_activityTrend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "methodology":
+			out.Values[i] = ec._Evaluation_methodology(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20965,6 +22034,54 @@ func (ec *executionContext) _ItemMilestones(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var kPIMethodImplementors = []string{"KPIMethod"}
+
+func (ec *executionContext) _KPIMethod(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIMethod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMethodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KPIMethod")
+		case "kpi":
+			out.Values[i] = ec._KPIMethod_kpi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._KPIMethod_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "definition":
+			out.Values[i] = ec._KPIMethod_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._KPIMethod_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kPIResultImplementors = []string{"KPIResult"}
 
 func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet, obj *postclear.KPIResult) graphql.Marshaler {
@@ -21016,8 +22133,66 @@ func (ec *executionContext) _KPIResult(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "previousYear":
+			out.Values[i] = ec._KPIResult_previousYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changeFromPreviousYear":
+			out.Values[i] = ec._KPIResult_changeFromPreviousYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trend":
+			out.Values[i] = ec._KPIResult_trend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "population":
 			out.Values[i] = ec._KPIResult_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var methodologyImplementors = []string{"Methodology"}
+
+func (ec *executionContext) _Methodology(ctx context.Context, sel ast.SelectionSet, obj *postclear.Methodology) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, methodologyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Methodology")
+		case "timeZone":
+			out.Values[i] = ec._Methodology_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpis":
+			out.Values[i] = ec._Methodology_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataQuality":
+			out.Values[i] = ec._Methodology_dataQuality(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21086,6 +22261,11 @@ func (ec *executionContext) _MoU(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "targets":
 			out.Values[i] = ec._MoU_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._MoU_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21528,6 +22708,92 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarterActivitiesImplementors = []string{"QuarterActivities"}
+
+func (ec *executionContext) _QuarterActivities(ctx context.Context, sel ast.SelectionSet, obj *postclear.QuarterActivities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarterActivitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarterActivities")
+		case "quarter":
+			out.Values[i] = ec._QuarterActivities_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._QuarterActivities_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quarterValueImplementors = []string{"QuarterValue"}
+
+func (ec *executionContext) _QuarterValue(ctx context.Context, sel ast.SelectionSet, obj *postclear.QuarterValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quarterValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuarterValue")
+		case "quarter":
+			out.Values[i] = ec._QuarterValue_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._QuarterValue_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._QuarterValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._QuarterValue_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23045,6 +24311,26 @@ func (ec *executionContext) marshalNDataChange2ᚖgithubᚗcomᚋpostclearᚋpos
 	return ec._DataChange(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDataQualityCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCount(ctx context.Context, sel ast.SelectionSet, v postclear.DataQualityCount) graphql.Marshaler {
+	return ec._DataQualityCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDataQualityCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DataQualityCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataQualityCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDataState2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataState(ctx context.Context, sel ast.SelectionSet, v postclear.DataState) graphql.Marshaler {
 	return ec._DataState(ctx, sel, &v)
 }
@@ -23564,6 +24850,26 @@ func (ec *executionContext) marshalNKPI2githubᚗcomᚋpostclearᚋpostclearᚋi
 	return res
 }
 
+func (ec *executionContext) marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethod(ctx context.Context, sel ast.SelectionSet, v postclear.KPIMethod) graphql.Marshaler {
+	return ec._KPIMethod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKPIMethod2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.KPIMethod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNKPIResult2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResult(ctx context.Context, sel ast.SelectionSet, v postclear.KPIResult) graphql.Marshaler {
 	return ec._KPIResult(ctx, sel, &v)
 }
@@ -23596,6 +24902,10 @@ func (ec *executionContext) marshalNMailClass2string(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "MailClass!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMethodology2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMethodology(ctx context.Context, sel ast.SelectionSet, v postclear.Methodology) graphql.Marshaler {
+	return ec._Methodology(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNMoU2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMoU(ctx context.Context, sel ast.SelectionSet, v postclear.MoU) graphql.Marshaler {
@@ -23736,6 +25046,46 @@ func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpos
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarterActivities2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivities(ctx context.Context, sel ast.SelectionSet, v postclear.QuarterActivities) graphql.Marshaler {
+	return ec._QuarterActivities(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarterActivities2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivitiesᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterActivities) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarterActivities2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivities(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuarterValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValue(ctx context.Context, sel ast.SelectionSet, v postclear.QuarterValue) graphql.Marshaler {
+	return ec._QuarterValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQuarterValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValueᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuarterValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValue(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

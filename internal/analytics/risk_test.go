@@ -48,6 +48,10 @@ func compareRisk(t *testing.T, ctx context.Context, svc *analytics.Service, r kp
 		rules, err := svc.DeclarationQuality(ctx, q)
 		check("declaration quality", kpioracle.DeclarationQuality(r, q), rules, err)
 	}
+	// The data-quality counts of the MoU evaluation, over the same
+	// groupings, zones and scopes.
+	issues, err := svc.DataQuality(ctx, q)
+	check("data quality", kpioracle.DataQuality(r, q), issues, err)
 	// 35 h is exactly one item's wait; 0 counts only presentations
 	// before or at the request.
 	for _, within := range []float64{24, 0, 35, 4.5} {
@@ -251,5 +255,55 @@ func TestRiskArgumentsInvalid(t *testing.T) {
 				t.Errorf("%s %v: got %v (code %q), want %s naming %s", arg, h, err, postclear.ErrorCode(err), postclear.EInvalid, arg)
 			}
 		}
+	}
+}
+
+// The fixture has items with each data-quality issue, so that comparing
+// with the oracle proves something; their counts over the whole fixture.
+func TestDataQualityFixture(t *testing.T) {
+	r := fixture(t)
+	// Three more items for KE: one arrived without a posting event; one
+	// presented and delivered without an arrival; one delivered alone.
+	id := func(serial string) string {
+		return "RR" + serial + strconv.Itoa(postclear.S10CheckDigit(serial)) + "KE"
+	}
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	ev := func(item, code, when string) postclear.Event {
+		return postclear.Event{ItemID: id(item), EventCode: code, EventTime: at(when), Office: "KENBOA",
+			OriginCountry: "CN", DestinationCountry: "KE", MailClass: "PACKET"}
+	}
+	r.Events = append(slices.Clone(r.Events),
+		ev("90000001", "EMD", "2025-10-05T08:00:00Z"), ev("90000001", "EDB", "2025-10-06T08:00:00Z"),
+		ev("90000002", "EDB", "2025-10-07T08:00:00Z"), ev("90000002", "EMI", "2025-10-12T08:00:00Z"),
+		ev("90000003", "EMI", "2025-11-02T08:00:00Z"))
+	svc := store(t, testenv.Embedded(t), r, true)
+	q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2000-01-01"), To: date("2030-01-01")}, GroupBy: []postclear.Dimension{postclear.DimDestinationCountry}}
+	got, err := svc.DataQuality(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(kpioracle.DataQuality(r, q), got); diff != "" {
+		t.Errorf("(-oracle +SQL):\n%s", diff)
+	}
+	total := map[string]int64{}
+	for _, s := range got {
+		total[s.Issue] += s.Items
+	}
+	// Monthly, in Nairobi, as an evaluation asks.
+	q = postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2025-07-01"), To: date("2026-01-01"), DestinationCountries: []string{"KE"}},
+		Granularity: gran(postclear.Month), TimeZone: "Africa/Nairobi"}
+	monthly, err := svc.DataQuality(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(kpioracle.DataQuality(r, q), monthly); diff != "" {
+		t.Errorf("monthly in Nairobi (-oracle +SQL):\n%s", diff)
+	}
+	// By hand: the three items above (the third delivered alone), and
+	// the fixture's one item released before it was presented.
+	want := map[string]int64{postclear.ReleasedBeforePresented: 1, postclear.DeliveredWithoutArrival: 2,
+		postclear.ArrivalWithoutPosting: 1, postclear.PresentedWithoutArrival: 1}
+	if diff := cmp.Diff(want, total); diff != "" {
+		t.Errorf("counts over the fixture (-by hand +SQL):\n%s", diff)
 	}
 }

@@ -1,37 +1,14 @@
 package analytics
 
 import (
-	"strings"
-	"sync"
 	"time"
-	// The IANA time zone database, built in, so that a zone name means the
-	// same on every machine, including containers without /usr/share/zoneinfo.
-	_ "time/tzdata"
+
+	"github.com/postclear/postclear/internal/postclear"
 )
 
-// locations caches loaded zones by name: loading parses the zone's file.
-var locations sync.Map // name → *time.Location
-
-// location returns the zone named name ("" is UTC). It refuses "Local",
-// which would make an answer depend on the server's settings, and names
-// that are not zone names.
-func location(name string) (*time.Location, error) {
-	if name == "" {
-		name = "UTC"
-	}
-	if l, ok := locations.Load(name); ok {
-		return l.(*time.Location), nil
-	}
-	if name == "Local" || strings.ContainsAny(name, `.\`) || strings.HasPrefix(name, "/") {
-		return nil, invalid("timeZone: %q is not an IANA time zone name (such as UTC or Africa/Nairobi)", name)
-	}
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, invalid("timeZone: unknown time zone %q; use an IANA name such as UTC or Africa/Nairobi", name)
-	}
-	locations.Store(name, l)
-	return l, nil
-}
+// location returns the zone named name ("" is UTC); see
+// postclear.Location.
+func location(name string) (*time.Location, error) { return postclear.Location(name) }
 
 // startOfDay is the first instant of the calendar date d (held as
 // midnight UTC) in loc. Where the clocks jump over midnight (a few zones

@@ -12,6 +12,8 @@ type Evaluation struct {
 	From            time.Time
 	To              time.Time
 	PreviousQuarter string
+	// PreviousYearQuarter is the same quarter a year before ("2024-Q3").
+	PreviousYearQuarter string
 	// KPIs holds one row per KPI of DOMAIN.md, in KPIs order.
 	KPIs []KPIResult
 	// Monthly holds the headline KPIs month by month within the quarter.
@@ -21,17 +23,25 @@ type Evaluation struct {
 	// Origins are the origin countries ranked by items arrived.
 	Origins    []OriginFigures
 	Activities ActivitySummary
-	Disputes   DisputeSummary
+	// ActivityTrend counts the MoU's capacity-building activities in each
+	// quarter of the trends, the oldest first, to mark them beside the
+	// KPIs' trends.
+	ActivityTrend []QuarterActivities
+	Disputes      DisputeSummary
 	// Actions is the follow-up of the agreed actions (action.go).
 	Actions  ActionSummary
 	Findings []Finding
+	// Methodology defines each KPI and counts the items the data leaves
+	// in doubt.
+	Methodology Methodology
 	// Data is the one state of the stored data every figure was computed
 	// over.
 	Data DataState
 }
 
 // KPIResult is one KPI of an evaluation. Change is Actual − Previous in
-// the KPI's unit (a rate change is in rate points: 0.71 → 0.83 is +0.12).
+// the KPI's unit (a rate change is in rate points: 0.71 → 0.83 is +0.12);
+// ChangeFromPreviousYear is Actual − PreviousYear, likewise.
 type KPIResult struct {
 	KPI        KPI
 	Unit       Unit
@@ -42,8 +52,28 @@ type KPIResult struct {
 	Met      *bool
 	Previous *float64
 	Change   *float64
+	// PreviousYear is the value in the same quarter a year before.
+	PreviousYear           *float64
+	ChangeFromPreviousYear *float64
+	// Trend is the KPI in the last TrendQuarters quarters, the oldest
+	// first and the evaluated quarter last.
+	Trend []QuarterValue
 	// Population is the number of items (or declarations) Actual is
 	// computed over.
+	Population int64
+}
+
+// TrendQuarters is how many quarters an evaluation's trends hold: the
+// evaluated quarter and the four before, back to the same quarter a year
+// before.
+const TrendQuarters = 5
+
+// QuarterValue is a KPI in one quarter.
+type QuarterValue struct {
+	Quarter string
+	// From is the first day of the quarter.
+	From       time.Time
+	Value      *float64
 	Population int64
 }
 
@@ -110,4 +140,27 @@ type FigureRef struct {
 	Section string
 	Metric  string
 	Period  string
+}
+
+// Methodology is an evaluation's methodology and data-quality section.
+type Methodology struct {
+	// TimeZone is the zone the quarter's dates are taken in.
+	TimeZone string
+	// KPIs defines each KPI, in KPIs order.
+	KPIs []KPIMethod
+	// DataQuality counts the items of the quarter with missing or
+	// out-of-sequence milestones, in DataQualityIssues order.
+	DataQuality []DataQualityCount
+}
+
+// KPIMethod is one KPI's definition and population, in plain words.
+type KPIMethod struct {
+	KPI                           KPI
+	Label, Definition, Population string
+}
+
+// QuarterActivities is the number of activities held in one quarter.
+type QuarterActivities struct {
+	Quarter    string
+	Activities int
 }

@@ -24,7 +24,35 @@ const (
 	KPIHitRate                        KPI = "HIT_RATE"
 	KPIReleaseWithoutInterventionRate KPI = "RELEASE_WITHOUT_INTERVENTION_RATE"
 	KPISeizuresPer10K                 KPI = "SEIZURES_PER_10K"
+	// The KPIs of the later families (DOMAIN.md, "MoU evaluation"), each
+	// one field of one row of its family with fixed arguments.
+	KPIArrivalToReleaseMeanHours     KPI = "ARRIVAL_TO_RELEASE_MEAN_HOURS"
+	KPIArrivalToReleaseP90Hours      KPI = "ARRIVAL_TO_RELEASE_P90_HOURS"
+	KPIDeliveryOnTimeRateWorkingDays KPI = "DELIVERY_ON_TIME_RATE_WORKING_DAYS"
+	KPIHoldPresentedWithinRate       KPI = "HOLD_PRESENTED_WITHIN_RATE"
+	KPIEadLeadTimeRate               KPI = "EAD_LEAD_TIME_RATE"
+	KPITargetedHitRate               KPI = "TARGETED_HIT_RATE"
+	KPIBacklogInCustomsOver72H       KPI = "BACKLOG_IN_CUSTOMS_OVER_72H"
 )
+
+// The fixed arguments of the later KPIs.
+const (
+	// HoldWithinHours is the withinHours of HOLD_PRESENTED_WITHIN_RATE.
+	HoldWithinHours = 24
+	// EadMinLeadHours is the minLeadHours of EAD_LEAD_TIME_RATE.
+	EadMinLeadHours = 4
+	// BacklogAgeHours is the age BACKLOG_IN_CUSTOMS_OVER_72H counts the
+	// items older than.
+	BacklogAgeHours = 72
+	// TargetedChannel is the risk channel of TARGETED_HIT_RATE.
+	TargetedChannel = "TARGETED"
+)
+
+// WorkingDayDelivery is the delivery standard of
+// DELIVERY_ON_TIME_RATE_WORKING_DAYS: end to end, J+5 working days.
+func WorkingDayDelivery() DeliveryOptions {
+	return DeliveryOptions{StandardDays: DefaultStandardDays, Leg: EndToEnd, DayCount: WorkingDays}
+}
 
 // KPIs lists every KPI in report order.
 var KPIs = []KPI{
@@ -32,6 +60,8 @@ var KPIs = []KPI{
 	KPIDeliveryOnTimeRate, KPIDeliveryP90Days,
 	KPIEadCoverage, KPIDeclarationCompleteness, KPIInspectionRate, KPIHitRate, KPIReleaseWithoutInterventionRate,
 	KPISeizuresPer10K,
+	KPIArrivalToReleaseMeanHours, KPIArrivalToReleaseP90Hours, KPIDeliveryOnTimeRateWorkingDays,
+	KPIHoldPresentedWithinRate, KPIEadLeadTimeRate, KPITargetedHitRate, KPIBacklogInCustomsOver72H,
 }
 
 // Unit is what a KPI value is measured in.
@@ -75,6 +105,20 @@ var kpiInfo = map[KPI]struct {
 		"Of items presented in the period and released, the share with no HOLD, INSPECT, SEIZE, RETURN, DO_NOT_LOAD or REQUEST_INFO decision."},
 	KPISeizuresPer10K: {UnitPer10K, "Seizures per 10,000 items",
 		"10,000 x items seized (first SEIZE of each category in the period, summed over categories) / items presented to customs in the period."},
+	KPIArrivalToReleaseMeanHours: {UnitHours, "Arrival to release mean",
+		"Mean of hours from arrival at the inward office of exchange (first EMD) to release, over items released in the period after their arrival (the WCO TRS release time)."},
+	KPIArrivalToReleaseP90Hours: {UnitHours, "Arrival to release p90",
+		"90th percentile of the same arrival-to-release hours."},
+	KPIDeliveryOnTimeRateWorkingDays: {UnitRate, "On time (J+5 working days)",
+		"Share of items posted in the period delivered by the 5th working day of the destination country after the posting date, among items whose deadline has passed; undelivered items count as late."},
+	KPIHoldPresentedWithinRate: {UnitRate, "Holds presented in 24 h",
+		"Of items customs asked the post to hold or present in the period (first HOLD, INSPECT or REQUEST_INFO decision), the share presented to customs at most 24 hours after the request."},
+	KPIEadLeadTimeRate: {UnitRate, "EAD 4 h before arrival",
+		"Of items arrived at the inward office of exchange in the period (documents left out), the share whose electronic advance data was received at least 4 hours before arrival."},
+	KPITargetedHitRate: {UnitRate, "Targeted hit rate",
+		"Of items first inspected in the period on a TARGETED risk channel, the share with a SEIZE decision."},
+	KPIBacklogInCustomsOver72H: {UnitCount, "In customs > 72 h at end",
+		"Items presented to customs in the period and still in customs (neither released nor closed) at its end, more than 72 hours after their presentation."},
 }
 
 // Unit returns the unit k is measured in ("" for an unknown KPI).
@@ -98,6 +142,32 @@ func (k KPI) Label() string {
 
 // Definition says in one or two sentences what k measures.
 func (k KPI) Definition() string { return kpiInfo[k].definition }
+
+// kpiPopulation says what the population of each KPI is (its
+// KPIResult.Population), for the methodology section.
+var kpiPopulation = map[KPI]string{
+	KPIClearanceP90Hours:              "items released in the quarter, presented before",
+	KPIClearanceMeanHours:             "items released in the quarter, presented before",
+	KPIClearanceWithinTargetRate:      "items released in the quarter, presented before",
+	KPIDeliveryOnTimeRate:             "items posted in the quarter",
+	KPIDeliveryP90Days:                "items posted in the quarter and delivered",
+	KPIEadCoverage:                    "items arrived in the quarter, documents left out",
+	KPIDeclarationCompleteness:        "declarations received in the quarter",
+	KPIInspectionRate:                 "items presented to customs in the quarter",
+	KPIHitRate:                        "items presented to customs in the quarter (inspected ones for the rate)",
+	KPIReleaseWithoutInterventionRate: "items presented to customs in the quarter (released ones for the rate)",
+	KPISeizuresPer10K:                 "items presented to customs in the quarter",
+	KPIArrivalToReleaseMeanHours:      "items released in the quarter, arrived before",
+	KPIArrivalToReleaseP90Hours:       "items released in the quarter, arrived before",
+	KPIDeliveryOnTimeRateWorkingDays:  "items posted in the quarter",
+	KPIHoldPresentedWithinRate:        "items customs asked to hold or present in the quarter",
+	KPIEadLeadTimeRate:                "items arrived in the quarter, documents left out",
+	KPITargetedHitRate:                "items first inspected in the quarter on the TARGETED channel",
+	KPIBacklogInCustomsOver72H:        "items presented to customs in the quarter",
+}
+
+// Population says what k is computed over in a quarter, for people.
+func (k KPI) Population() string { return kpiPopulation[k] }
 
 // Valid reports whether k is one of KPIs.
 func (k KPI) Valid() bool { _, ok := kpiInfo[k]; return ok }
@@ -139,7 +209,10 @@ type MoU struct {
 	EffectiveFrom         time.Time
 	EffectiveTo           *time.Time
 	Targets               []Target
-	Archived              bool
+	// TimeZone is the IANA zone its quarters and dates are taken in
+	// ("UTC" unless set).
+	TimeZone string
+	Archived bool
 	// UpdatedAt is when this version was written.
 	UpdatedAt time.Time
 }
@@ -153,6 +226,8 @@ type MoUInput struct {
 	EffectiveFrom         time.Time
 	EffectiveTo           *time.Time
 	Targets               []Target
+	// TimeZone is an IANA zone name; "" means UTC.
+	TimeZone string
 }
 
 // Bounds of MoU fields.
@@ -220,6 +295,9 @@ func (in *MoUInput) Validate() error {
 	}
 	if in.EffectiveFrom.Before(in.SignedOn) {
 		return bad("effectiveFrom (%s) must not be before signedOn (%s)", day(in.EffectiveFrom), day(in.SignedOn))
+	}
+	if _, err := Location(in.TimeZone); err != nil {
+		return err
 	}
 	if len(in.Targets) > MaxTargets {
 		return bad("targets: at most %d", MaxTargets)

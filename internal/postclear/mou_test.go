@@ -70,6 +70,16 @@ func TestMoUInputValidate(t *testing.T) {
 		{"twice", func(m *MoUInput) { m.Targets = append(m.Targets, Target{KPIEadCoverage, AtMost, 0.9}) }, "targets[2]: EAD_COVERAGE already has a target in targets[0]"},
 		{"unknown kpi", func(m *MoUInput) { m.Targets[0].KPI = "SPEED" }, `unknown KPI "SPEED"`},
 		{"unknown comparison", func(m *MoUInput) { m.Targets[0].Comparison = "EQUAL" }, "unknown comparison"},
+		{"time zone", func(m *MoUInput) { m.TimeZone = "Africa/Nairobi" }, ""},
+		{"UTC", func(m *MoUInput) { m.TimeZone = "UTC" }, ""},
+		{"unknown time zone", func(m *MoUInput) { m.TimeZone = "Africa/Atlantis" }, `timeZone: unknown time zone "Africa/Atlantis"`},
+		{"server's zone", func(m *MoUInput) { m.TimeZone = "Local" }, `timeZone: "Local" is not an IANA time zone name`},
+		{"a path", func(m *MoUInput) { m.TimeZone = "../etc/passwd" }, "timeZone:"},
+		{"later KPI", func(m *MoUInput) {
+			m.Targets = append(m.Targets, Target{KPIBacklogInCustomsOver72H, AtMost, 25}, Target{KPITargetedHitRate, AtLeast, 0.12})
+		}, ""},
+		{"count target negative", func(m *MoUInput) { m.Targets = append(m.Targets, Target{KPIBacklogInCustomsOver72H, AtMost, -1}) }, "must not be negative"},
+		{"later rate above 1", func(m *MoUInput) { m.Targets = append(m.Targets, Target{KPIEadLeadTimeRate, AtLeast, 85}) }, "EAD_LEAD_TIME_RATE is a rate"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := valid()

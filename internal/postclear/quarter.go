@@ -47,6 +47,9 @@ func (q YearQuarter) Start() time.Time {
 // End is the first day after q: the range of q is [Start, End).
 func (q YearQuarter) End() time.Time { return q.Start().AddDate(0, 3, 0) }
 
+// YearBefore is the same quarter a year before q (2025-Q1 → 2024-Q1).
+func (q YearQuarter) YearBefore() YearQuarter { return YearQuarter{Year: q.Year - 1, Q: q.Q} }
+
 // Prev is the quarter before q (2025-Q1 → 2024-Q4).
 func (q YearQuarter) Prev() YearQuarter {
 	if q.Q == 1 {

@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,13 +156,20 @@ func checkActionCSV(t *testing.T, ev *postclear.Evaluation) {
 	if err := report.WriteCSV(&b, ev); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, b.Bytes())[report.CSVHeader[0]]
 	cells := map[string][]string{}
 	for _, r := range recs[1:] {
 		cells[r[0]+"|"+r[1]+"|"+r[2]] = r[3:]
+	}
+	// The actions section holds the same, one row per action.
+	section := readCSV(t, b.Bytes())[report.ActionHeader[0]]
+	if len(section) != len(ev.Actions.Actions)+1 {
+		t.Errorf("actions section: %d rows, want %d actions", len(section)-1, len(ev.Actions.Actions))
+	}
+	for i, f := range ev.Actions.Actions {
+		if r := section[min(i+1, len(section)-1)]; r[0] != f.Action.ID || r[6] != f.StatusAtEnd || r[9] != f.Action.Text || r[8] != strconv.FormatBool(f.Overdue) {
+			t.Errorf("actions section row %d: %q, want %s %s", i, r, f.Action.ID, f.StatusAtEnd)
+		}
 	}
 	s := ev.Actions
 	for metric, n := range map[string]string{"OPEN_AT_START": strconv.Itoa(s.OpenAtStart), "RAISED": strconv.Itoa(s.Raised), "DONE": strconv.Itoa(s.Done),

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -79,14 +80,18 @@ func (e *Evaluator) breaches(ctx context.Context, asOf time.Time, minPopulation 
 		return nil, err
 	}
 	var active []postclear.MoU
-	var countries []string
+	countries := map[string][]string{} // by time zone
+	var zones []string
 	for _, m := range all {
 		if m.Archived || asOf.Before(m.EffectiveFrom) || m.EffectiveTo != nil && !asOf.Before(*m.EffectiveTo) || len(m.Targets) == 0 {
 			continue
 		}
 		active = append(active, m)
-		if !slices.Contains(countries, m.Country) {
-			countries = append(countries, m.Country)
+		if countries[m.TimeZone] == nil {
+			zones = append(zones, m.TimeZone)
+		}
+		if !slices.Contains(countries[m.TimeZone], m.Country) {
+			countries[m.TimeZone] = append(countries[m.TimeZone], m.Country)
 		}
 	}
 	out := []postclear.TargetBreach{}
@@ -95,9 +100,21 @@ func (e *Evaluator) breaches(ctx context.Context, asOf time.Time, minPopulation 
 	}
 	q := postclear.QuarterOf(asOf)
 	end := asOf.AddDate(0, 0, 1)
-	days, err := e.figures(ctx, countries, q.Start(), end, postclear.Day, true)
-	if err != nil {
-		return nil, err
+	// The days of each MoU's quarter are taken in its time zone: one
+	// running query per family and zone.
+	days := byCountry{}
+	for _, tz := range zones {
+		figs, err := e.figures(ctx, countries[tz], q.Start(), end, postclear.Day, true, tz)
+		if err != nil {
+			return nil, err
+		}
+		// The backlog is a figure at a moment, not a running count: it
+		// is taken at the end of asOf alone, so that a breach of its
+		// target is dated from asOf (docs/mou.md).
+		if err := e.backlog(ctx, figs, countries[tz], q.Start(), end, asOf, tz); err != nil {
+			return nil, err
+		}
+		maps.Copy(days, figs)
 	}
 	for _, m := range active {
 		for _, k := range postclear.KPIs {

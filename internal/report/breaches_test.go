@@ -18,7 +18,15 @@ import (
 // seizureTrends.perTenThousandItems.
 func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, to time.Time) (map[postclear.KPI]*float64, map[postclear.KPI]int64) {
 	t.Helper()
-	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}}}
+	return kpiIn(t, f, ctx, country, from, to, f.zones[country])
+}
+
+// kpiIn computes every KPI of DOMAIN.md for country over the dates [from,
+// to) taken in timeZone, with the KPI queries as a GraphQL user would ask
+// them (the arguments DOMAIN.md fixes for each KPI).
+func kpiIn(t *testing.T, f *fixture, ctx context.Context, country string, from, to time.Time, timeZone string) (map[postclear.KPI]*float64, map[postclear.KPI]int64) {
+	t.Helper()
+	kq := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}}, TimeZone: timeZone}
 	v, n := map[postclear.KPI]*float64{}, map[postclear.KPI]int64{}
 	cl, err := f.kpis.ClearanceTimes(ctx, kq, 24)
 	if err != nil {
@@ -58,6 +66,68 @@ func kpiAt(t *testing.T, f *fixture, ctx context.Context, country string, from, 
 		}
 		x := 10_000 * float64(seized) / float64(p)
 		v[postclear.KPISeizuresPer10K] = &x
+	}
+	// The later families, with the arguments DOMAIN.md fixes for each KPI.
+	st, err := f.kpis.StageTimes(ctx, kq, []postclear.Stage{postclear.ArrivalToRelease}, []float64{24, 48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range st {
+		v[postclear.KPIArrivalToReleaseMeanHours], v[postclear.KPIArrivalToReleaseP90Hours] = r.MeanHours, r.P90Hours
+		n[postclear.KPIArrivalToReleaseMeanHours], n[postclear.KPIArrivalToReleaseP90Hours] = r.Items, r.Items
+	}
+	wd, err := f.kpis.DeliveryTimes(ctx, kq, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.EndToEnd, DayCount: postclear.WorkingDays})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range wd {
+		v[postclear.KPIDeliveryOnTimeRateWorkingDays], n[postclear.KPIDeliveryOnTimeRateWorkingDays] = r.OnTimeRate, r.Items
+	}
+	ho, err := f.kpis.HoldFulfilment(ctx, kq, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ho {
+		v[postclear.KPIHoldPresentedWithinRate], n[postclear.KPIHoldPresentedWithinRate] = r.PresentedWithinRate, r.Requested
+	}
+	ea, err := f.kpis.EadTimeliness(ctx, kq, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ea {
+		v[postclear.KPIEadLeadTimeRate], n[postclear.KPIEadLeadTimeRate] = r.LeadTimeRate, r.Items
+	}
+	ri, err := f.kpis.RiskEffectiveness(ctx, kq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ri {
+		if r.Channel == "TARGETED" {
+			v[postclear.KPITargetedHitRate], n[postclear.KPITargetedHitRate] = r.HitRate, r.Inspected
+		}
+	}
+	// The backlog at the end of the range (midnight of to in the zone),
+	// or now when that is later, among the items presented in the range.
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc)
+	if testenv.Now.Before(asOf) {
+		asOf = testenv.Now
+	}
+	bl, err := f.kpis.Backlog(ctx, kq, postclear.BacklogArgs{AsOf: asOf, AgesHours: []float64{72}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := n[postclear.KPIInspectionRate]; p > 0 {
+		x := 0.0
+		for _, r := range bl {
+			if r.Stage == postclear.InCustoms {
+				x = float64(r.OlderThan[0].Items)
+			}
+		}
+		v[postclear.KPIBacklogInCustomsOver72H], n[postclear.KPIBacklogInCustomsOver72H] = &x, p
 	}
 	return v, n
 }

@@ -1,5 +1,6 @@
 // Package report computes the quarterly evaluation of a customs–post MoU
-// (docs/mou.md) and renders it as CSV, JSON and PDF. There is one
+// (docs/mou.md) and renders it as CSV and PDF (its JSON is the GraphQL
+// answer, graph.EvaluationJSON). There is one
 // evaluation and several renderings: GraphQL, the HTTP downloads and the
 // CLI all call Evaluator.Evaluate and then, for files, one Write function,
 // so that every rendering carries the same numbers.
@@ -30,6 +31,14 @@ type MoUs interface {
 	Actions(ctx context.Context, q postclear.ActionQuery) ([]postclear.Action, error)
 }
 
+// KPIs computes the KPI families and the backlog within the caller's scope
+// (implemented by analytics.Service).
+type KPIs interface {
+	postclear.Analytics
+	Backlog(ctx context.Context, q postclear.KPIQuery, a postclear.BacklogArgs) ([]postclear.BacklogStat, error)
+	DataQuality(ctx context.Context, q postclear.KPIQuery) ([]postclear.DataQualityStat, error)
+}
+
 // Data tells which state of the stored data the figures reflect
 // (implemented by warehouse.Store).
 type Data interface {
@@ -48,7 +57,7 @@ const MaxAttempts = 5
 
 // Evaluator computes MoU evaluations.
 type Evaluator struct {
-	KPIs postclear.Analytics
+	KPIs KPIs
 	MoUs MoUs
 	Data Data
 	// Cache, when set, keeps evaluations until the data changes, per
@@ -141,39 +150,69 @@ func (e *Evaluator) evaluate(ctx context.Context, mouID, quarter string) (ev pos
 	if err != nil {
 		return ev, err
 	}
-	prev := q.Prev()
-	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(), PreviousQuarter: prev.String()}
+	prev, yearBefore := q.Prev(), q.YearBefore()
+	ev = postclear.Evaluation{MoU: m, Quarter: q.String(), From: q.Start(), To: q.End(),
+		PreviousQuarter: prev.String(), PreviousYearQuarter: yearBefore.String()}
 
-	cur, err := e.quarterFigures(ctx, m.Country, q)
+	figs, err := e.quarterFigures(ctx, &m, q)
 	if err != nil {
 		return ev, err
 	}
 	ev.KPIs = make([]postclear.KPIResult, 0, len(postclear.KPIs))
 	for _, k := range postclear.KPIs {
-		r := postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: cur.values[q][k], Previous: cur.values[prev][k], Population: cur.population[k]}
+		r := postclear.KPIResult{KPI: k, Unit: k.Unit(), Actual: figs.value(q, k), Previous: figs.value(prev, k),
+			PreviousYear: figs.value(yearBefore, k), Population: figs.population(q, k)}
 		if t, ok := m.Target(k); ok {
 			r.Comparison, r.Target = &t.Comparison, &t.Value
 			r.Met = met(t, r.Actual)
 		}
-		if r.Actual != nil && r.Previous != nil {
-			r.Change = ptr(*r.Actual - *r.Previous)
+		r.Change, r.ChangeFromPreviousYear = difference(r.Actual, r.Previous), difference(r.Actual, r.PreviousYear)
+		for _, p := range figs.quarters {
+			r.Trend = append(r.Trend, postclear.QuarterValue{Quarter: p.String(), From: p.Start(), Value: figs.value(p, k), Population: figs.population(p, k)})
 		}
 		ev.KPIs = append(ev.KPIs, r)
 	}
 	if ev.Monthly, ev.SeizuresByCategory, err = e.monthly(ctx, &m, q); err != nil {
 		return ev, err
 	}
-	if ev.Origins, err = e.origins(ctx, m.Country, q); err != nil {
+	if ev.Origins, err = e.origins(ctx, &m, q); err != nil {
 		return ev, err
 	}
 	if ev.Activities, ev.Disputes, err = e.commitments(ctx, m.ID, q); err != nil {
 		return ev, err
 	}
+	if ev.ActivityTrend, err = e.activityTrend(ctx, m.ID, figs.quarters); err != nil {
+		return ev, err
+	}
 	if ev.Actions, err = e.actions(ctx, m.ID, q); err != nil {
+		return ev, err
+	}
+	if ev.Methodology, err = e.methodology(ctx, &m, q); err != nil {
 		return ev, err
 	}
 	ev.Findings = Findings(&ev)
 	return ev, nil
+}
+
+// methodology defines every KPI and counts the items of q with missing or
+// out-of-sequence milestones, with one data-quality query.
+func (e *Evaluator) methodology(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) (postclear.Methodology, error) {
+	out := postclear.Methodology{TimeZone: zoneName(m.TimeZone)}
+	for _, k := range postclear.KPIs {
+		out.KPIs = append(out.KPIs, postclear.KPIMethod{KPI: k, Label: k.Label(), Definition: k.Definition(), Population: k.Population()})
+	}
+	rows, err := e.KPIs.DataQuality(ctx, query(m, q.Start(), q.End(), nil))
+	if err != nil {
+		return out, err
+	}
+	n := map[string]int64{}
+	for _, r := range rows {
+		n[r.Issue] += r.Items
+	}
+	for _, issue := range postclear.DataQualityIssues {
+		out.DataQuality = append(out.DataQuality, postclear.NewDataQualityCount(issue, n[issue]))
+	}
+	return out, nil
 }
 
 func met(t postclear.Target, actual *float64) *bool {
@@ -185,37 +224,66 @@ func met(t postclear.Target, actual *float64) *bool {
 
 func ptr[T any](v T) *T { return &v }
 
-// quarterly holds the KPI values of the quarter and the one before.
-type quarterly struct {
-	values     map[postclear.YearQuarter]map[postclear.KPI]*float64
-	population map[postclear.KPI]int64 // of the evaluated quarter
+// difference is a − b, or nil when either is nil.
+func difference(a, b *float64) *float64 {
+	if a == nil || b == nil {
+		return nil
+	}
+	return ptr(*a - *b)
 }
 
-// query is the KPI query of the evaluation: the MoU's country over [from, to).
-func query(country string, from, to time.Time, g *postclear.Granularity, groupBy ...postclear.Dimension) postclear.KPIQuery {
+// quarterly holds the KPI figures of the quarters of an evaluation's
+// trends, the oldest first.
+type quarterly struct {
+	quarters []postclear.YearQuarter
+	figs     map[postclear.YearQuarter]*kpiFigures
+}
+
+func (f quarterly) value(q postclear.YearQuarter, k postclear.KPI) *float64 {
+	return f.figs[q].values[k]
+}
+
+func (f quarterly) population(q postclear.YearQuarter, k postclear.KPI) int64 {
+	return f.figs[q].population[k]
+}
+
+// query is the KPI query of the evaluation: the MoU's country over the
+// dates [from, to) in the MoU's time zone.
+func query(m *postclear.MoU, from, to time.Time, g *postclear.Granularity, groupBy ...postclear.Dimension) postclear.KPIQuery {
 	return postclear.KPIQuery{
-		Filter:      postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{country}},
+		Filter:      postclear.AnalyticsFilter{From: from, To: to, DestinationCountries: []string{m.Country}},
 		GroupBy:     groupBy,
 		Granularity: g,
+		TimeZone:    m.TimeZone,
 	}
 }
 
 var byMonth = ptr(postclear.Month)
 
-// quarterFigures computes every KPI for q and the quarter before with one
-// query per family, bucketed by QUARTER (figures).
-func (e *Evaluator) quarterFigures(ctx context.Context, country string, q postclear.YearQuarter) (quarterly, error) {
-	out := quarterly{values: map[postclear.YearQuarter]map[postclear.KPI]*float64{}, population: map[postclear.KPI]int64{}}
-	figs, err := e.figures(ctx, []string{country}, q.Prev().Start(), q.End(), postclear.Quarter, false)
+// quarterFigures computes every KPI for q and the TrendQuarters − 1
+// quarters before it (back to the same quarter a year before) with one
+// query per family bucketed by QUARTER (figures), and one backlog query
+// per quarter.
+func (e *Evaluator) quarterFigures(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) (quarterly, error) {
+	out := quarterly{quarters: make([]postclear.YearQuarter, postclear.TrendQuarters), figs: map[postclear.YearQuarter]*kpiFigures{}}
+	for i, p := len(out.quarters)-1, q; i >= 0; i, p = i-1, p.Prev() {
+		out.quarters[i] = p
+	}
+	// Records start in MinTimestampYear: the quarters before have no
+	// figures (and the KPI queries refuse them).
+	known := slices.DeleteFunc(slices.Clone(out.quarters), func(p postclear.YearQuarter) bool { return p.Year < postclear.MinTimestampYear })
+	country := []string{m.Country}
+	figs, err := e.figures(ctx, country, known[0].Start(), q.End(), postclear.Quarter, false, m.TimeZone)
 	if err != nil {
 		return out, err
 	}
-	for _, p := range []postclear.YearQuarter{q.Prev(), q} {
-		f := figs.at(country, p.Start())
-		out.values[p] = f.values
-		if p == q {
-			out.population = f.population
+	for _, p := range known {
+		if err := e.backlog(ctx, figs, country, p.Start(), p.End(), p.Start(), m.TimeZone); err != nil {
+			return out, err
 		}
+	}
+	for _, p := range out.quarters {
+		out.figs[p] = figs.at(m.Country, p.Start())
 	}
 	return out, nil
 }
@@ -239,7 +307,7 @@ func per10K(rows []postclear.SeizureStat, period time.Time, presented int64) *fl
 // monthly computes the headline KPIs per month of q, and seizures per
 // month and category.
 func (e *Evaluator) monthly(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) ([]postclear.MonthlyValue, []postclear.SeizureCount, error) {
-	kq := query(m.Country, q.Start(), q.End(), byMonth)
+	kq := query(m, q.Start(), q.End(), byMonth)
 	values := map[string]map[time.Time]*float64{}
 	put := func(metric string, month *time.Time, v *float64) {
 		if values[metric] == nil {
@@ -310,8 +378,8 @@ var MonthlyMetrics = []string{
 
 // origins ranks the origin countries of q by items arrived (ties by
 // country code).
-func (e *Evaluator) origins(ctx context.Context, country string, q postclear.YearQuarter) ([]postclear.OriginFigures, error) {
-	kq := query(country, q.Start(), q.End(), nil, postclear.DimOriginCountry)
+func (e *Evaluator) origins(ctx context.Context, m *postclear.MoU, q postclear.YearQuarter) ([]postclear.OriginFigures, error) {
+	kq := query(m, q.Start(), q.End(), nil, postclear.DimOriginCountry)
 	byOrigin := map[string]*postclear.OriginFigures{}
 	get := func(k postclear.GroupKey) *postclear.OriginFigures {
 		c := ""
@@ -361,6 +429,25 @@ func (e *Evaluator) origins(ctx context.Context, country string, q postclear.Yea
 		}
 		return 0
 	})
+	return out, nil
+}
+
+// activityTrend counts the activities of each of quarters (consecutive,
+// the oldest first), with one read.
+func (e *Evaluator) activityTrend(ctx context.Context, mouID string, quarters []postclear.YearQuarter) ([]postclear.QuarterActivities, error) {
+	acts, err := e.MoUs.Activities(ctx, mouID, quarters[0].Start(), quarters[len(quarters)-1].End())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]postclear.QuarterActivities, len(quarters))
+	for i, p := range quarters {
+		out[i].Quarter = p.String()
+		for _, a := range acts {
+			if !a.Date.Before(p.Start()) && a.Date.Before(p.End()) {
+				out[i].Activities++
+			}
+		}
+	}
 	return out, nil
 }
 

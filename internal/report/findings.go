@@ -263,6 +263,8 @@ func FormatChange(u postclear.Unit, v *float64) string {
 		return fmt.Sprintf("%s%.1f days", sign, x)
 	case postclear.UnitRate:
 		return fmt.Sprintf("%s%.1f pp", sign, 100*x)
+	case postclear.UnitCount:
+		return fmt.Sprintf("%s%s", sign, count(int64(math.Round(x))))
 	}
 	return fmt.Sprintf("%s%.2f", sign, x)
 }

@@ -47,6 +47,8 @@ var (
 	colMet    = rgb{25, 135, 84}
 	colMissed = rgb{200, 35, 51}
 	colTarget = rgb{200, 35, 51}
+	// colActivity marks the quarters with activities on a trend's axis.
+	colActivity = rgb{90, 60, 150}
 	// series are eight hues far enough apart to tell the seizure
 	// categories apart in print.
 	series = []rgb{{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127}}
@@ -103,6 +105,7 @@ func writePDF(w io.Writer, ev *postclear.Evaluation, opts PDFOptions, fonts *fon
 	d.findings()
 	d.actionSection()
 	d.charts()
+	d.trends()
 	d.origins()
 	d.commitments()
 	d.definitions()
@@ -183,8 +186,8 @@ func (d *doc) titleBlock() {
 		archived = " · archived"
 	}
 	d.para(4.5, fmt.Sprintf("MoU %s · signed %s · in force %s%s", m.ID, dateText(m.SignedOn), force, archived))
-	d.para(4.5, fmt.Sprintf("Quarter %s: %s to %s · compared with %s · items destined for %s",
-		ev.Quarter, dateText(ev.From), dateText(ev.To.AddDate(0, 0, -1)), ev.PreviousQuarter, m.Country))
+	d.para(4.5, fmt.Sprintf("Quarter %s: %s to %s (%s time) · compared with %s and %s · items destined for %s",
+		ev.Quarter, dateText(ev.From), dateText(ev.To.AddDate(0, 0, -1)), zoneName(m.TimeZone), ev.PreviousQuarter, ev.PreviousYearQuarter, m.Country))
 	loaded := "no records stored"
 	if ev.Data.LoadedAt != nil {
 		loaded = "records last loaded " + ev.Data.LoadedAt.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -210,10 +213,14 @@ type cell struct {
 }
 
 // table draws a header and rows, repeating the header after a page break.
-func (d *doc) table(cols []column, rows [][]cell) {
+func (d *doc) table(cols []column, rows [][]cell) { d.sizedTable(cols, rows, 8.5) }
+
+// sizedTable is table with the cells in size points (the header one
+// point smaller), for tables of many columns.
+func (d *doc) sizedTable(cols []column, rows [][]cell, size float64) {
 	const h = 6.0
 	header := func() {
-		d.font("B", 8, colText)
+		d.font("B", size-0.5, colText)
 		d.pdf.SetFillColor(colHeadBg.r, colHeadBg.g, colHeadBg.b)
 		for _, c := range cols {
 			d.ts.cell(c.w, h, c.title, c.align, 0, true)
@@ -234,7 +241,7 @@ func (d *doc) table(cols []column, rows [][]cell) {
 			if x.c != nil {
 				col = *x.c
 			}
-			d.font(x.style, 8.5, col)
+			d.font(x.style, size, col)
 			d.ts.cell(c.w, h, d.fit(x.s, c.w-2), c.align, 0, i%2 == 1)
 		}
 		d.pdf.Ln(h)
@@ -273,7 +280,8 @@ func (d *doc) fit(s string, w float64) string {
 func (d *doc) kpiTable() {
 	ev := d.ev
 	d.heading("KPIs against the MoU's targets")
-	cols := []column{{"KPI", 50, "L"}, {ev.Quarter, 21, "R"}, {"Target", 28, "R"}, {"Result", 19, "C"}, {ev.PreviousQuarter, 21, "R"}, {"Change", 21, "R"}, {"Population", 20, "R"}}
+	cols := []column{{"KPI", 44, "L"}, {ev.Quarter, 17, "R"}, {"Target", 24, "R"}, {"Result", 15, "C"},
+		{ev.PreviousQuarter, 16, "R"}, {"Δ quarter", 16, "R"}, {ev.PreviousYearQuarter, 16, "R"}, {"Δ year", 15, "R"}, {"Population", 17, "R"}}
 	var rows [][]cell
 	for _, r := range ev.KPIs {
 		target, result := cell{s: "—", c: &colMuted}, cell{s: "no target", c: &colMuted}
@@ -289,12 +297,14 @@ func (d *doc) kpiTable() {
 			}
 		}
 		rows = append(rows, []cell{{s: r.KPI.Label()}, {s: FormatValue(r.Unit, r.Actual), style: "B"}, target, result,
-			{s: FormatValue(r.Unit, r.Previous)}, {s: FormatChange(r.Unit, r.Change)}, {s: count(r.Population)}})
+			{s: FormatValue(r.Unit, r.Previous)}, {s: FormatChange(r.Unit, r.Change)},
+			{s: FormatValue(r.Unit, r.PreviousYear)}, {s: FormatChange(r.Unit, r.ChangeFromPreviousYear)}, {s: count(r.Population)}})
 	}
-	d.table(cols, rows)
+	d.sizedTable(cols, rows, 7.5)
 	d.pdf.Ln(1.5)
 	d.font("I", 7.5, colMuted)
-	d.para(3.8, "Change = this quarter - previous quarter, in the KPI's unit (rates in percentage points, pp). A target is met when the "+
+	d.para(3.8, "Δ quarter = this quarter - "+ev.PreviousQuarter+", Δ year = this quarter - "+ev.PreviousYearQuarter+
+		" (the same quarter a year before), in the KPI's unit (rates in percentage points, pp). A target is met when the "+
 		"unrounded value is on its side of the target. Population: the items (declarations for completeness) the KPI's family is computed over this quarter.")
 }
 
@@ -473,6 +483,13 @@ func valueLabelY(cy, top, bottom, ty float64, above bool) float64 {
 // lineChart draws series as lines with labelled points over the months,
 // and the target as a dashed line.
 func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labels []string, ss []chartSeries, target *float64, targetName string) {
+	d.markedLineChart(x, y, w, h, title, u, labels, ss, target, targetName, nil)
+}
+
+// markedLineChart is lineChart with marks on the time axis: when marks is
+// not nil, a triangle under each slot with a positive count, the count
+// beside it, and the legend one line lower.
+func (d *doc) markedLineChart(x, y, w, h float64, title string, u postclear.Unit, labels []string, ss []chartSeries, target *float64, targetName string, marks []int) {
 	px, py, pw, ph := d.frame(x, y, w, h, title)
 	maxV := 0.0
 	any := false
@@ -493,7 +510,12 @@ func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labe
 	if target == nil {
 		targetName = ""
 	}
-	d.legend(px, py+ph+6.5, ss, targetName)
+	if marks == nil {
+		d.legend(px, py+ph+6.5, ss, targetName)
+	} else {
+		d.activityMarks(px, py+ph, slot, marks)
+		d.legend(px, py+ph+10, ss, targetName)
+	}
 	if target != nil {
 		ty = py + ph - ph**target/top
 		d.pdf.SetDrawColor(colTarget.r, colTarget.g, colTarget.b)
@@ -543,6 +565,67 @@ func (d *doc) lineChart(x, y, w, h float64, title string, u postclear.Unit, labe
 			// A label may rise into the gap between the title and the plot.
 			d.label(cx, valueLabelY(cy, py-2.5, py+ph, ty, highest), FormatValue(u, v), true)
 		}
+	}
+}
+
+// activityMarks draws, on the time axis at y, a triangle under each slot
+// with activities and their number beside it, on the line under the
+// slot labels.
+func (d *doc) activityMarks(px, y, slot float64, marks []int) {
+	d.pdf.SetFillColor(colActivity.r, colActivity.g, colActivity.b)
+	d.font("B", 6.5, colActivity)
+	for i, n := range marks {
+		if n == 0 {
+			continue
+		}
+		cx := px + slot*(float64(i)+0.5)
+		d.pdf.Polygon([]fpdf.PointType{{X: cx, Y: y - 1.6}, {X: cx - 1.3, Y: y + 0.6}, {X: cx + 1.3, Y: y + 0.6}}, "F")
+		d.pdf.SetXY(cx-slot/2, y+4.6)
+		s := "1 activity"
+		if n > 1 {
+			s = fmt.Sprintf("%d activities", n)
+		}
+		d.text(slot, 4, d.fit(s, slot-1), "C")
+	}
+}
+
+// trends draws, for every KPI with a target, its value in the quarters of
+// the trend with the target line, and the MoU's activities of each
+// quarter marked on the time axis: two charts a row.
+func (d *doc) trends() {
+	var targeted []postclear.KPIResult
+	for _, r := range d.ev.KPIs {
+		if r.Target != nil {
+			targeted = append(targeted, r)
+		}
+	}
+	if len(targeted) == 0 {
+		return
+	}
+	d.pdf.AddPage()
+	d.heading("Quarterly trends of the targeted KPIs")
+	d.font("", 8.5, colText)
+	d.para(4.2, fmt.Sprintf("Each KPI in the last %d quarters, to %s, against the MoU's target (dashed); ▲ marks the quarters with capacity-building activities under the MoU.",
+		postclear.TrendQuarters, d.ev.Quarter))
+	marks := make([]int, len(d.ev.ActivityTrend))
+	for i, a := range d.ev.ActivityTrend {
+		marks[i] = a.Activities
+	}
+	const w, h, gap = 87.0, 62.0, 6.0
+	for i := 0; i < len(targeted); i += 2 {
+		d.need(h + gap)
+		y := d.pdf.GetY() + 1
+		for j, r := range targeted[i:min(i+2, len(targeted))] {
+			labels := make([]string, len(r.Trend))
+			values := make([]*float64, len(r.Trend))
+			for k, t := range r.Trend {
+				labels[k], values[k] = t.Quarter, t.Value
+			}
+			target := comparisonText(*r.Comparison) + " " + FormatValue(r.Unit, r.Target)
+			d.markedLineChart(margin+float64(j)*(w+gap), y, w, h, r.KPI.Label(), r.Unit, labels,
+				[]chartSeries{{"quarter", values, series[0]}}, r.Target, "target: "+target, marks)
+		}
+		d.pdf.SetXY(margin, y+h+gap)
 	}
 }
 
@@ -755,19 +838,62 @@ func (d *doc) commitments() {
 	}
 }
 
+// zoneName is an MoU's time zone for people: "UTC" when unset.
+func zoneName(tz string) string {
+	if tz == "" {
+		return "UTC"
+	}
+	return tz
+}
+
 func (d *doc) definitions() {
-	d.heading("Definitions")
+	ev := d.ev
+	m := ev.Methodology
+	d.heading("Methodology and data quality")
 	d.font("", 8.5, colText)
-	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter (UTC), "+
-		"by the same queries the postclear API answers (DOMAIN.md). Percentiles interpolate linearly between closest ranks.", d.ev.MoU.Country))
+	d.para(4.2, fmt.Sprintf("Every KPI is computed over items destined for %s whose attribution date falls in the quarter, dates taken in %s time, "+
+		"by the same queries the postclear API answers (DOMAIN.md). Percentiles interpolate linearly between closest ranks.", ev.MoU.Country, zoneName(m.TimeZone)))
 	d.pdf.Ln(1.5)
-	for _, k := range postclear.KPIs {
-		d.need(9)
+	for _, k := range m.KPIs {
+		d.need(13)
 		d.font("B", 8.5, colText)
-		d.ts.multiCell(contentW, 4.2, k.Label()+" ("+string(k)+")", "L")
+		d.ts.multiCell(contentW, 4.2, k.Label+" ("+string(k.KPI)+")", "L")
 		d.font("", 8.5, colText)
 		d.pdf.SetX(margin + 4)
-		d.ts.multiCell(contentW-4, 4.2, k.Definition(), "L")
+		d.ts.multiCell(contentW-4, 4.2, k.Definition, "L")
+		d.font("I", 8.5, colMuted)
+		d.pdf.SetX(margin + 4)
+		d.ts.multiCell(contentW-4, 4.2, "Population: "+k.Population+".", "L")
 		d.pdf.Ln(1)
 	}
+	d.pdf.Ln(2)
+	d.need(20)
+	d.font("B", 9.5, colText)
+	d.ts.multiCell(contentW, 5, "Data quality in "+ev.Quarter, "L")
+	d.font("", 8.5, colText)
+	d.para(4.2, "Items of "+ev.MoU.Country+" whose milestones are missing or out of sequence, each counted in the quarter by the date of the milestone it has:")
+	d.pdf.Ln(1)
+	for _, c := range m.DataQuality {
+		d.need(13)
+		d.font("B", 8.5, colText)
+		d.ts.multiCell(contentW, 4.2, fmt.Sprintf("%s: %s (in the quarter by %s)", c.Issue, itemCount(c.Items), c.InQuarterBy), "L")
+		d.font("", 8.5, colText)
+		d.pdf.SetX(margin + 4)
+		d.ts.multiCell(contentW-4, 4.2, c.Description+" "+c.Excluded, "L")
+		d.pdf.Ln(1)
+	}
+	loaded := "no records stored"
+	if ev.Data.LoadedAt != nil {
+		loaded = "records last loaded " + ev.Data.LoadedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	d.font("I", 8.5, colMuted)
+	d.para(4.2, "Every figure reflects one state of the data: version "+ev.Data.Version+", "+loaded+".")
+}
+
+// itemCount is "1 item", "2,345 items".
+func itemCount(n int64) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return count(n) + " items"
 }

@@ -1,6 +1,7 @@
 package warehouse
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,7 +23,7 @@ import (
 var noDate = time.Unix(0, 0).UTC()
 
 var (
-	mouColumns      = []string{"id", "version", "country", "customs_administration", "postal_operator", "signed_on", "effective_from", "effective_to", "archived", "targets", "updated_at"}
+	mouColumns      = []string{"id", "version", "country", "customs_administration", "postal_operator", "signed_on", "effective_from", "effective_to", "archived", "targets", "updated_at", "time_zone"}
 	activityColumns = recordColumns[postclear.Activity]("version")
 	disputeColumns  = recordColumns[postclear.Dispute]("version")
 )
@@ -44,7 +45,7 @@ func (s *Store) writeVersion() uint64 {
 // others do not exist, so MoU and the evaluation answer NOT_FOUND.
 func (s *Store) MoUs(ctx context.Context, archived bool) (out []postclear.MoU, err error) {
 	defer postclear.Wrap(&err, "list MoUs")
-	const q = `SELECT id, country, customs_administration, postal_operator, signed_on, effective_from, effective_to, archived, targets, updated_at
+	const q = `SELECT id, country, customs_administration, postal_operator, signed_on, effective_from, effective_to, archived, targets, updated_at, time_zone
 FROM {db:Identifier}.mous FINAL
 ORDER BY country, effective_from, id`
 	scope := postclear.ScopeFrom(ctx)
@@ -58,7 +59,7 @@ ORDER BY country, effective_from, id`
 		var to time.Time
 		var arch uint8
 		var targets string
-		if err := rows.Scan(&m.ID, &m.Country, &m.CustomsAdministration, &m.PostalOperator, &m.SignedOn, &m.EffectiveFrom, &to, &arch, &targets, &m.UpdatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.Country, &m.CustomsAdministration, &m.PostalOperator, &m.SignedOn, &m.EffectiveFrom, &to, &arch, &targets, &m.UpdatedAt, &m.TimeZone); err != nil {
 			return nil, err
 		}
 		m.SignedOn, m.EffectiveFrom, m.UpdatedAt = m.SignedOn.UTC(), m.EffectiveFrom.UTC(), m.UpdatedAt.UTC()
@@ -169,7 +170,7 @@ func fromInput(in postclear.MoUInput) postclear.MoU {
 	return postclear.MoU{
 		Country: in.Country, CustomsAdministration: in.CustomsAdministration, PostalOperator: in.PostalOperator,
 		SignedOn: in.SignedOn, EffectiveFrom: in.EffectiveFrom, EffectiveTo: in.EffectiveTo,
-		Targets: slices.Clone(in.Targets),
+		Targets: slices.Clone(in.Targets), TimeZone: cmp.Or(in.TimeZone, "UTC"),
 	}
 }
 
@@ -209,7 +210,7 @@ func (s *Store) writeMoU(ctx context.Context, m *postclear.MoU) error {
 		to = *m.EffectiveTo
 	}
 	row := []any{m.ID, s.writeVersion(), m.Country, m.CustomsAdministration, m.PostalOperator,
-		m.SignedOn, m.EffectiveFrom, to, arch, string(targets), m.UpdatedAt}
+		m.SignedOn, m.EffectiveFrom, to, arch, string(targets), m.UpdatedAt, m.TimeZone}
 	err = s.Engine.Insert(ctx, s.Layout.Database+".mous", mouColumns, [][]any{row})
 	// An MoU's targets are part of its evaluation.
 	s.facts.wrote()

@@ -27,6 +27,10 @@ func TestMoUStore(t *testing.T) {
 	if m1.ID != "mou-ke-2024" {
 		t.Errorf("id %q, want mou-ke-2024", m1.ID)
 	}
+	// Without a time zone, an MoU is in UTC.
+	if got, _ := store.MoU(ctx, m1.ID); got.TimeZone != "UTC" {
+		t.Errorf("time zone %q, want UTC", got.TimeZone)
+	}
 
 	// Overlapping active MoU of the same country: refused with a clear message.
 	overlap := in
@@ -65,9 +69,19 @@ func TestMoUStore(t *testing.T) {
 		t.Errorf("country change: %v, want BAD_USER_INPUT", err)
 	}
 
+	// The time zone is stored with the rest; an update sets it.
+	longer.TimeZone = "Africa/Nairobi"
+	if _, err := store.UpdateMoU(ctx, m1.ID, longer); err != nil {
+		t.Fatal(err)
+	}
+	bad := longer
+	bad.TimeZone = "Nairobi"
+	if _, err := store.UpdateMoU(ctx, m1.ID, bad); postclear.ErrorCode(err) != postclear.EInvalid || !strings.Contains(err.Error(), "timeZone") {
+		t.Errorf("unknown time zone: %v, want BAD_USER_INPUT naming timeZone", err)
+	}
 	// Reads take the latest version.
 	active, err := store.MoUs(ctx, false)
-	if err != nil || len(active) != 1 || !active[0].EffectiveTo.Equal(later) || active[0].Targets[0].Value != 0.8 {
+	if err != nil || len(active) != 1 || !active[0].EffectiveTo.Equal(later) || active[0].Targets[0].Value != 0.8 || active[0].TimeZone != "Africa/Nairobi" {
 		t.Fatalf("MoUs(false) = %+v, %v", active, err)
 	}
 	all, _ := store.MoUs(ctx, true)

@@ -2,6 +2,7 @@ package kpioracle
 
 import (
 	"strings"
+	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
 )
@@ -192,6 +193,36 @@ func DeclarationQuality(r Records, q postclear.KPIQuery) []postclear.Declaration
 			out = append(out, postclear.DeclarationRuleStat{Key: g.keys[i], Rule: rule, Declarations: int64(a.declarations),
 				Failing: int64(a.failing[j]), FailureRate: ratio(a.failing[j], a.declarations)})
 		}
+	}
+	return out
+}
+
+// DataQuality counts the items with missing or out-of-sequence
+// milestones, each attributed to the milestone it has
+// (postclear.DataQualityIssues).
+func DataQuality(r Records, q postclear.KPIQuery) []postclear.DataQualityStat {
+	g := newGroups[int]()
+	g.enum = postclear.DataQualityIssues
+	for _, it := range sortedItems(r.Items()) {
+		for _, c := range []struct {
+			issue string
+			at    *time.Time
+			has   bool
+		}{
+			{postclear.ReleasedBeforePresented, it.Released, it.Presented != nil && it.Released != nil && it.Released.Before(*it.Presented)},
+			{postclear.DeliveredWithoutArrival, it.Delivered, it.Delivered != nil && it.Arrived == nil},
+			{postclear.ArrivalWithoutPosting, it.Arrived, it.Arrived != nil && it.Posted == nil},
+			{postclear.PresentedWithoutArrival, it.Presented, it.Presented != nil && it.Arrived == nil},
+		} {
+			if c.has && passes(q, itemAttrs(it), *c.at) {
+				*g.at(keyOf(q, itemAttrs(it), *c.at), c.issue)++
+			}
+		}
+	}
+	g.fill(q)
+	var out []postclear.DataQualityStat
+	for _, i := range g.sorted() {
+		out = append(out, postclear.DataQualityStat{Key: g.keys[i], Issue: g.extras[i], Items: int64(*g.m[id(g.keys[i], g.extras[i])])})
 	}
 	return out
 }

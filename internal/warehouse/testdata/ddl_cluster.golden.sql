@@ -640,3 +640,11 @@ ORDER BY (mou_id, kpi, quarter);
 CREATE TABLE IF NOT EXISTS postclear.breach_alerts ON CLUSTER postclear_cluster AS postclear.breach_alerts_local
 ENGINE = Distributed(postclear_cluster, postclear, breach_alerts_local, cityHash64(mou_id));
 
+-- migration mou_time_zone
+ALTER TABLE postclear.mous_local ON CLUSTER postclear_cluster
+    ADD COLUMN IF NOT EXISTS time_zone LowCardinality(String) DEFAULT 'UTC';
+
+-- migration mou_time_zone
+ALTER TABLE postclear.mous ON CLUSTER postclear_cluster
+    ADD COLUMN IF NOT EXISTS time_zone LowCardinality(String) DEFAULT 'UTC';
+

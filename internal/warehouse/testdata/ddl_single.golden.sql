@@ -539,3 +539,7 @@ CREATE TABLE IF NOT EXISTS postclear.breach_alerts (
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (mou_id, kpi, quarter);
 
+-- migration mou_time_zone
+ALTER TABLE postclear.mous
+    ADD COLUMN IF NOT EXISTS time_zone LowCardinality(String) DEFAULT 'UTC';
+

@@ -56,6 +56,7 @@ export async function update(view) {
     mouId: view.mou.id,
     filter: { from, to, destinationCountries: [view.mou.country] },
     granularity: view.grain,
+    timeZone: view.mou.timeZone,
   });
   const targets = new Map(data.mou.targets.map((t) => [t.kpi, t]));
   const shown = targets.size > 0 ? [...targets.keys()] : headline;
