@@ -73,6 +73,7 @@ BENCH_ITEMS ?= 20000000
 bench: chdb
 	BENCH_ITEMS=$(BENCH_ITEMS) scripts/bench.sh
 
-## bench-quick: the same at 1 M items, for development
+## bench-quick: the same at 1 M items, for development, then the regression check against
+## docs/bench-baseline-1m.json (BENCH_UPDATE=1 rewrites it, BENCH_STRICT=1 fails on a regression)
 bench-quick: chdb
 	BENCH_ITEMS=1000000 scripts/bench.sh

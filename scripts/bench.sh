@@ -9,6 +9,12 @@
 # PostgreSQL comes from Debian's postgresql package, installed here when
 # missing (root only) and run on 127.0.0.1 as the postgres user in a
 # throw-away cluster; BENCH_POSTGRES=0 leaves it out.
+#
+# At 1,000,000 items the run is then compared with the committed baseline
+# docs/bench-baseline-1m.json (docs/benchmarks.md, "Regression check"):
+# the cases that got slower relative to clearance, or read more, are
+# printed. BENCH_UPDATE=1 rewrites the baseline from the run instead;
+# BENCH_STRICT=1 makes a regression fail the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +38,13 @@ fi
 echo "bench: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB, $items items" >&2
 ./bin/postclear-bench run --items "$items" --postclear bin/postclear --chdb-lib "$lib" \
   --postgres="$pg" ${BENCH_FLAGS:-}
+
+if [ "$items" = 1000000 ]; then
+  compare=()
+  [ "${BENCH_UPDATE:-0}" = 1 ] && compare+=(--update)
+  [ "${BENCH_STRICT:-0}" = 1 ] && compare+=(--fail)
+  ./bin/postclear-bench compare "${compare[@]}" docs/bench-baseline-1m.json bench-out/results-1000000.json
+fi
 
 shopt -s nullglob
 results=(bench-out/results-*.json)

@@ -5,11 +5,13 @@ go 1.26.8
 require (
 	github.com/google/go-cmp v0.7.0
 	github.com/postclear/postclear v0.0.0
+	github.com/vektah/gqlparser/v2 v2.5.64
 )
 
 require (
 	github.com/ClickHouse/ch-go v0.74.0 // indirect
 	github.com/ClickHouse/clickhouse-go/v2 v2.50.0 // indirect
+	github.com/agnivade/levenshtein v1.2.2 // indirect
 	github.com/andybalholm/brotli v1.2.6 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/ebitengine/purego v0.11.3 // indirect

@@ -30,8 +30,8 @@ type EngineResult struct {
 	NaiveError   string `json:"naive_error,omitempty"`
 	// Lines is the server SQL's result, for the PostgreSQL comparison.
 	Lines []string `json:"lines"`
-	// ReadRows and ReadBytes are what the engine read for one run of the
-	// server SQL, from system.query_log when the engine keeps it.
+	// ReadRows and ReadBytes are what the engine read from its tables for
+	// one run of the server SQL (chdb_result_rows_read, _bytes_read).
 	ReadRows  uint64 `json:"read_rows,omitempty"`
 	ReadBytes uint64 `json:"read_bytes,omitempty"`
 }
@@ -48,6 +48,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	reps := fs.Int("reps", 20, "timed runs")
 	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow)")
 	export := fs.String("export-dir", "", "also export the PostgreSQL tables as CSV here")
+	item := fs.String("item", "", "the item of the item case (none: no item case)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,36 +61,43 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	// The server's clock decides "today" for on-time delivery; the same
 	// day here gives the same parameters.
 	svc := &analytics.Service{Engine: e, Layout: layout, Now: time.Now}
+	w := bench.DefaultWindow
+	w.ItemID = *item
 	var out []EngineResult
-	for _, c := range bench.Cases(bench.DefaultWindow) {
-		sqlText, params, err := bench.SQL(svc, c)
+	for _, c := range bench.Cases(w) {
+		stmts, params, err := bench.SQL(ctx, svc, c)
 		if err != nil {
 			return err
 		}
 		r := EngineResult{Case: c.Name()}
-		r.Lines, err = bench.Lines(ctx, e, sqlText, params)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.Name(), err)
+		for _, text := range stmts {
+			lines, err := bench.Lines(ctx, e, text, params)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.Name(), err)
+			}
+			r.Lines = append(r.Lines, lines...)
 		}
 		r.Rows = len(r.Lines)
-		if r.Engine, err = timeQuery(ctx, e, sqlText, params, *warmup, *reps); err != nil {
+		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, params, *warmup, *reps); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
-		r.ReadRows, r.ReadBytes = lastRead(ctx, e, c.Name(), sqlText, params)
-		naive, err := bench.NaiveSQL(c)
-		if err != nil {
-			return err
+		if bench.Compared(c.Family) {
+			naive, err := bench.NaiveSQL(c)
+			if err != nil {
+				return err
+			}
+			got, err := bench.Lines(ctx, e, naive, params)
+			if err == nil {
+				r.NaiveMatches = bench.SameNumbers(r.Lines, got) == nil
+				// One untimed run above is the naive warm-up.
+				r.Naive, _, _, err = timeQuery(ctx, e, []string{naive}, params, 0, *naiveReps)
+			}
+			if err != nil {
+				r.NaiveError = err.Error()
+			}
 		}
-		got, err := bench.Lines(ctx, e, naive, params)
-		if err == nil {
-			r.NaiveMatches = bench.SameNumbers(r.Lines, got) == nil
-			// One untimed run above is the naive warm-up.
-			r.Naive, err = timeQuery(ctx, e, naive, params, 0, *naiveReps)
-		}
-		if err != nil {
-			r.NaiveError = err.Error()
-		}
-		fmt.Fprintf(os.Stderr, "engine %-28s engine p50 %8.1f ms  naive p50 %9.1f ms  match %v\n", c.Name(), r.Engine.Median, r.Naive.Median, r.NaiveMatches)
+		fmt.Fprintf(os.Stderr, "engine %-28s engine p50 %8.1f ms  naive p50 %9.1f ms  read %d rows %.1f MB\n",
+			c.Name(), r.Engine.Median, r.Naive.Median, r.ReadRows, float64(r.ReadBytes)/1e6)
 		out = append(out, r)
 	}
 	if *export != "" {
@@ -100,52 +108,45 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	return json.NewEncoder(stdout).Encode(out)
 }
 
-func timeQuery(ctx context.Context, e warehouse.Engine, sqlText string, params warehouse.Params, warmup, reps int) (bench.Summary, error) {
+// timeQuery times stmts run one after the other, as the server runs them
+// for one request, and returns the rows and bytes the engine read from
+// its tables in the last run (zero where the engine does not say).
+func timeQuery(ctx context.Context, e warehouse.Engine, stmts []string, params warehouse.Params, warmup, reps int) (s bench.Summary, read, bytes uint64, err error) {
 	var ds []time.Duration
 	for i := 0; i < warmup+reps; i++ {
+		read, bytes = 0, 0
 		start := time.Now()
-		rows, err := e.Query(ctx, sqlText, params)
-		if err != nil {
-			return bench.Summary{}, err
-		}
-		for rows.Next() {
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return bench.Summary{}, err
+		for _, text := range stmts {
+			r, b, err := drain(ctx, e, text, params)
+			if err != nil {
+				return s, 0, 0, err
+			}
+			read, bytes = read+r, bytes+b
 		}
 		if i >= warmup {
 			ds = append(ds, time.Since(start))
 		}
 	}
-	return bench.Summarize(ds), nil
+	return bench.Summarize(ds), read, bytes, nil
 }
 
-// lastRead runs sqlText once more under a query id and reads what it read
-// from system.query_log; the embedded engine may not keep the log, in
-// which case it reports zeros.
-func lastRead(ctx context.Context, e warehouse.Engine, name, sqlText string, params warehouse.Params) (uint64, uint64) {
-	tag := fmt.Sprintf("/* bench %s %d */ ", name, time.Now().UnixNano())
-	rows, err := e.Query(ctx, tag+sqlText, params)
+// drain runs one statement to its end and returns what the engine read:
+// the embedded engine gives its read counters with every result.
+func drain(ctx context.Context, e warehouse.Engine, text string, params warehouse.Params) (read, bytes uint64, err error) {
+	rows, err := e.Query(ctx, text, params)
 	if err != nil {
-		return 0, 0
-	}
-	for rows.Next() {
-	}
-	rows.Close()
-	_ = e.Exec(ctx, "SYSTEM FLUSH LOGS", nil)
-	rows, err = e.Query(ctx, `SELECT read_rows, read_bytes FROM system.query_log
-WHERE type = 'QueryFinish' AND startsWith(query, {tag:String}) ORDER BY event_time DESC LIMIT 1`, warehouse.Params{"tag": tag})
-	if err != nil {
-		return 0, 0
+		return 0, 0, err
 	}
 	defer rows.Close()
-	var r, b uint64
 	for rows.Next() {
-		_ = rows.Scan(&r, &b)
 	}
-	return r, b
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	if s, ok := rows.(interface{ ReadStats() (uint64, uint64) }); ok {
+		read, bytes = s.ReadStats()
+	}
+	return read, bytes, nil
 }
 
 // exportPG writes each PostgreSQL table as CSV into dir through the

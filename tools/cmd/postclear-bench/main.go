@@ -15,6 +15,7 @@
 //	postclear-bench engine-ingest ...      (child) INSERT … FROM file() ceiling
 //	postclear-bench plot OUT.png RESULT... latency against data size
 //	postclear-bench report RESULT...       the Markdown of saved results
+//	postclear-bench compare BASE RESULT    the regression check against a baseline
 package main
 
 import (
@@ -29,7 +30,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot|report|compare [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -44,6 +45,8 @@ func main() {
 		err = runPlot(args)
 	case "report":
 		err = runReport(args)
+	case "compare":
+		err = runCompare(args)
 	default:
 		err = fmt.Errorf("unknown command %q", cmd)
 	}

@@ -106,7 +106,10 @@ func postgres(ctx context.Context, c config, exportDir string, res *Result) erro
 	// seizure look-back agree with the engine's run.
 	svc := newParamService()
 	for _, cs := range bench.Cases(bench.DefaultWindow) {
-		_, params, err := bench.SQL(svc, cs)
+		if !bench.Compared(cs.Family) {
+			continue
+		}
+		_, params, err := bench.SQL(ctx, svc, cs)
 		if err != nil {
 			return err
 		}

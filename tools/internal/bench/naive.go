@@ -31,7 +31,7 @@ func NaiveSQL(c Case) (string, error) {
 	case Seizures:
 		return n.seizures(), nil
 	}
-	return "", fmt.Errorf("bench: unknown family %q", c.Family)
+	return "", fmt.Errorf("bench: no naive SQL for %q", c.Family)
 }
 
 type naive struct{ q postclear.KPIQuery }

@@ -83,7 +83,7 @@ func PGSQL(c Case, params warehouse.Params) (string, error) {
 	case Seizures:
 		return p.seizures(), nil
 	}
-	return "", fmt.Errorf("bench: unknown family %q", c.Family)
+	return "", fmt.Errorf("bench: no PostgreSQL SQL for %q", c.Family)
 }
 
 type pg struct {
@@ -178,6 +178,9 @@ WHERE ` + p.inRange("posted_at") + p.dest("")
 		"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days) FILTER (WHERE is_delivered) AS q_days",
 		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v) AS n_judged", today),
 		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND is_delivered AND delivered_day <= due_day) AS n_on_time", today),
+		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND is_delivered AND delivered_day - due_day = 1) AS n_late_1", today),
+		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND is_delivered AND delivered_day - due_day >= 2) AS n_late_2", today),
+		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND NOT is_delivered) AS n_not_delivered", today),
 	}, inner)
 }
 

@@ -8,7 +8,9 @@
 package bench
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/postclear/postclear/internal/analytics"
@@ -16,19 +18,40 @@ import (
 	"github.com/postclear/postclear/internal/warehouse"
 )
 
-// Family is a KPI query family of DOMAIN.md.
+// Family is a KPI query family of DOMAIN.md, or one of the operations
+// view's questions (backlog, openItems, item).
 type Family string
 
-// The four families, in the order reports list them.
+// The families, in the order reports list them.
 const (
 	Clearance  Family = "clearance"
 	Delivery   Family = "delivery"
 	Compliance Family = "compliance"
 	Seizures   Family = "seizures"
+	// DeliveryWorking is delivery END_TO_END against J+5 in working days
+	// of the destination country.
+	DeliveryWorking Family = "delivery-working"
+	// Stages is stageTimes with all seven stages.
+	Stages  Family = "stages"
+	Risk    Family = "risk"
+	Hold    Family = "hold"
+	Ead     Family = "ead"
+	Quality Family = "quality"
+	// Backlog, OpenItems and Item are the operations view, asked once
+	// each for the window's destination.
+	Backlog   Family = "backlog"
+	OpenItems Family = "openItems"
+	Item      Family = "item"
 )
 
-// Families lists every family.
-var Families = []Family{Clearance, Delivery, Compliance, Seizures}
+// KPIFamilies are asked in both shapes.
+var KPIFamilies = []Family{Clearance, Delivery, DeliveryWorking, Compliance, Seizures, Stages, Risk, Hold, Ead, Quality}
+
+// Compared reports whether f has a naive raw-events and a PostgreSQL
+// version to compare with: the four families of issue 5.
+func Compared(f Family) bool {
+	return f == Clearance || f == Delivery || f == Compliance || f == Seizures
+}
 
 // Shape is one of the two questions the issue asks every family.
 type Shape string
@@ -40,16 +63,20 @@ const (
 	// AllYear is every destination, one year, by quarter: what an
 	// overview dashboard asks.
 	AllYear Shape = "all-year"
+	// One is the operations view's single question for the window's
+	// destination: its backlog, a page of its open items, one item.
+	One Shape = "one"
 )
-
-// Shapes lists both shapes.
-var Shapes = []Shape{CountryQuarter, AllYear}
 
 // Case is one timed query: a family asked in one shape.
 type Case struct {
 	Family Family
 	Shape  Shape
 	Query  postclear.KPIQuery
+	// AsOf is the moment of Backlog and OpenItems; ItemID the item of
+	// Item.
+	AsOf   time.Time
+	ItemID string
 }
 
 // Name identifies the case in reports, e.g. "clearance/country-quarter".
@@ -60,7 +87,12 @@ func (c Case) Name() string { return string(c.Family) + "/" + string(c.Shape) }
 const (
 	TargetHours  = postclear.DefaultTargetHours
 	StandardDays = postclear.DefaultStandardDays
+	// PageSize is the openItems page asked for (issue 17: "a page").
+	PageSize = 50
 )
+
+// OpenStage is the stage the openItems case lists.
+const OpenStage = postclear.InCustoms
 
 // Window is where a query set looks: the destination country and quarter
 // of CountryQuarter and the year of AllYear. The demo data covers
@@ -69,6 +101,9 @@ type Window struct {
 	Country      string
 	QuarterStart time.Time
 	Year         int
+	// ItemID is the item the Item case reads; without one there is no
+	// Item case (the run takes it from the openItems page).
+	ItemID string
 }
 
 // DefaultWindow is a full quarter and a full year inside the demo data.
@@ -78,68 +113,153 @@ var DefaultWindow = Window{
 	Year:         2025,
 }
 
-// Cases returns the query set: every family in both shapes.
+// AsOf is the moment the operations cases take the backlog at: the end
+// of the window's quarter.
+func (w Window) AsOf() time.Time { return w.QuarterStart.AddDate(0, 3, 0) }
+
+// Cases returns the query set: every KPI family in both shapes, then the
+// operations view's backlog, openItems page and item.
 func Cases(w Window) []Case {
 	month, quarter := postclear.Month, postclear.Quarter
+	countryQuarter := postclear.KPIQuery{
+		Filter: postclear.AnalyticsFilter{
+			From:                 w.QuarterStart,
+			To:                   w.AsOf(),
+			DestinationCountries: []string{w.Country},
+		},
+		GroupBy:     []postclear.Dimension{postclear.DimOriginCountry},
+		Granularity: &month,
+	}
+	allYear := postclear.KPIQuery{
+		Filter: postclear.AnalyticsFilter{
+			From: time.Date(w.Year, 1, 1, 0, 0, 0, 0, time.UTC),
+			To:   time.Date(w.Year+1, 1, 1, 0, 0, 0, 0, time.UTC),
+		},
+		Granularity: &quarter,
+	}
 	var out []Case
-	for _, f := range Families {
+	for _, f := range KPIFamilies {
 		out = append(out,
-			Case{Family: f, Shape: CountryQuarter, Query: postclear.KPIQuery{
-				Filter: postclear.AnalyticsFilter{
-					From:                 w.QuarterStart,
-					To:                   w.QuarterStart.AddDate(0, 3, 0),
-					DestinationCountries: []string{w.Country},
-				},
-				GroupBy:     []postclear.Dimension{postclear.DimOriginCountry},
-				Granularity: &month,
-			}},
-			Case{Family: f, Shape: AllYear, Query: postclear.KPIQuery{
-				Filter: postclear.AnalyticsFilter{
-					From: time.Date(w.Year, 1, 1, 0, 0, 0, 0, time.UTC),
-					To:   time.Date(w.Year+1, 1, 1, 0, 0, 0, 0, time.UTC),
-				},
-				Granularity: &quarter,
-			}})
+			Case{Family: f, Shape: CountryQuarter, Query: countryQuarter},
+			Case{Family: f, Shape: AllYear, Query: allYear})
+	}
+	// The operations view: what is open at the quarter's end among the
+	// items that entered their stage in the quarter, by origin.
+	one := postclear.KPIQuery{Filter: countryQuarter.Filter, GroupBy: countryQuarter.GroupBy}
+	out = append(out,
+		Case{Family: Backlog, Shape: One, Query: one, AsOf: w.AsOf()},
+		Case{Family: OpenItems, Shape: One, Query: postclear.KPIQuery{Filter: one.Filter}, AsOf: w.AsOf()})
+	if w.ItemID != "" {
+		out = append(out, Case{Family: Item, Shape: One, ItemID: w.ItemID})
 	}
 	return out
 }
 
-// SQL returns the SQL the server runs for c, from the analytics service
-// itself, so that the engine-only timing runs exactly the server's text.
-func SQL(svc *analytics.Service, c Case) (string, warehouse.Params, error) {
+// SQL returns the statements the server runs for c, from the analytics
+// service itself, so that the engine-only timing runs exactly the
+// server's text: one statement for every case but Item, which reads the
+// item's facts, events, declarations and decisions in four.
+func SQL(ctx context.Context, svc *analytics.Service, c Case) ([]string, warehouse.Params, error) {
+	one := func(text string, p warehouse.Params, err error) ([]string, warehouse.Params, error) {
+		return []string{text}, p, err
+	}
 	switch c.Family {
 	case Clearance:
-		return svc.ClearanceSQL(c.Query, TargetHours)
+		return one(svc.ClearanceSQL(c.Query, TargetHours))
 	case Delivery:
-		return svc.DeliverySQL(c.Query, postclear.StandardDelivery(StandardDays))
+		return one(svc.DeliverySQL(c.Query, postclear.StandardDelivery(StandardDays)))
+	case DeliveryWorking:
+		return one(svc.DeliverySQL(c.Query, workingDelivery))
 	case Compliance:
-		return svc.ComplianceSQL(c.Query)
+		return one(svc.ComplianceSQL(c.Query))
 	case Seizures:
-		return svc.SeizureSQL(c.Query)
+		return one(svc.SeizureSQL(c.Query))
+	case Stages:
+		return one(svc.StageSQL(c.Query, postclear.Stages, postclear.DefaultThresholdsHours))
+	case Risk:
+		return one(svc.RiskSQL(c.Query))
+	case Hold:
+		return one(svc.HoldSQL(c.Query, postclear.DefaultWithinHours))
+	case Ead:
+		return one(svc.EadSQL(c.Query, postclear.DefaultMinLeadHours))
+	case Quality:
+		return one(svc.QualitySQL(c.Query))
+	case Backlog:
+		return one(svc.BacklogSQL(c.Query, BacklogArgs(c)))
+	case OpenItems:
+		return one(svc.OpenItemsSQL(ctx, OpenItemsQuery(c)))
+	case Item:
+		stmts, p := svc.ItemSQL(ctx, c.ItemID)
+		// The last is the first's subquery, returned for tests only.
+		return stmts[:4], p, nil
 	}
-	return "", nil, fmt.Errorf("bench: unknown family %q", c.Family)
+	return nil, nil, fmt.Errorf("bench: unknown family %q", c.Family)
 }
 
-// graphQLField is each family's query field and the result fields asked
-// for: every statistic, so that the server does all the work it can.
-var graphQLField = map[Family]struct{ field, selection string }{
-	Clearance:  {"clearanceTimes", "items meanHours p50Hours p90Hours p95Hours withinTargetRate"},
-	Delivery:   {"deliveryTimes", "items delivered meanDays p50Days p90Days onTimeRate"},
-	Compliance: {"complianceRates", "itemsArrived eadCoverage declarations declarationCompleteness itemsPresented inspectionRate hitRate releaseWithoutInterventionRate"},
-	Seizures:   {"seizureTrends", "seizureCategory seizures perTenThousandItems changeFromPreviousPeriod"},
+var workingDelivery = postclear.DeliveryOptions{StandardDays: StandardDays, Leg: postclear.EndToEnd, DayCount: postclear.WorkingDays}
+
+// BacklogArgs are the arguments of the Backlog case: the schema's
+// default ages.
+func BacklogArgs(c Case) postclear.BacklogArgs {
+	return postclear.BacklogArgs{AsOf: c.AsOf, AgesHours: postclear.DefaultAgesHours}
+}
+
+// OpenItemsQuery is the first page of the OpenItems case.
+func OpenItemsQuery(c Case) postclear.OpenItemsQuery {
+	return postclear.OpenItemsQuery{Query: c.Query, AsOf: c.AsOf, Stage: OpenStage, First: PageSize}
+}
+
+// graphQLField is each family's query field, its arguments beyond the
+// filter, groupBy and granularity, and the result fields asked for:
+// every statistic, so that the server does all the work it can.
+var graphQLField = map[Family]struct{ field, args, selection string }{
+	Clearance:       {"clearanceTimes", "", "items meanHours p50Hours p90Hours p95Hours withinTargetRate"},
+	Delivery:        {"deliveryTimes", "", "items delivered meanDays p50Days p90Days onTimeRate"},
+	DeliveryWorking: {"deliveryTimes", "leg: END_TO_END, dayCount: WORKING, standardDays: 5", "items delivered meanDays p50Days p90Days onTimeRate"},
+	Compliance:      {"complianceRates", "", "itemsArrived eadCoverage declarations declarationCompleteness itemsPresented inspectionRate hitRate releaseWithoutInterventionRate"},
+	Seizures:        {"seizureTrends", "", "seizureCategory seizures perTenThousandItems changeFromPreviousPeriod"},
+	Stages:          {"stageTimes", "stages: [" + stageList() + "]", "stage items meanHours stddevHours p50Hours p90Hours p95Hours maxHours within { hours rate }"},
+	Risk:            {"riskEffectiveness", "", "channel inspected shareOfInspections hitRate findingRate liftVsRandom p50ClearanceHours"},
+	Hold:            {"holdFulfilment", "", "requested presented presentedRate presentedWithinRate p50HoursToPresent p90HoursToPresent deliveredWithoutPresentation"},
+	Ead:             {"eadTimeliness", "", "items withEad beforeDepartureRate beforeArrivalRate leadTimeRate p10LeadHours p50LeadHours"},
+	Quality:         {"declarationQuality", "", "rule declarations failing failureRate"},
+	Backlog:         {"backlog", "", "stage items p50AgeHours p90AgeHours maxAgeHours olderThan { hours items }"},
+}
+
+func stageList() string {
+	var s []string
+	for _, st := range postclear.Stages {
+		s = append(s, string(st))
+	}
+	return strings.Join(s, ", ")
 }
 
 // GraphQL returns the GraphQL document of c. Values are written inline
 // (they are the benchmark's constants, not user input) so that the
 // request is what an analyst would paste into the playground.
 func GraphQL(c Case) string {
-	f := graphQLField[c.Family]
 	q := c.Query
 	filter := fmt.Sprintf(`from: "%s", to: "%s"`, q.Filter.From.Format(time.DateOnly), q.Filter.To.Format(time.DateOnly))
 	if len(q.Filter.DestinationCountries) > 0 {
 		filter += fmt.Sprintf(`, destinationCountries: ["%s"]`, q.Filter.DestinationCountries[0])
 	}
 	args := "filter: {" + filter + "}"
+	asOf := fmt.Sprintf(`asOf: "%s"`, c.AsOf.Format(time.RFC3339))
+	switch c.Family {
+	case Item:
+		return fmt.Sprintf(`{ item(id: "%s") { itemId originCountry destinationCountry mailClass office category
+  milestones { postedAt arrivedAt presentedAt releasedAt deliveredAt }
+  events { eventCode eventTime office } declarations { receivedAt hsCode } decisions { decidedAt decision } } }`, c.ItemID)
+	case OpenItems:
+		return fmt.Sprintf("{ openItems(%s, stage: %s, %s, first: %d) { totalCount edges { cursor node { itemId originCountry destinationCountry mailClass office category enteredAt ageHours } } pageInfo { hasNextPage endCursor } } }",
+			asOf, OpenStage, args, PageSize)
+	case Backlog:
+		args = asOf + ", " + args
+	}
+	f := graphQLField[c.Family]
+	if f.args != "" {
+		args += ", " + f.args
+	}
 	key := "period"
 	for _, d := range q.GroupBy {
 		args += ", groupBy: [" + string(d) + "]"
