@@ -61,6 +61,9 @@ type kpiResult struct {
 	Previous   *float64 `json:"previous"`
 	Change     *float64 `json:"change"`
 	Population int64    `json:"population"`
+	// The same quarter a year before, and the change from it.
+	PreviousYear           *float64 `json:"previousYear"`
+	ChangeFromPreviousYear *float64 `json:"changeFromPreviousYear"`
 }
 
 type scorecardAnswer struct {
@@ -70,6 +73,17 @@ type scorecardAnswer struct {
 		Findings []struct {
 			Text string `json:"text"`
 		} `json:"findings"`
+		Actions struct {
+			OpenAtEnd int `json:"openAtEnd"`
+			Overdue   int `json:"overdue"`
+			Actions   []struct {
+				Action struct {
+					ID string `json:"id"`
+				} `json:"action"`
+				StatusAtEnd string `json:"statusAtEnd"`
+				Overdue     bool   `json:"overdue"`
+			} `json:"actions"`
+		} `json:"actions"`
 		Data struct {
 			Version string `json:"version"`
 		} `json:"data"`
@@ -80,12 +94,14 @@ type scorecardAnswer struct {
 // hold the numbers exactly, and its text.
 type pageTile struct {
 	KPI, Actual, Target, Met, Previous, Change, Population string
+	PreviousYear, ChangeFromPreviousYear                   string
 	Shown                                                  string // the big figure
 }
 
 const readTiles = `[...document.querySelectorAll('#tiles .tile')].map(e => ({KPI: e.dataset.kpi, Actual: e.dataset.actual,
 	Target: e.dataset.target, Met: e.dataset.met, Previous: e.dataset.previous, Change: e.dataset.change,
-	Population: e.dataset.population, Shown: e.querySelector('.actual').textContent}))`
+	Population: e.dataset.population, PreviousYear: e.dataset.previousYear, ChangeFromPreviousYear: e.dataset.changeFromPreviousYear,
+	Shown: e.querySelector('.actual').textContent}))`
 
 // numAttr writes a number as the page's data- attributes do (JavaScript's
 // String(number), the shortest form that reads back as the same float64),
@@ -119,7 +135,8 @@ func checkScorecard(t *testing.T, b *browser, s *Server, token, mou, quarter str
 			continue
 		}
 		wantTiles = append(wantTiles, pageTile{KPI: k.KPI, Actual: numAttr(k.Actual), Target: numAttr(k.Target),
-			Met: boolAttr(k.Met), Previous: numAttr(k.Previous), Change: numAttr(k.Change), Population: numAttr(&k.Population)})
+			Met: boolAttr(k.Met), Previous: numAttr(k.Previous), Change: numAttr(k.Change), Population: numAttr(&k.Population),
+			PreviousYear: numAttr(k.PreviousYear), ChangeFromPreviousYear: numAttr(k.ChangeFromPreviousYear)})
 	}
 	got := eval[[]pageTile](b, readTiles)
 	shown := map[string]string{}
@@ -154,6 +171,23 @@ func checkScorecard(t *testing.T, b *browser, s *Server, token, mou, quarter str
 	}
 	if diff := cmp.Diff(findings, eval[[]string](b, `[...document.querySelectorAll('#findings li')].map(e => e.textContent)`)); diff != "" {
 		t.Errorf("findings (-API +page):\n%s", diff)
+	}
+	// Beside them, the agreed actions open at the end of the quarter,
+	// overdue ones marked, and how many.
+	var open []string
+	for _, a := range want.Evaluation.Actions.Actions {
+		if a.StatusAtEnd == "OPEN" {
+			open = append(open, a.Action.ID+" "+strconv.FormatBool(a.Overdue))
+		}
+	}
+	shownActions := eval[[]string](b, `[...document.querySelectorAll('#actions li')].map(e => e.dataset.action + ' ' + e.dataset.overdue)`)
+	slices.Sort(open)
+	slices.Sort(shownActions)
+	if diff := cmp.Diff(open, shownActions); diff != "" {
+		t.Errorf("open actions (-API +page):\n%s", diff)
+	}
+	if got := eval[[]int](b, `(d => [+d.openAtEnd, +d.overdue])(document.getElementById('actions-summary').dataset)`); !cmp.Equal(got, []int{want.Evaluation.Actions.OpenAtEnd, want.Evaluation.Actions.Overdue}) {
+		t.Errorf("actions summary %v, the API's %d open and %d overdue", got, want.Evaluation.Actions.OpenAtEnd, want.Evaluation.Actions.Overdue)
 	}
 	return want
 }
@@ -255,42 +289,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("signed in as %q", who)
 	}
 
-	// The scorecard equals the evaluation.
-	ev := checkScorecard(t, b, s, analyst, mou, quarter)
-	targets := map[string]bool{}
-	for _, k := range ev.Evaluation.KPIs {
-		if k.Target != nil {
-			targets[k.KPI] = true
-		}
-	}
-
-	// The quarterly trends equal, point by point, the evaluations of those
-	// quarters: the page asks the KPI fields, the evaluation its own way.
-	trends := readTrends(b)
-	if len(trends) != len(targets) {
-		t.Errorf("%d charts for %d targets", len(trends), len(targets))
-	}
-	evaluations := map[string]map[string]kpiResult{}
-	for kpi, rows := range trends {
-		if !targets[kpi] || len(rows) != 8 || quarterName(rows[7].Period) != quarter {
-			t.Errorf("chart %s: %d quarters ending %v, want 8 ending %s", kpi, len(rows), rows[len(rows)-1:], quarter)
-		}
-		for _, r := range rows {
-			qn := quarterName(r.Period)
-			if evaluations[qn] == nil {
-				var a scorecardAnswer
-				dashboardOp(t, s, analyst, "Scorecard", map[string]any{"mouId": mou, "quarter": qn}, &a)
-				evaluations[qn] = map[string]kpiResult{}
-				for _, k := range a.Evaluation.KPIs {
-					evaluations[qn][k.KPI] = k
-				}
-			}
-			k := evaluations[qn][kpi]
-			if want := (trendRow{r.Period, numAttr(k.Actual), numAttr(&k.Population)}); r != want {
-				t.Errorf("trend %s %s: page %+v, evaluation %+v", kpi, qn, r, want)
-			}
-		}
-	}
+	// The scorecard equals the evaluation, and the quarterly trends equal,
+	// point by point, the evaluations of those quarters.
+	checkScorecard(t, b, s, analyst, mou, quarter)
+	trends := checkTrends(t, b, s, analyst, mou, quarter)
 
 	// Hovering over the last point shows its exact figure and population.
 	tip := hoverLastPoint(t, b, "CLEARANCE_P90_HOURS")
@@ -310,7 +312,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		} `json:"mou"`
 	}
 	from := quarterStart(t, quarter, -7)
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER", "timeZone": zoneOf(mou),
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "QUARTER", "timeZone": zoneOf(t, s, analyst, mou),
 		"filter": map[string]any{"from": from, "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &withActivities)
 	var wantMarked []string
 	for _, a := range withActivities.MoU.Activities {
@@ -324,6 +326,32 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("quarters marked with activities: %q, want those of the MoU's activities, %q", marked, wantMarked)
 	}
 	shot(t, b, "dashboard-scorecard.png", 0)
+
+	// Where the time goes: the stage chain by office, the slowest first;
+	// on the demo data Kenya's is KEMBAA, where items wait for
+	// presentation and for departure.
+	if slowest := checkStages(t, b, s, analyst, mou, quarter); countryOf(mou) == "KE" && slowest != "KEMBAA" {
+		t.Errorf("where the time goes shows %s first; the demo data's bottleneck is KEMBAA", slowest)
+	}
+	shot(t, b, "dashboard-stages.png", eval[float64](b, `document.getElementById('stages').getBoundingClientRect().top + scrollY - 8`))
+
+	// The operations desk: the backlog, a click to the oldest items, and
+	// one item's time line. On the demo data Mombasa's office of exchange
+	// (KEMBAA) holds Kenya's largest backlog.
+	if worst := checkDesk(t, b, s, analyst); countryOf(mou) == "KE" && worst != "KEMBAA" {
+		t.Errorf("the desk shows %s as the worst office; the demo data's bottleneck is KEMBAA", worst)
+	}
+	if wide := eval[bool](b, `document.documentElement.scrollWidth > innerWidth`); wide {
+		t.Errorf("the page is wider than the window (%v px)", eval[float64](b, `document.documentElement.scrollWidth`))
+	}
+	shot(t, b, "dashboard-desk.png", eval[float64](b, `document.getElementById('desk').getBoundingClientRect().top + scrollY - 8`))
+
+	// Risk and data, for each destination of the demo data, with its
+	// stories: targeting finds more than random inspections; Bangkok
+	// (THBKKB) delivers items customs asked to see without presenting
+	// them; advance data from China to Morocco comes in time more often
+	// after the MoU.
+	checkRiskStories(t, b, s, analyst, mou, quarter, stats.Items >= 100_000)
 
 	// The keyboard: Space on a download button fetches the file with the
 	// token.
@@ -354,7 +382,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			P90Hours *float64
 		} `json:"clearanceTimes"`
 	}
-	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH", "timeZone": zoneOf(mou),
+	dashboardOp(t, s, analyst, "Trends", map[string]any{"mouId": mou, "granularity": "MONTH", "timeZone": zoneOf(t, s, analyst, mou),
 		"filter": map[string]any{"from": monthsBefore(t, quarterStart(t, quarter, 1), 8), "to": quarterStart(t, quarter, 1), "destinationCountries": []string{countryOf(mou)}}}, &monthly)
 	var want []trendRow
 	for _, r := range monthly.Clearance {
@@ -405,6 +433,25 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("clearance population %s before the ingest, %s after; want one more", clearance.Population, after.Population)
 	}
 
+	// The operations desk follows too: an item arriving at KEMBAA an hour
+	// before the latest event waits for presentation there.
+	const awaiting = `(c => c ? c.dataset.items : '0')(document.querySelector('#backlog-table tr[data-office=KEMBAA] td[data-stage=AWAITING_PRESENTATION]'))`
+	asOf := eval[string](b, `document.getElementById('desk').dataset.asOf`)
+	waiting, n := eval[string](b, awaiting), renders(b)
+	at, err := time.Parse(time.RFC3339, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, res := postAs(t, s, feed, `mutation($e: [EventInput!]!) { ingestEvents(records: $e) { accepted } }`, map[string]any{"e": []map[string]any{{
+		"itemId": "RR000000014CN", "eventCode": "EMD", "eventTime": at.Add(-time.Hour).Format(time.RFC3339), "office": "KEMBAA",
+		"originCountry": "CN", "destinationCountry": "KE", "mailClass": "PACKET"}}}); status != 200 || len(res.Errors) > 0 || !bytes.Contains(res.Data, []byte(`"accepted":1`)) {
+		t.Fatalf("ingest: %d %s %+v", status, res.Data, res.Errors)
+	}
+	waitRender(b, "the desk after an arrival", n)
+	if now := eval[string](b, awaiting); now != fmt.Sprint(mustAtoi(t, waiting)+1) || eval[string](b, `document.getElementById('desk').dataset.asOf`) != asOf {
+		t.Errorf("items awaiting presentation at KEMBAA: %s before the arrival, %s after; want one more at the same moment", waiting, now)
+	}
+
 	// Print: the scorecard alone, on one A4 page.
 	measurePrint(t, b)
 
@@ -443,10 +490,57 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the agency is shown MoU %s", shown)
 	}
 	checkScorecard(t, b, s, kenya, shown, quarter)
+	// The other panels too show the agency what the API tells it.
+	checkStages(t, b, s, kenya, shown, quarter)
+	checkRisk(t, b, s, kenya, shown, quarter)
+	checkDesk(t, b, s, kenya)
 	if who := eval[string](b, `document.getElementById('viewer').textContent`); !strings.Contains(who, "AGENCY (KE)") {
 		t.Errorf("signed in as %q", who)
 	}
 	b.checkClean(s.Addr())
+}
+
+// checkTrends holds the quarterly trends against the evaluations of those
+// quarters, point by point: the page asks the KPI fields, the evaluation
+// its own way. It returns the trends.
+func checkTrends(t *testing.T, b *browser, s *Server, token, mou, quarter string) map[string][]trendRow {
+	t.Helper()
+	var ev scorecardAnswer
+	dashboardOp(t, s, token, "Scorecard", map[string]any{"mouId": mou, "quarter": quarter}, &ev)
+	targets := map[string]bool{}
+	for _, k := range ev.Evaluation.KPIs {
+		// The backlog at a quarter's end is a figure at a moment: no trend.
+		if k.Target != nil && k.KPI != "BACKLOG_IN_CUSTOMS_OVER_72H" {
+			targets[k.KPI] = true
+		}
+	}
+	trends := readTrends(b)
+	if len(trends) != len(targets) {
+		t.Errorf("%s: %d charts for %d targets", mou, len(trends), len(targets))
+	}
+	evaluations := map[string]map[string]kpiResult{}
+	for kpi, rows := range trends {
+		if !targets[kpi] || len(rows) != 8 || quarterName(rows[7].Period) != quarter {
+			t.Errorf("%s: chart %s: %d quarters ending %v, want 8 ending %s", mou, kpi, len(rows), rows[len(rows)-1:], quarter)
+			continue
+		}
+		for _, r := range rows {
+			qn := quarterName(r.Period)
+			if evaluations[qn] == nil {
+				var a scorecardAnswer
+				dashboardOp(t, s, token, "Scorecard", map[string]any{"mouId": mou, "quarter": qn}, &a)
+				evaluations[qn] = map[string]kpiResult{}
+				for _, k := range a.Evaluation.KPIs {
+					evaluations[qn][k.KPI] = k
+				}
+			}
+			k := evaluations[qn][kpi]
+			if want := (trendRow{r.Period, numAttr(k.Actual), numAttr(&k.Population)}); r != want {
+				t.Errorf("%s: trend %s %s: page %+v, evaluation %+v", mou, kpi, qn, r, want)
+			}
+		}
+	}
+	return trends
 }
 
 // monthsBefore is the first day n months before day.
@@ -459,20 +553,26 @@ func monthsBefore(t *testing.T, day string, n int) string {
 	return d.AddDate(0, -n, 0).Format(time.DateOnly)
 }
 
+// zoneOf is the time zone of an MoU, in which the page asks for its
+// figures.
+func zoneOf(t *testing.T, s *Server, token, mou string) string {
+	t.Helper()
+	var all struct {
+		MoUs []struct{ ID, TimeZone string } `json:"mous"`
+	}
+	dashboardOp(t, s, token, "MoUs", nil, &all)
+	for _, m := range all.MoUs {
+		if m.ID == mou {
+			return m.TimeZone
+		}
+	}
+	t.Fatalf("no MoU %s", mou)
+	return ""
+}
+
 func countryOf(mou string) string {
 	// Demo MoU ids are mou-<country>-<year>.
 	return strings.ToUpper(strings.Split(mou, "-")[1])
-}
-
-// zoneOf is the time zone of a demo MoU: its country's, in which its
-// evaluation and the page's trends take quarters and months.
-func zoneOf(mou string) string {
-	for _, s := range demo.MoUs() {
-		if s.MoU.Country == countryOf(mou) {
-			return s.MoU.TimeZone
-		}
-	}
-	return "UTC"
 }
 
 func tileOf(tiles []pageTile, kpi string) pageTile {

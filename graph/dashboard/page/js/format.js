@@ -33,6 +33,9 @@ export function change(v, unit) {
 
 export const count = (n) => whole.format(n);
 
+// factor writes how many times as much: ×11.2.
+export const factor = (v) => (v === null || v === undefined ? '–' : '×' + one.format(v));
+
 // axis writes an axis tick in unit, shorter than value.
 export function axis(v, unit) {
   const u = units[unit];

@@ -9,11 +9,14 @@ import { addQuarters, compareQuarters, parseQuarter, quarterName, quarterOf } fr
 import * as state from './state.js';
 import * as scorecard from './panels/scorecard.js';
 import * as trends from './panels/trends.js';
+import * as stages from './panels/stages.js';
+import * as risk from './panels/risk.js';
+import * as desk from './panels/desk.js';
 
 // The panels, in page order. A panel is a module with update(view), which
 // asks the API for its figures (its operation, a .graphql file) and shows
 // them; view holds the chosen MoU, quarter and granularity.
-const panels = [scorecard, trends];
+const panels = [scorecard, trends, stages, risk, desk];
 
 const $ = (id) => document.getElementById(id);
 const filters = $('filters');

@@ -8,7 +8,7 @@ import { query } from '../api.js';
 import { draw } from '../chart.js';
 import { h, num } from '../dom.js';
 import * as fmt from '../format.js';
-import { kpis, label, series } from '../kpis.js';
+import { asks, kpis, label, series } from '../kpis.js';
 import { addQuarters, bucketLabel, bucketOf, monthStart, quarterStart } from '../periods.js';
 
 export const operation = 'Trends';
@@ -52,14 +52,18 @@ addEventListener('resize', () => charts.forEach((c) => c.resize()));
 // update shows the trends of view.mou up to view.quarter by view.grain.
 export async function update(view) {
   const { from, to } = range(view.quarterParsed, view.grain);
+  // The MoU's targets are known before the trends are asked (the MoU list
+  // holds them), so that only the families they need are asked.
+  const targeted = view.mou.targets.map((t) => t.kpi);
   const data = await query(operation, {
     mouId: view.mou.id,
     filter: { from, to, destinationCountries: [view.mou.country] },
     granularity: view.grain,
     timeZone: view.mou.timeZone,
+    ...asks(targeted.length > 0 ? targeted : headline),
   });
   const targets = new Map(data.mou.targets.map((t) => [t.kpi, t]));
-  const shown = targets.size > 0 ? [...targets.keys()] : headline;
+  const shown = (targets.size > 0 ? [...targets.keys()] : headline).filter((kpi) => !kpis[kpi] || kpis[kpi].family !== null);
   const activities = activitiesByBucket(data.mou.activities, view.grain);
   const inForce = view.mou.effectiveFrom >= from && view.mou.effectiveFrom < to ? bucketLabel(bucketOf(view.mou.effectiveFrom, view.grain), view.grain) : null;
   const grainName = view.grain === 'MONTH' ? 'months' : 'quarters';
