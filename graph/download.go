@@ -122,7 +122,7 @@ func openItemsParams(v url.Values) (postclear.OpenItemsQuery, error) {
 		}
 		if !slices.Contains(single, name) {
 			return oq, postclear.Errorf(postclear.EInvalid, "unknown parameter %q: the download takes %s, and the lists originCountries, destinationCountries, mailClasses, offices and categories",
-				prefix(name, 40), strings.Join(single, ", "))
+				postclear.Cut(name, 40), strings.Join(single, ", "))
 		}
 		if len(values) > 1 {
 			return oq, postclear.Errorf(postclear.EInvalid, "%s is given %d times; give it once", name, len(values))
@@ -130,7 +130,7 @@ func openItemsParams(v url.Values) (postclear.OpenItemsQuery, error) {
 	}
 	var err error
 	if oq.AsOf, err = time.Parse(time.RFC3339, v.Get("asOf")); err != nil {
-		return oq, postclear.Errorf(postclear.EInvalid, "asOf: %q is not an RFC 3339 time with an offset, such as 2025-11-30T18:00:00Z", prefix(v.Get("asOf"), 40))
+		return oq, postclear.Errorf(postclear.EInvalid, "asOf: %q is not an RFC 3339 time with an offset, such as 2025-11-30T18:00:00Z", postclear.Cut(v.Get("asOf"), 40))
 	}
 	oq.Stage = postclear.BacklogStage(v.Get("stage"))
 	for _, d := range []struct {
@@ -138,13 +138,13 @@ func openItemsParams(v url.Values) (postclear.OpenItemsQuery, error) {
 		t    *time.Time
 	}{{"from", &f.From}, {"to", &f.To}} {
 		if *d.t, err = time.Parse(time.DateOnly, v.Get(d.name)); err != nil {
-			return oq, postclear.Errorf(postclear.EInvalid, "%s: %q is not a date YYYY-MM-DD (the range of the entry into the stage is [from, to))", d.name, prefix(v.Get(d.name), 40))
+			return oq, postclear.Errorf(postclear.EInvalid, "%s: %q is not a date YYYY-MM-DD (the range of the entry into the stage is [from, to))", d.name, postclear.Cut(v.Get(d.name), 40))
 		}
 	}
 	if s := v.Get("olderThanHours"); s != "" {
 		h, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return oq, postclear.Errorf(postclear.EInvalid, "olderThanHours: %q is not a number", prefix(s, 40))
+			return oq, postclear.Errorf(postclear.EInvalid, "olderThanHours: %q is not a number", postclear.Cut(s, 40))
 		}
 		oq.OlderThanHours = &h
 	}

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -54,7 +53,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		// names the argument and is safe to show, except that gqlgen
 		// quotes a whole body it cannot decode as JSON: only its start is.
 		if msg, body, ok := strings.Cut(gqlErr.Message, " body:"); ok && strings.HasPrefix(msg, undecodableBody) {
-			gqlErr.Message = msg + "; the body begins " + strconv.Quote(prefix(body, quotedBodyBytes))
+			gqlErr.Message = msg + "; the body begins " + strconv.Quote(postclear.Cut(body, quotedBodyBytes))
 		}
 		if _, ok := gqlErr.Extensions["code"]; !ok {
 			setCode(gqlErr, postclear.EInvalid)
@@ -69,17 +68,6 @@ const (
 	undecodableBody = "json request body could not be decoded"
 	quotedBodyBytes = 64
 )
-
-// prefix is s cut to at most n bytes, not inside a UTF-8 sequence.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
 
 func setCode(e *gqlerror.Error, code string) {
 	if e.Extensions == nil {

@@ -192,7 +192,7 @@ func (l *liveEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sameOrigin(r) && !l.crossOrigin.OriginAllowed(r) {
 		// A page of another origin could otherwise use the browser's
 		// connection to a server that trusts the user's machine.
-		reportError(w, l.logger, r, postclear.Errorf(postclear.EForbidden, "WebSocket from origin %s refused: it is neither this server's nor one --cors-origins lists", strconv.Quote(prefix(r.Header.Get("Origin"), 64))))
+		reportError(w, l.logger, r, postclear.Errorf(postclear.EForbidden, "WebSocket from origin %s refused: it is neither this server's nor one --cors-origins lists", strconv.Quote(postclear.Cut(r.Header.Get("Origin"), 64))))
 		return
 	}
 	select {
@@ -267,7 +267,7 @@ func admitConnection(authn *auth.Authenticator, limiter *auth.RateLimiter, broke
 
 // closeReason fits msg in a WebSocket close frame (123 bytes).
 func closeReason(msg string) string {
-	return prefix(msg, 120)
+	return postclear.Cut(msg, 120)
 }
 
 // acceptAnyOrigin leaves the origin check to liveEndpoint, which holds it

@@ -99,7 +99,7 @@ func (s *Service) itemParams(ctx context.Context, id string) warehouse.Params {
 func (s *Service) Item(ctx context.Context, id string) (it *postclear.Item, err error) {
 	defer postclear.Wrap(&err, "item %s", id)
 	if err := postclear.ValidS10(id); err != nil {
-		return nil, invalid("id: %q is not a UPU S10 item identifier: %v", prefix(id, 40), err)
+		return nil, invalid("id: %q is not a UPU S10 item identifier: %v", postclear.Cut(id, 40), err)
 	}
 	if err := s.Layout.Validate(); err != nil {
 		return nil, err

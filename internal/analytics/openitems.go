@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/resultcache"
@@ -333,7 +332,7 @@ func (p openQuery) parseCursor(s string) (*position, error) {
 	if s == "" {
 		return nil, nil
 	}
-	malformed := invalid("after: %q is not a cursor of openItems; pass the endCursor (or an edge's cursor) of a page", prefix(s, 40))
+	malformed := invalid("after: %q is not a cursor of openItems; pass the endCursor (or an edge's cursor) of a page", postclear.Cut(s, 40))
 	raw, ok := strings.CutPrefix(s, cursorPrefix)
 	if !ok {
 		return nil, malformed
@@ -352,16 +351,4 @@ func (p openQuery) parseCursor(s string) (*position, error) {
 		return nil, invalid("after: the cursor belongs to another openItems query; pass the same asOf, stage, filter, olderThanHours and timeZone as the page it came from")
 	}
 	return &c, nil
-}
-
-// prefix is s cut to at most n bytes, not inside a UTF-8 sequence, for
-// quoting what a caller sent.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

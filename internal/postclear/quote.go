@@ -17,11 +17,20 @@ func Quote(s string) string {
 	if len(s) <= MaxQuotedBytes {
 		return strconv.Quote(s)
 	}
-	cut := MaxQuotedBytes
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return strconv.Quote(Cut(s, MaxQuotedBytes)) + " (" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// Cut returns s when it has at most n bytes, else its first n bytes or
+// fewer, cut at a character boundary, followed by "…": for repeating what a
+// caller sent without repeating all of it.
+func Cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strconv.Quote(s[:cut]+"…") + " (" + strconv.Itoa(len(s)) + " bytes)"
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // QuotePrefix quotes the start of a value that was cut off while it was
