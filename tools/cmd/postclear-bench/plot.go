@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -18,12 +17,8 @@ func runPlot(args []string) error {
 	}
 	var results []Result
 	for _, f := range args[1:] {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
 		var r Result
-		if err := json.Unmarshal(b, &r); err != nil {
+		if err := readJSON(f, &r); err != nil {
 			return err
 		}
 		results = append(results, r)

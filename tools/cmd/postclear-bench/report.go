@@ -142,12 +142,8 @@ func ratio(v float64) string {
 // after the report's layout changed.
 func runReport(args []string) error {
 	for _, f := range args {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
 		var r Result
-		if err := json.Unmarshal(b, &r); err != nil {
+		if err := readJSON(f, &r); err != nil {
 			return err
 		}
 		fmt.Print(markdown(&r))

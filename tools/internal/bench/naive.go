@@ -98,7 +98,9 @@ func (n naive) keys(attr, e string) []string {
 	return cols
 }
 
-func (n naive) groupBy(extra ...string) string {
+// keyAliases are the key columns' aliases: the period, the grouped
+// dimensions, then extra.
+func (n naive) keyAliases(extra ...string) []string {
 	var keys []string
 	if n.q.Granularity != nil {
 		keys = append(keys, "period")
@@ -106,7 +108,11 @@ func (n naive) groupBy(extra ...string) string {
 	for _, d := range n.q.GroupBy {
 		keys = append(keys, "k_"+naiveAlias[d])
 	}
-	keys = append(keys, extra...)
+	return append(keys, extra...)
+}
+
+func (n naive) groupBy(extra ...string) string {
+	keys := n.keyAliases(extra...)
 	if len(keys) == 0 {
 		return ""
 	}
@@ -114,14 +120,7 @@ func (n naive) groupBy(extra ...string) string {
 }
 
 func (n naive) keyList(extra ...string) string {
-	var keys []string
-	if n.q.Granularity != nil {
-		keys = append(keys, "period")
-	}
-	for _, d := range n.q.GroupBy {
-		keys = append(keys, "k_"+naiveAlias[d])
-	}
-	keys = append(keys, extra...)
+	keys := n.keyAliases(extra...)
 	if len(keys) == 0 {
 		return ""
 	}
