@@ -96,17 +96,23 @@ type config struct {
 	pg, engineIngest, keepDB bool
 }
 
-func runBench(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var c config
-	fs.IntVar(&c.items, "items", 1_000_000, "items to generate")
-	fs.StringVar(&c.work, "work", "bench-out/work", "work directory: seed files, data directories, PostgreSQL cluster")
+// flags registers on fs the flags run and queries share, with what
+// --items and --work mean to each and the default of --naive-reps.
+func (c *config) flags(fs *flag.FlagSet, items, work string, naiveReps int) {
+	fs.IntVar(&c.items, "items", 1_000_000, items)
+	fs.StringVar(&c.work, "work", "bench-out/work", work)
 	fs.StringVar(&c.out, "out", "bench-out", "where results-N.json and results-N.md go")
 	fs.StringVar(&c.postclear, "postclear", "bin/postclear", "the postclear binary under test")
 	fs.StringVar(&c.lib, "chdb-lib", os.Getenv("POSTCLEAR_CHDB_LIB"), "libchdb.so")
 	fs.IntVar(&c.warmup, "warmup", 3, "untimed runs of each query first")
 	fs.IntVar(&c.reps, "reps", 20, "timed runs of each query")
-	fs.IntVar(&c.naiveReps, "naive-reps", 3, "timed runs of each naive query")
+	fs.IntVar(&c.naiveReps, "naive-reps", naiveReps, "timed runs of each naive query")
+}
+
+func runBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var c config
+	c.flags(fs, "items to generate", "work directory: seed files, data directories, PostgreSQL cluster", 3)
 	fs.BoolVar(&c.pg, "postgres", true, "compare with PostgreSQL")
 	fs.BoolVar(&c.engineIngest, "engine-ingest", true, "measure the unvalidated engine ingest ceiling")
 	if err := fs.Parse(args); err != nil {
@@ -184,14 +190,7 @@ func runQueries(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("queries", flag.ContinueOnError)
 	var c config
 	dataDir := fs.String("data-dir", "", "the chDB data directory to query (a copy: it is written to)")
-	fs.IntVar(&c.items, "items", 1_000_000, "items in the database (names the results)")
-	fs.StringVar(&c.work, "work", "bench-out/work", "where the server's log goes")
-	fs.StringVar(&c.out, "out", "bench-out", "where results-N.json and results-N.md go")
-	fs.StringVar(&c.postclear, "postclear", "bin/postclear", "the postclear binary under test")
-	fs.StringVar(&c.lib, "chdb-lib", os.Getenv("POSTCLEAR_CHDB_LIB"), "libchdb.so")
-	fs.IntVar(&c.warmup, "warmup", 3, "untimed runs of each query first")
-	fs.IntVar(&c.reps, "reps", 20, "timed runs of each query")
-	fs.IntVar(&c.naiveReps, "naive-reps", 0, "timed runs of each naive query")
+	c.flags(fs, "items in the database (names the results)", "where the server's log goes", 0)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
