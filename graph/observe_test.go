@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/postclear/postclear/graph"
+	"github.com/postclear/postclear/internal/auth"
 	"github.com/postclear/postclear/internal/metrics"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -54,6 +55,36 @@ func TestServerTimingIsTheRequestsEngineTime(t *testing.T) {
 	// A request that runs no statement says nothing.
 	if v := post(`{ __typename }`).Header().Get("Server-Timing"); v != "" {
 		t.Errorf("no statement: Server-Timing %q", v)
+	}
+}
+
+// Only an administrator is told the engine's time: to a caller with a
+// scope it would say whether the answer came from the cache, which must
+// show in nothing but the latency (TestCacheLeavesNoTraceButTiming).
+func TestServerTimingOnlyForAdministrators(t *testing.T) {
+	authn, mint := hs256(t)
+	e := metrics.New().Engine(slowEngine{query: time.Millisecond}, slog.New(slog.DiscardHandler), 0)
+	h := graph.NewHandler(&graph.Resolver{Analytics: statementsAnalytics{e: e, n: 1}}, nil, graph.Config{Auth: authn, Logger: slog.New(slog.DiscardHandler)})
+	for _, c := range []struct {
+		p    auth.Principal
+		want bool
+	}{
+		{auth.Principal{Subject: "admin", Role: auth.RoleAdmin}, true},
+		{auth.Principal{Subject: "kra", Role: auth.RoleAgency, Countries: []string{"KE"}}, false},
+		{auth.Principal{Subject: "analyst", Role: auth.RoleAnalyst}, false},
+	} {
+		body, _ := json.Marshal(map[string]any{"query": `{ clearanceTimes(filter: {from: "2025-01-01", to: "2025-04-01"}) { items } }`})
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+mint(c.p))
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+			t.Fatalf("%s: %d %s", c.p.Role, rec.Code, rec.Body)
+		}
+		if got := rec.Header().Get("Server-Timing") != ""; got != c.want {
+			t.Errorf("%s: Server-Timing %q, want one: %v", c.p.Role, rec.Header().Get("Server-Timing"), c.want)
+		}
 	}
 }
 
