@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -58,36 +59,33 @@ func ColumnRows(columns []Column) (names []string, rows [][]any, err error) {
 	}
 	for j, c := range columns {
 		names[j] = c.Name
-		var box func(i int) any
-		switch v := c.Values.(type) {
-		case []string:
-			box = func(i int) any { return v[i] }
-		case []time.Time:
-			box = func(i int) any { return v[i] }
-		case []int64:
-			box = func(i int) any { return v[i] }
-		case []uint64:
-			box = func(i int) any { return v[i] }
-		case []int:
-			box = func(i int) any { return v[i] }
-		case []uint8:
-			box = func(i int) any { return v[i] }
-		case []uint32:
-			box = func(i int) any { return v[i] }
-		case []float64:
-			box = func(i int) any { return v[i] }
-		case []bool:
-			box = func(i int) any { return v[i] }
-		case []postclear.Decimal:
-			box = func(i int) any { return v[i] }
-		default:
+		if !columnTypes[reflect.TypeOf(c.Values)] {
 			return nil, nil, fmt.Errorf("column %s: %T has no row form", c.Name, c.Values)
 		}
+		v := reflect.ValueOf(c.Values)
 		for i := range rows {
-			rows[i][j] = box(i)
+			rows[i][j] = v.Index(i).Interface()
 		}
 	}
 	return names, rows, nil
+}
+
+// columnTypes are the types of Column.Values, true for those with a row
+// form.
+var columnTypes = map[reflect.Type]bool{
+	reflect.TypeFor[[]string]():            true,
+	reflect.TypeFor[[]time.Time]():         true,
+	reflect.TypeFor[[]int64]():             true,
+	reflect.TypeFor[[]uint64]():            true,
+	reflect.TypeFor[[]int]():               true,
+	reflect.TypeFor[[]uint8]():             true,
+	reflect.TypeFor[[]uint32]():            true,
+	reflect.TypeFor[[]float64]():           true,
+	reflect.TypeFor[[]bool]():              true,
+	reflect.TypeFor[[]postclear.Decimal](): true,
+	reflect.TypeFor[[]*string]():           false,
+	reflect.TypeFor[[]*time.Time]():        false,
+	reflect.TypeFor[[][]string]():          false,
 }
 
 // ColumnsLen returns the number of rows of columns, which must all have
@@ -98,48 +96,16 @@ func ColumnsLen(columns []Column) (int, error) {
 	}
 	n := -1
 	for _, c := range columns {
-		m, ok := columnLen(c.Values)
-		if !ok {
+		if _, ok := columnTypes[reflect.TypeOf(c.Values)]; !ok {
 			return 0, fmt.Errorf("column %s: unsupported values %T", c.Name, c.Values)
 		}
+		m := reflect.ValueOf(c.Values).Len()
 		if n >= 0 && m != n {
 			return 0, fmt.Errorf("column %s has %d values, column %s %d", c.Name, m, columns[0].Name, n)
 		}
 		n = m
 	}
 	return n, nil
-}
-
-func columnLen(v any) (int, bool) {
-	switch v := v.(type) {
-	case []string:
-		return len(v), true
-	case []time.Time:
-		return len(v), true
-	case []int64:
-		return len(v), true
-	case []uint64:
-		return len(v), true
-	case []int:
-		return len(v), true
-	case []uint8:
-		return len(v), true
-	case []uint32:
-		return len(v), true
-	case []float64:
-		return len(v), true
-	case []bool:
-		return len(v), true
-	case []postclear.Decimal:
-		return len(v), true
-	case []*string:
-		return len(v), true
-	case []*time.Time:
-		return len(v), true
-	case [][]string:
-		return len(v), true
-	}
-	return 0, false
 }
 
 // recordColumnsOf returns the columns of recs for the names of

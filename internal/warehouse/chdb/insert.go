@@ -35,32 +35,38 @@ import (
 // data inserts nothing, and RowBinaryWithNamesAndTypes rejects a type that
 // differs from the table's. Writing a 100 000-row file costs a few
 // milliseconds against the page cache.
-func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	defer postclear.Wrap(&err, "chdb insert into %s", table)
-	s, err := e.session()
-	if err != nil {
-		return err
-	}
-	if err := checkInsert(table, columns, rows); err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	data, err := encodeNative(columns, rows)
-	if err != nil {
-		return err
-	}
-	return s.insertNative(ctx, table, columns, data)
+func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) error {
+	return e.insert(ctx, table, columns, func() ([]byte, error) {
+		if err := checkInsert(table, columns, rows); err != nil || len(rows) == 0 {
+			return nil, err
+		}
+		return encodeNative(columns, rows)
+	})
 }
 
 // InsertColumns implements warehouse.ColumnInserter: the same insert as
 // Insert, its Native block written straight from each column's typed
 // slice, with no boxed value per cell.
-func (e *Engine) InsertColumns(ctx context.Context, table string, columns []warehouse.Column) (err error) {
+func (e *Engine) InsertColumns(ctx context.Context, table string, columns []warehouse.Column) error {
+	names := make([]string, len(columns))
+	for j, c := range columns {
+		names[j] = c.Name
+	}
+	return e.insert(ctx, table, names, func() ([]byte, error) {
+		if err := checkInsert(table, names, nil); err != nil {
+			return nil, err
+		}
+		n, err := warehouse.ColumnsLen(columns)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		return encodeColumns(columns, n)
+	})
+}
+
+// insert inserts the Native block that encode returns (nil: nothing to
+// insert) into table's columns.
+func (e *Engine) insert(ctx context.Context, table string, columns []string, encode func() ([]byte, error)) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -69,22 +75,11 @@ func (e *Engine) InsertColumns(ctx context.Context, table string, columns []ware
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(columns))
-	for j, c := range columns {
-		names[j] = c.Name
-	}
-	if err := checkInsert(table, names, nil); err != nil {
+	data, err := encode()
+	if err != nil || data == nil {
 		return err
 	}
-	n, err := warehouse.ColumnsLen(columns)
-	if err != nil || n == 0 {
-		return err
-	}
-	data, err := encodeColumns(columns, n)
-	if err != nil {
-		return err
-	}
-	return s.insertNative(ctx, table, names, data)
+	return s.insertNative(ctx, table, columns, data)
 }
 
 // insertNative inserts data, a Native block of columns, into table

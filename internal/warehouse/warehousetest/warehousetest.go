@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -397,50 +398,22 @@ func testInsert(t *testing.T, e warehouse.Engine) {
 // one, rows otherwise) and reads back the same.
 func testInsertColumns(t *testing.T, e warehouse.Engine) {
 	insertAllTypes(t, e, func(table string, cols []string, rows [][]any) error {
-		return warehouse.InsertColumns(context.Background(), e, table, transpose(t, cols, rows))
+		return warehouse.InsertColumns(context.Background(), e, table, transpose(cols, rows))
 	})
 }
 
-// transpose turns rows into typed columns, each of the type of its first
-// row's value.
-func transpose(t *testing.T, cols []string, rows [][]any) []warehouse.Column {
+// transpose turns rows into typed columns, each a slice of the type of its
+// first row's value.
+func transpose(cols []string, rows [][]any) []warehouse.Column {
 	out := make([]warehouse.Column, len(cols))
 	for j, name := range cols {
-		out[j].Name = name
-		switch rows[0][j].(type) {
-		case string:
-			out[j].Values = column[string](rows, j)
-		case int:
-			out[j].Values = column[int](rows, j)
-		case int64:
-			out[j].Values = column[int64](rows, j)
-		case uint64:
-			out[j].Values = column[uint64](rows, j)
-		case uint32:
-			out[j].Values = column[uint32](rows, j)
-		case uint8:
-			out[j].Values = column[uint8](rows, j)
-		case float64:
-			out[j].Values = column[float64](rows, j)
-		case bool:
-			out[j].Values = column[bool](rows, j)
-		case time.Time:
-			out[j].Values = column[time.Time](rows, j)
-		case postclear.Decimal:
-			out[j].Values = column[postclear.Decimal](rows, j)
-		default:
-			t.Fatalf("column %s: no column of %T", name, rows[0][j])
+		vals := reflect.MakeSlice(reflect.SliceOf(reflect.TypeOf(rows[0][j])), len(rows), len(rows))
+		for i, r := range rows {
+			vals.Index(i).Set(reflect.ValueOf(r[j]))
 		}
+		out[j] = warehouse.Column{Name: name, Values: vals.Interface()}
 	}
 	return out
-}
-
-func column[V any](rows [][]any, j int) []V {
-	vals := make([]V, len(rows))
-	for i, r := range rows {
-		vals[i] = r[j].(V)
-	}
-	return vals
 }
 
 // testInsertNullableArray stores Nullable and Array columns, which only a
