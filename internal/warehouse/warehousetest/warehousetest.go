@@ -80,6 +80,22 @@ func exec(t *testing.T, e warehouse.Engine, query string) {
 	}
 }
 
+// readAll runs query and scans each row of its result into an R.
+func readAll[R any](t *testing.T, e warehouse.Engine, query string, scan func(warehouse.Rows, *R) error) []R {
+	t.Helper()
+	var got []R
+	err := warehouse.Each(context.Background(), e, query, nil, func(rows warehouse.Rows) error {
+		var r R
+		err := scan(rows, &r)
+		got = append(got, r)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("query %q: %v", query, err)
+	}
+	return got
+}
+
 // queryOne runs query, expects exactly one row, and scans it into dest.
 func queryOne(t *testing.T, e warehouse.Engine, query string, params warehouse.Params, dest ...any) {
 	t.Helper()
@@ -464,22 +480,9 @@ func testInsertNullableArray(t *testing.T, e warehouse.Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := e.Query(context.Background(), "SELECT id, ns, lcn, nt, arr, lca FROM "+db+".t ORDER BY id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.ID, &r.NS, &r.LCN, &r.NT, &r.Arr, &r.LCA); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	got := readAll(t, e, "SELECT id, ns, lcn, nt, arr, lca FROM "+db+".t ORDER BY id", func(rows warehouse.Rows, r *row) error {
+		return rows.Scan(&r.ID, &r.NS, &r.LCN, &r.NT, &r.Arr, &r.LCA)
+	})
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
@@ -543,24 +546,12 @@ func insertAllTypes(t *testing.T, e warehouse.Engine, insert func(table string, 
 		t.Fatal(err)
 	}
 
-	rows, err := e.Query(context.Background(), "SELECT id, s, lc, n, u, u32, u8, f, b, at, amount, note FROM "+db+".all_types ORDER BY id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []row
-	for rows.Next() {
-		var r row
+	got := readAll(t, e, "SELECT id, s, lc, n, u, u32, u8, f, b, at, amount, note FROM "+db+".all_types ORDER BY id", func(rows warehouse.Rows, r *row) error {
 		var amount decimal.Decimal
-		if err := rows.Scan(&r.ID, &r.S, &r.LC, &r.N, &r.U, &r.U32, &r.U8, &r.F, &r.B, &r.At, &amount, &r.Note); err != nil {
-			t.Fatal(err)
-		}
+		err := rows.Scan(&r.ID, &r.S, &r.LC, &r.N, &r.U, &r.U32, &r.U8, &r.F, &r.B, &r.At, &amount, &r.Note)
 		r.Amount = amount.Shift(postclear.DecimalScale).IntPart()
-		got = append(got, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return err
+	})
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
