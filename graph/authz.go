@@ -56,6 +56,9 @@ func withScope(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p, ok := auth.FromContext(r.Context()); ok {
 			r = r.WithContext(withPrincipalScope(r.Context(), p))
+			if p.CanAdmin() {
+				showServerTiming(r.Context())
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -25,6 +25,7 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/internal/warehouse/warehousetest"
 )
 
 // The two moments the backlog fixture is read at (testdata/backlog).
@@ -473,7 +474,12 @@ type pagingStore struct {
 	serial  int
 }
 
-func newPagingStore(t *testing.T) *pagingStore {
+func newPagingStore(t *testing.T) *pagingStore { return newPagingStoreOn(t, false) }
+
+// newPagingStoreOn is newPagingStore whose service sees, with asServer, a
+// server's capabilities: the first page reads its watermark in a
+// statement of its own, not in the page's.
+func newPagingStoreOn(t *testing.T, asServer bool) *pagingStore {
 	r := backlogFixture(t)
 	for i := range 60 {
 		r.Events = append(r.Events, inCustoms(s10("RP", 30000000+i, "CN"), "KE", "KENBOA", t1.Add(-time.Duration(i%20)*time.Hour-time.Duration(i)*time.Minute))...)
@@ -491,6 +497,9 @@ func newPagingStore(t *testing.T) *pagingStore {
 		t.Fatal(err)
 	}
 	p.svc = &analytics.Service{Engine: e, Layout: p.st.Layout, Facts: p.st.Facts(), Now: func() time.Time { return testenv.Now }}
+	if asServer {
+		p.svc.Engine = warehousetest.AsServer(e)
+	}
 	return p
 }
 
@@ -574,37 +583,11 @@ func (p *pagingStore) want(r kpioracle.Records) []postclear.OpenItem {
 // moment, never disturb it; a change to an item of the list (one closed
 // before the moment, one added) is never passed over in silence.
 func TestOpenItemsPagingWhileIngesting(t *testing.T) {
-	t.Run("a change between two pages", func(t *testing.T) {
-		p := newPagingStore(t)
-		// Unrelated records between every two pages: the pages hold the
-		// first page's list exactly.
-		got, first, err := p.pageThrough(func(int) {
-			if err := p.elsewhere(); err != nil {
-				t.Fatal(err)
-			}
+	for _, asServer := range []bool{false, true} {
+		t.Run(fmt.Sprintf("a change between two pages, as a server %v", asServer), func(t *testing.T) {
+			changeBetweenPages(t, newPagingStoreOn(t, asServer))
 		})
-		if err != nil {
-			t.Fatalf("unrelated records made a page fail: %v", err)
-		}
-		if diff := cmp.Diff(p.want(first), got, approx); diff != "" {
-			t.Errorf("(-first page's list +pages):\n%s", diff)
-		}
-		if len(got) < 60 {
-			t.Fatalf("%d items: the list should be long", len(got))
-		}
-		// An item not yet listed closed after the first page: the next
-		// page says the data moved rather than skip it.
-		_, _, err = p.pageThrough(func(page int) {
-			if page == 0 {
-				if err := p.closeOne(59); err != nil {
-					t.Fatal(err)
-				}
-			}
-		})
-		if testenv.Code(err) != postclear.EConflict {
-			t.Errorf("an item of the list closed between pages: got %v, want CONFLICT", err)
-		}
-	})
+	}
 	t.Run("concurrent ingest", func(t *testing.T) {
 		p := newPagingStore(t)
 		stop := make(chan struct{})
@@ -656,6 +639,40 @@ func TestOpenItemsPagingWhileIngesting(t *testing.T) {
 			t.Errorf("only %d runs complete: unrelated records should never disturb a list", complete)
 		}
 	})
+}
+
+// changeBetweenPages pages through p's list with records stored between
+// the pages: unrelated ones leave the list whole; a closed item of it is
+// a CONFLICT.
+func changeBetweenPages(t *testing.T, p *pagingStore) {
+	// Unrelated records between every two pages: the pages hold the
+	// first page's list exactly.
+	got, first, err := p.pageThrough(func(int) {
+		if err := p.elsewhere(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("unrelated records made a page fail: %v", err)
+	}
+	if diff := cmp.Diff(p.want(first), got, approx); diff != "" {
+		t.Errorf("(-first page's list +pages):\n%s", diff)
+	}
+	if len(got) < 60 {
+		t.Fatalf("%d items: the list should be long", len(got))
+	}
+	// An item not yet listed closed after the first page: the next
+	// page says the data moved rather than skip it.
+	_, _, err = p.pageThrough(func(page int) {
+		if page == 0 {
+			if err := p.closeOne(59); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if testenv.Code(err) != postclear.EConflict {
+		t.Errorf("an item of the list closed between pages: got %v, want CONFLICT", err)
+	}
 }
 
 // granules matches EXPLAIN's count of the granules a read selects.

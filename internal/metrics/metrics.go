@@ -105,6 +105,9 @@ func (e *engine) tag(ctx context.Context) context.Context {
 
 func (e *engine) observe(ctx context.Context, kind, sql string, start time.Time, err error) {
 	d := time.Since(start)
+	if t := warehouse.EngineTimeFrom(ctx); t != nil {
+		t.Add(d, 1)
+	}
 	e.m.EngineDuration.WithLabelValues(kind).Observe(d.Seconds())
 	if e.slow > 0 && d >= e.slow {
 		e.logger.WarnContext(ctx, "slow query", "query_id", warehouse.QueryID(ctx), "statement", kind,
@@ -124,7 +127,33 @@ func (e *engine) Query(ctx context.Context, q string, p warehouse.Params) (wareh
 	start := time.Now()
 	rows, err := e.Engine.Query(ctx, q, p)
 	e.observe(ctx, "query", q, start, err)
+	if t := warehouse.EngineTimeFrom(ctx); t != nil && err == nil {
+		// A result may arrive block by block as it is read (a ClickHouse
+		// server's does): reading it is the engine's time too.
+		rows = &timedRows{Rows: rows, t: t}
+	}
 	return rows, err
+}
+
+// timedRows adds the time spent reading a result to the request's
+// EngineTime; the time the caller spends between rows is its own.
+type timedRows struct {
+	warehouse.Rows
+	t *warehouse.EngineTime
+}
+
+func (r *timedRows) Next() bool {
+	start := time.Now()
+	ok := r.Rows.Next()
+	r.t.Add(time.Since(start), 0)
+	return ok
+}
+
+func (r *timedRows) Close() error {
+	start := time.Now()
+	err := r.Rows.Close()
+	r.t.Add(time.Since(start), 0)
+	return err
 }
 
 func (e *engine) Exec(ctx context.Context, q string, p warehouse.Params) error {

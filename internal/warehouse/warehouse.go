@@ -50,6 +50,11 @@ type Capabilities struct {
 	// server), other postclear processes may be writing at any moment,
 	// and what they write is seen only through the engine.
 	SingleWriter bool
+	// Serial means that the engine runs one statement at a time (the
+	// embedded engine has one session): no write lands while a statement
+	// runs, so the tables a statement reads, subqueries included, are
+	// all of one moment. A server reads each table when it gets to it.
+	Serial bool
 }
 
 // Rows is a result set, read with Next and Scan like database/sql.

@@ -240,9 +240,10 @@ func loadOnce(path string) (*lib, error) {
 func (e *Engine) Name() string { return "chdb" }
 
 // Capabilities reports a single writer: the engine locks its data
-// directory to this process, so nothing else writes to its databases.
+// directory to this process, so nothing else writes to its databases;
+// and serial statements: its one session runs one at a time.
 func (e *Engine) Capabilities() warehouse.Capabilities {
-	return warehouse.Capabilities{SingleWriter: true}
+	return warehouse.Capabilities{SingleWriter: true, Serial: true}
 }
 
 // Close releases this handle; the last handle to close closes the

@@ -46,7 +46,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	lib := fs.String("chdb-lib", "", "libchdb.so (default: as postclear)")
 	warmup := fs.Int("warmup", 3, "untimed runs first")
 	reps := fs.Int("reps", 20, "timed runs")
-	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow)")
+	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow; 0: none)")
 	export := fs.String("export-dir", "", "also export the PostgreSQL tables as CSV here")
 	item := fs.String("item", "", "the item of the item case (none: no item case)")
 	if err := fs.Parse(args); err != nil {
@@ -81,7 +81,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, params, *warmup, *reps); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
-		if bench.Compared(c.Family) {
+		if bench.Compared(c.Family) && *naiveReps > 0 {
 			naive, err := bench.NaiveSQL(c)
 			if err != nil {
 				return err

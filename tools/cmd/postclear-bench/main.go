@@ -11,6 +11,7 @@
 // `engine` and `engine-ingest` subcommands.
 //
 //	postclear-bench run --items N          the whole benchmark at one size
+//	postclear-bench queries --data-dir D   only the queries, over an existing database
 //	postclear-bench engine ...             (child) SQL straight on the engine
 //	postclear-bench engine-ingest ...      (child) INSERT … FROM file() ceiling
 //	postclear-bench plot OUT.png RESULT... latency against data size
@@ -30,13 +31,15 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|engine|engine-ingest|plot|report|compare [flags]")
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|queries|engine|engine-ingest|plot|report|compare [flags]")
 		os.Exit(2)
 	}
 	var err error
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "run":
 		err = runBench(ctx, args)
+	case "queries":
+		err = runQueries(ctx, args)
 	case "engine":
 		err = runEngine(ctx, args, os.Stdout)
 	case "engine-ingest":

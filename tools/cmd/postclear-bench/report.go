@@ -57,8 +57,8 @@ func markdown(r *Result) string {
 	}
 
 	p("\n### Queries (ms; median / p95 over %d runs after %s)\n\n", firstRuns(r), "a warm-up")
-	p("| case | HTTP GraphQL | HTTP repeated | engine, same SQL | server overhead (p50) | naive raw events | naive ÷ HTTP | PostgreSQL | PG ÷ HTTP | result rows | engine read rows | engine read MB |\n")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| case | HTTP GraphQL | HTTP repeated | engine, same SQL | engine in the server | server overhead (p50) | naive raw events | naive ÷ HTTP | PostgreSQL | PG ÷ HTTP | result rows | engine read rows | engine read MB |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, h := range r.HTTP {
 		e := find(r.Engine, func(x EngineResult) bool { return x.Case == h.Case })
 		pg := find(r.Postgres, func(x PGResult) bool { return x.Case == h.Case })
@@ -78,14 +78,14 @@ func markdown(r *Result) string {
 			}
 			ratioPG = ratio(pg.Timing.Median / h.First.Median)
 		}
-		eng, over, rows, read, readMB := "", "", "", "", ""
+		eng, rows, read, readMB := "", "", "", ""
 		if e != nil {
 			eng = cell(e.Engine)
-			over = fmt.Sprintf("%.1f", h.First.Median-e.Engine.Median)
 			rows = fmt.Sprint(e.Rows)
 			read, readMB = fmt.Sprint(e.ReadRows), fmt.Sprintf("%.1f", float64(e.ReadBytes)/1e6)
 		}
-		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, over, naive, ratioN, pgCell, ratioPG, rows, read, readMB)
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, cell(h.Engine), overhead(h, e),
+			naive, ratioN, pgCell, ratioPG, rows, read, readMB)
 	}
 	p("\nServer RSS: peak (VmHWM) %.0f MB, largest sampled during queries %.0f MB, idle after start %.0f MB.\n",
 		float64(r.RSS.PeakKB)/1024, float64(r.RSS.MaxSampledKB)/1024, float64(r.RSS.IdleKB)/1024)
@@ -96,6 +96,21 @@ func markdown(r *Result) string {
 		p("PostgreSQL: %s\n", r.PGNote)
 	}
 	return sb.String()
+}
+
+// overhead is the median of the server's overhead over the engine: of
+// each request's latency less the engine's time the server reported for
+// it (Server-Timing). For a result of a server that did not report it,
+// the difference of the HTTP and engine-only medians, marked "≈": two
+// runs in different processes, minutes apart.
+func overhead(h HTTPResult, e *EngineResult) string {
+	switch {
+	case h.Overhead.Runs > 0:
+		return ms(h.Overhead.Median)
+	case e != nil:
+		return fmt.Sprintf("≈ %.1f", h.First.Median-e.Engine.Median)
+	}
+	return ""
 }
 
 func firstRuns(r *Result) int {

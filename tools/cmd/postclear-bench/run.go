@@ -61,6 +61,12 @@ type HTTPResult struct {
 	// identical requests sent back to back with the cache on.
 	First    bench.Summary `json:"first"`
 	Repeated bench.Summary `json:"repeated"`
+	// Engine is the engine's time within each First request, as the
+	// server reports it (Server-Timing), and Overhead each First
+	// request's latency less its own engine time: the server's overhead
+	// measured request by request in one process.
+	Engine   bench.Summary `json:"engine_in_server"`
+	Overhead bench.Summary `json:"overhead"`
 }
 
 // RSS is the server's resident memory.
@@ -90,17 +96,23 @@ type config struct {
 	pg, engineIngest, keepDB bool
 }
 
-func runBench(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var c config
-	fs.IntVar(&c.items, "items", 1_000_000, "items to generate")
-	fs.StringVar(&c.work, "work", "bench-out/work", "work directory: seed files, data directories, PostgreSQL cluster")
+// flags registers on fs the flags run and queries share, with what
+// --items and --work mean to each and the default of --naive-reps.
+func (c *config) flags(fs *flag.FlagSet, items, work string, naiveReps int) {
+	fs.IntVar(&c.items, "items", 1_000_000, items)
+	fs.StringVar(&c.work, "work", "bench-out/work", work)
 	fs.StringVar(&c.out, "out", "bench-out", "where results-N.json and results-N.md go")
 	fs.StringVar(&c.postclear, "postclear", "bin/postclear", "the postclear binary under test")
 	fs.StringVar(&c.lib, "chdb-lib", os.Getenv("POSTCLEAR_CHDB_LIB"), "libchdb.so")
 	fs.IntVar(&c.warmup, "warmup", 3, "untimed runs of each query first")
 	fs.IntVar(&c.reps, "reps", 20, "timed runs of each query")
-	fs.IntVar(&c.naiveReps, "naive-reps", 3, "timed runs of each naive query")
+	fs.IntVar(&c.naiveReps, "naive-reps", naiveReps, "timed runs of each naive query")
+}
+
+func runBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var c config
+	c.flags(fs, "items to generate", "work directory: seed files, data directories, PostgreSQL cluster", 3)
 	fs.BoolVar(&c.pg, "postgres", true, "compare with PostgreSQL")
 	fs.BoolVar(&c.engineIngest, "engine-ingest", true, "measure the unvalidated engine ingest ceiling")
 	if err := fs.Parse(args); err != nil {
@@ -163,6 +175,43 @@ func runBench(ctx context.Context, args []string) error {
 			fmt.Fprintln(os.Stderr, "postgres:", err)
 		}
 		os.RemoveAll(exportDir)
+	}
+	for i := range res.Engine {
+		res.Engine[i].Lines = nil
+	}
+	return writeResult(c, res)
+}
+
+// runQueries times the queries alone (HTTP, then the engine) over an
+// existing database of --items items, such as the one a run left in its
+// work directory: to measure a change to the server without seeding and
+// ingesting again. Use a copy: the run's servers merge parts in it.
+func runQueries(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("queries", flag.ContinueOnError)
+	var c config
+	dataDir := fs.String("data-dir", "", "the chDB data directory to query (a copy: it is written to)")
+	c.flags(fs, "items in the database (names the results)", "where the server's log goes", 0)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dataDir == "" {
+		return errors.New("queries: --data-dir is required")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.work, 0o755); err != nil {
+		return err
+	}
+	res := &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}
+	var item string
+	if res.HTTP, res.RSS, item, err = serveAndQuery(ctx, c, *dataDir); err != nil {
+		return err
+	}
+	if err := childJSON(ctx, &res.Engine, self, "engine", "--data-dir", *dataDir, "--chdb-lib", c.lib,
+		"--warmup", strconv.Itoa(c.warmup), "--reps", strconv.Itoa(c.reps), "--naive-reps", strconv.Itoa(c.naiveReps), "--item", item); err != nil {
+		return err
 	}
 	for i := range res.Engine {
 		res.Engine[i].Lines = nil
@@ -262,7 +311,7 @@ func freeAddr() (string, error) {
 func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult, RSS, string, error) {
 	var rss RSS
 	w := bench.DefaultWindow
-	err := withServer(ctx, c, dataDir, false, &rss, func(post func(string) (time.Duration, []byte, error)) error {
+	err := withServer(ctx, c, dataDir, false, &rss, func(post func(string) (reply, error)) error {
 		var err error
 		w.ItemID, err = firstOpenItem(post)
 		return err
@@ -272,47 +321,53 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 	}
 	cases := bench.Cases(w)
 	out := make([]HTTPResult, len(cases))
-	postCase := func(post func(string) (time.Duration, []byte, error), i int) (time.Duration, error) {
-		d, _, err := post(bench.GraphQL(cases[i]))
+	postCase := func(post func(string) (reply, error), i int) (reply, error) {
+		r, err := post(bench.GraphQL(cases[i]))
 		if err != nil {
-			return 0, fmt.Errorf("%s over HTTP: %w", cases[i].Name(), err)
+			return r, fmt.Errorf("%s over HTTP: %w", cases[i].Name(), err)
 		}
-		return d, nil
+		return r, nil
 	}
-	err = withServer(ctx, c, dataDir, false, &rss, func(post func(string) (time.Duration, []byte, error)) error {
+	err = withServer(ctx, c, dataDir, false, &rss, func(post func(string) (reply, error)) error {
 		first := make([][]time.Duration, len(cases))
+		engine, overhead := make([][]time.Duration, len(cases)), make([][]time.Duration, len(cases))
 		// Interleaved: each request differs from the one before it.
 		for rep := 0; rep < c.warmup+c.reps; rep++ {
 			for i := range cases {
-				d, err := postCase(post, i)
+				r, err := postCase(post, i)
 				if err != nil {
 					return err
 				}
 				if rep >= c.warmup {
-					first[i] = append(first[i], d)
+					first[i] = append(first[i], r.latency)
+					if r.engineKnown {
+						engine[i] = append(engine[i], r.engine)
+						overhead[i] = append(overhead[i], r.latency-r.engine)
+					}
 				}
 			}
 		}
 		for i := range cases {
 			out[i].First = bench.Summarize(first[i])
+			out[i].Engine, out[i].Overhead = bench.Summarize(engine[i]), bench.Summarize(overhead[i])
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, rss, "", err
 	}
-	err = withServer(ctx, c, dataDir, true, &rss, func(post func(string) (time.Duration, []byte, error)) error {
+	err = withServer(ctx, c, dataDir, true, &rss, func(post func(string) (reply, error)) error {
 		for i := range cases {
 			var repeated []time.Duration
 			for rep := 0; rep < c.reps; rep++ {
 				if _, err := postCase(post, i); err != nil {
 					return err
 				}
-				d, err := postCase(post, i)
+				r, err := postCase(post, i)
 				if err != nil {
 					return err
 				}
-				repeated = append(repeated, d)
+				repeated = append(repeated, r.latency)
 			}
 			out[i].Repeated = bench.Summarize(repeated)
 		}
@@ -320,17 +375,18 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 	})
 	for i, cs := range cases {
 		out[i].Case = cs.Name()
-		fmt.Fprintf(os.Stderr, "http %-28s p50 %7.1f ms  p95 %7.1f ms  repeated p50 %7.2f ms\n", cs.Name(), out[i].First.Median, out[i].First.P95, out[i].Repeated.Median)
+		fmt.Fprintf(os.Stderr, "http %-28s p50 %7.1f ms  p95 %7.1f ms  engine in server p50 %7.1f ms  overhead p50 %5.2f ms  repeated p50 %7.2f ms\n",
+			cs.Name(), out[i].First.Median, out[i].First.P95, out[i].Engine.Median, out[i].Overhead.Median, out[i].Repeated.Median)
 	}
 	return out, rss, w.ItemID, err
 }
 
 // firstOpenItem asks the openItems case's page and returns its first
 // item: an item of the window's destination that surely exists.
-func firstOpenItem(post func(string) (time.Duration, []byte, error)) (string, error) {
+func firstOpenItem(post func(string) (reply, error)) (string, error) {
 	cases := bench.Cases(bench.DefaultWindow)
 	i := slices.IndexFunc(cases, func(c bench.Case) bool { return c.Family == bench.OpenItems })
-	_, body, err := post(bench.GraphQL(cases[i]))
+	reply, err := post(bench.GraphQL(cases[i]))
 	if err != nil {
 		return "", fmt.Errorf("openItems over HTTP: %w", err)
 	}
@@ -343,7 +399,7 @@ func firstOpenItem(post func(string) (time.Duration, []byte, error)) (string, er
 			}
 		}
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
+	if err := json.Unmarshal(reply.body, &r); err != nil {
 		return "", err
 	}
 	if len(r.Data.OpenItems.Edges) == 0 {
@@ -356,7 +412,7 @@ func firstOpenItem(post func(string) (time.Duration, []byte, error)) (string, er
 // function that posts a GraphQL document and returns its latency and the
 // response body, and stops
 // the server; rss keeps the largest figures seen over every call.
-func withServer(ctx context.Context, c config, dataDir string, cache bool, rss *RSS, run func(post func(string) (time.Duration, []byte, error)) error) error {
+func withServer(ctx context.Context, c config, dataDir string, cache bool, rss *RSS, run func(post func(string) (reply, error)) error) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
@@ -412,7 +468,7 @@ func withServer(ctx context.Context, c config, dataDir string, cache bool, rss *
 			}
 		}
 	}()
-	err = run(func(query string) (time.Duration, []byte, error) {
+	err = run(func(query string) (reply, error) {
 		return graphql(ctx, client, base+"/graphql", query)
 	})
 	close(stop)
@@ -440,40 +496,49 @@ func waitReady(ctx context.Context, client *http.Client, url string) error {
 	return errors.New("server not ready after 2 minutes")
 }
 
-// graphql posts one query and returns its latency (until the whole body
-// is read) and the body; a response with errors, or with an empty list or
-// null as a field's answer, is an error.
-func graphql(ctx context.Context, client *http.Client, url, query string) (time.Duration, []byte, error) {
+// reply is the answer to one request: its latency (until the whole body
+// was read), the engine's time within it as the server reported it, and
+// the body.
+type reply struct {
+	latency, engine time.Duration
+	engineKnown     bool
+	body            []byte
+}
+
+// graphql posts one query and returns its reply; a response with errors,
+// or with an empty list or null as a field's answer, is an error.
+func graphql(ctx context.Context, client *http.Client, url, query string) (reply, error) {
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	d := time.Since(start)
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
 	var r struct {
 		Data   map[string]json.RawMessage `json:"data"`
 		Errors []json.RawMessage          `json:"errors"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil || len(r.Errors) > 0 || resp.StatusCode != http.StatusOK {
-		return 0, nil, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
+		return reply{}, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
 	}
 	for _, v := range r.Data {
 		if s := string(bytes.TrimSpace(v)); s == "[]" || s == "null" {
-			return 0, nil, errors.New("no rows: the query measures nothing")
+			return reply{}, errors.New("no rows: the query measures nothing")
 		}
 	}
-	return d, b, nil
+	engine, known := bench.ServerEngineTime(resp.Header)
+	return reply{latency: d, engine: engine, engineKnown: known, body: b}, nil
 }
 
 // procStatusKB reads one kB field of /proc/PID/status.

@@ -14,7 +14,14 @@
 -- {stage} = IN_CUSTOMS
 -- {to} = 2025-11-30 21:00:00
 -- {tz} = Africa/Nairobi
-SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8
+WITH (
+    SELECT (max(version), argMax(rows, version)) AS m FROM (
+        SELECT version, count() AS rows FROM {db:Identifier}.item_facts
+        WHERE first_seen_at <= {as_of:DateTime('UTC')} AND destination_country_key IN {scope:Array(String)} AND destination_country_key IN {f_destination:Array(String)}
+        GROUP BY version
+    )
+) AS mark
+SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, mark.1, mark.2
 FROM (
     SELECT
         count() AS total,

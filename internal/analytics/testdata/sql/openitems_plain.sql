@@ -8,7 +8,14 @@
 -- {stage} = IN_CUSTOMS
 -- {to} = 2025-12-01 00:00:00
 -- {tz} = UTC
-SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8
+WITH (
+    SELECT (max(version), argMax(rows, version)) AS m FROM (
+        SELECT version, count() AS rows FROM {db:Identifier}.item_facts
+        WHERE first_seen_at <= {as_of:DateTime('UTC')}
+        GROUP BY version
+    )
+) AS mark
+SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, mark.1, mark.2
 FROM (
     SELECT
         count() AS total,
