@@ -16,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/klauspost/compress/gzhttp"
-	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -219,13 +218,10 @@ func newExecutor(es graphql.ExecutableSchema, cfg Config, kinds operationKinds) 
 // the client accepts (zstd when both): a 4,504-row KPI answer of 1.05 MB
 // travels as 162 kB with gzip, 167 kB with zstd (measured in docs/api.md).
 // It leaves alone answers already encoded (the Prometheus handler's) and
-// ranges. Gzip runs at its fastest level: at the default level it was
-// the server's largest single cost after gqlgen's answer building for a
-// 100-row answer, for a few per cent less to send (docs/benchmarks.md,
-// issue 17).
+// ranges. (Gzip's fastest level was tried for issue 17 and not kept:
+// 13 % more to send for a gain lost in the noise, docs/benchmarks.md.)
 func compress(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),
-		gzhttp.ZstdCompressionLevel(int(zstd.SpeedDefault)))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.ZstdCompressionLevel(int(zstd.SpeedDefault)))
 	if err != nil {
 		panic("graph: " + err.Error()) // only for invalid options
 	}
