@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-const sample = `
+var sample = objects + listOf("Plain") + listOf("Resolving") + listOf("Shape") + listOf("Stage")
+
+const objects = `
 func (ec *executionContext) _Plain(ctx context.Context, sel ast.SelectionSet, obj *postclear.Plain) graphql.Marshaler {
 	out.Values[i] = ec._Plain_n(ctx, field, obj)
 }
@@ -20,38 +22,20 @@ func (ec *executionContext) _Shape(ctx context.Context, sel ast.SelectionSet, ob
 	switch obj := (obj).(type) {
 }
 
-func (ec *executionContext) marshalNPlain2ᚕPlainᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Plain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPlain2Plain(ctx, sel, v[i])
-	})
-}
-
-func (ec *executionContext) marshalNResolving2ᚕResolvingᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Resolving) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNResolving2Resolving(ctx, sel, v[i])
-	})
-}
-
-func (ec *executionContext) marshalOShape2ᚕShapeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Shape) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNShape2Shape(ctx, sel, v[i])
-	})
-}
-
-func (ec *executionContext) marshalNStage2ᚕStageᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Stage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNStage2Stage(ctx, sel, v[i])
-	})
-}
 `
+
+// listOf is gqlgen's marshaler of a list of the GraphQL type name.
+func listOf(name string) string {
+	return strings.NewReplacer("T", name).Replace(`
+func (ec *executionContext) marshalNT2ᚕTᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.T) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNT2T(ctx, sel, v[i])
+	})
+}
+`)
+}
 
 // TestRewriteKeepsResolvingListsConcurrent checks that only the lists of
 // plain objects and of enums are marshalled in one goroutine: those of an
