@@ -270,10 +270,11 @@ type watermark struct {
 // under the destination keys the query can read (a deletion row under a
 // key an item left included), of items first seen by the moment (every
 // open item's milestones, and so its first_seen_at, are at or before it,
-// and first_seen_at only moves earlier). No other filter applies: an
-// item's other attributes can change too.
+// and first_seen_at only moves earlier), told first by the sort key's
+// first-seen month (migration 0010). No other filter applies: an item's
+// other attributes can change too.
 func (p openQuery) markConds() string {
-	conds := []string{"first_seen_at <= {as_of:DateTime('UTC')}"}
+	conds := []string{"first_seen_month <= toStartOfMonth({as_of:DateTime('UTC')})", "first_seen_at <= {as_of:DateTime('UTC')}"}
 	if p.b.q.Scope.Restricted {
 		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
 	}

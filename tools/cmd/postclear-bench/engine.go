@@ -49,6 +49,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow)")
 	export := fs.String("export-dir", "", "also export the PostgreSQL tables as CSV here")
 	item := fs.String("item", "", "the item of the item case (none: no item case)")
+	withNaive := fs.Bool("naive", true, "also run the naive raw-events SQL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, params, *warmup, *reps); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
-		if bench.Compared(c.Family) {
+		if *withNaive && bench.Compared(c.Family) {
 			naive, err := bench.NaiveSQL(c)
 			if err != nil {
 				return err
