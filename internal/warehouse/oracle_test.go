@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/ingest"
@@ -154,16 +155,17 @@ func storedDeclarations(t *testing.T, e warehouse.Engine, db string) []string {
 		"declaration_facts FINAL")
 }
 
-// checkAgainstOracle compares everything the KPIs read with the oracle.
+// checkAgainstOracle compares everything the KPIs read with the oracle (no
+// rows, nil or empty, are the same).
 func checkAgainstOracle(t *testing.T, e warehouse.Engine, db string, r kpioracle.Records) {
 	t.Helper()
-	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("item_facts FINAL differs from the oracle (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("seizures differ from the oracle (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(oracleDeclarations(r), storedDeclarations(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleDeclarations(r), storedDeclarations(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("declaration_facts FINAL differs from the oracle (-want +got):\n%s", diff)
 	}
 }
@@ -405,6 +407,97 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 	checkAgainstOracle(t, e, layout.Database, stored)
 	checkFacts(t, e, layout.Database)
 
+	storeAll(t, s, func(f func(kpioracle.Records)) {
+		for _, b := range after {
+			f(b)
+		}
+	})
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, all)
+	checkFacts(t, e, layout.Database)
+}
+
+// A database at 0009 holding records and finalized facts, one item of
+// which has left a destination (its row there deleted), is upgraded in
+// place by 0010, which rebuilds item_facts and item_fact_keys sorted by
+// (destination, span, first-seen month): the facts read as before, one
+// recorded key per item, the table's new sort key, and records stored
+// afterwards are maintained as usual.
+func TestUpgradeFrom0009(t *testing.T) {
+	e := testenv.Embedded(t)
+	ctx := context.Background()
+	layout := warehouse.Layout{Database: fmt.Sprintf("t_upgrade9_%d", os.Getpid())}
+	if _, err := warehouse.MigrateTo(ctx, e, layout, 9); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+layout.Database, nil) })
+	all, batches := interleave(randomRecords(3, 300))
+	var before, after []kpioracle.Records
+	batches(func(b kpioracle.Records) {
+		if len(before) < 20 {
+			before = append(before, b)
+		} else {
+			after = append(after, b)
+		}
+	})
+	old := warehouse.NewStore(e, layout)
+	storeAll(t, old, func(f func(kpioracle.Records)) {
+		for _, b := range before {
+			f(b)
+		}
+	})
+	// The facts as 0009's refresh left them: a row and a key per item,
+	// and an item that left ZZ (a row there, and its deletion).
+	p := warehouse.Params{"db": layout.Database}
+	for _, q := range []string{
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + milestoneColumns[len("item_id, "):] + `, version, is_deleted)
+SELECT ifNull(destination_country, ''), ` + milestoneColumns + `, 1, 0 FROM {db:Identifier}.item_milestones`,
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + milestoneColumns[len("item_id, "):] + `, version, is_deleted)
+SELECT 'ZZ', ` + milestoneColumns + `, 1, 0 FROM {db:Identifier}.item_milestones LIMIT 1`,
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, version, is_deleted)
+SELECT 'ZZ', item_id, 2, 1 FROM {db:Identifier}.item_milestones LIMIT 1`,
+		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, version)
+SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts`,
+	} {
+		if err := e.Exec(ctx, q, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stored kpioracle.Records
+	for _, b := range before {
+		stored.Events = append(stored.Events, b.Events...)
+		stored.Declarations = append(stored.Declarations, b.Declarations...)
+		stored.Decisions = append(stored.Decisions, b.Decisions...)
+	}
+
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 10 {
+		t.Fatalf("migrate: version %d, %v", v, err)
+	}
+	// The facts copied by the migration, before any refresh.
+	checkFacts(t, e, layout.Database)
+	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_facts FINAL"),
+		rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_fact_keys")); diff != "" {
+		t.Errorf("item_fact_keys are not the keys of item_facts (-facts +keys):\n%s", diff)
+	}
+	var sortKey string
+	if err := warehouse.Each(ctx, e, "SELECT sorting_key FROM system.tables WHERE database = {db:String} AND name = 'item_facts'", p,
+		func(r warehouse.Rows) error { return r.Scan(&sortKey) }); err != nil {
+		t.Fatal(err)
+	}
+	if sortKey != "destination_country_key, span_months, first_seen_month, item_id" {
+		t.Errorf("item_facts is sorted by %q", sortKey)
+	}
+
+	// The records stored under 0009 (their declaration facts too, which
+	// this test did not write) are finalized by the first refresh.
+	s := warehouse.NewStore(e, layout)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, stored)
+	checkFacts(t, e, layout.Database)
 	storeAll(t, s, func(f func(kpioracle.Records)) {
 		for _, b := range after {
 			f(b)
