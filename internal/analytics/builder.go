@@ -151,15 +151,21 @@ func (b *builder) factConds() []string {
 
 // attributed returns factConds for a population attributed to one of the
 // date columns of item_facts (a milestone) at or after `from`, with the
-// lower bound that gives on the sort key (migration 0010): an item whose
-// latest milestone lies span_months months after its first-seen month,
-// attributed to a milestone in or after the month of `from`, was first
-// seen at most span_months months before that month. One branch per tier
-// of spanTiers (the spans above the tier before, up to it: disjoint ranges
-// of the sort key), and the items of longer spans without a bound. Exact under
-// FINAL, as factConds, and exact whatever the tiers: tiers only decide how
-// closely the bound follows each item's span.
+// lower bound on the sort key that spanBounds gives.
 func (b *builder) attributed() []string {
+	return append(b.factConds(), spanBounds())
+}
+
+// spanBounds bounds the first-seen month from below (migration 0010): an
+// item whose latest milestone lies span_months months after its first-seen
+// month, attributed to a milestone in or after the month of `from`, was
+// first seen at most span_months months before that month. One branch per
+// tier of spanTiers (the spans above the tier before, up to it: disjoint
+// ranges of the sort key), and the items of longer spans without a bound.
+// The condition is on the sort key alone, so exact under FINAL (every row
+// under a key has that key), and exact whatever the tiers: they only
+// decide how closely the bound follows each item's span.
+func spanBounds() string {
 	var branches []string
 	prev := -1
 	for _, t := range spanTiers {
@@ -175,7 +181,7 @@ func (b *builder) attributed() []string {
 		prev = t
 	}
 	branches = append(branches, fmt.Sprintf("span_months > %d", spanTiers[len(spanTiers)-1]))
-	return append(b.factConds(), strings.Join(branches, " OR "))
+	return strings.Join(branches, " OR ")
 }
 
 // spanTiers are the spans, in months, that attributed bounds the
