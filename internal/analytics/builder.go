@@ -25,6 +25,8 @@ type builder struct {
 	// in is the operator of an IN over a subquery in the layout
 	// (warehouse.Layout.In: GLOBAL IN on a cluster).
 	in string
+	// populations are those of the last aggregate, for countSQL.
+	populations []string
 }
 
 // newBuilder binds the parameters every KPI uses for the validated q: the
@@ -270,6 +272,7 @@ func selectSQL(cols []string, from string, where []string) string {
 // an ungrouped aggregation returns over an empty population, so an empty
 // population yields no row.
 func (b *builder) aggregate(extra, metrics []string, populations ...string) string {
+	b.populations = populations
 	keys := append(b.keyColumns(), extra...)
 	var sb strings.Builder
 	sb.WriteString("SELECT\n    ")
@@ -283,6 +286,16 @@ func (b *builder) aggregate(extra, metrics []string, populations ...string) stri
 	sb.WriteString("\nHAVING count() > 0")
 	fmt.Fprintf(&sb, "\nLIMIT %d", b.rowLimit)
 	return sb.String()
+}
+
+// countSQL returns the statement counting the rows of populations
+// (Service.CountPopulations).
+func countSQL(populations ...string) string {
+	counts := make([]string, len(populations))
+	for i, p := range populations {
+		counts[i] = "SELECT count() AS n FROM (\n    " + p + "\n)"
+	}
+	return "SELECT sum(n) FROM (\n" + strings.Join(counts, "\nUNION ALL\n") + "\n)"
 }
 
 // keyColumns lists the key aliases of the query: period first, then the

@@ -79,6 +79,9 @@ func (s *Service) OpenItemsSQL(ctx context.Context, oq postclear.OpenItemsQuery)
 		return "", nil, err
 	}
 	text := p.page(oq.First, nil)
+	if s.CountPopulations {
+		text = countSQL(p.stage())
+	}
 	return text, p.b.params, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
+	"github.com/postclear/postclear/internal/warehouse"
 )
 
 // spanItem is an item of spanRecords: posted (its first record) at first,
@@ -102,6 +103,20 @@ func TestSpanBoundsAreExact(t *testing.T) {
 		}
 		if len(got) != 1 || got[0].Items != 10 {
 			t.Errorf("clearance of the quarter: %+v, want the 10 items released in it", got)
+		}
+		// The benchmarks' count of the rows a query needs counts them.
+		counting := *svc
+		counting.CountPopulations = true
+		text, params, err := counting.ClearanceSQL(postclear.KPIQuery{Filter: quarter("UTC").Filter}, 24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var needed uint64
+		if err := warehouse.Each(ctx, svc.Engine, text, params, func(r warehouse.Rows) error { return r.Scan(&needed) }); err != nil {
+			t.Fatal(err)
+		}
+		if needed != 10 {
+			t.Errorf("CountPopulations: %d rows needed, want 10:\n%s", needed, text)
 		}
 	}
 	t.Run("stored", func(t *testing.T) { check(t, r) })
