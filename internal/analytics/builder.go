@@ -239,12 +239,16 @@ func (b *builder) declarationFacts(cols []string) string {
 // attributes returns the item_facts rows of the items in ids (an IN
 // subquery) that pass the filters: item_id and every dimension under its
 // alias, for a population that joins them (read with joined).
+//
+// The items must be seized: a seized item is stored under the unbounded
+// span (warehouse.UnboundedSpan), so only that range of each destination
+// is read.
 func (b *builder) attributes(ids string) string {
 	cols := []string{"item_id"}
 	for i := range dimensions {
 		cols = append(cols, dimensions[i].column+" AS "+dimensions[i].alias)
 	}
-	return selectSQL(cols, itemFacts, append([]string{"item_id " + b.in + " (" + ids + ")"}, b.factConds()...))
+	return selectSQL(cols, itemFacts, append([]string{"item_id " + b.in + " (" + ids + ")", fmt.Sprintf("span_months = %d", warehouse.UnboundedSpan)}, b.factConds()...))
 }
 
 // selectSQL formats a SELECT over from; it keeps the generated text

@@ -308,12 +308,18 @@ const factColumns = `origin_country, destination_country, mail_class, office, ca
 // the month of first_seen_at its latest milestone lies, at most 255, over
 // the columns of item_milestones. Every date column of item_facts is in
 // it, so that a query attributed to any of them may bound the first-seen
-// month by it.
-const spanMonths = `toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+// month by it. A seized item's span is UnboundedSpan: its seizures are
+// decisions, at instants no milestone bounds, and seizure trends read the
+// seized items' facts from that span alone.
+const spanMonths = `if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))`
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)))`
+
+// UnboundedSpan is the span of the items whose first-seen month no date
+// bounds: the seized, and those whose milestones span 255 months or more.
+const UnboundedSpan = 255
 
 // finalize writes the item_facts rows of the dirty items, records their
 // keys (destination, span and first-seen month, migration 0010) and

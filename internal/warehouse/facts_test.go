@@ -137,8 +137,9 @@ func TestRefreshFollowsDestinationChanges(t *testing.T) {
 
 // TestRefreshFollowsFirstSeenAndSpan: item_facts is sorted by destination,
 // span and first-seen month (migration 0010). An item whose later
-// milestones widen its span, and then whose earlier record arrives late
-// (its first-seen month moves back and its span widens again), is left
+// milestones widen its span, then whose earlier record arrives late (its
+// first-seen month moves back and its span widens again), and which is
+// then seized (the unbounded span, warehouse.UnboundedSpan), is left
 // under its current key only after each refresh, with its keys recorded,
 // and its facts are the oracle's.
 func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
@@ -165,11 +166,14 @@ func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
 					ReceivedAt: ts("2024-01-05T10:00:00Z"), OriginCountry: "CN", DestinationCountry: "KE", MailClass: "EMS", Category: "GIFT",
 					Description: "Books", DeclaredValue: postclear.DecimalFromUnits(10_000_000), Currency: "USD", GrossWeightKg: postclear.DecimalFromUnits(1_000_000)}}},
 					[]string{"('KE',16,'2024-01-01','RR123456785CN')"}},
+				{"seized", kpioracle.Records{Decisions: []postclear.Decision{{ItemID: id, DecidedAt: ts("2025-05-04T10:00:00Z"), Decision: "SEIZE", SeizureCategory: "WEAPONS"}}},
+					[]string{"('KE',255,'2024-01-01','RR123456785CN')"}},
 			}
 			for _, step := range steps {
 				storeAll(t, s, func(f func(kpioracle.Records)) { f(step.add) })
 				stored.Events = append(stored.Events, step.add.Events...)
 				stored.Declarations = append(stored.Declarations, step.add.Declarations...)
+				stored.Decisions = append(stored.Decisions, step.add.Decisions...)
 				if err := s.Refresh(ctx); err != nil {
 					t.Fatal(err)
 				}
@@ -183,7 +187,7 @@ func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
 			// Every key the item was stored under is recorded, and
 			// deleted under all but the last.
 			recorded := rowsOf(t, e, layout.Database, "destination_country_key, span_months, first_seen_month", "item_fact_keys FINAL")
-			want := []string{"('KE',0,'2025-03-01')", "('KE',16,'2024-01-01')", "('KE',2,'2025-03-01')"}
+			want := []string{"('KE',0,'2025-03-01')", "('KE',16,'2024-01-01')", "('KE',2,'2025-03-01')", "('KE',255,'2024-01-01')"}
 			if diff := cmp.Diff(want, recorded); diff != "" {
 				t.Errorf("item_fact_keys (-want +got):\n%s", diff)
 			}

@@ -697,11 +697,11 @@ INSERT INTO postclear.item_facts_0010 (destination_country_key, span_months, fir
     inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,
     inspection_channel, closed_at, customs_secs, duty, returned, first_seen_at, version, is_deleted)
 SELECT destination_country_key,
-    toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+    if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)),
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))),
     toStartOfMonth(first_seen_at), item_id, origin_country, destination_country,
     mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
     inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,

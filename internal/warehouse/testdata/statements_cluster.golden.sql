@@ -9,11 +9,11 @@ INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, fi
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -58,11 +58,11 @@ INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, fi
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -117,11 +117,11 @@ INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, fi
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -164,11 +164,11 @@ INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, fi
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0

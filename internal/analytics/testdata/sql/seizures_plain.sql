@@ -33,6 +33,7 @@ FROM (
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
+      AND (span_months = 255)
       AND (first_seen_month <= {seen_by:Date})
     ) AS m ON m.item_id = s.item_id
     UNION ALL
