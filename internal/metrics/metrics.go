@@ -142,3 +142,13 @@ func (e *engine) Insert(ctx context.Context, table string, columns []string, row
 	e.observe(ctx, "insert", "INSERT INTO "+table, start, err)
 	return err
 }
+
+// InsertColumns keeps the wrapped engine's column-by-column insert
+// (warehouse.ColumnInserter), when it has one, behind the metrics.
+func (e *engine) InsertColumns(ctx context.Context, table string, columns []warehouse.Column) error {
+	ctx = e.tag(ctx)
+	start := time.Now()
+	err := warehouse.InsertColumns(ctx, e.Engine, table, columns)
+	e.observe(ctx, "insert", "INSERT INTO "+table, start, err)
+	return err
+}

@@ -152,16 +152,14 @@ func (f *Facts) store(ctx context.Context, table string, ids []string, insert fu
 	if table == "declarations" {
 		f.declared.Store(gen)
 	}
-	seen := make(map[string]struct{}, len(ids))
-	dirty := make([][]any, 0, len(ids))
-	for _, id := range ids {
-		if _, ok := seen[id]; !ok {
-			seen[id] = struct{}{}
-			dirty = append(dirty, []any{id, f.writer, gen})
-		}
+	dirty := distinct(ids)
+	writers, gens := make([]string, len(dirty)), make([]uint64, len(dirty))
+	for i := range dirty {
+		writers[i], gens[i] = f.writer, gen
 	}
 	f.marked.Add(uint64(len(dirty)))
-	err := f.engine.Insert(ctx, f.layout.Database+".dirty_items", []string{"item_id", "writer", "generation"}, dirty)
+	err := InsertColumns(ctx, f.engine, f.layout.Database+".dirty_items",
+		[]Column{{"item_id", dirty}, {"writer", writers}, {"generation", gens}})
 	if err == nil {
 		err = insert()
 	} else {
@@ -170,6 +168,24 @@ func (f *Facts) store(ctx context.Context, table string, ids []string, insert fu
 	// Even a failed insert may have stored part of its rows.
 	f.wrote()
 	return err
+}
+
+// distinct returns ids without repeats, in the order of their first
+// occurrence. Item records usually come grouped by item, so a repeat of
+// the previous id is skipped without a map lookup.
+func distinct(ids []string) []string {
+	seen := make(map[string]struct{}, len(ids)/4)
+	out := make([]string, 0, len(ids)/4)
+	for i, id := range ids {
+		if i > 0 && id == ids[i-1] {
+			continue
+		}
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // wrote records a completed write for DataVersion.

@@ -54,18 +54,12 @@ var (
 // any reader sees; within one batch, the first row of a key is the one
 // stored (each row has its own ingest version, Facts.ingestVersions).
 func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
-	v := s.facts.ingestVersions(len(events))
-	return insertItems(ctx, s, "events", eventColumns, len(events), func(i int) []any {
-		return recordRow(&events[i], v-uint64(i))
-	})
+	return insertItems(ctx, s, "events", eventColumns, events, func(e *postclear.Event) string { return e.ItemID })
 }
 
 // InsertDeclarations stores declarations.
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
-	v := s.facts.ingestVersions(len(decls))
-	err := insertItems(ctx, s, "declarations", declarationColumns, len(decls), func(i int) []any {
-		return recordRow(&decls[i], v-uint64(i))
-	})
+	err := insertItems(ctx, s, "declarations", declarationColumns, decls, func(d *postclear.Declaration) string { return d.ItemID })
 	// KPIs read the declarations themselves, not only their items'
 	// facts, so what they read changed now (even a failed insert may
 	// have stored some).
@@ -82,22 +76,25 @@ func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declar
 
 // InsertDecisions stores customs decisions.
 func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
-	v := s.facts.ingestVersions(len(decisions))
-	return insertItems(ctx, s, "decisions", decisionColumns, len(decisions), func(i int) []any {
-		return recordRow(&decisions[i], v-uint64(i))
-	})
+	return insertItems(ctx, s, "decisions", decisionColumns, decisions, func(d *postclear.Decision) string { return d.ItemID })
 }
 
-// insertItems stores item records (item_id first) in chunks, each marking
+// insertItems stores item records in chunks of MaxInsertRows, each sent
+// column by column (InsertColumns: no boxed value per cell) and marking
 // its items dirty for the next refresh of the facts.
-func insertItems(ctx context.Context, s *Store, table string, columns []string, n int, row func(int) []any) error {
-	return insertChunks(ctx, s, table, columns, n, row, func(rows [][]any, insert func() error) error {
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i] = r[0].(string)
+func insertItems[T postclear.Record](ctx context.Context, s *Store, table string, columns []string, recs []T, item func(*T) string) error {
+	full := s.Layout.Database + "." + table
+	for start := 0; start < len(recs); start += MaxInsertRows {
+		chunk := recs[start:min(start+MaxInsertRows, len(recs))]
+		cols := recordColumnsOf(chunk, columns, s.facts.ingestVersions(len(chunk)))
+		err := s.facts.store(ctx, table, valuesOf(chunk, item), func() error {
+			return InsertColumns(ctx, s.Engine, full, cols)
+		})
+		if err != nil {
+			return fmt.Errorf("store %s: %w", table, err)
 		}
-		return s.facts.store(ctx, table, ids, insert)
-	})
+	}
+	return nil
 }
 
 // insertChunks inserts n rows into table, MaxInsertRows at a time; each

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -34,7 +35,38 @@ import (
 // data inserts nothing, and RowBinaryWithNamesAndTypes rejects a type that
 // differs from the table's. Writing a 100 000-row file costs a few
 // milliseconds against the page cache.
-func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) (err error) {
+func (e *Engine) Insert(ctx context.Context, table string, columns []string, rows [][]any) error {
+	return e.insert(ctx, table, columns, func() ([]byte, error) {
+		if err := checkInsert(table, columns, rows); err != nil || len(rows) == 0 {
+			return nil, err
+		}
+		return encodeNative(columns, rows)
+	})
+}
+
+// InsertColumns implements warehouse.ColumnInserter: the same insert as
+// Insert, its Native block written straight from each column's typed
+// slice, with no boxed value per cell.
+func (e *Engine) InsertColumns(ctx context.Context, table string, columns []warehouse.Column) error {
+	names := make([]string, len(columns))
+	for j, c := range columns {
+		names[j] = c.Name
+	}
+	return e.insert(ctx, table, names, func() ([]byte, error) {
+		if err := checkInsert(table, names, nil); err != nil {
+			return nil, err
+		}
+		n, err := warehouse.ColumnsLen(columns)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		return encodeColumns(columns, n)
+	})
+}
+
+// insert inserts the Native block that encode returns (nil: nothing to
+// insert) into table's columns.
+func (e *Engine) insert(ctx context.Context, table string, columns []string, encode func() ([]byte, error)) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -43,16 +75,16 @@ func (e *Engine) Insert(ctx context.Context, table string, columns []string, row
 	if err != nil {
 		return err
 	}
-	if err := checkInsert(table, columns, rows); err != nil {
+	data, err := encode()
+	if err != nil || data == nil {
 		return err
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	data, err := encodeNative(columns, rows)
-	if err != nil {
-		return err
-	}
+	return s.insertNative(ctx, table, columns, data)
+}
+
+// insertNative inserts data, a Native block of columns, into table
+// through a temporary file (see Insert for why a file).
+func (s *session) insertNative(ctx context.Context, table string, columns []string, data []byte) error {
 	f, err := os.CreateTemp("", "postclear-chdb-insert-*.native")
 	if err != nil {
 		return err
@@ -132,11 +164,8 @@ var encodings = map[string]encoding{
 	// DateTime is seconds since 1970 as UInt32; 'UTC' so that a cast to a
 	// Date or to a DateTime in another zone starts from UTC.
 	"time.Time": {"DateTime('UTC')", func(b []byte, v any) ([]byte, error) {
-		sec := v.(time.Time).Unix()
-		if sec < 0 || sec > math.MaxUint32 {
-			return nil, fmt.Errorf("time %s is outside DateTime's range (1970 to 2106)", v.(time.Time).UTC().Format(time.RFC3339))
-		}
-		return binary.LittleEndian.AppendUint32(b, uint32(sec)), nil
+		sec, err := dateTime(v.(time.Time))
+		return binary.LittleEndian.AppendUint32(b, sec), err
 	}},
 	// Decimal(18, 6) is an Int64 count of millionths, which is exactly
 	// what postclear.Decimal holds.
@@ -172,6 +201,161 @@ func encodeNative(columns []string, rows [][]any) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// encodeColumns encodes columns of n rows each as one Native block.
+func encodeColumns(columns []warehouse.Column, n int) ([]byte, error) {
+	size := 32
+	for _, c := range columns {
+		size += 2*len(c.Name) + 40 + 9*n
+		if v, ok := c.Values.([]string); ok && n > 0 {
+			size += (len(v[0]) + 1) * n * 5 / 4
+		}
+	}
+	b := make([]byte, 0, size)
+	b = binary.AppendUvarint(b, uint64(len(columns)))
+	b = binary.AppendUvarint(b, uint64(n))
+	for _, c := range columns {
+		typ, err := columnType(c.Values)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		b = appendString(b, c.Name)
+		b = appendString(b, typ)
+		if b, err = appendColumn(b, c.Values); err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+	}
+	return b, nil
+}
+
+// columnType is the Native type a warehouse.Column's values are written
+// as: the type encodings gives their element type, Nullable(…) for a
+// slice of pointers and Array(String) for [][]string.
+func columnType(values any) (string, error) {
+	switch values.(type) {
+	case []*string:
+		return "Nullable(String)", nil
+	case []*time.Time:
+		return "Nullable(DateTime('UTC'))", nil
+	case [][]string:
+		return "Array(String)", nil
+	}
+	t := reflect.TypeOf(values)
+	if t == nil || t.Kind() != reflect.Slice {
+		return "", fmt.Errorf("unsupported values %T", values)
+	}
+	enc, ok := encodings[strings.TrimPrefix(t.String(), "[]")]
+	if !ok {
+		return "", fmt.Errorf("unsupported values %T", values)
+	}
+	return enc.typ, nil
+}
+
+// appendColumn appends the values of one column: each value's RowBinary
+// encoding in turn; for Nullable, a byte per row (1 for NULL) and then
+// every row's value (zero for NULL); for an array, every row's end offset
+// in the flattened values as UInt64 and then the flattened values.
+func appendColumn(b []byte, values any) ([]byte, error) {
+	switch v := values.(type) {
+	case []string:
+		for _, x := range v {
+			b = appendString(b, x)
+		}
+	case []time.Time:
+		for i := range v {
+			sec, err := dateTime(v[i])
+			if err != nil {
+				return nil, fmt.Errorf("row %d: %w", i, err)
+			}
+			b = binary.LittleEndian.AppendUint32(b, sec)
+		}
+	case []int64:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint64(b, uint64(x))
+		}
+	case []int:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint64(b, uint64(x))
+		}
+	case []uint64:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint64(b, x)
+		}
+	case []uint32:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, x)
+		}
+	case []uint8:
+		b = append(b, v...)
+	case []float64:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+		}
+	case []bool:
+		for _, x := range v {
+			b = append(b, boolByte(x))
+		}
+	case []postclear.Decimal:
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint64(b, uint64(x.Units()))
+		}
+	case []*string:
+		for _, x := range v {
+			b = append(b, boolByte(x == nil))
+		}
+		for _, x := range v {
+			if x == nil {
+				b = appendString(b, "")
+			} else {
+				b = appendString(b, *x)
+			}
+		}
+	case []*time.Time:
+		for _, x := range v {
+			b = append(b, boolByte(x == nil))
+		}
+		for i, x := range v {
+			var sec uint32
+			if x != nil {
+				var err error
+				if sec, err = dateTime(*x); err != nil {
+					return nil, fmt.Errorf("row %d: %w", i, err)
+				}
+			}
+			b = binary.LittleEndian.AppendUint32(b, sec)
+		}
+	case [][]string:
+		end := uint64(0)
+		for _, x := range v {
+			end += uint64(len(x))
+			b = binary.LittleEndian.AppendUint64(b, end)
+		}
+		for _, x := range v {
+			for _, y := range x {
+				b = appendString(b, y)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unsupported values %T", values)
+	}
+	return b, nil
+}
+
+func boolByte(x bool) byte {
+	if x {
+		return 1
+	}
+	return 0
+}
+
+// dateTime is t as a DateTime: seconds since 1970 in a UInt32.
+func dateTime(t time.Time) (uint32, error) {
+	sec := t.Unix()
+	if sec < 0 || sec > math.MaxUint32 {
+		return 0, fmt.Errorf("time %s is outside DateTime's range (1970 to 2106)", t.UTC().Format(time.RFC3339))
+	}
+	return uint32(sec), nil
 }
 
 // estimateSize guesses the statement's size from the first row, so that a

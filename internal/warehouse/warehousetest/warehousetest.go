@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,6 +38,8 @@ func Run(t *testing.T, e warehouse.Engine) {
 		{"Columns", testColumns},
 		{"MultiBlock", testMultiBlock},
 		{"Insert", testInsert},
+		{"InsertColumns", testInsertColumns},
+		{"InsertNullableArray", testInsertNullableArray},
 		{"InsertLarge", testInsertLarge},
 		{"InsertErrors", testInsertErrors},
 		{"Errors", testErrors},
@@ -75,6 +78,22 @@ func exec(t *testing.T, e warehouse.Engine, query string) {
 	if err := e.Exec(context.Background(), query, nil); err != nil {
 		t.Fatalf("exec %q: %v", query, err)
 	}
+}
+
+// readAll runs query and scans each row of its result into an R.
+func readAll[R any](t *testing.T, e warehouse.Engine, query string, scan func(warehouse.Rows, *R) error) []R {
+	t.Helper()
+	var got []R
+	err := warehouse.Each(context.Background(), e, query, nil, func(rows warehouse.Rows) error {
+		var r R
+		err := scan(rows, &r)
+		got = append(got, r)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("query %q: %v", query, err)
+	}
+	return got
 }
 
 // queryOne runs query, expects exactly one row, and scans it into dest.
@@ -382,7 +401,96 @@ func strconvU(v uint64) string {
 
 // testInsert stores one row per tricky value of every value type Insert
 // accepts and reads them back exactly.
+// testInsert stores values of every type Insert takes, including tricky
+// strings into String and LowCardinality(String), and reads them back.
 func testInsert(t *testing.T, e warehouse.Engine) {
+	insertAllTypes(t, e, func(table string, cols []string, rows [][]any) error {
+		return e.Insert(context.Background(), table, cols, rows)
+	})
+}
+
+// testInsertColumns stores the same values as testInsert column by column
+// (warehouse.InsertColumns: the engine's own columnar insert when it has
+// one, rows otherwise) and reads back the same.
+func testInsertColumns(t *testing.T, e warehouse.Engine) {
+	insertAllTypes(t, e, func(table string, cols []string, rows [][]any) error {
+		return warehouse.InsertColumns(context.Background(), e, table, transpose(cols, rows))
+	})
+}
+
+// transpose turns rows into typed columns, each a slice of the type of its
+// first row's value.
+func transpose(cols []string, rows [][]any) []warehouse.Column {
+	out := make([]warehouse.Column, len(cols))
+	for j, name := range cols {
+		vals := reflect.MakeSlice(reflect.SliceOf(reflect.TypeOf(rows[0][j])), len(rows), len(rows))
+		for i, r := range rows {
+			vals.Index(i).Set(reflect.ValueOf(r[j]))
+		}
+		out[j] = warehouse.Column{Name: name, Values: vals.Interface()}
+	}
+	return out
+}
+
+// testInsertNullableArray stores Nullable and Array columns, which only a
+// warehouse.ColumnInserter takes, and reads them back.
+func testInsertNullableArray(t *testing.T, e warehouse.Engine) {
+	ci, ok := e.(warehouse.ColumnInserter)
+	if !ok {
+		t.Skip("not a ColumnInserter")
+	}
+	db := Database(t, e)
+	exec(t, e, `CREATE TABLE `+db+`.t (
+		id Int64,
+		ns Nullable(String),
+		lcn LowCardinality(Nullable(String)),
+		nt Nullable(DateTime('UTC')),
+		arr Array(String),
+		lca Array(LowCardinality(String))
+	) ENGINE = MergeTree ORDER BY id`)
+	type row struct {
+		ID       int64
+		NS, LCN  *string
+		NT       *time.Time
+		Arr, LCA []string
+	}
+	var want []row
+	var ids []int64
+	var ns []*string
+	var nt []*time.Time
+	var arr [][]string
+	for i := range 3 * len(trickyStrings) {
+		r := row{ID: int64(i), Arr: trickyStrings[:i%(len(trickyStrings)+1)]}
+		if i%3 != 0 {
+			s := trickyStrings[i%len(trickyStrings)]
+			at := time.Date(2106, 2, 7, 6, 28, 15, 0, time.UTC).Add(-time.Duration(i) * time.Hour)
+			r.NS, r.LCN, r.NT = &s, &s, &at
+		}
+		if r.Arr == nil {
+			r.Arr = []string{}
+		}
+		r.LCA = r.Arr
+		want = append(want, r)
+		ids, ns, nt, arr = append(ids, r.ID), append(ns, r.NS), append(nt, r.NT), append(arr, r.Arr)
+	}
+	err := ci.InsertColumns(context.Background(), db+".t", []warehouse.Column{
+		{Name: "id", Values: ids}, {Name: "ns", Values: ns}, {Name: "lcn", Values: ns},
+		{Name: "nt", Values: nt}, {Name: "arr", Values: arr}, {Name: "lca", Values: arr},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, e, "SELECT id, ns, lcn, nt, arr, lca FROM "+db+".t ORDER BY id", func(rows warehouse.Rows, r *row) error {
+		return rows.Scan(&r.ID, &r.NS, &r.LCN, &r.NT, &r.Arr, &r.LCA)
+	})
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// insertAllTypes stores a row of each tricky string, with values of every
+// type, through insert, and reads them back.
+func insertAllTypes(t *testing.T, e warehouse.Engine, insert func(table string, cols []string, rows [][]any) error) {
 	db := Database(t, e)
 	exec(t, e, `CREATE TABLE `+db+`.all_types (
 		id Int64,
@@ -434,28 +542,16 @@ func testInsert(t *testing.T, e warehouse.Engine) {
 		in = append(in, []any{int(r.ID), r.S, r.LC, r.N, r.U, r.U32, r.U8, r.F, r.B, at, postclear.DecimalFromUnits(r.Amount)})
 	}
 	cols := []string{"id", "s", "lc", "n", "u", "u32", "u8", "f", "b", "at", "amount"}
-	if err := e.Insert(context.Background(), db+".all_types", cols, in); err != nil {
+	if err := insert(db+".all_types", cols, in); err != nil {
 		t.Fatal(err)
 	}
 
-	rows, err := e.Query(context.Background(), "SELECT id, s, lc, n, u, u32, u8, f, b, at, amount, note FROM "+db+".all_types ORDER BY id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []row
-	for rows.Next() {
-		var r row
+	got := readAll(t, e, "SELECT id, s, lc, n, u, u32, u8, f, b, at, amount, note FROM "+db+".all_types ORDER BY id", func(rows warehouse.Rows, r *row) error {
 		var amount decimal.Decimal
-		if err := rows.Scan(&r.ID, &r.S, &r.LC, &r.N, &r.U, &r.U32, &r.U8, &r.F, &r.B, &r.At, &amount, &r.Note); err != nil {
-			t.Fatal(err)
-		}
+		err := rows.Scan(&r.ID, &r.S, &r.LC, &r.N, &r.U, &r.U32, &r.U8, &r.F, &r.B, &r.At, &amount, &r.Note)
 		r.Amount = amount.Shift(postclear.DecimalScale).IntPart()
-		got = append(got, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+		return err
+	})
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
