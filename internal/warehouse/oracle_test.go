@@ -348,23 +348,21 @@ func TestFactsMatchOracle(t *testing.T) {
 	}
 }
 
-// A database migrated to 0005 and holding records, facts and seizures is
-// upgraded in place: the migration fills the new milestones of the records
-// stored before it, seizures count the first stored copy, and the first
-// refresh finalizes every item again; records stored afterwards are
-// maintained as usual.
-func TestUpgradeFrom0005(t *testing.T) {
-	e := testenv.Embedded(t)
+// upgradeFrom returns a database migrated to version and holding the first
+// 20 batches of seed's random records (stored), for a test that upgrades
+// it in place, and the remaining batches (after) for the test to store
+// after the upgrade; all is every record.
+func upgradeFrom(t *testing.T, version int, seed uint64) (e warehouse.Engine, layout warehouse.Layout, stored, all kpioracle.Records, after []kpioracle.Records) {
+	t.Helper()
+	e = testenv.Embedded(t)
 	ctx := context.Background()
-	layout := warehouse.Layout{Database: fmt.Sprintf("t_upgrade_%d", os.Getpid())}
-	if _, err := warehouse.MigrateTo(ctx, e, layout, 5); err != nil {
+	layout = warehouse.Layout{Database: fmt.Sprintf("t_upgrade%d_%d", version, os.Getpid())}
+	if _, err := warehouse.MigrateTo(ctx, e, layout, version); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+layout.Database, nil) })
-	all, batches := interleave(randomRecords(2, 300))
-	// Half the records stored under 0005, facts finalized as 0005's
-	// refresh did.
-	var before, after []kpioracle.Records
+	all, batches := interleave(randomRecords(seed, 300))
+	var before []kpioracle.Records
 	batches(func(b kpioracle.Records) {
 		if len(before) < 20 {
 			before = append(before, b)
@@ -372,12 +370,55 @@ func TestUpgradeFrom0005(t *testing.T) {
 			after = append(after, b)
 		}
 	})
-	old := warehouse.NewStore(e, layout)
-	storeAll(t, old, func(f func(kpioracle.Records)) {
-		for _, b := range before {
+	storeBatches(t, warehouse.NewStore(e, layout), before)
+	for _, b := range before {
+		stored.Events = append(stored.Events, b.Events...)
+		stored.Declarations = append(stored.Declarations, b.Declarations...)
+		stored.Decisions = append(stored.Decisions, b.Decisions...)
+	}
+	return e, layout, stored, all, after
+}
+
+// afterUpgrade checks an upgraded database: the first refresh of a new
+// store finalizes the records stored before the upgrade (stored) as the
+// oracle does, and records stored afterwards (after) are maintained too.
+func afterUpgrade(t *testing.T, e warehouse.Engine, layout warehouse.Layout, stored, all kpioracle.Records, after []kpioracle.Records) {
+	t.Helper()
+	ctx := context.Background()
+	s := warehouse.NewStore(e, layout)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, stored)
+	checkFacts(t, e, layout.Database)
+
+	storeBatches(t, s, after)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, all)
+	checkFacts(t, e, layout.Database)
+}
+
+func storeBatches(t *testing.T, s *warehouse.Store, batches []kpioracle.Records) {
+	t.Helper()
+	storeAll(t, s, func(f func(kpioracle.Records)) {
+		for _, b := range batches {
 			f(b)
 		}
 	})
+}
+
+// A database migrated to 0005 and holding records, facts and seizures is
+// upgraded in place: the migration fills the new milestones of the records
+// stored before it, seizures count the first stored copy, and the first
+// refresh finalizes every item again; records stored afterwards are
+// maintained as usual.
+func TestUpgradeFrom0005(t *testing.T) {
+	// Half the records stored under 0005, facts finalized as 0005's
+	// refresh did.
+	e, layout, stored, all, after := upgradeFrom(t, 5, 2)
+	ctx := context.Background()
 	if err := e.Exec(ctx, `INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
     mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
     inspected, seized, intervened, version, is_deleted)
@@ -394,29 +435,7 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 	if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
 		t.Fatal(err)
 	}
-	s := warehouse.NewStore(e, layout)
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var stored kpioracle.Records
-	for _, b := range before {
-		stored.Events = append(stored.Events, b.Events...)
-		stored.Declarations = append(stored.Declarations, b.Declarations...)
-		stored.Decisions = append(stored.Decisions, b.Decisions...)
-	}
-	checkAgainstOracle(t, e, layout.Database, stored)
-	checkFacts(t, e, layout.Database)
-
-	storeAll(t, s, func(f func(kpioracle.Records)) {
-		for _, b := range after {
-			f(b)
-		}
-	})
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	checkAgainstOracle(t, e, layout.Database, all)
-	checkFacts(t, e, layout.Database)
+	afterUpgrade(t, e, layout, stored, all, after)
 }
 
 // A database at 0009 holding records and finalized facts, one item of
@@ -426,28 +445,8 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 // recorded key per item, the table's new sort key, and records stored
 // afterwards are maintained as usual.
 func TestUpgradeFrom0009(t *testing.T) {
-	e := testenv.Embedded(t)
+	e, layout, stored, all, after := upgradeFrom(t, 9, 3)
 	ctx := context.Background()
-	layout := warehouse.Layout{Database: fmt.Sprintf("t_upgrade9_%d", os.Getpid())}
-	if _, err := warehouse.MigrateTo(ctx, e, layout, 9); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+layout.Database, nil) })
-	all, batches := interleave(randomRecords(3, 300))
-	var before, after []kpioracle.Records
-	batches(func(b kpioracle.Records) {
-		if len(before) < 20 {
-			before = append(before, b)
-		} else {
-			after = append(after, b)
-		}
-	})
-	old := warehouse.NewStore(e, layout)
-	storeAll(t, old, func(f func(kpioracle.Records)) {
-		for _, b := range before {
-			f(b)
-		}
-	})
 	// The facts as 0009's refresh left them: a row and a key per item,
 	// and an item that left ZZ (a row there, and its deletion).
 	p := warehouse.Params{"db": layout.Database}
@@ -464,12 +463,6 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		if err := e.Exec(ctx, q, p); err != nil {
 			t.Fatal(err)
 		}
-	}
-	var stored kpioracle.Records
-	for _, b := range before {
-		stored.Events = append(stored.Events, b.Events...)
-		stored.Declarations = append(stored.Declarations, b.Declarations...)
-		stored.Decisions = append(stored.Decisions, b.Decisions...)
 	}
 
 	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 10 {
@@ -492,20 +485,5 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 
 	// The records stored under 0009 (their declaration facts too, which
 	// this test did not write) are finalized by the first refresh.
-	s := warehouse.NewStore(e, layout)
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	checkAgainstOracle(t, e, layout.Database, stored)
-	checkFacts(t, e, layout.Database)
-	storeAll(t, s, func(f func(kpioracle.Records)) {
-		for _, b := range after {
-			f(b)
-		}
-	})
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	checkAgainstOracle(t, e, layout.Database, all)
-	checkFacts(t, e, layout.Database)
+	afterUpgrade(t, e, layout, stored, all, after)
 }
