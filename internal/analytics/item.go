@@ -15,11 +15,10 @@ import (
 // read by the item's key range of its table's primary index, never by a
 // scan. The record tables are sorted by item_id first (migration 0001);
 // item_facts by (destination_country_key, span_months, first_seen_month,
-// item_id)
-// (migration 0010), so the item's keys are first read from item_fact_keys
-// (sorted by item_id), which makes every column of item_facts' index
-// known. EXPLAIN in the tests holds
-// every statement to a granule or two.
+// item_id) (migration 0010), so the item's keys are first read from
+// item_fact_keys (sorted by item_id), which makes every column of
+// item_facts' index known. EXPLAIN in the tests holds every statement to a
+// granule or two.
 //
 // The tables are ReplacingMergeTrees, and a point read does what FINAL
 // does itself, which costs far more than the read when a table has many
