@@ -46,7 +46,7 @@ var mayBeOpenSQL = fmt.Sprintf("(closed_at IS NULL OR closed_at > %[1]s) AND (ar
 func (b *builder) open(asOf time.Time, cols []string, where ...string) string {
 	b.params["as_of"] = asOf
 	cols = append([]string{stageSQL + " AS stage", enteredSQL + " AS entered_at", ageSQL + " AS age_hours"}, cols...)
-	conds := append([]string{mayBeOpenSQL}, b.factConds()...)
+	conds := append([]string{mayBeOpenSQL}, b.attributed()...)
 	conds = append(conds, inRange("entered_at"), "stage != ''")
 	return selectSQL(append(b.keySelect("entered_at", fromItems), cols...), itemFacts, append(conds, where...))
 }

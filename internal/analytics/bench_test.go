@@ -114,6 +114,24 @@ func BenchmarkKPIs(b *testing.B) {
 			}
 			b.ReportMetric(float64(read), "rows-read/op")
 			b.ReportMetric(float64(bytes)/1e6, "MB-read/op")
+			// The rows the query needs (its populations' rows), and the
+			// rows read per row needed, which is also the bytes read per
+			// byte needed at the width per row of the columns read
+			// (issue 17: at most 3 for one destination's quarter).
+			svc.CountPopulations = true
+			text, params, err = f.sql()
+			svc.CountPopulations = false
+			if err != nil {
+				b.Fatal(err)
+			}
+			var needed uint64
+			if err := warehouse.Each(ctx, e, text, params, func(r warehouse.Rows) error { return r.Scan(&needed) }); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(needed), "rows-needed/op")
+			if needed > 0 {
+				b.ReportMetric(float64(read)/float64(needed), "read/needed")
+			}
 		})
 	}
 	// interleaved runs every family once per iteration, in turn, and

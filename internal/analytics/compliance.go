@@ -123,5 +123,5 @@ func complianceItems(b *builder) string {
 		fmt.Sprintf("toUInt8(kind = %d AND released_at IS NOT NULL AND NOT intervened) AS d", kindPresented))
 	from := fmt.Sprintf("%s\n    ARRAY JOIN arrayFilter(k -> if(k = %d, %s, %s), [toUInt8(%d), toUInt8(%d)]) AS kind",
 		itemFacts, kindArrived, arrived, presented, kindArrived, kindPresented)
-	return selectSQL(cols, from, append(b.factConds(), arrived+" OR "+presented))
+	return selectSQL(cols, from, append(b.attributed(), arrived+" OR "+presented))
 }

@@ -80,6 +80,9 @@ func (s *Service) OpenItemsSQL(ctx context.Context, oq postclear.OpenItemsQuery)
 		return "", nil, err
 	}
 	text := p.page(oq.First, nil, true)
+	if s.CountPopulations {
+		text = countSQL(p.stage())
+	}
 	return text, p.b.params, nil
 }
 
@@ -287,10 +290,15 @@ type watermark struct {
 // under the destination keys the query can read (a deletion row under a
 // key an item left included), of items first seen by the moment (every
 // open item's milestones, and so its first_seen_at, are at or before it,
-// and first_seen_at only moves earlier). No other filter applies: an
-// item's other attributes can change too.
+// and first_seen_at only moves earlier), told first by the sort key's
+// first-seen month (migration 0010). The list's items entered their stage
+// (a milestone) in [from, to), so their keys are within spanBounds: a
+// change that brings an item into the list writes its new row under such
+// a key, and one that takes an item out, or changes it, writes a row (new,
+// or a deletion) under its old key, which is such a key too. No other
+// filter applies: an item's other attributes can change too.
 func (p openQuery) markConds() string {
-	conds := []string{"first_seen_at <= {as_of:DateTime('UTC')}"}
+	conds := []string{"first_seen_month <= toStartOfMonth({as_of:DateTime('UTC')})", "(" + spanBounds() + ")", "first_seen_at <= {as_of:DateTime('UTC')}"}
 	if p.b.q.Scope.Restricted {
 		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
 	}

@@ -158,7 +158,11 @@ func (f *family[A, R]) SQL(s *Service, q postclear.KPIQuery, a A) (string, wareh
 		return "", nil, err
 	}
 	b := newBuilder(s.Layout, q, s.now(), maxEngineRows+1)
-	return f.sql(b, a), b.params, nil
+	text := f.sql(b, a)
+	if s.CountPopulations {
+		text = countSQL(b.populations...)
+	}
+	return text, b.params, nil
 }
 
 // cacheKey holds everything that decides a result besides the data and the

@@ -68,6 +68,14 @@ type Service struct {
 	// origins, ...); 0 means DefaultMaxFilterValues. A longer list is
 	// refused before the engine sees it.
 	MaxFilterValues int
+	// CountPopulations makes the SQL methods of the families and of
+	// openItems (ClearanceSQL, …, BacklogSQL, OpenItemsSQL) return,
+	// instead of the query, a statement that counts the rows of its
+	// populations: the rows of item_facts and declaration_facts that pass
+	// its filters and range, before grouping (a compliance item once per
+	// sub-population it enters). The benchmarks set it, to set the rows a
+	// query needs beside those the engine read (issue 17).
+	CountPopulations bool
 }
 
 var _ postclear.Analytics = (*Service)(nil)

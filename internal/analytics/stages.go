@@ -109,7 +109,7 @@ var stageTimes = &family[stageArgs, postclear.StageStat]{
 			thresholds[i] = "{" + p + ":Float64}"
 			within[i] = "countIf(hours <= {" + p + ":Float64})"
 		}
-		conds := append(b.factConds(), strings.Join(anyEnd, " OR "), "stage_end >= stage_start", inRange("stage_end"))
+		conds := append(b.attributed(), strings.Join(anyEnd, " OR "), "stage_end >= stage_start", inRange("stage_end"))
 		population := selectSQL(append(b.keySelect("stage_end", fromItems),
 			"stage",
 			"multiIf("+strings.Join(starts, ", ")+", NULL) AS stage_start",

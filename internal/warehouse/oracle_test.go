@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/ingest"
@@ -154,16 +155,17 @@ func storedDeclarations(t *testing.T, e warehouse.Engine, db string) []string {
 		"declaration_facts FINAL")
 }
 
-// checkAgainstOracle compares everything the KPIs read with the oracle.
+// checkAgainstOracle compares everything the KPIs read with the oracle (no
+// rows, nil or empty, are the same).
 func checkAgainstOracle(t *testing.T, e warehouse.Engine, db string, r kpioracle.Records) {
 	t.Helper()
-	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("item_facts FINAL differs from the oracle (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("seizures differ from the oracle (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(oracleDeclarations(r), storedDeclarations(t, e, db)); diff != "" {
+	if diff := cmp.Diff(oracleDeclarations(r), storedDeclarations(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("declaration_facts FINAL differs from the oracle (-want +got):\n%s", diff)
 	}
 }
@@ -346,23 +348,21 @@ func TestFactsMatchOracle(t *testing.T) {
 	}
 }
 
-// A database migrated to 0005 and holding records, facts and seizures is
-// upgraded in place: the migration fills the new milestones of the records
-// stored before it, seizures count the first stored copy, and the first
-// refresh finalizes every item again; records stored afterwards are
-// maintained as usual.
-func TestUpgradeFrom0005(t *testing.T) {
-	e := testenv.Embedded(t)
+// upgradeFrom returns a database migrated to version and holding the first
+// 20 batches of seed's random records (stored), for a test that upgrades
+// it in place, and the remaining batches (after) for the test to store
+// after the upgrade; all is every record.
+func upgradeFrom(t *testing.T, version int, seed uint64) (e warehouse.Engine, layout warehouse.Layout, stored, all kpioracle.Records, after []kpioracle.Records) {
+	t.Helper()
+	e = testenv.Embedded(t)
 	ctx := context.Background()
-	layout := warehouse.Layout{Database: fmt.Sprintf("t_upgrade_%d", os.Getpid())}
-	if _, err := warehouse.MigrateTo(ctx, e, layout, 5); err != nil {
+	layout = warehouse.Layout{Database: fmt.Sprintf("t_upgrade%d_%d", version, os.Getpid())}
+	if _, err := warehouse.MigrateTo(ctx, e, layout, version); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+layout.Database, nil) })
-	all, batches := interleave(randomRecords(2, 300))
-	// Half the records stored under 0005, facts finalized as 0005's
-	// refresh did.
-	var before, after []kpioracle.Records
+	all, batches := interleave(randomRecords(seed, 300))
+	var before []kpioracle.Records
 	batches(func(b kpioracle.Records) {
 		if len(before) < 20 {
 			before = append(before, b)
@@ -370,12 +370,55 @@ func TestUpgradeFrom0005(t *testing.T) {
 			after = append(after, b)
 		}
 	})
-	old := warehouse.NewStore(e, layout)
-	storeAll(t, old, func(f func(kpioracle.Records)) {
-		for _, b := range before {
+	storeBatches(t, warehouse.NewStore(e, layout), before)
+	for _, b := range before {
+		stored.Events = append(stored.Events, b.Events...)
+		stored.Declarations = append(stored.Declarations, b.Declarations...)
+		stored.Decisions = append(stored.Decisions, b.Decisions...)
+	}
+	return e, layout, stored, all, after
+}
+
+// afterUpgrade checks an upgraded database: the first refresh of a new
+// store finalizes the records stored before the upgrade (stored) as the
+// oracle does, and records stored afterwards (after) are maintained too.
+func afterUpgrade(t *testing.T, e warehouse.Engine, layout warehouse.Layout, stored, all kpioracle.Records, after []kpioracle.Records) {
+	t.Helper()
+	ctx := context.Background()
+	s := warehouse.NewStore(e, layout)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, stored)
+	checkFacts(t, e, layout.Database)
+
+	storeBatches(t, s, after)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, e, layout.Database, all)
+	checkFacts(t, e, layout.Database)
+}
+
+func storeBatches(t *testing.T, s *warehouse.Store, batches []kpioracle.Records) {
+	t.Helper()
+	storeAll(t, s, func(f func(kpioracle.Records)) {
+		for _, b := range batches {
 			f(b)
 		}
 	})
+}
+
+// A database migrated to 0005 and holding records, facts and seizures is
+// upgraded in place: the migration fills the new milestones of the records
+// stored before it, seizures count the first stored copy, and the first
+// refresh finalizes every item again; records stored afterwards are
+// maintained as usual.
+func TestUpgradeFrom0005(t *testing.T) {
+	// Half the records stored under 0005, facts finalized as 0005's
+	// refresh did.
+	e, layout, stored, all, after := upgradeFrom(t, 5, 2)
+	ctx := context.Background()
 	if err := e.Exec(ctx, `INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, origin_country, destination_country,
     mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
     inspected, seized, intervened, version, is_deleted)
@@ -392,27 +435,55 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 	if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
 		t.Fatal(err)
 	}
-	s := warehouse.NewStore(e, layout)
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var stored kpioracle.Records
-	for _, b := range before {
-		stored.Events = append(stored.Events, b.Events...)
-		stored.Declarations = append(stored.Declarations, b.Declarations...)
-		stored.Decisions = append(stored.Decisions, b.Decisions...)
-	}
-	checkAgainstOracle(t, e, layout.Database, stored)
-	checkFacts(t, e, layout.Database)
+	afterUpgrade(t, e, layout, stored, all, after)
+}
 
-	storeAll(t, s, func(f func(kpioracle.Records)) {
-		for _, b := range after {
-			f(b)
+// A database at 0009 holding records and finalized facts, one item of
+// which has left a destination (its row there deleted), is upgraded in
+// place by 0010, which rebuilds item_facts and item_fact_keys sorted by
+// (destination, span, first-seen month): the facts read as before, one
+// recorded key per item, the table's new sort key, and records stored
+// afterwards are maintained as usual.
+func TestUpgradeFrom0009(t *testing.T) {
+	e, layout, stored, all, after := upgradeFrom(t, 9, 3)
+	ctx := context.Background()
+	// The facts as 0009's refresh left them: a row and a key per item,
+	// and an item that left ZZ (a row there, and its deletion).
+	p := warehouse.Params{"db": layout.Database}
+	for _, q := range []string{
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + milestoneColumns[len("item_id, "):] + `, version, is_deleted)
+SELECT ifNull(destination_country, ''), ` + milestoneColumns + `, 1, 0 FROM {db:Identifier}.item_milestones`,
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, ` + milestoneColumns[len("item_id, "):] + `, version, is_deleted)
+SELECT 'ZZ', ` + milestoneColumns + `, 1, 0 FROM {db:Identifier}.item_milestones LIMIT 1`,
+		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, item_id, version, is_deleted)
+SELECT 'ZZ', item_id, 2, 1 FROM {db:Identifier}.item_milestones LIMIT 1`,
+		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, version)
+SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts`,
+	} {
+		if err := e.Exec(ctx, q, p); err != nil {
+			t.Fatal(err)
 		}
-	})
-	if err := s.Refresh(ctx); err != nil {
+	}
+
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 10 {
+		t.Fatalf("migrate: version %d, %v", v, err)
+	}
+	// The facts copied by the migration, before any refresh.
+	checkFacts(t, e, layout.Database)
+	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_facts FINAL"),
+		rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_fact_keys")); diff != "" {
+		t.Errorf("item_fact_keys are not the keys of item_facts (-facts +keys):\n%s", diff)
+	}
+	var sortKey string
+	if err := warehouse.Each(ctx, e, "SELECT sorting_key FROM system.tables WHERE database = {db:String} AND name = 'item_facts'", p,
+		func(r warehouse.Rows) error { return r.Scan(&sortKey) }); err != nil {
 		t.Fatal(err)
 	}
-	checkAgainstOracle(t, e, layout.Database, all)
-	checkFacts(t, e, layout.Database)
+	if sortKey != "destination_country_key, span_months, first_seen_month, item_id" {
+		t.Errorf("item_facts is sorted by %q", sortKey)
+	}
+
+	// The records stored under 0009 (their declaration facts too, which
+	// this test did not write) are finalized by the first refresh.
+	afterUpgrade(t, e, layout, stored, all, after)
 }

@@ -34,6 +34,15 @@ type EngineResult struct {
 	// one run of the server SQL (chdb_result_rows_read, _bytes_read).
 	ReadRows  uint64 `json:"read_rows,omitempty"`
 	ReadBytes uint64 `json:"read_bytes,omitempty"`
+	// MatchRows are the rows the case needs: those of its populations,
+	// which pass its filters and range (analytics.Service.CountPopulations;
+	// none for the item case). NeededBytes are their bytes at the width
+	// per row of the columns the engine read (ReadBytes / ReadRows): the
+	// bytes the case would read if the engine read its rows alone, so
+	// that ReadBytes / NeededBytes = ReadRows / MatchRows (issue 17: at
+	// most 3 for a one-destination quarter).
+	MatchRows   uint64 `json:"match_rows,omitempty"`
+	NeededBytes uint64 `json:"needed_bytes,omitempty"`
 }
 
 // runEngine runs the server's SQL and the naive SQL straight on the
@@ -81,6 +90,12 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, params, *warmup, *reps); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
+		if r.MatchRows, err = matchRows(ctx, e, svc, c); err != nil {
+			return fmt.Errorf("%s: %w", c.Name(), err)
+		}
+		if r.ReadRows > 0 {
+			r.NeededBytes = uint64(float64(r.MatchRows) * float64(r.ReadBytes) / float64(r.ReadRows))
+		}
 		if bench.Compared(c.Family) && *naiveReps > 0 {
 			naive, err := bench.NaiveSQL(c)
 			if err != nil {
@@ -96,8 +111,8 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 				r.NaiveError = err.Error()
 			}
 		}
-		fmt.Fprintf(os.Stderr, "engine %-28s engine p50 %8.1f ms  naive p50 %9.1f ms  read %d rows %.1f MB\n",
-			c.Name(), r.Engine.Median, r.Naive.Median, r.ReadRows, float64(r.ReadBytes)/1e6)
+		fmt.Fprintf(os.Stderr, "engine %-28s engine p50 %8.1f ms  naive p50 %9.1f ms  read %d rows %.1f MB  needs %d rows %.1f MB\n",
+			c.Name(), r.Engine.Median, r.Naive.Median, r.ReadRows, float64(r.ReadBytes)/1e6, r.MatchRows, float64(r.NeededBytes)/1e6)
 		out = append(out, r)
 	}
 	if *export != "" {
@@ -106,6 +121,23 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	return json.NewEncoder(stdout).Encode(out)
+}
+
+// matchRows returns the rows of c's populations (EngineResult.MatchRows);
+// 0 for the item case, whose statements read one item.
+func matchRows(ctx context.Context, e warehouse.Engine, svc *analytics.Service, c bench.Case) (uint64, error) {
+	if c.Family == bench.Item {
+		return 0, nil
+	}
+	counting := *svc
+	counting.CountPopulations = true
+	stmts, params, err := bench.SQL(ctx, &counting, c)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = warehouse.Each(ctx, e, stmts[0], params, func(r warehouse.Rows) error { return r.Scan(&n) })
+	return n, err
 }
 
 // timeQuery times stmts run one after the other, as the server runs them

@@ -57,8 +57,9 @@ func markdown(r *Result) string {
 	}
 
 	p("\n### Queries (ms; median / p95 over %d runs after %s)\n\n", firstRuns(r), "a warm-up")
-	p("| case | HTTP GraphQL | HTTP repeated | engine, same SQL | engine in the server | server overhead (p50) | naive raw events | naive ÷ HTTP | PostgreSQL | PG ÷ HTTP | result rows | engine read rows | engine read MB |\n")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("Rows needed: the rows of the query's populations (the facts that pass its filters and range, before grouping); read ÷ needed: engine read rows ÷ rows needed, which is also its bytes read ÷ the bytes of the needed rows at the width per row of the columns it read (issue 17: at most 3 for one destination × one quarter).\n\n")
+	p("| case | HTTP GraphQL | HTTP repeated | engine, same SQL | engine in the server | server overhead (p50) | naive raw events | naive ÷ HTTP | PostgreSQL | PG ÷ HTTP | result rows | engine read rows | engine read MB | rows needed | read ÷ needed |\n")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, h := range r.HTTP {
 		e := find(r.Engine, func(x EngineResult) bool { return x.Case == h.Case })
 		pg := find(r.Postgres, func(x PGResult) bool { return x.Case == h.Case })
@@ -78,14 +79,17 @@ func markdown(r *Result) string {
 			}
 			ratioPG = ratio(pg.Timing.Median / h.First.Median)
 		}
-		eng, rows, read, readMB := "", "", "", ""
+		eng, rows, read, readMB, needed, ratioRead := "", "", "", "", "", ""
 		if e != nil {
 			eng = cell(e.Engine)
 			rows = fmt.Sprint(e.Rows)
 			read, readMB = fmt.Sprint(e.ReadRows), fmt.Sprintf("%.1f", float64(e.ReadBytes)/1e6)
+			if e.MatchRows > 0 {
+				needed, ratioRead = fmt.Sprint(e.MatchRows), fmt.Sprintf("%.1f", float64(e.ReadRows)/float64(e.MatchRows))
+			}
 		}
-		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, cell(h.Engine), overhead(h, e),
-			naive, ratioN, pgCell, ratioPG, rows, read, readMB)
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, cell(h.Engine), overhead(h, e),
+			naive, ratioN, pgCell, ratioPG, rows, read, readMB, needed, ratioRead)
 	}
 	p("\nServer RSS: peak (VmHWM) %.0f MB, largest sampled during queries %.0f MB, idle after start %.0f MB.\n",
 		float64(r.RSS.PeakKB)/1024, float64(r.RSS.MaxSampledKB)/1024, float64(r.RSS.IdleKB)/1024)

@@ -1,5 +1,7 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
+-- {seen_by} = 2025-09-01
 -- {to} = 2025-10-01 00:00:00
 -- {tz} = UTC
 SELECT
@@ -22,7 +24,9 @@ FROM (
         toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
     FROM {db:Identifier}.item_facts FINAL
     ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
-    WHERE (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toUInt8(2) AS kind,

@@ -1,5 +1,7 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
+-- {seen_by} = 2025-09-01
 -- {standard_days} = 5
 -- {to} = 2025-10-01 00:00:00
 -- {today} = 20423
@@ -24,7 +26,9 @@ FROM (
         start_day + {standard_days:Int64} AS due_day,
         due_day + 2 AS late_day
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (posted_at >= {from:DateTime('UTC')} AND posted_at < {to:DateTime('UTC')})
 )
 HAVING count() > 0
 LIMIT 100001

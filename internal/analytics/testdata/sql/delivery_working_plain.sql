@@ -2,7 +2,9 @@
 -- {cal_from} = 2025-07-01
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
 -- {j_days} = 92
+-- {seen_by} = 2025-09-01
 -- {standard_days} = 5
 -- {to} = 2025-10-01 00:00:00
 -- {today} = 20423
@@ -36,7 +38,9 @@ FROM (
             WHERE date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})
         ), destination_country_key, '') AS cal_country
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
     ) AS i
     ANY LEFT JOIN (
     SELECT

@@ -1,6 +1,8 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
 -- {min_lead_hours} = 4
+-- {seen_by} = 2025-09-01
 -- {to} = 2025-10-01 00:00:00
 -- {tz} = UTC
 SELECT
@@ -16,7 +18,9 @@ FROM (
         toUInt8(ifNull(ead_at <= departed_origin_at, 0)) AS before_departure,
         toInt64(assumeNotNull(arrived_at)) - toInt64(assumeNotNull(ead_at)) AS lead_secs
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
       AND (ifNull(category, '') != 'DOCUMENTS')
 )
 HAVING count() > 0

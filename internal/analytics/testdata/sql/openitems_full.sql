@@ -8,16 +8,18 @@
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
 -- {from} = 2024-12-31 21:00:00
+-- {from_month} = 2024-12-01
 -- {n} = 51
 -- {older} = 72
 -- {scope} = ['KE','TH']
+-- {seen_by} = 2025-11-01
 -- {stage} = IN_CUSTOMS
 -- {to} = 2025-11-30 21:00:00
 -- {tz} = Africa/Nairobi
 WITH (
     SELECT (max(version), argMax(rows, version)) AS m FROM (
         SELECT version, count() AS rows FROM {db:Identifier}.item_facts
-        WHERE first_seen_at <= {as_of:DateTime('UTC')} AND destination_country_key IN {scope:Array(String)} AND destination_country_key IN {f_destination:Array(String)}
+        WHERE first_seen_month <= toStartOfMonth({as_of:DateTime('UTC')}) AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12) AND first_seen_at <= {as_of:DateTime('UTC')} AND destination_country_key IN {scope:Array(String)} AND destination_country_key IN {f_destination:Array(String)}
         GROUP BY version
     )
 ) AS mark
@@ -41,12 +43,14 @@ FROM (
     WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
       AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
+      AND (first_seen_month <= {seen_by:Date})
       AND (destination_country IN {scope:Array(String)})
       AND (origin_country IN {f_origin:Array(String)})
       AND (destination_country IN {f_destination:Array(String)})
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
       AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
       AND (stage != '')
       AND (stage = {stage:String})

@@ -3,15 +3,17 @@
 -- {as_of} = 2025-11-30 18:00:00
 -- {db} = postclear
 -- {from} = 2025-01-01 00:00:00
+-- {from_month} = 2025-01-01
 -- {n} = 51
 -- {older} = -1
+-- {seen_by} = 2025-11-01
 -- {stage} = IN_CUSTOMS
 -- {to} = 2025-12-01 00:00:00
 -- {tz} = UTC
 WITH (
     SELECT (max(version), argMax(rows, version)) AS m FROM (
         SELECT version, count() AS rows FROM {db:Identifier}.item_facts
-        WHERE first_seen_at <= {as_of:DateTime('UTC')}
+        WHERE first_seen_month <= toStartOfMonth({as_of:DateTime('UTC')}) AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12) AND first_seen_at <= {as_of:DateTime('UTC')}
         GROUP BY version
     )
 ) AS mark
@@ -33,6 +35,8 @@ FROM (
         category
     FROM {db:Identifier}.item_facts FINAL
     WHERE ((closed_at IS NULL OR closed_at > {as_of:DateTime('UTC')}) AND (arrived_at <= {as_of:DateTime('UTC')} OR presented_at <= {as_of:DateTime('UTC')} OR released_at <= {as_of:DateTime('UTC')}))
+      AND (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
       AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
       AND (stage != '')
       AND (stage = {stage:String})

@@ -5,7 +5,9 @@
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
 -- {from} = 2025-06-30 17:00:00
+-- {from_month} = 2025-06-01
 -- {scope} = ['KE','TH']
+-- {seen_by} = 2025-09-01
 -- {to} = 2025-09-30 17:00:00
 -- {tz} = Asia/Bangkok
 SELECT

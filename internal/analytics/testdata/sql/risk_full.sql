@@ -5,7 +5,9 @@
 -- {f_office} = ['KENBOA']
 -- {f_origin} = ['CN','US']
 -- {from} = 2025-06-30 17:00:00
+-- {from_month} = 2025-06-01
 -- {scope} = ['KE','TH']
+-- {seen_by} = 2025-09-01
 -- {to} = 2025-09-30 17:00:00
 -- {tz} = Asia/Bangkok
 SELECT
@@ -37,12 +39,14 @@ FROM (
     FROM {db:Identifier}.item_facts FINAL
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
+      AND (first_seen_month <= {seen_by:Date})
       AND (destination_country IN {scope:Array(String)})
       AND (origin_country IN {f_origin:Array(String)})
       AND (destination_country IN {f_destination:Array(String)})
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
       AND (inspected_at >= {from:DateTime('UTC')} AND inspected_at < {to:DateTime('UTC')})
 )
 GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, channel

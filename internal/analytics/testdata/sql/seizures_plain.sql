@@ -1,5 +1,7 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
+-- {seen_by} = 2025-09-01
 -- {seized_from} = 2025-07-01 00:00:00
 -- {to} = 2025-10-01 00:00:00
 -- {tz} = UTC
@@ -31,6 +33,8 @@ FROM (
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
+      AND (span_months = 255)
+      AND (first_seen_month <= {seen_by:Date})
     ) AS m ON m.item_id = s.item_id
     UNION ALL
     SELECT
@@ -38,7 +42,9 @@ FROM (
         toUInt8(1) AS in_range,
         toUInt8(0) AS is_seizure
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 GROUP BY seizure_category
 HAVING count() > 0

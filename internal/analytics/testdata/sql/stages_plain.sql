@@ -1,5 +1,7 @@
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
+-- {from_month} = 2025-07-01
+-- {seen_by} = 2025-09-01
 -- {threshold_0} = 24
 -- {threshold_1} = 48
 -- {to} = 2025-10-01 00:00:00
@@ -22,7 +24,9 @@ FROM (
         secs / 3600 AS hours
     FROM {db:Identifier}.item_facts FINAL
     ARRAY JOIN [1, 2, 3, 4, 5, 6, 7] AS stage
-    WHERE ((arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}) OR (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}) OR (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')}) OR (departed_inward_at >= {from:DateTime('UTC')} AND departed_inward_at < {to:DateTime('UTC')}) OR (delivered_at >= {from:DateTime('UTC')} AND delivered_at < {to:DateTime('UTC')}))
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND ((arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}) OR (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}) OR (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')}) OR (departed_inward_at >= {from:DateTime('UTC')} AND departed_inward_at < {to:DateTime('UTC')}) OR (delivered_at >= {from:DateTime('UTC')} AND delivered_at < {to:DateTime('UTC')}))
       AND (stage_end >= stage_start)
       AND (stage_end >= {from:DateTime('UTC')} AND stage_end < {to:DateTime('UTC')})
 )
