@@ -56,6 +56,7 @@ audit:
 ## generate: regenerate the GraphQL executor from schema.graphqls
 generate:
 	$(GO) run github.com/99designs/gqlgen generate
+	$(GO) run ./internal/gqlserial graph/generated/generated.go
 
 vet:
 	$(GO) vet ./...

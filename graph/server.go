@@ -218,7 +218,8 @@ func newExecutor(es graphql.ExecutableSchema, cfg Config, kinds operationKinds) 
 // the client accepts (zstd when both): a 4,504-row KPI answer of 1.05 MB
 // travels as 162 kB with gzip, 167 kB with zstd (measured in docs/api.md).
 // It leaves alone answers already encoded (the Prometheus handler's) and
-// ranges.
+// ranges. (Gzip's fastest level was tried for issue 17 and not kept:
+// 13 % more to send for a gain lost in the noise, docs/benchmarks.md.)
 func compress(next http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.ZstdCompressionLevel(int(zstd.SpeedDefault)))
 	if err != nil {

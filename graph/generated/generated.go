@@ -23954,7 +23954,7 @@ func (ec *executionContext) marshalNActionFollowUp2githubᚗcomᚋpostclearᚋpo
 }
 
 func (ec *executionContext) marshalNActionFollowUp2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUpᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ActionFollowUp) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActionFollowUp2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActionFollowUp(ctx, sel, v[i])
@@ -24025,7 +24025,7 @@ func (ec *executionContext) marshalNActivity2githubᚗcomᚋpostclearᚋpostclea
 }
 
 func (ec *executionContext) marshalNActivity2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Activity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivity2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐActivity(ctx, sel, v[i])
@@ -24082,7 +24082,7 @@ func (ec *executionContext) marshalNAgeCount2githubᚗcomᚋpostclearᚋpostclea
 }
 
 func (ec *executionContext) marshalNAgeCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.AgeCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgeCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐAgeCount(ctx, sel, v[i])
@@ -24122,7 +24122,7 @@ func (ec *executionContext) marshalNBacklogStat2githubᚗcomᚋpostclearᚋpostc
 }
 
 func (ec *executionContext) marshalNBacklogStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.BacklogStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBacklogStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐBacklogStat(ctx, sel, v[i])
@@ -24175,7 +24175,7 @@ func (ec *executionContext) marshalNChannelStat2githubᚗcomᚋpostclearᚋpostc
 }
 
 func (ec *executionContext) marshalNChannelStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ChannelStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐChannelStat(ctx, sel, v[i])
@@ -24214,7 +24214,7 @@ func (ec *executionContext) marshalNClearanceStat2githubᚗcomᚋpostclearᚋpos
 }
 
 func (ec *executionContext) marshalNClearanceStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐClearanceStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ClearanceStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClearanceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐClearanceStat(ctx, sel, v[i])
@@ -24268,7 +24268,7 @@ func (ec *executionContext) marshalNComplianceStat2githubᚗcomᚋpostclearᚋpo
 }
 
 func (ec *executionContext) marshalNComplianceStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ComplianceStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐComplianceStat(ctx, sel, v[i])
@@ -24316,7 +24316,7 @@ func (ec *executionContext) marshalNDataQualityCount2githubᚗcomᚋpostclearᚋ
 }
 
 func (ec *executionContext) marshalNDataQualityCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DataQualityCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDataQualityCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDataQualityCount(ctx, sel, v[i])
@@ -24453,7 +24453,7 @@ func (ec *executionContext) marshalNDeclarationRuleStat2githubᚗcomᚋpostclear
 }
 
 func (ec *executionContext) marshalNDeclarationRuleStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DeclarationRuleStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeclarationRuleStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeclarationRuleStat(ctx, sel, v[i])
@@ -24492,7 +24492,7 @@ func (ec *executionContext) marshalNDeliveryStat2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNDeliveryStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.DeliveryStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeliveryStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDeliveryStat(ctx, sel, v[i])
@@ -24589,7 +24589,7 @@ func (ec *executionContext) marshalNEadTimelinessStat2githubᚗcomᚋpostclear�
 }
 
 func (ec *executionContext) marshalNEadTimelinessStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.EadTimelinessStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEadTimelinessStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEadTimelinessStat(ctx, sel, v[i])
@@ -24636,7 +24636,7 @@ func (ec *executionContext) marshalNFigureRef2githubᚗcomᚋpostclearᚋpostcle
 }
 
 func (ec *executionContext) marshalNFigureRef2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRefᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.FigureRef) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFigureRef2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFigureRef(ctx, sel, v[i])
@@ -24656,7 +24656,7 @@ func (ec *executionContext) marshalNFinding2githubᚗcomᚋpostclearᚋpostclear
 }
 
 func (ec *executionContext) marshalNFinding2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Finding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFinding2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFinding(ctx, sel, v[i])
@@ -24672,13 +24672,13 @@ func (ec *executionContext) marshalNFinding2ᚕgithubᚗcomᚋpostclearᚋpostcl
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := scalar.UnmarshalFloat(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
+	res := scalar.MarshalFloat(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
@@ -24713,7 +24713,7 @@ func (ec *executionContext) marshalNHoldStat2githubᚗcomᚋpostclearᚋpostclea
 }
 
 func (ec *executionContext) marshalNHoldStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.HoldStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHoldStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoldStat(ctx, sel, v[i])
@@ -24733,7 +24733,7 @@ func (ec *executionContext) marshalNHoliday2githubᚗcomᚋpostclearᚋpostclear
 }
 
 func (ec *executionContext) marshalNHoliday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHolidayᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Holiday) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHoliday2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐHoliday(ctx, sel, v[i])
@@ -24855,7 +24855,7 @@ func (ec *executionContext) marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostcle
 }
 
 func (ec *executionContext) marshalNKPIMethod2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.KPIMethod) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIMethod2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIMethod(ctx, sel, v[i])
@@ -24875,7 +24875,7 @@ func (ec *executionContext) marshalNKPIResult2githubᚗcomᚋpostclearᚋpostcle
 }
 
 func (ec *executionContext) marshalNKPIResult2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResultᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.KPIResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIResult2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐKPIResult(ctx, sel, v[i])
@@ -24946,7 +24946,7 @@ func (ec *executionContext) marshalNMonthlyValue2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNMonthlyValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.MonthlyValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMonthlyValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐMonthlyValue(ctx, sel, v[i])
@@ -24978,7 +24978,7 @@ func (ec *executionContext) marshalNOpenItemEdge2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNOpenItemEdge2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.OpenItemEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOpenItemEdge2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOpenItemEdge(ctx, sel, v[i])
@@ -24998,7 +24998,7 @@ func (ec *executionContext) marshalNOriginFigures2githubᚗcomᚋpostclearᚋpos
 }
 
 func (ec *executionContext) marshalNOriginFigures2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.OriginFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOriginFigures2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐOriginFigures(ctx, sel, v[i])
@@ -25042,7 +25042,7 @@ func (ec *executionContext) unmarshalNPermission2ᚕgithubᚗcomᚋpostclearᚋp
 }
 
 func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -25062,7 +25062,7 @@ func (ec *executionContext) marshalNQuarterActivities2githubᚗcomᚋpostclear�
 }
 
 func (ec *executionContext) marshalNQuarterActivities2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivitiesᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterActivities) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuarterActivities2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterActivities(ctx, sel, v[i])
@@ -25082,7 +25082,7 @@ func (ec *executionContext) marshalNQuarterValue2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNQuarterValue2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValueᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.QuarterValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuarterValue2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐQuarterValue(ctx, sel, v[i])
@@ -25102,7 +25102,7 @@ func (ec *executionContext) marshalNRecordError2githubᚗcomᚋpostclearᚋpostc
 }
 
 func (ec *executionContext) marshalNRecordError2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.FieldError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecordError2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐFieldError(ctx, sel, v[i])
@@ -25164,7 +25164,7 @@ func (ec *executionContext) marshalNSeizureCount2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNSeizureCount2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCountᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.SeizureCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSeizureCount2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureCount(ctx, sel, v[i])
@@ -25203,7 +25203,7 @@ func (ec *executionContext) marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostc
 }
 
 func (ec *executionContext) marshalNSeizureStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.SeizureStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSeizureStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐSeizureStat(ctx, sel, v[i])
@@ -25248,7 +25248,7 @@ func (ec *executionContext) unmarshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostcl
 }
 
 func (ec *executionContext) marshalNStage2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Stage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStage2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStage(ctx, sel, v[i])
@@ -25287,7 +25287,7 @@ func (ec *executionContext) marshalNStageStat2githubᚗcomᚋpostclearᚋpostcle
 }
 
 func (ec *executionContext) marshalNStageStat2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStatᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.StageStat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStageStat2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐStageStat(ctx, sel, v[i])
@@ -25350,7 +25350,7 @@ func (ec *executionContext) marshalNTarget2githubᚗcomᚋpostclearᚋpostclear�
 }
 
 func (ec *executionContext) marshalNTarget2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Target) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTarget2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTarget(ctx, sel, v[i])
@@ -25370,7 +25370,7 @@ func (ec *executionContext) marshalNTargetBreach2githubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNTargetBreach2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreachᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.TargetBreach) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTargetBreach2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐTargetBreach(ctx, sel, v[i])
@@ -25395,7 +25395,7 @@ func (ec *executionContext) marshalNThresholdRate2githubᚗcomᚋpostclearᚋpos
 }
 
 func (ec *executionContext) marshalNThresholdRate2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRateᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.ThresholdRate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThresholdRate2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐThresholdRate(ctx, sel, v[i])
@@ -25429,7 +25429,7 @@ func (ec *executionContext) marshalNTrackingEvent2githubᚗcomᚋpostclearᚋpos
 }
 
 func (ec *executionContext) marshalNTrackingEvent2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []postclear.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrackingEvent2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐEvent(ctx, sel, v[i])
@@ -25492,7 +25492,7 @@ func (ec *executionContext) unmarshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpost
 }
 
 func (ec *executionContext) marshalNWeekday2ᚕgithubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWeekday2githubᚗcomᚋpostclearᚋpostclearᚋgraphᚋmodelᚐWeekday(ctx, sel, v[i])
@@ -25520,7 +25520,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -25564,7 +25564,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -25592,7 +25592,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -25620,7 +25620,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -25886,7 +25886,7 @@ func (ec *executionContext) marshalODimension2ᚕgithubᚗcomᚋpostclearᚋpost
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDimension2githubᚗcomᚋpostclearᚋpostclearᚋinternalᚋpostclearᚐDimension(ctx, sel, v[i])
@@ -25975,7 +25975,7 @@ func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := scalar.UnmarshalFloat(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -25984,7 +25984,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalFloatContext(*v)
+	res := scalar.MarshalFloat(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
@@ -26088,7 +26088,7 @@ func (ec *executionContext) marshalOItemCategory2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNItemCategory2string(ctx, sel, v[i])
@@ -26161,7 +26161,7 @@ func (ec *executionContext) marshalOMailClass2ᚕstringᚄ(ctx context.Context, 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMailClass2string(ctx, sel, v[i])
@@ -26376,7 +26376,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -26395,7 +26395,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -26414,7 +26414,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -26433,7 +26433,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceSerially(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
