@@ -382,7 +382,7 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 		steps = steps[:len(steps)-1]
 	}
 	for _, q := range steps {
-		err := r.f.engine.Exec(ctx, q, r.params)
+		err := r.f.engine.Exec(ctx, q+maintenanceSettings(ctx), r.params)
 		// New facts change what KPI queries return, so the data
 		// version moves, as after an insert.
 		r.f.wrote()
@@ -394,6 +394,25 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 		return r.recordChanges(ctx)
 	}
 	return nil
+}
+
+// MaintenanceLimit bounds each statement of a refresh that runs outside a
+// request (a load, a start): the engine's max_execution_time
+// (--max-execution-time, 30 s by default) is the bound of a caller's
+// query, whose size its filter sets, while a refresh's size is set by the
+// load that dirtied its items: a load refreshes every 2 M records, and 2 M
+// declarations are up to 2 M items, which took over 30 s at 5 M items on
+// a loaded 2-core machine and stopped the load. Within a request (a
+// context with a deadline) the request's own bound applies.
+const MaintenanceLimit = time.Hour
+
+// maintenanceSettings is the SETTINGS clause that gives a statement
+// MaintenanceLimit, when ctx has no deadline of its own.
+func maintenanceSettings(ctx context.Context) string {
+	if _, ok := ctx.Deadline(); ok {
+		return ""
+	}
+	return fmt.Sprintf("\nSETTINGS max_execution_time = %d", int(MaintenanceLimit/time.Second))
 }
 
 // declarations reports whether declarations may have been stored for the

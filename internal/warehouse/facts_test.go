@@ -700,3 +700,65 @@ func (c *countingEngine) Exec(ctx context.Context, q string, p warehouse.Params)
 	}
 	return c.Engine.Exec(ctx, q, p)
 }
+
+// A refresh outside a request is bounded by MaintenanceLimit, not by the
+// engine's per-query limit (a load of 2 M declarations outgrew its 30 s at
+// 5 M items); within a request, by the request's deadline alone.
+func TestRefreshOutsideARequestHasTheMaintenanceLimit(t *testing.T) {
+	e := &settingsEngine{Engine: testenv.Embedded(t)}
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	ev := func(id string) []postclear.Event {
+		return []postclear.Event{{ItemID: id, EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"), Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"}}
+	}
+	limit := fmt.Sprintf("\nSETTINGS max_execution_time = %d", int(warehouse.MaintenanceLimit.Seconds()))
+	for _, c := range []struct {
+		name     string
+		deadline bool
+	}{{"load", false}, {"request", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			if c.deadline {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+			}
+			if err := s.InsertEvents(ctx, ev(fmt.Sprintf("LX%08d0CN", len(c.name)))); err != nil {
+				t.Fatal(err)
+			}
+			e.mu.Lock()
+			e.facts = nil
+			e.mu.Unlock()
+			if err := s.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			if len(e.facts) == 0 {
+				t.Fatal("no statement writing facts was seen: the test no longer recognises it")
+			}
+			for _, q := range e.facts {
+				if got := strings.HasSuffix(q, limit); got == c.deadline {
+					t.Errorf("deadline %v: statement ends with the maintenance limit = %v:\n%s", c.deadline, got, q)
+				}
+			}
+		})
+	}
+	checkFacts(t, e, layout.Database)
+}
+
+// settingsEngine keeps the statements that write item_facts rows.
+type settingsEngine struct {
+	warehouse.Engine
+	mu    sync.Mutex
+	facts []string
+}
+
+func (c *settingsEngine) Exec(ctx context.Context, q string, p warehouse.Params) error {
+	if strings.HasPrefix(q, "INSERT INTO {db:Identifier}.item_facts (") {
+		c.mu.Lock()
+		c.facts = append(c.facts, q)
+		c.mu.Unlock()
+	}
+	return c.Engine.Exec(ctx, q, p)
+}
