@@ -69,9 +69,9 @@ func validStageArgs(a stageArgs) error {
 // depend on the stage, so the engine applies it before the ARRAY JOIN
 // multiplies rows. (An array of per-stage tuples built for each item, the
 // first version, took three times as long; picking each row's milestones
-// by multiIf over the stage number, the second, took a third more CPU
-// than these plain column arrays: docs/benchmarks.md, "Stage times" and
-// "CPU per row".)
+// by multiIf over the stage number, the second, took 1.4 times the CPU of
+// these plain column arrays: docs/benchmarks.md, "Stage times" and "CPU
+// per row of the heavy families".)
 //
 // Columns after the keys: the stage's number, items, the sum of the
 // seconds, n times the sum of squared deviations (exact, in Int128: see
