@@ -11,9 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/warehouse"
-	"github.com/postclear/postclear/internal/warehouse/chdb"
 	"github.com/postclear/postclear/tools/internal/bench"
 )
 
@@ -31,25 +29,18 @@ import (
 //	postclear-bench cpu -data-dir DIR clearance/all-year stages/all-year stages/all-year=old.sql
 func runCPU(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("cpu", flag.ContinueOnError)
-	dataDir := fs.String("data-dir", "", "chDB data directory (a copy: it is migrated)")
-	db := fs.String("database", "postclear", "database")
-	lib := fs.String("chdb-lib", "", "libchdb.so (default: as postclear)")
+	ef := addEngineFlags(fs, "chDB data directory (a copy: it is migrated)")
 	warmup := fs.Int("warmup", 1, "untimed rounds first")
 	reps := fs.Int("reps", 10, "timed rounds")
 	same := fs.Bool("same", true, "require a file's result to equal the case's (false: parts of a statement)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	e, err := chdb.Open(ctx, chdb.Options{LibPath: *lib, DataDir: *dataDir})
+	e, svc, err := ef.open(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	layout := warehouse.Layout{Database: *db}
-	if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
-		return err
-	}
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: time.Now}
 	type job struct {
 		label, text string
 		params      warehouse.Params
