@@ -45,14 +45,41 @@ type EngineResult struct {
 	NeededBytes uint64 `json:"needed_bytes,omitempty"`
 }
 
+// engineFlags are the flags that open the engine on a data directory.
+type engineFlags struct{ dataDir, db, lib *string }
+
+func addEngineFlags(fs *flag.FlagSet, dataDirUsage string) engineFlags {
+	return engineFlags{
+		dataDir: fs.String("data-dir", "", dataDirUsage),
+		db:      fs.String("database", "postclear", "database"),
+		lib:     fs.String("chdb-lib", "", "libchdb.so (default: as postclear)"),
+	}
+}
+
+// open opens the engine, migrates its database if asked, and returns the
+// analytics service over it. The server's clock decides "today" for
+// on-time delivery; the same day here gives the same parameters.
+func (f engineFlags) open(ctx context.Context, migrate bool) (*chdb.Engine, *analytics.Service, error) {
+	e, err := chdb.Open(ctx, chdb.Options{LibPath: *f.lib, DataDir: *f.dataDir})
+	if err != nil {
+		return nil, nil, err
+	}
+	layout := warehouse.Layout{Database: *f.db}
+	if migrate {
+		if _, err := warehouse.Migrate(ctx, e, layout); err != nil {
+			e.Close()
+			return nil, nil, err
+		}
+	}
+	return e, &analytics.Service{Engine: e, Layout: layout, Now: time.Now}, nil
+}
+
 // runEngine runs the server's SQL and the naive SQL straight on the
 // engine, in this process, which must be the only one with the data
 // directory open: the server has been stopped before.
 func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
-	dataDir := fs.String("data-dir", "", "chDB data directory")
-	db := fs.String("database", "postclear", "database")
-	lib := fs.String("chdb-lib", "", "libchdb.so (default: as postclear)")
+	ef := addEngineFlags(fs, "chDB data directory")
 	warmup := fs.Int("warmup", 3, "untimed runs first")
 	reps := fs.Int("reps", 20, "timed runs")
 	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow; 0: none)")
@@ -61,15 +88,11 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	e, err := chdb.Open(ctx, chdb.Options{LibPath: *lib, DataDir: *dataDir})
+	e, svc, err := ef.open(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	layout := warehouse.Layout{Database: *db}
-	// The server's clock decides "today" for on-time delivery; the same
-	// day here gives the same parameters.
-	svc := &analytics.Service{Engine: e, Layout: layout, Now: time.Now}
 	w := bench.DefaultWindow
 	w.ItemID = *item
 	var out []EngineResult
@@ -116,7 +139,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 		out = append(out, r)
 	}
 	if *export != "" {
-		if err := exportPG(ctx, e, *db, *export); err != nil {
+		if err := exportPG(ctx, e, *ef.db, *export); err != nil {
 			return err
 		}
 	}

@@ -31,7 +31,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|queries|engine|engine-ingest|plot|report|compare [flags]")
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|queries|engine|engine-ingest|cpu|plot|report|compare [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -44,6 +44,8 @@ func main() {
 		err = runEngine(ctx, args, os.Stdout)
 	case "engine-ingest":
 		err = runEngineIngest(ctx, args, os.Stdout)
+	case "cpu":
+		err = runCPU(ctx, args, os.Stdout)
 	case "plot":
 		err = runPlot(args)
 	case "report":

@@ -30,7 +30,7 @@ SELECT
     [countIf(hours <= {threshold_0:Float64}), countIf(hours <= {threshold_1:Float64})] AS n_within
 FROM (
     SELECT
-        toStartOfMonth(stage_end, {tz:String}) AS period,
+        toStartOfMonth(assumeNotNull(stage_end), {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,
@@ -38,12 +38,10 @@ FROM (
         category AS k_category,
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
         stage,
-        multiIf(stage = 1, posted_at, stage = 2, arrived_at, stage = 3, presented_at, stage = 4, arrived_at, stage = 5, released_at, stage = 6, released_at, stage = 7, arrived_at, NULL) AS stage_start,
-        multiIf(stage = 1, arrived_at, stage = 2, presented_at, stage = 3, released_at, stage = 4, released_at, stage = 5, departed_inward_at, stage = 6, delivered_at, stage = 7, delivered_at, NULL) AS stage_end,
         toInt64(assumeNotNull(stage_end)) - toInt64(assumeNotNull(stage_start)) AS secs,
         secs / 3600 AS hours
     FROM {db:Identifier}.item_facts FINAL
-    ARRAY JOIN [1, 2, 3, 4, 5, 6, 7] AS stage
+    ARRAY JOIN [1, 2, 3, 4, 5, 6, 7] AS stage, [posted_at, arrived_at, presented_at, arrived_at, released_at, released_at, arrived_at] AS stage_start, [arrived_at, presented_at, released_at, released_at, departed_inward_at, delivered_at, delivered_at] AS stage_end
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (first_seen_month <= {seen_by:Date})
