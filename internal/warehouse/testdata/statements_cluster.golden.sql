@@ -18,13 +18,15 @@ SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64});
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64})
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
 SELECT item_id, destination_country_key, span_months, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
-  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys));
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
 SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
@@ -32,7 +34,8 @@ FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64});
+      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
@@ -40,7 +43,8 @@ SELECT destination_country, received_at, item_id, origin_country, mail_class, ca
     toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
     toUInt8(category IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') AND hs_code = ''), {version:UInt64}
 FROM {db:Identifier}.declarations FINAL
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64});
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64})
+SETTINGS max_execution_time = 3600;
 
 SELECT toString(destination_country_key), min(first_seen_at)
 FROM {db:Identifier}.item_facts WHERE version = {version:UInt64} GROUP BY destination_country_key
@@ -67,13 +71,15 @@ SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64});
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64})
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
 SELECT item_id, destination_country_key, span_months, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
-  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys));
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
 SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
@@ -81,7 +87,8 @@ FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64});
+      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
 
 SELECT toString(destination_country_key), min(first_seen_at)
 FROM {db:Identifier}.item_facts WHERE version = {version:UInt64} GROUP BY destination_country_key
@@ -126,13 +133,15 @@ SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
 SELECT item_id, destination_country_key, span_months, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
-  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys));
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
 SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
@@ -140,7 +149,8 @@ FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64});
+      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
@@ -148,7 +158,8 @@ SELECT destination_country, received_at, item_id, origin_country, mail_class, ca
     toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
     toUInt8(category IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') AND hs_code = ''), {version:UInt64}
 FROM {db:Identifier}.declarations FINAL
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
+SETTINGS max_execution_time = 3600;
 
 DELETE FROM {db:Identifier}.dirty_items_local ON CLUSTER postclear_cluster WHERE (writer = {writer:String} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')});
 
@@ -173,13 +184,15 @@ SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
 SELECT item_id, destination_country_key, span_months, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
-  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys));
+  AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
 SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
@@ -187,7 +200,8 @@ FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64});
+      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
@@ -195,7 +209,8 @@ SELECT destination_country, received_at, item_id, origin_country, mail_class, ca
     toUInt8(declared_value <= 0), toUInt8(currency = ''), toUInt8(gross_weight_kg <= 0),
     toUInt8(category IN ('SALE_OF_GOODS', 'COMMERCIAL_SAMPLE') AND hs_code = ''), {version:UInt64}
 FROM {db:Identifier}.declarations FINAL
-WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
+WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
+SETTINGS max_execution_time = 3600;
 
 DELETE FROM {db:Identifier}.dirty_items_local ON CLUSTER postclear_cluster WHERE (writer = {writer:String} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')});
 
