@@ -280,13 +280,16 @@ type refresh struct {
 }
 
 // run finalizes the dirty items, in slices of at most refreshSlice items
-// so that finalizing a whole database (after an upgrade) stays within the
-// engine's memory and time limits, and clears the dirty rows. On a single
-// writer after the first refresh, the dirty rows are this process's since
-// the last refresh, of which there are some (the generation moved) and
-// not many (loads refresh every few million records): no count is needed.
+// so that finalizing a whole database (after an upgrade) or the items of
+// a large load stays within the engine's memory limit, and clears the
+// dirty rows. On a single writer after the first refresh, the dirty rows
+// are this process's since the last refresh, at most the rows marked
+// since dirty_items was last truncated (marked), which is then the count
+// the slices are cut by: loads refresh every 2 M records, and 2 M
+// declarations are up to 2 M items, whose finalizing in one statement
+// asked for more than the engine's 4 GB at 5 M items.
 func (r *refresh) run(ctx context.Context) error {
-	n := uint64(1)
+	n := max(r.f.marked.Load(), 1)
 	if !r.f.caps.SingleWriter || !r.f.recovered.Load() {
 		var err error
 		if n, err = count(ctx, r.f.engine, "SELECT count() FROM ("+r.dirty+")", r.params); err != nil || n == 0 {
@@ -307,8 +310,10 @@ func (r *refresh) run(ctx context.Context) error {
 	return r.clear(ctx)
 }
 
-// refreshSlice bounds the items one finalizing statement reads.
-const refreshSlice = 1_000_000
+// refreshSlice bounds the items one finalizing statement reads: 1.9 M
+// items asked for 4.06 GB (the aggregation of their partial rows), so a
+// slice asks for about 2 GB at most. A variable for the tests.
+var refreshSlice uint64 = 1_000_000
 
 // truncateAfter is how many dirty rows a single writer lets pile up before
 // it truncates dirty_items: small ingests then share a truncation.
