@@ -54,12 +54,12 @@ var (
 // any reader sees; within one batch, the first row of a key is the one
 // stored (each row has its own ingest version, Facts.ingestVersions).
 func (s *Store) InsertEvents(ctx context.Context, events []postclear.Event) error {
-	return insertItems(ctx, s, "events", eventColumns, events, func(e *postclear.Event) string { return e.ItemID })
+	return insertItems(ctx, s, "events", eventColumns, events)
 }
 
 // InsertDeclarations stores declarations.
 func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declaration) error {
-	err := insertItems(ctx, s, "declarations", declarationColumns, decls, func(d *postclear.Declaration) string { return d.ItemID })
+	err := insertItems(ctx, s, "declarations", declarationColumns, decls)
 	// KPIs read the declarations themselves, not only their items'
 	// facts, so what they read changed now (even a failed insert may
 	// have stored some).
@@ -76,18 +76,19 @@ func (s *Store) InsertDeclarations(ctx context.Context, decls []postclear.Declar
 
 // InsertDecisions stores customs decisions.
 func (s *Store) InsertDecisions(ctx context.Context, decisions []postclear.Decision) error {
-	return insertItems(ctx, s, "decisions", decisionColumns, decisions, func(d *postclear.Decision) string { return d.ItemID })
+	return insertItems(ctx, s, "decisions", decisionColumns, decisions)
 }
 
-// insertItems stores item records in chunks of MaxInsertRows, each sent
-// column by column (InsertColumns: no boxed value per cell) and marking
-// its items dirty for the next refresh of the facts.
-func insertItems[T postclear.Record](ctx context.Context, s *Store, table string, columns []string, recs []T, item func(*T) string) error {
+// insertItems stores item records (item_id first) in chunks of
+// MaxInsertRows, each sent column by column (InsertColumns: no boxed value
+// per cell) and marking its items, the item_id column, dirty for the next
+// refresh of the facts.
+func insertItems[T postclear.Record](ctx context.Context, s *Store, table string, columns []string, recs []T) error {
 	full := s.Layout.Database + "." + table
 	for start := 0; start < len(recs); start += MaxInsertRows {
 		chunk := recs[start:min(start+MaxInsertRows, len(recs))]
 		cols := recordColumnsOf(chunk, columns, s.facts.ingestVersions(len(chunk)))
-		err := s.facts.store(ctx, table, valuesOf(chunk, item), func() error {
+		err := s.facts.store(ctx, table, cols[0].Values.([]string), func() error {
 			return InsertColumns(ctx, s.Engine, full, cols)
 		})
 		if err != nil {
