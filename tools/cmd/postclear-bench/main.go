@@ -14,6 +14,8 @@
 //	postclear-bench queries --data-dir D   only the queries, over an existing database
 //	postclear-bench engine ...             (child) SQL straight on the engine
 //	postclear-bench engine-ingest ...      (child) INSERT … FROM file() ceiling
+//	postclear-bench cpu -data-dir D CASE...  CPU per statement, cases interleaved
+//	postclear-bench sql -data-dir D FILE     statements by hand, with rows and bytes read
 //	postclear-bench plot OUT.png RESULT... latency against data size
 //	postclear-bench report RESULT...       the Markdown of saved results
 //	postclear-bench compare BASE RESULT    the regression check against a baseline
@@ -31,7 +33,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|queries|engine|engine-ingest|cpu|plot|report|compare [flags]")
+		fmt.Fprintln(os.Stderr, "usage: postclear-bench run|queries|engine|engine-ingest|cpu|sql|plot|report|compare [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -46,6 +48,8 @@ func main() {
 		err = runEngineIngest(ctx, args, os.Stdout)
 	case "cpu":
 		err = runCPU(ctx, args, os.Stdout)
+	case "sql":
+		err = runSQL(ctx, args, os.Stdout)
 	case "plot":
 		err = runPlot(args)
 	case "report":
