@@ -137,8 +137,8 @@ const itemFacts = "{db:Identifier}.item_facts FINAL"
 // Every population is attributed to a record's time before `to`, and no
 // record of an item is older than its first (first_seen_at), so its
 // first-seen month, in the sort key, is at most seen_by: the engine reads
-// no item first seen after the range (migration 0010). Rows under one key
-// share the month, so the bound is exact under FINAL.
+// no item first seen after the range (migrations 0010 and 0011). Rows
+// under one key share the month, so the bound is exact under FINAL.
 func (b *builder) factConds() []string {
 	var conds []string
 	if b.q.Scope.Restricted {
@@ -152,45 +152,15 @@ func (b *builder) factConds() []string {
 }
 
 // attributed returns factConds for a population attributed to one of the
-// date columns of item_facts (a milestone) at or after `from`, with the
-// lower bound on the sort key that spanBounds gives.
+// date columns of item_facts (a milestone) at or after `from`: such an
+// item's latest milestone is at or after `from` too, so its last month
+// (migration 0011, warehouse.FactKey) is at least from's UTC month. With
+// factConds' first-seen bound, the engine reads the items whose life
+// overlaps the range, by two ranges of the sort key, exact under FINAL
+// (every row under a key has that key).
 func (b *builder) attributed() []string {
-	return append(b.factConds(), spanBounds())
+	return append(b.factConds(), "last_month >= {from_month:Date}")
 }
-
-// spanBounds bounds the first-seen month from below (migration 0010): an
-// item whose latest milestone lies span_months months after its first-seen
-// month, attributed to a milestone in or after the month of `from`, was
-// first seen at most span_months months before that month. One branch per
-// tier of spanTiers (the spans above the tier before, up to it: disjoint
-// ranges of the sort key), and the items of longer spans without a bound.
-// The condition is on the sort key alone, so exact under FINAL (every row
-// under a key has that key), and exact whatever the tiers: they only
-// decide how closely the bound follows each item's span.
-func spanBounds() string {
-	var branches []string
-	prev := -1
-	for _, t := range spanTiers {
-		span := fmt.Sprintf("span_months > %d AND span_months <= %d", prev, t)
-		if prev+1 == t {
-			span = fmt.Sprintf("span_months = %d", t)
-		}
-		seen := "{from_month:Date}"
-		if t > 0 {
-			seen = fmt.Sprintf("addMonths({from_month:Date}, -%d)", t)
-		}
-		branches = append(branches, span+" AND first_seen_month >= "+seen)
-		prev = t
-	}
-	branches = append(branches, fmt.Sprintf("span_months > %d", spanTiers[len(spanTiers)-1]))
-	return strings.Join(branches, " OR ")
-}
-
-// spanTiers are the spans, in months, that attributed bounds the
-// first-seen month for. At 1 M demo items 78 % of the items span 0 months
-// and 22 % one; an administration's items stuck for a year are read
-// whenever their destination is (docs/facts.md).
-var spanTiers = []int{0, 1, 2, 3, 6, 12}
 
 // seenBy returns the first-seen month an item attributed to an instant
 // before to was first seen in at the latest: the UTC month of to's last
@@ -241,14 +211,14 @@ func (b *builder) declarationFacts(cols []string) string {
 // alias, for a population that joins them (read with joined).
 //
 // The items must be seized: a seized item is stored under the unbounded
-// span (warehouse.UnboundedSpan), so only that range of each destination
-// is read.
+// last month (warehouse.UnboundedMonth), so only that range of each
+// destination is read.
 func (b *builder) attributes(ids string) string {
 	cols := []string{"item_id"}
 	for i := range dimensions {
 		cols = append(cols, dimensions[i].column+" AS "+dimensions[i].alias)
 	}
-	return selectSQL(cols, itemFacts, append([]string{"item_id " + b.in + " (" + ids + ")", fmt.Sprintf("span_months = %d", warehouse.UnboundedSpan)}, b.factConds()...))
+	return selectSQL(cols, itemFacts, append([]string{"item_id " + b.in + " (" + ids + ")", "last_month = toDate('" + warehouse.UnboundedMonth + "')"}, b.factConds()...))
 }
 
 // selectSQL formats a SELECT over from; it keeps the generated text

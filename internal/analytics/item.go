@@ -14,8 +14,8 @@ import (
 // as every KPI sees them (its item_facts row) and its stored records, each
 // read by the item's key range of its table's primary index, never by a
 // scan. The record tables are sorted by item_id first (migration 0001);
-// item_facts by (destination_country_key, span_months, first_seen_month,
-// item_id) (migration 0010), so the item's keys are first read from
+// item_facts by warehouse.FactKey, then item_id (migration 0011), so the
+// item's keys are first read from
 // item_fact_keys (sorted by item_id), which makes every column of
 // item_facts' index known. EXPLAIN in the tests holds every statement to a
 // granule or two.
@@ -26,9 +26,9 @@ import (
 // rows of one key it keeps the one with the largest version (LIMIT 1 BY),
 // and for item_facts drops a key whose newest row is a deletion.
 
-// itemKeysSQL reads the keys (destination, span and first-seen month) the
-// item has been stored under in item_facts.
-const itemKeysSQL = `SELECT destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}`
+// itemKeysSQL reads the keys (warehouse.FactKey) the item has been stored
+// under in item_facts.
+const itemKeysSQL = `SELECT ` + warehouse.FactKey + ` FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}`
 
 // itemFactsSQL reads the item's finalized row; under a restricted scope
 // only when its destination is one of the caller's countries (scopeCond).
@@ -39,10 +39,10 @@ FROM
 (
     SELECT *
     FROM {db:Identifier}.item_facts
-    WHERE (destination_country_key, span_months, first_seen_month) IN (` + itemKeysSQL + `)
+    WHERE (` + warehouse.FactKey + `) IN (` + itemKeysSQL + `)
       AND item_id = {id:String}%s
     ORDER BY version DESC
-    LIMIT 1 BY destination_country_key, span_months, first_seen_month
+    LIMIT 1 BY ` + warehouse.FactKey + `
 )
 WHERE is_deleted = 0
 ORDER BY version DESC

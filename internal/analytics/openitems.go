@@ -133,7 +133,8 @@ func scanOpenItem(scan func(dest ...any) error) (postclear.OpenItem, error) {
 
 // openQuery is a validated open-items query with its SQL builder.
 type openQuery struct {
-	b *builder
+	b       *builder
+	inStage postclear.BacklogStage // the stage listed
 	// hash identifies the query a cursor belongs to: everything but the
 	// page.
 	hash string
@@ -164,12 +165,11 @@ func (s *Service) openQuery(ctx context.Context, oq postclear.OpenItemsQuery) (o
 	}
 	asOf := oq.AsOf.UTC().Truncate(time.Second)
 	b := newBuilder(s.Layout, q, s.now(), 0)
-	b.params["stage"] = string(oq.Stage)
 	b.params["older"] = -1.0 // every age is > -1
 	if oq.OlderThanHours != nil {
 		b.params["older"] = *oq.OlderThanHours
 	}
-	b.params["as_of"] = asOf
+	b.params["as_of"], b.params["as_of_month"] = asOf, monthOf(asOf)
 	scope := slices.Clone(q.Scope.Countries)
 	slices.Sort(scope)
 	q.Scope.Countries = scope
@@ -183,20 +183,20 @@ func (s *Service) openQuery(ctx context.Context, oq postclear.OpenItemsQuery) (o
 		return openQuery{}, err
 	}
 	sum := sha256.Sum256(id)
-	return openQuery{b: b, hash: hex.EncodeToString(sum[:8])}, nil
+	return openQuery{b: b, inStage: oq.Stage, hash: hex.EncodeToString(sum[:8])}, nil
 }
 
 // stage is the population of the query's stage: open items with their
 // attributes, entry and age, older than olderThanHours.
 func (p openQuery) stage() string {
-	return p.b.open(p.b.params["as_of"].(time.Time), openColumns[:6], "stage = {stage:String}", "age_hours > {older:Float64}")
+	return p.b.openIn(p.b.params["as_of"].(time.Time), p.inStage, openColumns[:6], "age_hours > {older:Float64}")
 }
 
 // page is the statement of one page: the count of the whole stage, and
 // the first items after the position (entered_at, item_id) in that
-// order, read in one pass (groupArraySortedIf keeps only the first n+1,
-// which tell whether another page follows). Without a position, the
-// first items. With withMark, the list's watermark in the last two
+// order, read in one pass (groupArraySorted keeps only the first n+1,
+// which tell whether another page follows; its If form those after the
+// position). Without a position, the first items. With withMark, the list's watermark in the last two
 // columns, otherwise zeros. One row per item, or one row with an empty
 // item_id when the page is empty.
 //
@@ -208,7 +208,8 @@ func (p openQuery) stage() string {
 // watermark is a statement of its own, run first (openPage).
 func (p openQuery) page(first int, after *position, withMark bool) string {
 	p.b.params["n"] = first + 1
-	p.b.params["after_at"], p.b.params["after_id"] = time.Unix(0, 0).UTC(), ""
+	delete(p.b.params, "after_at")
+	delete(p.b.params, "after_id")
 	if after != nil {
 		p.b.params["after_at"], p.b.params["after_id"] = time.Unix(after.At, 0).UTC(), after.ID
 	}
@@ -217,12 +218,16 @@ func (p openQuery) page(first int, after *position, withMark bool) string {
 		mark = "(\n    " + p.watermark() + "\n)"
 	}
 	tuple := "(entered_at, " + strings.Join(openColumns[:6], ", ") + ", age_hours)"
+	items := "groupArraySorted({n:UInt64})(" + tuple + ")"
+	if after != nil {
+		items = "groupArraySortedIf({n:UInt64})(" + tuple + ", (entered_at, item_id) > ({after_at:DateTime('UTC')}, {after_id:String}))"
+	}
 	return `WITH ` + mark + ` AS mark
 SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, mark.1, mark.2
 FROM (
     SELECT
         count() AS total,
-        groupArraySortedIf({n:UInt64})(` + tuple + `, (entered_at, item_id) > ({after_at:DateTime('UTC')}, {after_id:String})) AS items
+        ` + items + ` AS items
     FROM (
     ` + p.stage() + `
     )
@@ -291,14 +296,15 @@ type watermark struct {
 // key an item left included), of items first seen by the moment (every
 // open item's milestones, and so its first_seen_at, are at or before it,
 // and first_seen_at only moves earlier), told first by the sort key's
-// first-seen month (migration 0010). The list's items entered their stage
-// (a milestone) in [from, to), so their keys are within spanBounds: a
+// first-seen month. The list's items entered their stage (a milestone) in
+// [from, to) and are open at the moment, so their keys are within the
+// bounds of attributed (last_month) and openKeys (migration 0011): a
 // change that brings an item into the list writes its new row under such
 // a key, and one that takes an item out, or changes it, writes a row (new,
 // or a deletion) under its old key, which is such a key too. No other
 // filter applies: an item's other attributes can change too.
 func (p openQuery) markConds() string {
-	conds := []string{"first_seen_month <= toStartOfMonth({as_of:DateTime('UTC')})", "(" + spanBounds() + ")", "first_seen_at <= {as_of:DateTime('UTC')}"}
+	conds := append([]string{"last_month >= {from_month:Date}", "first_seen_at <= {as_of:DateTime('UTC')}"}, openKeys...)
 	if p.b.q.Scope.Restricted {
 		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
 	}

@@ -325,29 +325,49 @@ const factColumns = `origin_country, destination_country, mail_class, office, ca
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at`
 
-// spanMonths is an item's span (migration 0010): how many months after
-// the month of first_seen_at its latest milestone lies, at most 255, over
-// the columns of item_milestones. Every date column of item_facts is in
-// it, so that a query attributed to any of them may bound the first-seen
-// month by it. A seized item's span is UnboundedSpan: its seizures are
-// decisions, at instants no milestone bounds, and seizure trends read the
-// seized items' facts from that span alone.
-const spanMonths = `if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+// FactKey is item_facts' sort key before item_id (migration 0011), the
+// key under which FINAL keeps an item's newest row, and what
+// item_fact_keys records of every key an item was stored under:
+//   - destination_country_key: the destination, empty when unknown;
+//   - unclosed: 1 while the item has no closed_at (unclosedSQL);
+//   - last_month: the UTC month of its latest milestone, UnboundedMonth
+//     for a seized item (lastMonthSQL);
+//   - first_seen_month: the UTC month of its first record.
+//
+// A KPI attributed to a milestone in [from, to) reads the items with
+// last_month at or after from's month and first_seen_month at or before
+// to's (analytics: builder.attributed): the items whose life overlaps the
+// range, by two ranges of the sort key. An item open at a moment T
+// is not closed, or closed after T, and then its latest milestone
+// (closed_at at the latest) is after T too: the backlog adds unclosed = 1
+// or last_month at or after T's month (analytics: builder.open).
+const FactKey = "destination_country_key, unclosed, last_month, first_seen_month"
+
+// unclosedSQL and lastMonthSQL compute FactKey's middle columns over the
+// columns of item_milestones. Every date column of item_facts is in
+// last_month, so that a query attributed to any of them may bound it. A
+// seized item's last_month is UnboundedMonth: its seizures are decisions,
+// at instants no milestone bounds, and seizure trends read the seized
+// items' facts from that month alone.
+const (
+	unclosedSQL  = `toUInt8(closed_at IS NULL)`
+	lastMonthSQL = `if(seized, toDate('` + UnboundedMonth + `'), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255)))`
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at))))`
+)
 
-// UnboundedSpan is the span of the items whose first-seen month no date
-// bounds: the seized, and those whose milestones span 255 months or more.
-const UnboundedSpan = 255
+// UnboundedMonth is the last_month of the seized items, which no date
+// bounds: the last month a Date holds.
+const UnboundedMonth = "2149-06-01"
 
 // finalize writes the item_facts rows of the dirty items, records their
-// keys (destination, span and first-seen month, migration 0010) and
-// deletes their rows under keys they have left: a key changes when the
-// item's destination does, when a record earlier than its first arrives
-// late and moves its first-seen month earlier, or when a later milestone
-// widens its span. The keys are read back from the
+// keys (FactKey) and deletes their rows under keys they have left: a key
+// changes when the item's destination does, when a record earlier than
+// its first arrives late and moves its first-seen month earlier, when a
+// later milestone moves its last month, or when it closes. The keys are
+// read back from the
 // rows just written (version = this refresh's), so that facts and keys
 // come from one reading of item_state even while inserts go on. Rows newer
 // than every recorded key are read back too: those of an earlier refresh
@@ -359,22 +379,22 @@ func (r *refresh) finalize(ctx context.Context, dirty string) error {
 	r.params["version"] = r.f.factVersion()
 	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
 	steps := []string{
-		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, ` + factColumns + `, version, is_deleted)
-SELECT ifNull(destination_country, ''), ` + spanMonths + `, toStartOfMonth(first_seen_at), item_id, ` + factColumns + `, {version:UInt64}, 0
+		`INSERT INTO {db:Identifier}.item_facts (` + FactKey + `, item_id, ` + factColumns + `, version, is_deleted)
+SELECT ifNull(destination_country, ''), ` + unclosedSQL + `, ` + lastMonthSQL + `, toStartOfMonth(first_seen_at), item_id, ` + factColumns + `, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
 WHERE item_id ` + in + ` (` + dirty + `)`,
-		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
-SELECT item_id, destination_country_key, span_months, first_seen_month, version
+		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, ` + FactKey + `, version)
+SELECT item_id, ` + FactKey + `, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
   AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))`,
-		`INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
-SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
+		`INSERT INTO {db:Identifier}.item_facts (` + FactKey + `, item_id, version, is_deleted)
+SELECT DISTINCT ` + FactKey + `, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key, span_months, first_seen_month) ` + notIn + `
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
+  AND (item_id, ` + FactKey + `) ` + notIn + `
+      (SELECT item_id, ` + FactKey + ` FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
 		// FINAL reads each declaration's first stored copy. (The last
 		// step: skipped when no declaration was stored since.)
 		`INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,

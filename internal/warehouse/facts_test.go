@@ -135,14 +135,15 @@ func TestRefreshFollowsDestinationChanges(t *testing.T) {
 	}
 }
 
-// TestRefreshFollowsFirstSeenAndSpan: item_facts is sorted by destination,
-// span and first-seen month (migration 0010). An item whose later
-// milestones widen its span, then whose earlier record arrives late (its
-// first-seen month moves back and its span widens again), and which is
-// then seized (the unbounded span, warehouse.UnboundedSpan), is left
-// under its current key only after each refresh, with its keys recorded,
-// and its facts are the oracle's.
-func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
+// TestRefreshFollowsTheItemsLife: item_facts is sorted by destination,
+// unclosed, last month and first-seen month (migration 0011,
+// warehouse.FactKey). An item not closed whose later milestone moves its
+// last month, which is then delivered (closed), whose earlier record then
+// arrives late (its first-seen month moves back), and which is then seized
+// (the unbounded last month, warehouse.UnboundedMonth), is left under its
+// current key only after each refresh, with its keys recorded, and its
+// facts are the oracle's.
+func TestRefreshFollowsTheItemsLife(t *testing.T) {
 	for name, e := range writers(t) {
 		t.Run(name, func(t *testing.T) {
 			layout := testenv.Database(t, e)
@@ -156,18 +157,20 @@ func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
 			steps := []struct {
 				name string
 				add  kpioracle.Records
-				want []string // live keys (destination, span, month, item)
+				want []string // live keys (destination, unclosed, last month, first-seen month, item)
 			}{
 				{"posted and arrived in March", kpioracle.Records{Events: []postclear.Event{ev("EMA", "2025-03-02T10:00:00Z"), ev("EMD", "2025-03-20T10:00:00Z")}},
-					[]string{"('KE',0,'2025-03-01','RR123456785CN')"}},
+					[]string{"('KE',1,'2025-03-01','2025-03-01','RR123456785CN')"}},
+				{"presented in April", kpioracle.Records{Events: []postclear.Event{ev("EDB", "2025-04-02T10:00:00Z")}},
+					[]string{"('KE',1,'2025-04-01','2025-03-01','RR123456785CN')"}},
 				{"delivered in May", kpioracle.Records{Events: []postclear.Event{ev("EMI", "2025-05-03T10:00:00Z")}},
-					[]string{"('KE',2,'2025-03-01','RR123456785CN')"}},
+					[]string{"('KE',0,'2025-05-01','2025-03-01','RR123456785CN')"}},
 				{"a declaration of January 2024 arrives late", kpioracle.Records{Declarations: []postclear.Declaration{{ItemID: id,
 					ReceivedAt: ts("2024-01-05T10:00:00Z"), OriginCountry: "CN", DestinationCountry: "KE", MailClass: "EMS", Category: "GIFT",
 					Description: "Books", DeclaredValue: postclear.DecimalFromUnits(10_000_000), Currency: "USD", GrossWeightKg: postclear.DecimalFromUnits(1_000_000)}}},
-					[]string{"('KE',16,'2024-01-01','RR123456785CN')"}},
+					[]string{"('KE',0,'2025-05-01','2024-01-01','RR123456785CN')"}},
 				{"seized", kpioracle.Records{Decisions: []postclear.Decision{{ItemID: id, DecidedAt: ts("2025-05-04T10:00:00Z"), Decision: "SEIZE", SeizureCategory: "WEAPONS"}}},
-					[]string{"('KE',255,'2024-01-01','RR123456785CN')"}},
+					[]string{"('KE',0,'2149-06-01','2024-01-01','RR123456785CN')"}},
 			}
 			for _, step := range steps {
 				storeAll(t, s, func(f func(kpioracle.Records)) { f(step.add) })
@@ -177,7 +180,7 @@ func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
 				if err := s.Refresh(ctx); err != nil {
 					t.Fatal(err)
 				}
-				keys := rowsOf(t, e, layout.Database, "destination_country_key, span_months, first_seen_month, item_id", "item_facts FINAL")
+				keys := rowsOf(t, e, layout.Database, warehouse.FactKey+", item_id", "item_facts FINAL")
 				if diff := cmp.Diff(step.want, keys); diff != "" {
 					t.Errorf("after %s: keys (-want +got):\n%s", step.name, diff)
 				}
@@ -186,8 +189,9 @@ func TestRefreshFollowsFirstSeenAndSpan(t *testing.T) {
 			}
 			// Every key the item was stored under is recorded, and
 			// deleted under all but the last.
-			recorded := rowsOf(t, e, layout.Database, "destination_country_key, span_months, first_seen_month", "item_fact_keys FINAL")
-			want := []string{"('KE',0,'2025-03-01')", "('KE',16,'2024-01-01')", "('KE',2,'2025-03-01')", "('KE',255,'2024-01-01')"}
+			recorded := rowsOf(t, e, layout.Database, warehouse.FactKey, "item_fact_keys FINAL")
+			want := []string{"('KE',0,'2025-05-01','2024-01-01')", "('KE',0,'2025-05-01','2025-03-01')", "('KE',0,'2149-06-01','2024-01-01')",
+				"('KE',1,'2025-03-01','2025-03-01')", "('KE',1,'2025-04-01','2025-03-01')"}
 			if diff := cmp.Diff(want, recorded); diff != "" {
 				t.Errorf("item_fact_keys (-want +got):\n%s", diff)
 			}
@@ -695,7 +699,7 @@ type countingEngine struct {
 }
 
 func (c *countingEngine) Exec(ctx context.Context, q string, p warehouse.Params) error {
-	if strings.HasPrefix(q, "INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, origin_country") {
+	if strings.HasPrefix(q, "INSERT INTO {db:Identifier}.item_facts ("+warehouse.FactKey+", item_id, origin_country") {
 		c.factWrites.Add(1)
 	}
 	return c.Engine.Exec(ctx, q, p)

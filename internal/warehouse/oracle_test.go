@@ -440,8 +440,9 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 
 // A database at 0009 holding records and finalized facts, one item of
 // which has left a destination (its row there deleted), is upgraded in
-// place by 0010, which rebuilds item_facts and item_fact_keys sorted by
-// (destination, span, first-seen month): the facts read as before, one
+// place by 0010 and 0011, which rebuild item_facts and item_fact_keys
+// sorted by (destination, unclosed, last month, first-seen month): the
+// facts read as before, one
 // recorded key per item, the table's new sort key, and records stored
 // afterwards are maintained as usual.
 func TestUpgradeFrom0009(t *testing.T) {
@@ -465,13 +466,13 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		}
 	}
 
-	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 10 {
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 11 {
 		t.Fatalf("migrate: version %d, %v", v, err)
 	}
 	// The facts copied by the migration, before any refresh.
 	checkFacts(t, e, layout.Database)
-	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_facts FINAL"),
-		rowsOf(t, e, layout.Database, "item_id, destination_country_key, span_months, first_seen_month", "item_fact_keys")); diff != "" {
+	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, "+warehouse.FactKey, "item_facts FINAL"),
+		rowsOf(t, e, layout.Database, "item_id, "+warehouse.FactKey, "item_fact_keys")); diff != "" {
 		t.Errorf("item_fact_keys are not the keys of item_facts (-facts +keys):\n%s", diff)
 	}
 	var sortKey string
@@ -479,7 +480,7 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		func(r warehouse.Rows) error { return r.Scan(&sortKey) }); err != nil {
 		t.Fatal(err)
 	}
-	if sortKey != "destination_country_key, span_months, first_seen_month, item_id" {
+	if sortKey != warehouse.FactKey+", item_id" {
 		t.Errorf("item_facts is sorted by %q", sortKey)
 	}
 

@@ -5,14 +5,16 @@ import (
 	"testing"
 )
 
-// Migration 0010 computes the span of the facts it copies with the
-// expression the refresh uses for the facts it writes.
-func TestMigrationSpanIsTheRefreshs(t *testing.T) {
-	src, err := migrationFiles.ReadFile("migrations/0010_item_facts_order.sql")
+// Migration 0011 computes the key of the facts it copies with the
+// expressions the refresh uses for the facts it writes.
+func TestMigrationKeyIsTheRefreshs(t *testing.T) {
+	src, err := migrationFiles.ReadFile("migrations/0011_item_facts_by_life.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(src), spanMonths) {
-		t.Errorf("migration 0010 does not compute span_months as spanMonths does:\n%s", spanMonths)
+	for name, expr := range map[string]string{"unclosed": unclosedSQL, "last_month": lastMonthSQL} {
+		if !strings.Contains(string(src), expr) {
+			t.Errorf("migration 0011 does not compute %s as the refresh does:\n%s", name, expr)
+		}
 	}
 }

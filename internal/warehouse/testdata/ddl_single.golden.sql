@@ -642,3 +642,107 @@ ALTER TABLE postclear.item_fact_keys
     ADD COLUMN IF NOT EXISTS span_months UInt8,
     ADD COLUMN IF NOT EXISTS first_seen_month Date;
 
+-- migration item_facts_by_life
+CREATE TABLE IF NOT EXISTS postclear.item_facts_0011 (
+    destination_country_key LowCardinality(String),
+    unclosed UInt8,
+    last_month Date,
+    first_seen_month Date,
+    item_id String,
+    origin_country LowCardinality(Nullable(String)),
+    destination_country LowCardinality(Nullable(String)),
+    mail_class LowCardinality(Nullable(String)),
+    office LowCardinality(Nullable(String)),
+    category LowCardinality(Nullable(String)),
+    posted_at Nullable(DateTime('UTC')),
+    arrived_at Nullable(DateTime('UTC')),
+    presented_at Nullable(DateTime('UTC')),
+    released_at Nullable(DateTime('UTC')),
+    delivered_at Nullable(DateTime('UTC')),
+    ead_at Nullable(DateTime('UTC')),
+    inspected UInt8,
+    seized UInt8,
+    intervened UInt8,
+    departed_origin_at Nullable(DateTime('UTC')),
+    departed_inward_at Nullable(DateTime('UTC')),
+    requested_at Nullable(DateTime('UTC')),
+    inspected_at Nullable(DateTime('UTC')),
+    inspection_channel LowCardinality(Nullable(String)),
+    closed_at Nullable(DateTime('UTC')),
+    customs_secs UInt32,
+    duty UInt8,
+    returned UInt8,
+    first_seen_at DateTime('UTC'),
+    version UInt64,
+    is_deleted UInt8,
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY (destination_country_key, unclosed, last_month, first_seen_month, item_id);
+
+-- migration item_facts_by_life
+TRUNCATE TABLE IF EXISTS postclear.item_facts_0011;
+
+-- migration item_facts_by_life
+INSERT INTO postclear.item_facts_0011 (destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country,
+    destination_country, mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
+    inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,
+    inspection_channel, closed_at, customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT destination_country_key,
+    toUInt8(closed_at IS NULL),
+    if(seized, toDate('2149-06-01'), toStartOfMonth(greatest(first_seen_at,
+        ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
+        ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
+        ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))),
+    first_seen_month, item_id, origin_country,
+    destination_country, mail_class, office, category, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at,
+    inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,
+    inspection_channel, closed_at, customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM postclear.item_facts FINAL
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_facts_by_life
+CREATE TABLE IF NOT EXISTS postclear.item_fact_keys_0011 (
+    item_id String,
+    destination_country_key LowCardinality(String),
+    unclosed UInt8,
+    last_month Date,
+    first_seen_month Date,
+    version UInt64,
+    INDEX version_range version TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (item_id, destination_country_key, unclosed, last_month, first_seen_month);
+
+-- migration item_facts_by_life
+TRUNCATE TABLE IF EXISTS postclear.item_fact_keys_0011;
+
+-- migration item_facts_by_life
+INSERT INTO postclear.item_fact_keys_0011 (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
+SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
+FROM postclear.item_facts_0011
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_facts_by_life
+EXCHANGE TABLES postclear.item_facts AND postclear.item_facts_0011;
+
+-- migration item_facts_by_life
+EXCHANGE TABLES postclear.item_fact_keys AND postclear.item_fact_keys_0011;
+
+-- migration item_facts_by_life
+DROP TABLE IF EXISTS postclear.item_facts_0011;
+
+-- migration item_facts_by_life
+DROP TABLE IF EXISTS postclear.item_fact_keys_0011;
+
+-- migration item_facts_by_life
+ALTER TABLE postclear.item_facts
+    ADD COLUMN IF NOT EXISTS unclosed UInt8,
+    ADD COLUMN IF NOT EXISTS last_month Date,
+    DROP COLUMN IF EXISTS span_months;
+
+-- migration item_facts_by_life
+ALTER TABLE postclear.item_fact_keys
+    ADD COLUMN IF NOT EXISTS unclosed UInt8,
+    ADD COLUMN IF NOT EXISTS last_month Date,
+    DROP COLUMN IF EXISTS span_months;
+

@@ -5,15 +5,15 @@ INSERT INTO postclear.events (item_id, event_code, event_time, office, origin_co
 
 SELECT count() FROM (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64});
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, toDate('2149-06-01'), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -21,20 +21,20 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64})
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
-SELECT item_id, destination_country_key, span_months, first_seen_month, version
+INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
+SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
   AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
-SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, version, is_deleted)
+SELECT DISTINCT destination_country_key, unclosed, last_month, first_seen_month, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+  AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) GLOBAL NOT IN
+      (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
@@ -58,15 +58,15 @@ INSERT INTO postclear.dirty_items (item_id, writer, generation) -- rows;
 
 INSERT INTO postclear.events (item_id, event_code, event_time, office, origin_country, destination_country, mail_class, ingest_version) -- rows;
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, toDate('2149-06-01'), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -74,20 +74,20 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64})
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
-SELECT item_id, destination_country_key, span_months, first_seen_month, version
+INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
+SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
   AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
-SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, version, is_deleted)
+SELECT DISTINCT destination_country_key, unclosed, last_month, first_seen_month, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+  AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) GLOBAL NOT IN
+      (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
 SELECT toString(destination_country_key), min(first_seen_at)
@@ -120,15 +120,15 @@ SELECT now('UTC');
 
 SELECT count() FROM (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, toDate('2149-06-01'), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -136,20 +136,20 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
-SELECT item_id, destination_country_key, span_months, first_seen_month, version
+INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
+SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
   AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
-SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, version, is_deleted)
+SELECT DISTINCT destination_country_key, unclosed, last_month, first_seen_month, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+  AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) GLOBAL NOT IN
+      (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
@@ -171,15 +171,15 @@ SELECT now('UTC');
 
 SELECT count() FROM (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}));
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT ifNull(destination_country, ''), if(seized, 255, toUInt8(least(dateDiff('month', toStartOfMonth(first_seen_at), toStartOfMonth(greatest(first_seen_at,
+SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, toDate('2149-06-01'), toStartOfMonth(greatest(first_seen_at,
         ifNull(posted_at, first_seen_at), ifNull(departed_origin_at, first_seen_at), ifNull(arrived_at, first_seen_at),
         ifNull(presented_at, first_seen_at), ifNull(released_at, first_seen_at), ifNull(departed_inward_at, first_seen_at),
         ifNull(delivered_at, first_seen_at), ifNull(closed_at, first_seen_at), ifNull(ead_at, first_seen_at),
-        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), 255))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
+        ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at)))), toStartOfMonth(first_seen_at), item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
@@ -187,20 +187,20 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, span_months, first_seen_month, version)
-SELECT item_id, destination_country_key, span_months, first_seen_month, version
+INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
+SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
 WHERE is_deleted = 0
   AND (version = {version:UInt64} OR version > (SELECT max(version) FROM {db:Identifier}.item_fact_keys))
 SETTINGS max_execution_time = 3600;
 
-INSERT INTO {db:Identifier}.item_facts (destination_country_key, span_months, first_seen_month, item_id, version, is_deleted)
-SELECT DISTINCT destination_country_key, span_months, first_seen_month, item_id, {version:UInt64}, 1
+INSERT INTO {db:Identifier}.item_facts (destination_country_key, unclosed, last_month, first_seen_month, item_id, version, is_deleted)
+SELECT DISTINCT destination_country_key, unclosed, last_month, first_seen_month, item_id, {version:UInt64}, 1
 FROM {db:Identifier}.item_fact_keys
 WHERE version < {version:UInt64}
   AND item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
-  AND (item_id, destination_country_key, span_months, first_seen_month) GLOBAL NOT IN
-      (SELECT item_id, destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+  AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) GLOBAL NOT IN
+      (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,

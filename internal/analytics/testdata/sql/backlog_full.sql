@@ -3,6 +3,7 @@
 -- {age_2} = 168
 -- {age_3} = 720
 -- {as_of} = 2025-11-30 18:00:00
+-- {as_of_month} = 2025-11-01
 -- {db} = postclear
 -- {f_category} = ['GIFT','SALE_OF_GOODS']
 -- {f_destination} = ['KE']
@@ -50,7 +51,9 @@ FROM (
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
-      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (last_month >= {from_month:Date})
+      AND (first_seen_month <= {as_of_month:Date})
+      AND ((unclosed = 1 OR last_month >= {as_of_month:Date}))
       AND (entered_at >= {from:DateTime('UTC')} AND entered_at < {to:DateTime('UTC')})
       AND (stage != '')
 )

@@ -16,7 +16,7 @@ FROM (
         secs / 3600 AS hours
     FROM {db:Identifier}.item_facts FINAL
     WHERE (first_seen_month <= {seen_by:Date})
-      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (last_month >= {from_month:Date})
       AND (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')})
       AND (presented_at IS NOT NULL)
       AND (released_at >= presented_at)

@@ -7,10 +7,10 @@ FROM
 (
     SELECT *
     FROM {db:Identifier}.item_facts
-    WHERE (destination_country_key, span_months, first_seen_month) IN (SELECT destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String})
+    WHERE (destination_country_key, unclosed, last_month, first_seen_month) IN (SELECT destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String})
       AND item_id = {id:String}
     ORDER BY version DESC
-    LIMIT 1 BY destination_country_key, span_months, first_seen_month
+    LIMIT 1 BY destination_country_key, unclosed, last_month, first_seen_month
 )
 WHERE is_deleted = 0
 ORDER BY version DESC
@@ -35,4 +35,4 @@ WHERE item_id = {id:String}
 ORDER BY decided_at, decision, ingest_version DESC
 LIMIT 1 BY decided_at, decision;
 
-SELECT destination_country_key, span_months, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}
+SELECT destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}

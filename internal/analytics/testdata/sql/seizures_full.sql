@@ -53,7 +53,7 @@ FROM (
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
-      AND (span_months = 255)
+      AND (last_month = toDate('2149-06-01'))
       AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (first_seen_month <= {seen_by:Date})
@@ -86,7 +86,7 @@ FROM (
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
-      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (last_month >= {from_month:Date})
       AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel, seizure_category

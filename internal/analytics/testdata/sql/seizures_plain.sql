@@ -33,7 +33,7 @@ FROM (
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
     WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
-      AND (span_months = 255)
+      AND (last_month = toDate('2149-06-01'))
       AND (first_seen_month <= {seen_by:Date})
     ) AS m ON m.item_id = s.item_id
     UNION ALL
@@ -43,7 +43,7 @@ FROM (
         toUInt8(0) AS is_seizure
     FROM {db:Identifier}.item_facts FINAL
     WHERE (first_seen_month <= {seen_by:Date})
-      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (last_month >= {from_month:Date})
       AND (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')})
 )
 GROUP BY seizure_category

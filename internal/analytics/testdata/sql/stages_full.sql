@@ -51,7 +51,7 @@ FROM (
       AND (mail_class IN {f_mail_class:Array(String)})
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
-      AND (span_months = 0 AND first_seen_month >= {from_month:Date} OR span_months = 1 AND first_seen_month >= addMonths({from_month:Date}, -1) OR span_months = 2 AND first_seen_month >= addMonths({from_month:Date}, -2) OR span_months = 3 AND first_seen_month >= addMonths({from_month:Date}, -3) OR span_months > 3 AND span_months <= 6 AND first_seen_month >= addMonths({from_month:Date}, -6) OR span_months > 6 AND span_months <= 12 AND first_seen_month >= addMonths({from_month:Date}, -12) OR span_months > 12)
+      AND (last_month >= {from_month:Date})
       AND ((arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}) OR (presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}) OR (released_at >= {from:DateTime('UTC')} AND released_at < {to:DateTime('UTC')}) OR (departed_inward_at >= {from:DateTime('UTC')} AND departed_inward_at < {to:DateTime('UTC')}) OR (delivered_at >= {from:DateTime('UTC')} AND delivered_at < {to:DateTime('UTC')}))
       AND (stage_end >= stage_start)
       AND (stage_end >= {from:DateTime('UTC')} AND stage_end < {to:DateTime('UTC')})
