@@ -74,7 +74,17 @@ func checkFacts(t *testing.T, e warehouse.Engine, db string) {
 
 func rawFactRows(t *testing.T, e warehouse.Engine, db string) uint64 {
 	t.Helper()
-	rows, err := e.Query(context.Background(), "SELECT count() FROM {db:Identifier}.item_facts", warehouse.Params{"db": db})
+	return count(t, e, db, "item_facts")
+}
+
+// declarationFactColumns are the columns of declaration_facts.
+const declarationFactColumns = `destination_country, received_at, item_id, origin_country, mail_class, category,
+    fails_description, fails_value, fails_currency, fails_weight, fails_hs_code`
+
+// count counts the rows of table, every version of a key.
+func count(t *testing.T, e warehouse.Engine, db, table string) uint64 {
+	t.Helper()
+	rows, err := e.Query(context.Background(), "SELECT count() FROM {db:Identifier}."+table, warehouse.Params{"db": db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,14 +357,20 @@ func TestRefreshAfterAStoppedRefresh(t *testing.T) {
 }
 
 // TestCompactMergesVersions: after refreshes that rewrote every item,
-// Compact leaves one part holding one row per item, and what FINAL shows
-// is unchanged.
+// Compact leaves one part holding one row per item in item_facts, and one
+// per declaration in declaration_facts, and what FINAL shows is unchanged.
 func TestCompactMergesVersions(t *testing.T) {
 	for name, e := range writers(t) {
 		t.Run(name, func(t *testing.T) {
 			layout := testenv.Database(t, e)
 			s := warehouse.NewStore(e, layout)
 			ctx := context.Background()
+			var declarations []postclear.Declaration
+			for n := range 100 {
+				declarations = append(declarations, postclear.Declaration{ItemID: fmt.Sprintf("RR%08d0CN", n), ReceivedAt: ts("2025-03-01T08:00:00Z"),
+					OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER", Category: "GIFT", Description: "Books",
+					DeclaredValue: postclear.DecimalFromUnits(10_000_000), Currency: "USD", GrossWeightKg: postclear.DecimalFromUnits(1_000_000)})
+			}
 			for i, code := range []string{"EMA", "EMD", "EDB"} {
 				var events []postclear.Event
 				for n := range 100 {
@@ -365,19 +381,35 @@ func TestCompactMergesVersions(t *testing.T) {
 				if err := s.InsertEvents(ctx, events); err != nil {
 					t.Fatal(err)
 				}
+				// The same declarations each time: stored again under
+				// their keys, they change nothing, but each refresh
+				// writes their facts again.
+				if err := s.InsertDeclarations(ctx, declarations); err != nil {
+					t.Fatal(err)
+				}
 				if err := s.Refresh(ctx); err != nil {
 					t.Fatal(err)
 				}
 			}
 			before := rowsOf(t, e, layout.Database, milestoneColumns, "item_facts FINAL")
+			declared := rowsOf(t, e, layout.Database, declarationFactColumns, "declaration_facts FINAL")
+			if n := count(t, e, layout.Database, "declaration_facts"); n != 300 {
+				t.Fatalf("declaration_facts holds %d rows before Compact, want 3 versions of 100", n)
+			}
 			if err := s.Compact(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if n := rawFactRows(t, e, layout.Database); n != 100 {
 				t.Errorf("item_facts holds %d rows after Compact, want 100", n)
 			}
+			if n := count(t, e, layout.Database, "declaration_facts"); n != 100 {
+				t.Errorf("declaration_facts holds %d rows after Compact, want 100", n)
+			}
 			if diff := cmp.Diff(before, rowsOf(t, e, layout.Database, milestoneColumns, "item_facts FINAL")); diff != "" {
 				t.Errorf("facts changed by Compact (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(declared, rowsOf(t, e, layout.Database, declarationFactColumns, "declaration_facts FINAL")); diff != "" {
+				t.Errorf("declaration facts changed by Compact (-want +got):\n%s", diff)
 			}
 			checkFacts(t, e, layout.Database)
 		})

@@ -702,6 +702,9 @@ FROM postclear.item_facts FINAL
 SETTINGS insert_distributed_sync = 1;
 
 -- migration item_facts_by_life
+OPTIMIZE TABLE postclear.item_facts_0011 FINAL;
+
+-- migration item_facts_by_life
 CREATE TABLE IF NOT EXISTS postclear.item_fact_keys_0011 (
     item_id String,
     destination_country_key LowCardinality(String),
@@ -721,6 +724,9 @@ INSERT INTO postclear.item_fact_keys_0011 (item_id, destination_country_key, unc
 SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM postclear.item_facts_0011
 SETTINGS insert_distributed_sync = 1;
+
+-- migration item_facts_by_life
+OPTIMIZE TABLE postclear.item_fact_keys_0011 FINAL;
 
 -- migration item_facts_by_life
 EXCHANGE TABLES postclear.item_facts AND postclear.item_facts_0011;
