@@ -15,10 +15,9 @@ import (
 // read by the item's key range of its table's primary index, never by a
 // scan. The record tables are sorted by item_id first (migration 0001);
 // item_facts by warehouse.FactKey, then item_id (migration 0011), so the
-// item's keys are first read from
-// item_fact_keys (sorted by item_id), which makes every column of
-// item_facts' index known. EXPLAIN in the tests holds every statement to a
-// granule or two.
+// item's keys are first read from item_fact_keys (sorted by item_id),
+// which makes every column of item_facts' index known. EXPLAIN in the
+// tests holds every statement to a granule or two.
 //
 // The tables are ReplacingMergeTrees, and a point read does what FINAL
 // does itself, which costs far more than the read when a table has many

@@ -196,9 +196,9 @@ func (p openQuery) stage() string {
 // the first items after the position (entered_at, item_id) in that
 // order, read in one pass (groupArraySorted keeps only the first n+1,
 // which tell whether another page follows; its If form those after the
-// position). Without a position, the first items. With withMark, the list's watermark in the last two
-// columns, otherwise zeros. One row per item, or one row with an empty
-// item_id when the page is empty.
+// position). Without a position, the first items. With withMark, the
+// list's watermark in the last two columns, otherwise zeros. One row per
+// item, or one row with an empty item_id when the page is empty.
 //
 // The first page must read the watermark before the page: a change made
 // after that reading then shows as newer. On a serial engine a statement
