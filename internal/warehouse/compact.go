@@ -8,10 +8,10 @@ import (
 // Compact merges the parts of the tables KPI queries read with FINAL,
 // item_facts, declarations and declaration_facts, each when the rows
 // written since its largest part was formed are a large share of it. A
-// load refreshes its
-// items several times (every few million rows, then once per record kind),
-// and until the versions are merged FINAL has to merge them in every query:
-// on 1 M items, 45–60 ms instead of 4 ms for one destination and quarter.
+// load refreshes its items several times (every few million rows, then
+// once per record kind), and until the versions are merged FINAL has to
+// merge them in every query: on 1 M items, 45–60 ms instead of 4 ms for
+// one destination and quarter.
 // Merging is a background job ClickHouse may leave for long, so a load
 // calls Compact at its end. It costs about a second per million rows, so
 // a table is left alone after small writes, when its largest part holds

@@ -337,10 +337,10 @@ const factColumns = `origin_country, destination_country, mail_class, office, ca
 // A KPI attributed to a milestone in [from, to) reads the items with
 // last_month at or after from's month and first_seen_month at or before
 // to's (analytics: builder.attributed): the items whose life overlaps the
-// range, by two ranges of the sort key. An item open at a moment T
-// is not closed, or closed after T, and then its latest milestone
-// (closed_at at the latest) is after T too: the backlog adds unclosed = 1
-// or last_month at or after T's month (analytics: builder.open).
+// range, by two ranges of the sort key. An item open at a moment T is not
+// closed, or closed after T, and then its latest milestone (closed_at at
+// the latest) is after T too: the backlog adds unclosed = 1 or last_month
+// at or after T's month (analytics: openKeys).
 const FactKey = "destination_country_key, unclosed, last_month, first_seen_month"
 
 // unclosedSQL and lastMonthSQL compute FactKey's middle columns over the
@@ -367,9 +367,9 @@ const UnboundedMonth = "2149-06-01"
 // changes when the item's destination does, when a record earlier than
 // its first arrives late and moves its first-seen month earlier, when a
 // later milestone moves its last month, or when it closes. The keys are
-// read back from the
-// rows just written (version = this refresh's), so that facts and keys
-// come from one reading of item_state even while inserts go on. Rows newer
+// read back from the rows just written (version = this refresh's), so
+// that facts and keys come from one reading of item_state even while
+// inserts go on. Rows newer
 // than every recorded key are read back too: those of an earlier refresh
 // that stopped (cancelled, failed) after writing facts, whose items are
 // dirty still and so among this refresh's, and whose keys must be known to
