@@ -369,12 +369,12 @@ const UnboundedMonth = "2149-06-01"
 // later milestone moves its last month, or when it closes. The keys are
 // read back from the rows just written (version = this refresh's), so
 // that facts and keys come from one reading of item_state even while
-// inserts go on. Rows newer
-// than every recorded key are read back too: those of an earlier refresh
-// that stopped (cancelled, failed) after writing facts, whose items are
-// dirty still and so among this refresh's, and whose keys must be known to
-// be deleted. It then writes the declaration facts of the same items, and
-// records what changed for VersionOf.
+// inserts go on. Rows newer than every recorded key are read back too:
+// those of an earlier refresh that stopped (cancelled, failed) after
+// writing facts, whose items are dirty still and so among this refresh's,
+// and whose keys must be known to be deleted. It then writes the
+// declaration facts of the same items, and records what changed for
+// VersionOf.
 func (r *refresh) finalize(ctx context.Context, dirty string) error {
 	r.params["version"] = r.f.factVersion()
 	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
