@@ -50,11 +50,11 @@ func runCPU(ctx context.Context, args []string, stdout io.Writer) error {
 	var jobs []*job
 	for _, a := range fs.Args() {
 		name, file, _ := strings.Cut(a, "=")
-		i := slices.IndexFunc(bench.Cases(bench.DefaultWindow), func(c bench.Case) bool { return c.Name() == name })
-		if i < 0 {
-			return fmt.Errorf("no case %q", name)
+		c, err := caseNamed(name)
+		if err != nil {
+			return err
 		}
-		stmts, params, err := bench.SQL(ctx, svc, bench.Cases(bench.DefaultWindow)[i])
+		stmts, params, err := bench.SQL(ctx, svc, c)
 		if err != nil {
 			return err
 		}
@@ -117,4 +117,15 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// caseNamed returns the case of the default window named name
+// ("stages/all-year").
+func caseNamed(name string) (bench.Case, error) {
+	cases := bench.Cases(bench.DefaultWindow)
+	i := slices.IndexFunc(cases, func(c bench.Case) bool { return c.Name() == name })
+	if i < 0 {
+		return bench.Case{}, fmt.Errorf("no case %q", name)
+	}
+	return cases[i], nil
 }

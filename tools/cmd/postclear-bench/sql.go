@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/postclear/postclear/internal/warehouse"
@@ -34,13 +33,12 @@ func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 	defer e.Close()
 	params := warehouse.Params{"db": *ef.db}
 	if *name != "" {
-		cases := bench.Cases(bench.DefaultWindow)
-		i := slices.IndexFunc(cases, func(c bench.Case) bool { return c.Name() == *name })
-		if i < 0 {
-			return fmt.Errorf("no case %q", *name)
+		c, err := caseNamed(*name)
+		if err != nil {
+			return err
 		}
 		var stmts []string
-		if stmts, params, err = bench.SQL(ctx, svc, cases[i]); err != nil {
+		if stmts, params, err = bench.SQL(ctx, svc, c); err != nil {
 			return err
 		}
 		if *print {
