@@ -14,16 +14,25 @@ import (
 // The backlog as of a moment (docs/domain.md, KPI 9) and the items behind
 // it (openitems.go, item.go). At the moment T ({as_of}), an item is open in
 // at most one stage, decided from its finalized milestones in item_facts:
-// closed by T, it is in none; else released by T, AWAITING_DELIVERY
-// (entered at released_at); else presented by T, IN_CUSTOMS (entered at
-// presented_at); else arrived by T, AWAITING_PRESENTATION (entered at
-// arrived_at). A null milestone is not reached: multiIf takes a null
-// condition as false.
+// closed by T, it is in none; else in the first of stages whose entry
+// milestone it reached by T. A null milestone is not reached: multiIf
+// takes a null condition as false.
+var stages = []stageEntry{
+	{postclear.AwaitingDelivery, "released_at"},
+	{postclear.InCustoms, "presented_at"},
+	{postclear.AwaitingPresentation, "arrived_at"},
+}
+
+// stageEntry is a stage and the milestone that enters it.
+type stageEntry struct {
+	stage postclear.BacklogStage
+	entry string
+}
+
+// The expressions of the rule above, for every stage at once (stageSQL
+// and enteredSQL, column stage) or for one (stageConds).
 var (
-	stageSQL = fmt.Sprintf(`multiIf(closed_at <= %[1]s, '', released_at <= %[1]s, '%[2]s', presented_at <= %[1]s, '%[3]s', arrived_at <= %[1]s, '%[4]s', '')`,
-		asOfParam, postclear.AwaitingDelivery, postclear.InCustoms, postclear.AwaitingPresentation)
-	enteredSQL = fmt.Sprintf(`assumeNotNull(multiIf(stage = '%s', released_at, stage = '%s', presented_at, arrived_at))`,
-		postclear.AwaitingDelivery, postclear.InCustoms)
+	stageSQL, enteredSQL = stageExprs()
 	// ageSQL is the age in hours from whole seconds, so that an age of
 	// exactly h hours equals the float h and "older than" is exact.
 	ageSQL = "(toInt64(" + asOfParam + ") - toInt64(entered_at)) / 3600"
@@ -32,11 +41,48 @@ var (
 // asOfParam is the moment a backlog is taken at.
 const asOfParam = "{as_of:DateTime('UTC')}"
 
-// mayBeOpenSQL is what an open item needs, and nearly every item of a
-// destination lacks (most are closed long before): not closed by the
+// notClosedSQL is what an open item needs first, and nearly every item of
+// a destination lacks (most are closed long before).
+var notClosedSQL = "closed_at IS NULL OR closed_at > " + asOfParam
+
+// mayBeOpenSQL is what an item open in some stage needs: not closed by the
 // moment, and some entry milestone by it. It comes first in WHERE, so that
 // the stage and its entry are computed for the few rows that pass it.
-var mayBeOpenSQL = fmt.Sprintf("(closed_at IS NULL OR closed_at > %[1]s) AND (arrived_at <= %[1]s OR presented_at <= %[1]s OR released_at <= %[1]s)", asOfParam)
+var mayBeOpenSQL = mayBeOpen()
+
+func stageExprs() (stage, entered string) {
+	branches := []string{"closed_at <= " + asOfParam, "''"}
+	var entries []string
+	for i, s := range stages {
+		branches = append(branches, s.entry+" <= "+asOfParam, "'"+string(s.stage)+"'")
+		if i < len(stages)-1 {
+			entries = append(entries, "stage = '"+string(s.stage)+"'")
+		}
+		entries = append(entries, s.entry)
+	}
+	return "multiIf(" + strings.Join(append(branches, "''"), ", ") + ")",
+		"assumeNotNull(multiIf(" + strings.Join(entries, ", ") + "))"
+}
+
+func mayBeOpen() string {
+	var reached []string
+	for _, s := range slices.Backward(stages) {
+		reached = append(reached, s.entry+" <= "+asOfParam)
+	}
+	return "(" + notClosedSQL + ") AND (" + strings.Join(reached, " OR ") + ")"
+}
+
+// stageConds are the conditions of being open in stage at the moment:
+// not closed by it, its entry milestone reached by it, and none of the
+// stages tried before it.
+func stageConds(stage postclear.BacklogStage) (entry string, conds []string) {
+	i := slices.IndexFunc(stages, func(s stageEntry) bool { return s.stage == stage })
+	conds = []string{notClosedSQL, stages[i].entry + " <= " + asOfParam}
+	for _, s := range slices.Backward(stages[:i]) {
+		conds = append(conds, s.entry+" IS NULL OR "+s.entry+" > "+asOfParam)
+	}
+	return stages[i].entry, conds
+}
 
 // openKeys bound the sort key of item_facts (migration 0011) to the items
 // that can be open at the moment: entered by then, so first seen by its
@@ -58,28 +104,8 @@ func (b *builder) open(asOf time.Time, cols []string, where ...string) string {
 // the stage's own conditions instead of the stage of every row (a page of
 // open items took 28 % less time at 1 M items).
 func (b *builder) openIn(asOf time.Time, stage postclear.BacklogStage, cols []string, where ...string) string {
-	m := openStages[stage]
-	conds := []string{
-		fmt.Sprintf("closed_at IS NULL OR closed_at > %s", asOfParam),
-		fmt.Sprintf("%s <= %s", m.entry, asOfParam),
-	}
-	for _, later := range m.later {
-		conds = append(conds, fmt.Sprintf("%[1]s IS NULL OR %[1]s > %[2]s", later, asOfParam))
-	}
-	return b.openPopulation(asOf, []string{"assumeNotNull(" + m.entry + ") AS entered_at"}, cols, conds, where)
-}
-
-// openStages are each backlog stage's entry milestone and the milestones
-// before closure that end it, as stageSQL decides: an item is open in the
-// stage at T when it is not closed by T, reached the entry milestone by T
-// and none of the later ones.
-var openStages = map[postclear.BacklogStage]struct {
-	entry string
-	later []string
-}{
-	postclear.AwaitingPresentation: {"arrived_at", []string{"presented_at", "released_at"}},
-	postclear.InCustoms:            {"presented_at", []string{"released_at"}},
-	postclear.AwaitingDelivery:     {"released_at", nil},
+	entry, conds := stageConds(stage)
+	return b.openPopulation(asOf, []string{"assumeNotNull(" + entry + ") AS entered_at"}, cols, conds, where)
 }
 
 // openPopulation is open and openIn: the key columns, the stage's columns
