@@ -140,6 +140,13 @@ const itemFacts = "{db:Identifier}.item_facts FINAL"
 // no item first seen after the range (migrations 0010 and 0011). Rows
 // under one key share the month, so the bound is exact under FINAL.
 func (b *builder) factConds() []string {
+	conds := append(b.destinationKeys(), "first_seen_month <= {seen_by:Date}")
+	return append(conds, b.dimFilters(fromItems)...)
+}
+
+// destinationKeys are the caller's scope and the destination filter on
+// destination_country_key.
+func (b *builder) destinationKeys() []string {
 	var conds []string
 	if b.q.Scope.Restricted {
 		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
@@ -147,8 +154,7 @@ func (b *builder) factConds() []string {
 	if len(destination.filterValues(&b.q.Filter)) > 0 {
 		conds = append(conds, "destination_country_key IN {"+destination.param()+":Array(String)}")
 	}
-	conds = append(conds, "first_seen_month <= {seen_by:Date}")
-	return append(conds, b.dimFilters(fromItems)...)
+	return conds
 }
 
 // attributed returns factConds for a population attributed to one of the

@@ -305,13 +305,7 @@ type watermark struct {
 // filter applies: an item's other attributes can change too.
 func (p openQuery) markConds() string {
 	conds := append([]string{"last_month >= {from_month:Date}", "first_seen_at <= {as_of:DateTime('UTC')}"}, openKeys...)
-	if p.b.q.Scope.Restricted {
-		conds = append(conds, "destination_country_key IN {scope:Array(String)}")
-	}
-	if len(destination.filterValues(&p.b.q.Filter)) > 0 {
-		conds = append(conds, "destination_country_key IN {"+destination.param()+":Array(String)}")
-	}
-	return strings.Join(conds, " AND ")
+	return strings.Join(append(conds, p.b.destinationKeys()...), " AND ")
 }
 
 // watermark is the query of the list's watermark, one tuple: the largest
