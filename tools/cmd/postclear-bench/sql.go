@@ -14,15 +14,16 @@ import (
 
 // runSQL runs statements from files (or standard input, "-") on a data
 // directory and prints each query's rows as TSV, sorted, then the rows
-// and bytes the engine read (other statements are only run): to try another version of a statement by hand.
-// With -case, the statements get that case's parameters ({db}, {from}, …).
+// and bytes the engine read (other statements are only run): to try
+// another version of a statement by hand. With -case, the statements get
+// that case's parameters ({db}, {from}, …).
 //
 //	postclear-bench sql -data-dir DIR -case openItems/one try.sql
 func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sql", flag.ContinueOnError)
 	ef := addEngineFlags(fs, "chDB data directory (a copy: it is migrated)")
 	name := fs.String("case", "", "take the parameters of this case")
-	print := fs.Bool("print", false, "print the case's statements and parameters first")
+	show := fs.Bool("print", false, "print the case's statements and parameters first")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 		if stmts, params, err = bench.SQL(ctx, svc, c); err != nil {
 			return err
 		}
-		if *print {
+		if *show {
 			for k, v := range params {
 				fmt.Fprintf(stdout, "-- {%s} = %v\n", k, v)
 			}
