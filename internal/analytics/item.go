@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/postclear/postclear/internal/postclear"
@@ -11,85 +13,56 @@ import (
 )
 
 // One item whole (docs/domain.md, KPI 9): its attributes and milestones
-// as every KPI sees them (its item_facts row) and its stored records, each
-// read by the item's key range of its table's primary index, never by a
-// scan. The record tables are sorted by item_id first (migration 0001);
-// item_facts by warehouse.FactKey, then item_id (migration 0011), so the
-// item's keys are first read from item_fact_keys (sorted by item_id),
-// which makes every column of item_facts' index known. EXPLAIN in the
-// tests holds every statement to a granule or two.
+// as every KPI sees them (its item_facts row) and its stored records, in
+// one statement reading the item's granule of two tables sorted by item
+// (never a scan: EXPLAIN in the tests holds each read to a granule or two
+// per part): item_dossier (migration 0012) holds the item's card, a copy
+// of its item_facts row the refresh writes beside it, and its
+// declarations and decisions, each as an array of text; events holds the
+// events. The engine's cost of a point read is per column read, which is
+// why the dossier packs each record in one column: the same page read
+// from item_facts and the three record tables took three times as long.
 //
 // The tables are ReplacingMergeTrees, and a point read does what FINAL
 // does itself, which costs far more than the read when a table has many
-// parts (a declaration lookup took 30 ms with FINAL, 3 without): of the
-// rows of one key it keeps the one with the largest version (LIMIT 1 BY),
-// and for item_facts drops a key whose newest row is a deletion.
-
-// itemKeysSQL reads the keys (warehouse.FactKey) the item has been stored
-// under in item_facts.
-const itemKeysSQL = `SELECT ` + warehouse.FactKey + ` FROM {db:Identifier}.item_fact_keys WHERE item_id = {id:String}`
-
-// itemFactsSQL reads the item's finalized row; under a restricted scope
-// only when its destination is one of the caller's countries (scopeCond).
-const itemFactsSQL = `SELECT origin_country, destination_country, mail_class, office, category,
-    posted_at, departed_origin_at, arrived_at, presented_at, released_at, departed_inward_at, delivered_at, closed_at,
-    ead_at, requested_at, inspected_at, inspection_channel
+// parts: of the rows of one key it keeps the one with the largest version
+// (LIMIT 1 BY), which is a record's first stored copy and the newest
+// card.
+const itemSQL = `SELECT kind, at, code, fields
 FROM
 (
-    SELECT *
-    FROM {db:Identifier}.item_facts
-    WHERE (` + warehouse.FactKey + `) IN (` + itemKeysSQL + `)
-      AND item_id = {id:String}%s
-    ORDER BY version DESC
-    LIMIT 1 BY ` + warehouse.FactKey + `
+    (
+        SELECT kind, at, code, fields
+        FROM {db:Identifier}.item_dossier
+        WHERE item_id = {id:String}
+        ORDER BY kind, at, code, version DESC
+        LIMIT 1 BY kind, at, code
+    )
+    UNION ALL
+    (
+        SELECT toUInt8(1), event_time, toString(event_code),
+            [toString(office), toString(origin_country), toString(destination_country), toString(mail_class)]
+        FROM {db:Identifier}.events
+        WHERE item_id = {id:String}
+        ORDER BY event_time, event_code, office, ingest_version DESC
+        LIMIT 1 BY event_time, event_code, office
+    )
 )
-WHERE is_deleted = 0
-ORDER BY version DESC
-LIMIT 1`
+ORDER BY kind, at, code, fields`
 
-// The stored records of the item, each key's first stored copy (the row
-// with the largest ingest_version, which FINAL would keep), in time
-// order, ties in the order of the key.
+// The kinds of itemSQL's rows (item_dossier's, and the events').
 const (
-	itemEventsSQL = `SELECT event_code, event_time, office, origin_country, destination_country, mail_class
-FROM {db:Identifier}.events
-WHERE item_id = {id:String}
-ORDER BY event_time, event_code, office, ingest_version DESC
-LIMIT 1 BY event_time, event_code, office`
-	itemDeclarationsSQL = `SELECT received_at, origin_country, destination_country, mail_class, category, description, hs_code,
-    toString(declared_value), currency, toString(gross_weight_kg)
-FROM {db:Identifier}.declarations
-WHERE item_id = {id:String}
-ORDER BY received_at, ingest_version DESC
-LIMIT 1 BY received_at`
-	itemDecisionsSQL = `SELECT decided_at, decision, risk_channel, seizure_category, toString(duty_amount)
-FROM {db:Identifier}.decisions
-WHERE item_id = {id:String}
-ORDER BY decided_at, decision, ingest_version DESC
-LIMIT 1 BY decided_at, decision`
+	cardKind        = 0
+	eventKind       = 1
+	declarationKind = 2
+	decisionKind    = 3
 )
 
-// ItemSQL returns the statements Item runs for id, and the subquery of the
-// first, with their parameters, for the tests that hold them to the
-// item's granules.
-func (s *Service) ItemSQL(ctx context.Context, id string) ([]string, warehouse.Params) {
-	return []string{s.itemFactsSQL(ctx), itemEventsSQL, itemDeclarationsSQL, itemDecisionsSQL, itemKeysSQL}, s.itemParams(ctx, id)
-}
-
-func (s *Service) itemFactsSQL(ctx context.Context) string {
-	scopeCond := ""
-	if postclear.ScopeFrom(ctx).Restricted {
-		scopeCond = "\n      AND destination_country_key IN {scope:Array(String)}"
-	}
-	return fmt.Sprintf(itemFactsSQL, scopeCond)
-}
-
-func (s *Service) itemParams(ctx context.Context, id string) warehouse.Params {
-	p := warehouse.Params{"db": s.Layout.Database, "id": id}
-	if sc := postclear.ScopeFrom(ctx); sc.Restricted {
-		p["scope"] = append([]string{}, sc.Countries...)
-	}
-	return p
+// ItemSQL returns the statement Item runs for id, with its parameters,
+// for the tests that hold it to the item's granules. It is the same for
+// every caller: the scope is applied to the item's card (readItem).
+func (s *Service) ItemSQL(id string) (string, warehouse.Params) {
+	return itemSQL, warehouse.Params{"db": s.Layout.Database, "id": id}
 }
 
 // Item returns the item id, or nil when nothing is stored for it or the
@@ -109,79 +82,107 @@ func (s *Service) Item(ctx context.Context, id string) (it *postclear.Item, err 
 	})
 }
 
+// readItem reads the item and keeps it when its card is there (the item
+// has records, and the refresh that Service.query runs first has
+// finalized it) and the caller's scope holds its destination.
 func (s *Service) readItem(ctx context.Context, id string) (*postclear.Item, error) {
-	params := s.itemParams(ctx, id)
-	var it *postclear.Item
-	err := s.query(ctx, s.itemFactsSQL(ctx), params, func(r warehouse.Rows) error {
-		it = &postclear.Item{ItemID: id}
-		m := &it.Milestones
-		times := []**time.Time{&m.PostedAt, &m.DepartedOriginAt, &m.ArrivedAt, &m.PresentedAt, &m.ReleasedAt, &m.DepartedInwardAt,
-			&m.DeliveredAt, &m.ClosedAt, &m.EadAt, &m.RequestedAt, &m.InspectedAt}
-		dest := []any{&it.OriginCountry, &it.DestinationCountry, &it.MailClass, &it.Office, &it.Category}
-		for _, t := range times {
-			dest = append(dest, t)
-		}
-		if err := r.Scan(append(dest, &m.InspectionChannel)...); err != nil {
+	text, params := s.ItemSQL(id)
+	it := &postclear.Item{ItemID: id, Events: []postclear.Event{}, Declarations: []postclear.Declaration{}, Decisions: []postclear.Decision{}}
+	destination, carded := "", false
+	err := s.query(ctx, text, params, func(r warehouse.Rows) error {
+		var (
+			kind   uint8
+			at     time.Time
+			code   string
+			fields []*string
+		)
+		if err := r.Scan(&kind, &at, &code, &fields); err != nil {
 			return err
 		}
-		for _, t := range times {
-			if *t != nil {
-				*t = ptrTo((*t).UTC())
+		at = at.UTC()
+		switch kind {
+		case cardKind:
+			carded = true
+			return readCard(it, &destination, fields)
+		case eventKind:
+			f, err := texts(fields, 4)
+			it.Events = append(it.Events, postclear.Event{ItemID: id, EventTime: at, EventCode: code,
+				Office: f[0], OriginCountry: f[1], DestinationCountry: f[2], MailClass: f[3]})
+			return err
+		case declarationKind:
+			f, err := texts(fields, 9)
+			if err != nil {
+				return err
 			}
+			d := postclear.Declaration{ItemID: id, ReceivedAt: at, OriginCountry: f[0], DestinationCountry: f[1], MailClass: f[2],
+				Category: f[3], Description: f[4], HSCode: f[5], Currency: f[7]}
+			if d.DeclaredValue, err = postclear.ParseDecimal(f[6]); err != nil {
+				return err
+			}
+			if d.GrossWeightKg, err = postclear.ParseDecimal(f[8]); err != nil {
+				return err
+			}
+			it.Declarations = append(it.Declarations, d)
+			return nil
+		case decisionKind:
+			f, err := texts(fields, 3)
+			if err != nil {
+				return err
+			}
+			d := postclear.Decision{ItemID: id, DecidedAt: at, Decision: code, RiskChannel: f[0], SeizureCategory: f[1]}
+			d.DutyAmount, err = postclear.ParseDecimal(f[2])
+			it.Decisions = append(it.Decisions, d)
+			return err
 		}
-		return nil
+		return fmt.Errorf("a stored row of kind %d", kind)
 	})
-	if err != nil || it == nil {
+	if err != nil || !carded {
 		return nil, err
 	}
-	it.Events, it.Declarations, it.Decisions = []postclear.Event{}, []postclear.Declaration{}, []postclear.Decision{}
-	err = s.query(ctx, itemEventsSQL, params, func(r warehouse.Rows) error {
-		e := postclear.Event{ItemID: id}
-		err := r.Scan(&e.EventCode, &e.EventTime, &e.Office, &e.OriginCountry, &e.DestinationCountry, &e.MailClass)
-		e.EventTime = e.EventTime.UTC()
-		it.Events = append(it.Events, e)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.query(ctx, itemDeclarationsSQL, params, func(r warehouse.Rows) error {
-		d := postclear.Declaration{ItemID: id}
-		var value, weight string
-		if err := r.Scan(&d.ReceivedAt, &d.OriginCountry, &d.DestinationCountry, &d.MailClass, &d.Category, &d.Description, &d.HSCode,
-			&value, &d.Currency, &weight); err != nil {
-			return err
-		}
-		d.ReceivedAt = d.ReceivedAt.UTC()
-		var err error
-		if d.DeclaredValue, err = postclear.ParseDecimal(value); err != nil {
-			return err
-		}
-		if d.GrossWeightKg, err = postclear.ParseDecimal(weight); err != nil {
-			return err
-		}
-		it.Declarations = append(it.Declarations, d)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.query(ctx, itemDecisionsSQL, params, func(r warehouse.Rows) error {
-		d := postclear.Decision{ItemID: id}
-		var duty string
-		if err := r.Scan(&d.DecidedAt, &d.Decision, &d.RiskChannel, &d.SeizureCategory, &duty); err != nil {
-			return err
-		}
-		d.DecidedAt = d.DecidedAt.UTC()
-		var err error
-		d.DutyAmount, err = postclear.ParseDecimal(duty)
-		it.Decisions = append(it.Decisions, d)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	if sc := postclear.ScopeFrom(ctx); sc.Restricted && !slices.Contains(sc.Countries, destination) {
+		return nil, nil
 	}
 	return it, nil
+}
+
+// readCard sets the item's attributes and milestones from its card
+// (warehouse's cardFields: the destination key, six attributes, then
+// eleven milestones in Unix seconds), and destination to its destination
+// key (empty when unknown).
+func readCard(it *postclear.Item, destination *string, fields []*string) error {
+	if len(fields) != 18 || fields[0] == nil {
+		return fmt.Errorf("a stored card of %d fields", len(fields))
+	}
+	*destination = *fields[0]
+	m := &it.Milestones
+	for i, a := range []**string{&it.OriginCountry, &it.DestinationCountry, &it.MailClass, &it.Office, &it.Category, &m.InspectionChannel} {
+		*a = fields[1+i]
+	}
+	for i, t := range []**time.Time{&m.PostedAt, &m.DepartedOriginAt, &m.ArrivedAt, &m.PresentedAt, &m.ReleasedAt, &m.DepartedInwardAt,
+		&m.DeliveredAt, &m.ClosedAt, &m.EadAt, &m.RequestedAt, &m.InspectedAt} {
+		f := fields[7+i]
+		if f == nil {
+			continue
+		}
+		secs, err := strconv.ParseInt(*f, 10, 64)
+		if err != nil {
+			return fmt.Errorf("a stored card's milestone %d: %w", i, err)
+		}
+		*t = ptrTo(time.Unix(secs, 0).UTC())
+	}
+	return nil
+}
+
+// texts returns a stored record's n fields, which are never NULL.
+func texts(fields []*string, n int) ([]string, error) {
+	if len(fields) != n || slices.Contains(fields, nil) {
+		return make([]string, n), fmt.Errorf("a stored record of %d fields, %d wanted, none NULL", len(fields), n)
+	}
+	f := make([]string, n)
+	for i, p := range fields {
+		f[i] = *p
+	}
+	return f, nil
 }
 
 func ptrTo[T any](v T) *T { return &v }

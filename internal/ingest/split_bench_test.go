@@ -49,7 +49,7 @@ func (e *timedEngine) timed(label string, fn func() error) error {
 func statementLabel(q string) string {
 	q = strings.Join(strings.Fields(q), " ")
 	for _, t := range []string{"item_facts (" + warehouse.FactKey + ", item_id, version, is_deleted)",
-		"INTO {db:Identifier}.item_facts", "INTO {db:Identifier}.item_fact_keys",
+		"INTO {db:Identifier}.item_facts", "INTO {db:Identifier}.item_dossier", "INTO {db:Identifier}.item_fact_keys",
 		"INTO {db:Identifier}.declaration_facts", "TRUNCATE", "OPTIMIZE", "DELETE"} {
 		if strings.Contains(q, t) {
 			return "exec " + t

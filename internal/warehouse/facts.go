@@ -358,6 +358,20 @@ const (
         ifNull(requested_at, first_seen_at), ifNull(inspected_at, first_seen_at))))`
 )
 
+// cardFields is an item's card in item_dossier (migration 0012), the
+// fields of its item_facts row that its page shows, as text:
+// destination_country_key, origin_country, destination_country,
+// mail_class, office, category, inspection_channel, then the milestones
+// posted_at, departed_origin_at, arrived_at, presented_at, released_at,
+// departed_inward_at, delivered_at, closed_at, ead_at, requested_at,
+// inspected_at as Unix seconds, NULL when unknown (analytics reads them
+// in this order).
+const cardFields = `[destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+    toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+    toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+    toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+    toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]`
+
 // UnboundedMonth is the last_month of the seized items, which no date
 // bounds: the last month a Date holds.
 const UnboundedMonth = "2149-06-01"
@@ -366,10 +380,11 @@ const UnboundedMonth = "2149-06-01"
 // keys (FactKey) and deletes their rows under keys they have left: a key
 // changes when the item's destination does, when a record earlier than
 // its first arrives late and moves its first-seen month earlier, when a
-// later milestone moves its last month, or when it closes. The keys are
+// later milestone moves its last month, or when it closes. The keys, and
+// the items' cards in item_dossier (their pages' copy of the row), are
 // read back from the rows just written (version = this refresh's), so
-// that facts and keys come from one reading of item_state even while
-// inserts go on. Rows newer than every recorded key are read back too:
+// that facts, cards and keys come from one reading of item_state even
+// while inserts go on. Rows newer than every recorded key are read back too:
 // those of an earlier refresh that stopped (cancelled, failed) after
 // writing facts, whose items are dirty still and so among this refresh's,
 // and whose keys must be known to be deleted. It then writes the
@@ -383,6 +398,10 @@ func (r *refresh) finalize(ctx context.Context, dirty string) error {
 SELECT ifNull(destination_country, ''), ` + unclosedSQL + `, ` + lastMonthSQL + `, toStartOfMonth(first_seen_at), item_id, ` + factColumns + `, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
 WHERE item_id ` + in + ` (` + dirty + `)`,
+		`INSERT INTO {db:Identifier}.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version, ` + cardFields + `
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0 AND version = {version:UInt64}`,
 		`INSERT INTO {db:Identifier}.item_fact_keys (item_id, ` + FactKey + `, version)
 SELECT item_id, ` + FactKey + `, version
 FROM {db:Identifier}.item_facts

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/postclear/postclear/internal/analytics"
 	"github.com/postclear/postclear/internal/analytics/kpioracle"
 	"github.com/postclear/postclear/internal/ingest"
 	"github.com/postclear/postclear/internal/postclear"
@@ -398,7 +399,35 @@ func afterUpgrade(t *testing.T, e warehouse.Engine, layout warehouse.Layout, sto
 	}
 	checkAgainstOracle(t, e, layout.Database, all)
 	checkFacts(t, e, layout.Database)
+	checkItems(t, e, layout, all, s.Facts())
 }
+
+// checkItems compares every item of r, and an unknown one, read through
+// analytics' Item (by the caller of every scope: the whole item or
+// nothing) with kpioracle.ItemOf. facts is the refresh Item runs first:
+// noRefresh reads the tables as they are.
+func checkItems(t *testing.T, e warehouse.Engine, layout warehouse.Layout, r kpioracle.Records, facts analytics.Facts) {
+	t.Helper()
+	svc := &analytics.Service{Engine: e, Layout: layout, Facts: facts, Now: func() time.Time { return testenv.Now }}
+	ids := slices.Sorted(maps.Keys(r.Items()))
+	for _, scope := range []postclear.Scope{{}, {Restricted: true, Countries: []string{"KE", "TH"}}} {
+		ctx := postclear.WithScope(context.Background(), scope)
+		for _, id := range append(ids, "RB999999995KE") {
+			got, err := svc.Item(ctx, id)
+			if err != nil {
+				t.Fatalf("item %s: %v", id, err)
+			}
+			if diff := cmp.Diff(kpioracle.ItemOf(r, id, scope), got, cmpopts.EquateComparable(postclear.Decimal{})); diff != "" {
+				t.Errorf("item %s, scope %v (-oracle +got):\n%s", id, scope.Countries, diff)
+			}
+		}
+	}
+}
+
+// noRefresh is a refresh that does nothing.
+type noRefresh struct{}
+
+func (noRefresh) Refresh(context.Context) error { return nil }
 
 func storeBatches(t *testing.T, s *warehouse.Store, batches []kpioracle.Records) {
 	t.Helper()
@@ -441,10 +470,10 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 // A database at 0009 holding records and finalized facts, one item of
 // which has left a destination (its row there deleted), is upgraded in
 // place by 0010 and 0011, which rebuild item_facts and item_fact_keys
-// sorted by (destination, unclosed, last month, first-seen month): the
-// facts read as before, one
-// recorded key per item, the table's new sort key, and records stored
-// afterwards are maintained as usual.
+// sorted by (destination, unclosed, last month, first-seen month), and
+// 0012, which fills item_dossier: the facts read as before, one recorded
+// key per item, the table's new sort key, every item whole as the oracle
+// has it, and records stored afterwards are maintained as usual.
 func TestUpgradeFrom0009(t *testing.T) {
 	e, layout, stored, all, after := upgradeFrom(t, 9, 3)
 	ctx := context.Background()
@@ -466,11 +495,14 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		}
 	}
 
-	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 11 {
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 12 {
 		t.Fatalf("migrate: version %d, %v", v, err)
 	}
-	// The facts copied by the migration, before any refresh.
+	// The facts copied by the migration, and the items' pages (0012's
+	// item_dossier, filled from the records and those facts), before any
+	// refresh.
 	checkFacts(t, e, layout.Database)
+	checkItems(t, e, layout, stored, noRefresh{})
 	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, "+warehouse.FactKey, "item_facts FINAL"),
 		rowsOf(t, e, layout.Database, "item_id, "+warehouse.FactKey, "item_fact_keys")); diff != "" {
 		t.Errorf("item_fact_keys are not the keys of item_facts (-facts +keys):\n%s", diff)

@@ -752,3 +752,60 @@ ALTER TABLE postclear.item_fact_keys
     ADD COLUMN IF NOT EXISTS last_month Date,
     DROP COLUMN IF EXISTS span_months;
 
+-- migration item_dossier
+CREATE TABLE IF NOT EXISTS postclear.item_dossier (
+    item_id String,
+    kind UInt8,
+    at DateTime('UTC'),
+    code LowCardinality(String),
+    version UInt64,
+    fields Array(Nullable(String)) CODEC(ZSTD(1))
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY (item_id, kind, at, code)
+SETTINGS index_granularity = 1024;
+
+-- migration item_dossier
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.declarations_to_item_dossier
+TO postclear.item_dossier AS
+SELECT item_id, toUInt8(2) AS kind, received_at AS at, '' AS code, ingest_version AS version,
+    [toString(origin_country), toString(destination_country), toString(mail_class), toString(category), description, hs_code,
+     toString(declared_value), toString(currency), toString(gross_weight_kg)] AS fields
+FROM postclear.declarations;
+
+-- migration item_dossier
+CREATE MATERIALIZED VIEW IF NOT EXISTS postclear.decisions_to_item_dossier
+TO postclear.item_dossier AS
+SELECT item_id, toUInt8(3) AS kind, decided_at AS at, toString(decision) AS code, ingest_version AS version,
+    [toString(risk_channel), toString(seizure_category), toString(duty_amount)] AS fields
+FROM postclear.decisions;
+
+-- migration item_dossier
+INSERT INTO postclear.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 2, received_at, '', ingest_version,
+    [toString(origin_country), toString(destination_country), toString(mail_class), toString(category), description, hs_code,
+     toString(declared_value), toString(currency), toString(gross_weight_kg)]
+FROM postclear.declarations
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_dossier
+INSERT INTO postclear.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 3, decided_at, toString(decision), ingest_version,
+    [toString(risk_channel), toString(seizure_category), toString(duty_amount)]
+FROM postclear.decisions
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_dossier
+INSERT INTO postclear.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version,
+    [destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+     toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+     toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+     toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+     toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]
+FROM postclear.item_facts FINAL
+WHERE is_deleted = 0
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_dossier
+OPTIMIZE TABLE postclear.item_dossier FINAL;
+

@@ -21,6 +21,16 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer != {writer:String} OR generation <= {gen:UInt64})
 SETTINGS max_execution_time = 3600;
 
+INSERT INTO {db:Identifier}.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version, [destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+    toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+    toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+    toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+    toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0 AND version = {version:UInt64}
+SETTINGS max_execution_time = 3600;
+
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
 SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
@@ -72,6 +82,16 @@ SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, t
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64})
+SETTINGS max_execution_time = 3600;
+
+INSERT INTO {db:Identifier}.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version, [destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+    toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+    toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+    toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+    toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0 AND version = {version:UInt64}
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
@@ -136,6 +156,16 @@ FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
 SETTINGS max_execution_time = 3600;
 
+INSERT INTO {db:Identifier}.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version, [destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+    toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+    toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+    toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+    toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0 AND version = {version:UInt64}
+SETTINGS max_execution_time = 3600;
+
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)
 SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month, version
 FROM {db:Identifier}.item_facts
@@ -185,6 +215,16 @@ SELECT ifNull(destination_country, ''), toUInt8(closed_at IS NULL), if(seized, t
     customs_secs, duty, returned, first_seen_at, {version:UInt64}, 0
 FROM {db:Identifier}.item_milestones
 WHERE item_id GLOBAL IN (SELECT item_id FROM {db:Identifier}.dirty_items WHERE (writer = {writer:String} AND generation > {from:UInt64} AND generation <= {gen:UInt64}) OR (writer != {writer:String} AND marked_at < {cutoff:DateTime('UTC')}))
+SETTINGS max_execution_time = 3600;
+
+INSERT INTO {db:Identifier}.item_dossier (item_id, kind, at, code, version, fields)
+SELECT item_id, 0, toDateTime(0, 'UTC'), '', version, [destination_country_key, origin_country, destination_country, mail_class, office, category, inspection_channel,
+    toString(toUnixTimestamp(posted_at)), toString(toUnixTimestamp(departed_origin_at)), toString(toUnixTimestamp(arrived_at)),
+    toString(toUnixTimestamp(presented_at)), toString(toUnixTimestamp(released_at)), toString(toUnixTimestamp(departed_inward_at)),
+    toString(toUnixTimestamp(delivered_at)), toString(toUnixTimestamp(closed_at)), toString(toUnixTimestamp(ead_at)),
+    toString(toUnixTimestamp(requested_at)), toString(toUnixTimestamp(inspected_at))]
+FROM {db:Identifier}.item_facts
+WHERE is_deleted = 0 AND version = {version:UInt64}
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.item_fact_keys (item_id, destination_country_key, unclosed, last_month, first_seen_month, version)

@@ -157,8 +157,7 @@ func Cases(w Window) []Case {
 
 // SQL returns the statements the server runs for c, from the analytics
 // service itself, so that the engine-only timing runs exactly the
-// server's text: one statement for every case but Item, which reads the
-// item's facts, events, declarations and decisions in four.
+// server's text: one statement for every case.
 func SQL(ctx context.Context, svc *analytics.Service, c Case) ([]string, warehouse.Params, error) {
 	one := func(text string, p warehouse.Params, err error) ([]string, warehouse.Params, error) {
 		return []string{text}, p, err
@@ -189,9 +188,8 @@ func SQL(ctx context.Context, svc *analytics.Service, c Case) ([]string, warehou
 	case OpenItems:
 		return one(svc.OpenItemsSQL(ctx, OpenItemsQuery(c)))
 	case Item:
-		stmts, p := svc.ItemSQL(ctx, c.ItemID)
-		// The last is the first's subquery, returned for tests only.
-		return stmts[:4], p, nil
+		text, p := svc.ItemSQL(c.ItemID)
+		return []string{text}, p, nil
 	}
 	return nil, nil, fmt.Errorf("bench: unknown family %q", c.Family)
 }
