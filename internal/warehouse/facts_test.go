@@ -405,6 +405,25 @@ func TestCompactMergesVersions(t *testing.T) {
 			if n := count(t, e, layout.Database, "declaration_facts"); n != 100 {
 				t.Errorf("declaration_facts holds %d rows after Compact, want 100", n)
 			}
+			// An item's page reads events and item_dossier by key: one
+			// part each, the dossier's three cards and declarations per
+			// item replaced by one of each.
+			if n := count(t, e, layout.Database, "item_dossier"); n != 200 {
+				t.Errorf("item_dossier holds %d rows after Compact, want a card and a declaration per item", n)
+			}
+			if n := count(t, e, layout.Database, "events"); n != 300 {
+				t.Errorf("events holds %d rows after Compact, want 300", n)
+			}
+			for _, table := range []string{"events", "item_dossier"} {
+				var parts uint64
+				if err := warehouse.Each(ctx, e, "SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active",
+					warehouse.Params{"db": layout.Database, "table": table}, func(r warehouse.Rows) error { return r.Scan(&parts) }); err != nil {
+					t.Fatal(err)
+				}
+				if parts != 1 {
+					t.Errorf("%s is in %d parts after Compact", table, parts)
+				}
+			}
 			if diff := cmp.Diff(before, rowsOf(t, e, layout.Database, milestoneColumns, "item_facts FINAL")); diff != "" {
 				t.Errorf("facts changed by Compact (-want +got):\n%s", diff)
 			}
