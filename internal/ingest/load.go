@@ -57,10 +57,24 @@ func refreshOf(sink any, final bool) func(context.Context) error {
 }
 
 // refreshEvery is how many rows a load reads between refreshes (besides
-// one at the end of each file): a few seconds of ingest, so that what a
-// long load has stored shows up in the KPIs without the refreshes costing
-// much of the load's time.
+// one at the end of each file), at least: a few seconds of ingest, so that
+// what a long load has stored shows up in the KPIs without the refreshes
+// costing much of the load's time.
 const refreshEvery = 2_000_000
+
+// refreshAfter is how many rows a load that has read read rows reads
+// before its next refresh: refreshEvery, or a quarter of what it has read
+// when that is more. A refresh reads every granule of item_state holding
+// a dirty item, and a load's items are spread over the whole table, so
+// besides its cost per item (11-16 µs) a refresh costs in proportion to
+// the table (0.7 s at 1 M items, 1.0 s at 3 M, measured with 1 % of the
+// items dirty): at a fixed interval that part of a load's refreshes grows
+// with the square of its size. Growing the interval with the load keeps
+// their number logarithmic (a load of 229 M events refreshes 15 times
+// instead of 114) and that part in proportion to the load.
+func refreshAfter(read int64) int64 {
+	return max(refreshEvery, read/4)
+}
 
 // Defaults of LoadOptions.
 const (
@@ -376,7 +390,7 @@ func (l *loader[T]) loadFile(name string) (fileErr, err error) {
 			return err, nil
 		}
 		l.sum.Read++
-		if l.sinceRefresh++; l.sinceRefresh >= refreshEvery {
+		if l.sinceRefresh++; l.sinceRefresh >= refreshAfter(l.sum.Read) {
 			if err := l.queueRefresh(); err != nil {
 				return nil, err
 			}

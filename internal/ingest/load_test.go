@@ -615,3 +615,28 @@ func TestLoadFilesProgress(t *testing.T) {
 		}
 	}
 }
+
+// A load refreshes every refreshEvery rows while it is small, and then
+// at intervals that grow with what it has read: as often as before up to
+// 8 M rows, logarithmically many times beyond (each refresh costs about
+// as much as the table is large).
+func TestRefreshesGrowApartWithTheLoad(t *testing.T) {
+	refreshes := func(rows int64) (n int) {
+		var since int64
+		for read := int64(1); read <= rows; read++ {
+			if since++; since >= refreshAfter(read) {
+				n++
+				since = 0
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		rows int64
+		want int
+	}{{1_999_999, 0}, {2_000_000, 1}, {8_000_000, 4}, {11_454_263, 5}, {57_273_556, 10}, {229_092_386, 15}} {
+		if got := refreshes(c.rows); got != c.want {
+			t.Errorf("a load of %d rows refreshes %d times, want %d", c.rows, got, c.want)
+		}
+	}
+}
