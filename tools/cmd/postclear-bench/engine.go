@@ -84,7 +84,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	reps := fs.Int("reps", 20, "timed runs")
 	naiveReps := fs.Int("naive-reps", 3, "timed runs of the naive SQL (slow; 0: none)")
 	export := fs.String("export-dir", "", "also export the PostgreSQL tables as CSV here")
-	item := fs.String("item", "", "the item of the item case (none: no item case)")
+	items := fs.String("item", "", "the items of the item case, comma-separated, one per run in turn (none: no item case)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,7 +94,9 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer e.Close()
 	w := bench.DefaultWindow
-	w.ItemID = *item
+	if *items != "" {
+		w.ItemIDs = strings.Split(*items, ",")
+	}
 	var out []EngineResult
 	for _, c := range bench.Cases(w) {
 		stmts, params, err := bench.SQL(ctx, svc, c)
@@ -110,7 +112,14 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 			r.Lines = append(r.Lines, lines...)
 		}
 		r.Rows = len(r.Lines)
-		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, params, *warmup, *reps); err != nil {
+		paramsOf := func(n int) (warehouse.Params, error) {
+			if c.Family != bench.Item {
+				return params, nil
+			}
+			_, p, err := bench.SQL(ctx, svc, c.Rep(n))
+			return p, err
+		}
+		if r.Engine, r.ReadRows, r.ReadBytes, err = timeQuery(ctx, e, stmts, paramsOf, *warmup, *reps); err != nil {
 			return fmt.Errorf("%s: %w", c.Name(), err)
 		}
 		if r.MatchRows, err = matchRows(ctx, e, svc, c); err != nil {
@@ -128,7 +137,7 @@ func runEngine(ctx context.Context, args []string, stdout io.Writer) error {
 			if err == nil {
 				r.NaiveMatches = bench.SameNumbers(r.Lines, got) == nil
 				// One untimed run above is the naive warm-up.
-				r.Naive, _, _, err = timeQuery(ctx, e, []string{naive}, params, 0, *naiveReps)
+				r.Naive, _, _, err = timeQuery(ctx, e, []string{naive}, func(int) (warehouse.Params, error) { return params, nil }, 0, *naiveReps)
 			}
 			if err != nil {
 				r.NaiveError = err.Error()
@@ -164,11 +173,16 @@ func matchRows(ctx context.Context, e warehouse.Engine, svc *analytics.Service, 
 }
 
 // timeQuery times stmts run one after the other, as the server runs them
-// for one request, and returns the rows and bytes the engine read from
-// its tables in the last run (zero where the engine does not say).
-func timeQuery(ctx context.Context, e warehouse.Engine, stmts []string, params warehouse.Params, warmup, reps int) (s bench.Summary, read, bytes uint64, err error) {
+// for one request, with the parameters of each run (paramsOf), and
+// returns the rows and bytes the engine read from its tables in the last
+// run (zero where the engine does not say).
+func timeQuery(ctx context.Context, e warehouse.Engine, stmts []string, paramsOf func(run int) (warehouse.Params, error), warmup, reps int) (s bench.Summary, read, bytes uint64, err error) {
 	var ds []time.Duration
 	for i := 0; i < warmup+reps; i++ {
+		params, err := paramsOf(i)
+		if err != nil {
+			return s, 0, 0, err
+		}
 		read, bytes = 0, 0
 		start := time.Now()
 		for _, text := range stmts {

@@ -306,14 +306,15 @@ func freeAddr() (string, error) {
 // result cache off, so that every request does the whole work (the
 // "first run" of a query), and once with it on, timing the second of two
 // identical requests (a dashboard refresh). The server's memory is sampled
-// throughout. The item case reads the first item of the openItems page,
-// which it returns for the engine's run.
+// throughout. The item case reads the items of the openItems page, one
+// per run in turn, which it returns (comma-separated) for the engine's
+// run.
 func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult, RSS, string, error) {
 	var rss RSS
 	w := bench.DefaultWindow
 	err := withServer(ctx, c, dataDir, false, &rss, func(post func(string) (reply, error)) error {
 		var err error
-		w.ItemID, err = firstOpenItem(post)
+		w.ItemIDs, err = openItemIDs(post)
 		return err
 	})
 	if err != nil {
@@ -321,8 +322,8 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 	}
 	cases := bench.Cases(w)
 	out := make([]HTTPResult, len(cases))
-	postCase := func(post func(string) (reply, error), i int) (reply, error) {
-		r, err := post(bench.GraphQL(cases[i]))
+	postCase := func(post func(string) (reply, error), i, rep int) (reply, error) {
+		r, err := post(bench.GraphQL(cases[i].Rep(rep)))
 		if err != nil {
 			return r, fmt.Errorf("%s over HTTP: %w", cases[i].Name(), err)
 		}
@@ -334,7 +335,7 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 		// Interleaved: each request differs from the one before it.
 		for rep := 0; rep < c.warmup+c.reps; rep++ {
 			for i := range cases {
-				r, err := postCase(post, i)
+				r, err := postCase(post, i, rep)
 				if err != nil {
 					return err
 				}
@@ -360,10 +361,10 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 		for i := range cases {
 			var repeated []time.Duration
 			for rep := 0; rep < c.reps; rep++ {
-				if _, err := postCase(post, i); err != nil {
+				if _, err := postCase(post, i, rep); err != nil {
 					return err
 				}
-				r, err := postCase(post, i)
+				r, err := postCase(post, i, rep)
 				if err != nil {
 					return err
 				}
@@ -378,17 +379,17 @@ func serveAndQuery(ctx context.Context, c config, dataDir string) ([]HTTPResult,
 		fmt.Fprintf(os.Stderr, "http %-28s p50 %7.1f ms  p95 %7.1f ms  engine in server p50 %7.1f ms  overhead p50 %5.2f ms  repeated p50 %7.2f ms\n",
 			cs.Name(), out[i].First.Median, out[i].First.P95, out[i].Engine.Median, out[i].Overhead.Median, out[i].Repeated.Median)
 	}
-	return out, rss, w.ItemID, err
+	return out, rss, strings.Join(w.ItemIDs, ","), err
 }
 
-// firstOpenItem asks the openItems case's page and returns its first
-// item: an item of the window's destination that surely exists.
-func firstOpenItem(post func(string) (reply, error)) (string, error) {
+// openItemIDs asks the openItems case's page and returns its items:
+// items of the window's destination that surely exist.
+func openItemIDs(post func(string) (reply, error)) ([]string, error) {
 	cases := bench.Cases(bench.DefaultWindow)
 	i := slices.IndexFunc(cases, func(c bench.Case) bool { return c.Family == bench.OpenItems })
 	reply, err := post(bench.GraphQL(cases[i]))
 	if err != nil {
-		return "", fmt.Errorf("openItems over HTTP: %w", err)
+		return nil, fmt.Errorf("openItems over HTTP: %w", err)
 	}
 	var r struct {
 		Data struct {
@@ -400,12 +401,16 @@ func firstOpenItem(post func(string) (reply, error)) (string, error) {
 		}
 	}
 	if err := json.Unmarshal(reply.body, &r); err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(r.Data.OpenItems.Edges) == 0 {
-		return "", errors.New("openItems: no open item for the item case")
+		return nil, errors.New("openItems: no open item for the item case")
 	}
-	return r.Data.OpenItems.Edges[0].Node.ItemID, nil
+	var ids []string
+	for _, e := range r.Data.OpenItems.Edges {
+		ids = append(ids, e.Node.ItemID)
+	}
+	return ids, nil
 }
 
 // withServer starts `postclear serve` over dataDir, calls run with a

@@ -37,7 +37,7 @@ func TestCasesMatchService(t *testing.T) {
 	}
 	svc := &analytics.Service{Engine: e, Layout: layout, Facts: store.Facts(), Now: func() time.Time { return testenv.Now }}
 	w := bench.DefaultWindow
-	w.ItemID = firstOpenItem(ctx, t, svc)
+	w.ItemIDs = []string{firstOpenItem(ctx, t, svc)}
 	cases := bench.Cases(w)
 	if got, want := len(cases), 2*len(bench.KPIFamilies)+3; got != want {
 		t.Fatalf("%d cases, want %d: every KPI family in both shapes, backlog, openItems and item", got, want)
@@ -171,7 +171,7 @@ func TestGraphQLValid(t *testing.T) {
 		t.Fatal(gerr)
 	}
 	w := bench.DefaultWindow
-	w.ItemID = "RR123456785CN"
+	w.ItemIDs = []string{"RR123456785CN"}
 	for _, c := range bench.Cases(w) {
 		doc := bench.GraphQL(c)
 		if _, errs := gqlparser.LoadQuery(schema, doc); errs != nil {

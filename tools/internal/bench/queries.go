@@ -74,13 +74,25 @@ type Case struct {
 	Shape  Shape
 	Query  postclear.KPIQuery
 	// AsOf is the moment of Backlog and OpenItems; ItemID the item of
-	// Item.
-	AsOf   time.Time
-	ItemID string
+	// Item, and ItemIDs the items it reads in turn, run after run (Rep).
+	AsOf    time.Time
+	ItemID  string
+	ItemIDs []string
 }
 
 // Name identifies the case in reports, e.g. "clearance/country-quarter".
 func (c Case) Name() string { return string(c.Family) + "/" + string(c.Shape) }
+
+// Rep is the case as its run number n asks it: the Item case reads the
+// n-th of its items (in turn), so that its runs measure looking items up,
+// not one item again (which the engine's caches would flatter); every
+// other case is the same each run.
+func (c Case) Rep(n int) Case {
+	if len(c.ItemIDs) > 0 {
+		c.ItemID = c.ItemIDs[n%len(c.ItemIDs)]
+	}
+	return c
+}
 
 // Defaults of the KPI arguments the query set uses, the same through
 // GraphQL (the schema's defaults) and straight on the engine.
@@ -101,9 +113,10 @@ type Window struct {
 	Country      string
 	QuarterStart time.Time
 	Year         int
-	// ItemID is the item the Item case reads; without one there is no
-	// Item case (the run takes it from the openItems page).
-	ItemID string
+	// ItemIDs are the items the Item case reads, one per run in turn;
+	// without any there is no Item case (the run takes those of the
+	// openItems page).
+	ItemIDs []string
 }
 
 // DefaultWindow is a full quarter and a full year inside the demo data.
@@ -149,8 +162,8 @@ func Cases(w Window) []Case {
 	out = append(out,
 		Case{Family: Backlog, Shape: One, Query: one, AsOf: w.AsOf()},
 		Case{Family: OpenItems, Shape: One, Query: postclear.KPIQuery{Filter: one.Filter}, AsOf: w.AsOf()})
-	if w.ItemID != "" {
-		out = append(out, Case{Family: Item, Shape: One, ItemID: w.ItemID})
+	if len(w.ItemIDs) > 0 {
+		out = append(out, Case{Family: Item, Shape: One, ItemID: w.ItemIDs[0], ItemIDs: w.ItemIDs})
 	}
 	return out
 }
