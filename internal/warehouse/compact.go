@@ -36,8 +36,29 @@ func (s *Store) Compact(ctx context.Context) error {
 // the page took 10 ms of engine time instead of 14.
 var compacted = []string{"item_facts", "declarations", "declaration_facts", "events", "item_dossier"}
 
+// maxParts are the tables merged whenever they are in more parts than
+// this, however much of their rows the largest part holds: a page of
+// distinct items read events' granule in each of seven parts a 1 M-item
+// load left (the largest held 86 % of the rows), 18.8 / 20.1 ms (median /
+// p95) through HTTP against 13.9 / 18.0 ms with events in one part. It
+// costs a rewrite of events (about 6 s per million items) after a load
+// that leaves it in more parts, which background merges keep rare.
+var maxParts = map[string]uint64{"events": 2}
+
+// needsCompaction reports whether a table of these parts, rows and rows
+// in its largest part is merged.
+func needsCompaction(table string, parts, total, largest uint64) bool {
+	if parts < 2 {
+		return false
+	}
+	if limit, ok := maxParts[table]; ok && parts > limit {
+		return true
+	}
+	return largest*10 < total*8
+}
+
 func (s *Store) compact(ctx context.Context, table string) error {
-	onCluster := ""
+	name, onCluster := table, ""
 	if s.Layout.Cluster != "" {
 		// A Distributed table cannot be optimized; each shard merges its
 		// own parts. The share below is this node's, taken as typical.
@@ -59,7 +80,7 @@ WHERE database = {db:String} AND table = {table:String} AND active`, params)
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if parts < 2 || largest*10 >= total*8 {
+	if !needsCompaction(name, parts, total, largest) {
 		return nil
 	}
 	err = s.Engine.Exec(ctx, "OPTIMIZE TABLE {db:Identifier}."+table+onCluster+" FINAL", params)
