@@ -8,7 +8,8 @@ import (
 // Compact merges the parts of the tables KPI queries read with FINAL,
 // item_facts, declarations and declaration_facts, and of those an item's
 // page reads, events and item_dossier, each when the rows
-// written since its largest part was formed are a large share of it. A
+// written since its largest part was formed are a large share of it
+// (events also when it is in more than two parts: maxParts). A
 // load refreshes its items several times (every few million rows, then
 // once per record kind), and until the versions are merged FINAL has to
 // merge them in every query: on 1 M items, 45–60 ms instead of 4 ms for
@@ -37,12 +38,12 @@ func (s *Store) Compact(ctx context.Context) error {
 var compacted = []string{"item_facts", "declarations", "declaration_facts", "events", "item_dossier"}
 
 // maxParts are the tables merged whenever they are in more parts than
-// this, however much of their rows the largest part holds: a page of
-// distinct items read events' granule in each of seven parts a 1 M-item
-// load left (the largest held 86 % of the rows), 18.8 / 20.1 ms (median /
-// p95) through HTTP against 13.9 / 18.0 ms with events in one part. It
-// costs a rewrite of events (about 6 s per million items) after a load
-// that leaves it in more parts, which background merges keep rare.
+// this, however much of their rows the largest part holds: an item's page
+// read events' granule in each of the seven parts a 1 M-item load left
+// (the largest held 86 % of the rows), 14.8 ms of engine time for
+// distinct items against 10.6-11.7 ms with events in one part. It costs
+// a rewrite of events (about 6 s per million items) after each load that
+// leaves it in more parts.
 var maxParts = map[string]uint64{"events": 2}
 
 // needsCompaction reports whether a table of these parts, rows and rows
