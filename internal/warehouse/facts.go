@@ -28,6 +28,9 @@ import (
 //     an insert of this process that completed before Refresh was called.
 //     On a server, the writer that stored records refreshes them before it
 //     reports them stored (Store callers: ingest, the GraphQL mutations).
+//     The newest card of each such item in item_dossier holds the fields
+//     of that row (cardFields; checked through analytics' Item against the
+//     oracle in oracle_test.go).
 //  2. An insert marks its items dirty (dirty_items) before it stores their
 //     records, so a crash between the two refreshes an item too many,
 //     never one too few. Only item records (events, declarations,
