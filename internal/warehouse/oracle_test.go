@@ -495,7 +495,7 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		}
 	}
 
-	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 12 {
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 13 {
 		t.Fatalf("migrate: version %d, %v", v, err)
 	}
 	// The facts copied by the migration, and the items' pages (0012's
