@@ -4,10 +4,12 @@
 -- compares and keeps those values one boxed field at a time. Measured at
 -- 1 M items (postclear-bench sql, the view read for the 859,451 items a
 -- file of declarations dirties, quiet machine): the whole view 10.0-12.1 s
--- and 2.6 GB before, 7.6-8.7 s and 1.7 GB after, the same rows (cityHash64
--- of every column); re-ingesting that file 38.3 s before, 32.9 s after,
--- with identical item_facts. An item has a few item_state rows until
--- merges combine them, so the arrays are short.
+-- and 2.6 GB before, 7.6-8.7 s and 1.7 GB after, the same rows. A whole
+-- re-ingest of the file, of which this read is a part, is within the
+-- machine's noise (decisions: 39.5 and 30.1 s before, 37.9 and 29.7 s
+-- after), its peak memory a quarter lower (3.0-3.4 GB before, 2.1-2.6
+-- after), and item_facts afterwards identical. An item has a few
+-- item_state rows until merges combine them, so the arrays are short.
 --   fe, arr, decl, fi: the first of the rows' tuples sorted is their min().
 --   duty: minMap(duties) kept, per decision key, the smallest value, and
 --     an item paid duty when one of those is odd. The same from the
