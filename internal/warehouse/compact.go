@@ -6,8 +6,8 @@ import (
 )
 
 // Compact merges the parts of the tables KPI queries read with FINAL,
-// item_facts, declarations and declaration_facts, and of those an item's
-// page reads, events and item_dossier, each when the rows
+// item_facts, item_checks, declarations and declaration_facts, and of
+// those an item's page reads, events and item_dossier, each when the rows
 // written since its largest part was formed are a large share of it
 // (events also when it is in more than two parts: maxParts). A
 // load refreshes its items several times (every few million rows, then
@@ -35,7 +35,7 @@ func (s *Store) Compact(ctx context.Context) error {
 // page) without FINAL, but each part is one more lookup of the item's
 // granule: at 1 M items a load left events in four parts, and merged (6 s)
 // the page took 10 ms of engine time instead of 14.
-var compacted = []string{"item_facts", "declarations", "declaration_facts", "events", "item_dossier"}
+var compacted = []string{"item_facts", "item_checks", "declarations", "declaration_facts", "events", "item_dossier"}
 
 // maxParts are the tables merged whenever they are in more parts than
 // this, however much of their rows the largest part holds: an item's page

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,7 +32,9 @@ import (
 //     reports them stored (Store callers: ingest, the GraphQL mutations).
 //     The newest card of each such item in item_dossier holds the fields
 //     of that row (cardFields; checked through analytics' Item against the
-//     oracle in oracle_test.go).
+//     oracle in oracle_test.go). item_checks read with FINAL holds, for
+//     each kind of check (CheckKinds), exactly the item_facts rows of the
+//     items that have one (migration 0014).
 //  2. An insert marks its items dirty (dirty_items) before it stores their
 //     records, so a crash between the two refreshes an item too many,
 //     never one too few. Only item records (events, declarations,
@@ -390,9 +394,9 @@ const UnboundedMonth = "2149-06-01"
 // while inserts go on. Rows newer than every recorded key are read back too:
 // those of an earlier refresh that stopped (cancelled, failed) after
 // writing facts, whose items are dirty still and so among this refresh's,
-// and whose keys must be known to be deleted. It then writes the
-// declaration facts of the same items, and records what changed for
-// VersionOf.
+// and whose keys must be known to be deleted. It then copies the rows it
+// wrote to item_checks (checksSQL), writes the declaration facts of the
+// same items, and records what changed for VersionOf.
 func (r *refresh) finalize(ctx context.Context, dirty string) error {
 	r.params["version"] = r.f.factVersion()
 	in, notIn := r.f.layout.In(), r.f.layout.NotIn()
@@ -417,6 +421,7 @@ WHERE version < {version:UInt64}
   AND item_id ` + in + ` (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, ` + FactKey + `) ` + notIn + `
       (SELECT item_id, ` + FactKey + ` FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})`,
+		checksSQL(in),
 		// FINAL reads each declaration's first stored copy. (The last
 		// step: skipped when no declaration was stored since.)
 		`INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
@@ -441,6 +446,30 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 		return r.recordChanges(ctx)
 	}
 	return nil
+}
+
+// CheckKinds are item_checks' kinds of check (migration 0014), by the
+// item_facts column whose presence gives an item a row of that kind: an
+// inspection and a hold request.
+var CheckKinds = map[string]int{"inspected_at": 1, "requested_at": 2}
+
+// checksSQL copies the item_facts rows of this refresh (version) to
+// item_checks, under every kind of check the item's new row has: its new
+// row, and its deletion rows for the keys it has left. A check never
+// goes away (inspected_at and requested_at are minima over records that
+// are only added), so the kinds of its new row are all it was stored
+// under before.
+func checksSQL(in string) string {
+	var branches []string
+	for _, column := range slices.Sorted(maps.Keys(CheckKinds)) {
+		branches = append(branches, fmt.Sprintf(`SELECT %d, `+FactKey+`, item_id, `+factColumns+`, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id %s (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND %s IS NOT NULL)`, CheckKinds[column], in, column))
+	}
+	return `INSERT INTO {db:Identifier}.item_checks (check_kind, ` + FactKey + `, item_id, ` + factColumns + `, version, is_deleted)
+` + strings.Join(branches, "\nUNION ALL\n")
 }
 
 // MaintenanceLimit bounds each statement of a refresh that runs outside a

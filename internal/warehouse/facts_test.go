@@ -62,13 +62,21 @@ func rowsOf(t *testing.T, e warehouse.Engine, db, columns, from string) []string
 }
 
 // checkFacts fails unless item_facts, read as the KPIs read it, holds
-// exactly the finalized milestones of every stored item.
+// exactly the finalized milestones of every stored item, and item_checks
+// those of the items with each kind of check.
 func checkFacts(t *testing.T, e warehouse.Engine, db string) {
 	t.Helper()
 	want := rowsOf(t, e, db, milestoneColumns, "item_milestones")
 	got := rowsOf(t, e, db, milestoneColumns, "item_facts FINAL")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("item_facts FINAL differs from item_milestones (-want +got):\n%s", diff)
+	}
+	for column, kind := range warehouse.CheckKinds {
+		want := rowsOf(t, e, db, milestoneColumns, "item_milestones WHERE "+column+" IS NOT NULL")
+		got := rowsOf(t, e, db, milestoneColumns, fmt.Sprintf("item_checks FINAL WHERE check_kind = %d", kind))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("item_checks FINAL of kind %d differs from the items of item_milestones with %s (-want +got):\n%s", kind, column, diff)
+		}
 	}
 }
 
@@ -152,7 +160,8 @@ func TestRefreshFollowsDestinationChanges(t *testing.T) {
 // arrives late (its first-seen month moves back), and which is then seized
 // (the unbounded last month, warehouse.UnboundedMonth), is left under its
 // current key only after each refresh, with its keys recorded, and its
-// facts are the oracle's.
+// facts are the oracle's; inspected in April, it is in item_checks under
+// the same keys.
 func TestRefreshFollowsTheItemsLife(t *testing.T) {
 	for name, e := range writers(t) {
 		t.Run(name, func(t *testing.T) {
@@ -171,7 +180,10 @@ func TestRefreshFollowsTheItemsLife(t *testing.T) {
 			}{
 				{"posted and arrived in March", kpioracle.Records{Events: []postclear.Event{ev("EMA", "2025-03-02T10:00:00Z"), ev("EMD", "2025-03-20T10:00:00Z")}},
 					[]string{"('KE',1,'2025-03-01','2025-03-01','RR123456785CN')"}},
-				{"presented in April", kpioracle.Records{Events: []postclear.Event{ev("EDB", "2025-04-02T10:00:00Z")}},
+				// and inspected, which puts it in item_checks (both kinds),
+				// where the keys it leaves later must be deleted too
+				{"presented and inspected in April", kpioracle.Records{Events: []postclear.Event{ev("EDB", "2025-04-02T10:00:00Z")},
+					Decisions: []postclear.Decision{{ItemID: id, DecidedAt: ts("2025-04-03T10:00:00Z"), Decision: "INSPECT", RiskChannel: "RANDOM"}}},
 					[]string{"('KE',1,'2025-04-01','2025-03-01','RR123456785CN')"}},
 				{"delivered in May", kpioracle.Records{Events: []postclear.Event{ev("EMI", "2025-05-03T10:00:00Z")}},
 					[]string{"('KE',0,'2025-05-01','2025-03-01','RR123456785CN')"}},

@@ -57,12 +57,14 @@ func oracleFacts(r kpioracle.Records) map[string]fact {
 	return out
 }
 
-func storedFacts(t *testing.T, e warehouse.Engine, db string) map[string]fact {
+// storedFacts reads the facts of from: item_facts FINAL, or item_checks
+// FINAL with a kind.
+func storedFacts(t *testing.T, e warehouse.Engine, db, from string) map[string]fact {
 	t.Helper()
 	rows, err := e.Query(context.Background(), `SELECT item_id, origin_country, destination_country, mail_class, office, category,
     inspection_channel, posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, departed_origin_at,
     departed_inward_at, requested_at, inspected_at, closed_at, inspected, seized, intervened, duty, returned, customs_secs
-FROM {db:Identifier}.item_facts FINAL`, warehouse.Params{"db": db})
+FROM {db:Identifier}.`+from, warehouse.Params{"db": db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ FROM {db:Identifier}.item_facts FINAL`, warehouse.Params{"db": db})
 		f.Inspected, f.Seized, f.Intervened, f.Duty, f.Returned = flags[0] == 1, flags[1] == 1, flags[2] == 1, flags[3] == 1, flags[4] == 1
 		f.CustomsSecs = int64(secs)
 		if _, dup := out[f.ID]; dup {
-			t.Errorf("item %s has two rows in item_facts FINAL", f.ID)
+			t.Errorf("item %s has two rows in %s", f.ID, from)
 		}
 		out[f.ID] = f
 	}
@@ -160,8 +162,26 @@ func storedDeclarations(t *testing.T, e warehouse.Engine, db string) []string {
 // rows, nil or empty, are the same).
 func checkAgainstOracle(t *testing.T, e warehouse.Engine, db string, r kpioracle.Records) {
 	t.Helper()
-	if diff := cmp.Diff(oracleFacts(r), storedFacts(t, e, db), cmpopts.EquateEmpty()); diff != "" {
+	facts := oracleFacts(r)
+	if diff := cmp.Diff(facts, storedFacts(t, e, db, "item_facts FINAL"), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("item_facts FINAL differs from the oracle (-want +got):\n%s", diff)
+	}
+	// item_checks: the facts of the inspected items, and of those with a
+	// hold request, each under its kind.
+	for kind, has := range map[int]func(fact) bool{
+		warehouse.CheckKinds["inspected_at"]: func(f fact) bool { return f.InspectedAt != nil },
+		warehouse.CheckKinds["requested_at"]: func(f fact) bool { return f.Requested != nil },
+	} {
+		want := map[string]fact{}
+		for id, f := range facts {
+			if has(f) {
+				want[id] = f
+			}
+		}
+		from := fmt.Sprintf("item_checks FINAL WHERE check_kind = %d", kind)
+		if diff := cmp.Diff(want, storedFacts(t, e, db, from), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s differs from the oracle (-want +got):\n%s", from, diff)
+		}
 	}
 	if diff := cmp.Diff(oracleSeizures(r), storedSeizures(t, e, db), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("seizures differ from the oracle (-want +got):\n%s", diff)
@@ -471,7 +491,8 @@ FROM {db:Identifier}.item_milestones`, warehouse.Params{"db": layout.Database});
 // which has left a destination (its row there deleted), is upgraded in
 // place by 0010 and 0011, which rebuild item_facts and item_fact_keys
 // sorted by (destination, unclosed, last month, first-seen month), and
-// 0012, which fills item_dossier: the facts read as before, one recorded
+// 0012, which fills item_dossier, and 0014, which fills item_checks: the
+// facts read as before, the checked items' in item_checks, one recorded
 // key per item, the table's new sort key, every item whole as the oracle
 // has it, and records stored afterwards are maintained as usual.
 func TestUpgradeFrom0009(t *testing.T) {
@@ -495,12 +516,12 @@ SELECT item_id, destination_country_key, version FROM {db:Identifier}.item_facts
 		}
 	}
 
-	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 13 {
+	if v, err := warehouse.Migrate(ctx, e, layout); err != nil || v != 14 {
 		t.Fatalf("migrate: version %d, %v", v, err)
 	}
-	// The facts copied by the migration, and the items' pages (0012's
-	// item_dossier, filled from the records and those facts), before any
-	// refresh.
+	// The facts copied by the migration, with 0014's item_checks, and the
+	// items' pages (0012's item_dossier, filled from the records and those
+	// facts), before any refresh.
 	checkFacts(t, e, layout.Database)
 	checkItems(t, e, layout, stored, noRefresh{})
 	if diff := cmp.Diff(rowsOf(t, e, layout.Database, "item_id, "+warehouse.FactKey, "item_facts FINAL"),

@@ -870,3 +870,59 @@ FROM
     GROUP BY item_id
 );
 
+-- migration item_checks
+CREATE TABLE IF NOT EXISTS postclear.item_checks (
+    check_kind UInt8,
+    destination_country_key LowCardinality(String),
+    unclosed UInt8,
+    last_month Date,
+    first_seen_month Date,
+    item_id String,
+    origin_country LowCardinality(Nullable(String)),
+    destination_country LowCardinality(Nullable(String)),
+    mail_class LowCardinality(Nullable(String)),
+    office LowCardinality(Nullable(String)),
+    category LowCardinality(Nullable(String)),
+    posted_at Nullable(DateTime('UTC')),
+    arrived_at Nullable(DateTime('UTC')),
+    presented_at Nullable(DateTime('UTC')),
+    released_at Nullable(DateTime('UTC')),
+    delivered_at Nullable(DateTime('UTC')),
+    ead_at Nullable(DateTime('UTC')),
+    inspected UInt8,
+    seized UInt8,
+    intervened UInt8,
+    departed_origin_at Nullable(DateTime('UTC')),
+    departed_inward_at Nullable(DateTime('UTC')),
+    requested_at Nullable(DateTime('UTC')),
+    inspected_at Nullable(DateTime('UTC')),
+    inspection_channel LowCardinality(Nullable(String)),
+    closed_at Nullable(DateTime('UTC')),
+    customs_secs UInt32,
+    duty UInt8,
+    returned UInt8,
+    first_seen_at DateTime('UTC'),
+    version UInt64,
+    is_deleted UInt8
+) ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id);
+
+-- migration item_checks
+TRUNCATE TABLE IF EXISTS postclear.item_checks;
+
+-- migration item_checks
+INSERT INTO postclear.item_checks (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id,
+    origin_country, destination_country, mail_class, office, category, posted_at, arrived_at, presented_at, released_at,
+    delivered_at, ead_at, inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,
+    inspection_channel, closed_at, customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id,
+    origin_country, destination_country, mail_class, office, category, posted_at, arrived_at, presented_at, released_at,
+    delivered_at, ead_at, inspected, seized, intervened, departed_origin_at, departed_inward_at, requested_at, inspected_at,
+    inspection_channel, closed_at, customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM postclear.item_facts FINAL
+ARRAY JOIN arrayFilter(k -> (k = 1 AND inspected_at IS NOT NULL) OR (k = 2 AND requested_at IS NOT NULL), [1, 2]) AS check_kind
+SETTINGS insert_distributed_sync = 1;
+
+-- migration item_checks
+OPTIMIZE TABLE postclear.item_checks FINAL;
+

@@ -47,6 +47,29 @@ WHERE version < {version:UInt64}
       (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
+INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
+UNION ALL
+SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+SETTINGS max_execution_time = 3600;
+
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
 SELECT destination_country, received_at, item_id, origin_country, mail_class, category, toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '' OR lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')),
@@ -108,6 +131,29 @@ WHERE version < {version:UInt64}
   AND item_id IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) NOT IN
       (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
+
+INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
+UNION ALL
+SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
 SETTINGS max_execution_time = 3600;
 
 SELECT toString(destination_country_key), min(first_seen_at)
@@ -182,6 +228,29 @@ WHERE version < {version:UInt64}
       (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
 SETTINGS max_execution_time = 3600;
 
+INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
+UNION ALL
+SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+SETTINGS max_execution_time = 3600;
+
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
     category, fails_description, fails_value, fails_currency, fails_weight, fails_hs_code, version)
 SELECT destination_country, received_at, item_id, origin_country, mail_class, category, toUInt8(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '' OR lower(replaceAll(replaceAll(replaceRegexpAll(description, '^[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\v\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'ſ', 's'), 'K', 'k')) IN ('gift', 'gifts', 'goods', 'parts', 'clothes', 'clothing', 'sample', 'samples', 'items', 'stuff', 'accessories', 'other', 'merchandise', 'products')),
@@ -241,6 +310,29 @@ WHERE version < {version:UInt64}
   AND item_id IN (SELECT item_id FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
   AND (item_id, destination_country_key, unclosed, last_month, first_seen_month) NOT IN
       (SELECT item_id, destination_country_key, unclosed, last_month, first_seen_month FROM {db:Identifier}.item_fact_keys WHERE version = {version:UInt64})
+SETTINGS max_execution_time = 3600;
+
+INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted)
+SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
+UNION ALL
+SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
+    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
+    customs_secs, duty, returned, first_seen_at, version, is_deleted
+FROM {db:Identifier}.item_facts
+WHERE version = {version:UInt64}
+  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,

@@ -36,8 +36,9 @@ FROM (
         presented_at IS NOT NULL AS is_presented,
         toInt64(assumeNotNull(presented_at)) - toInt64(assumeNotNull(requested_at)) AS secs,
         delivered_at
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (destination_country_key IN {scope:Array(String)})
+    FROM {db:Identifier}.item_checks FINAL
+    WHERE (check_kind = 2)
+      AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (first_seen_month <= {seen_by:Date})
       AND (destination_country IN {scope:Array(String)})

@@ -16,8 +16,9 @@ FROM (
         presented_at IS NOT NULL AS is_presented,
         toInt64(assumeNotNull(presented_at)) - toInt64(assumeNotNull(requested_at)) AS secs,
         delivered_at
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (first_seen_month <= {seen_by:Date})
+    FROM {db:Identifier}.item_checks FINAL
+    WHERE (check_kind = 2)
+      AND (first_seen_month <= {seen_by:Date})
       AND (last_month >= {from_month:Date})
       AND (requested_at >= {from:DateTime('UTC')} AND requested_at < {to:DateTime('UTC')})
 )

@@ -36,8 +36,9 @@ FROM (
         seized OR returned OR duty AS found,
         presented_at IS NOT NULL AND released_at IS NOT NULL AND assumeNotNull(released_at) >= assumeNotNull(presented_at) AS cleared,
         (toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at))) / 3600 AS hours
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (destination_country_key IN {scope:Array(String)})
+    FROM {db:Identifier}.item_checks FINAL
+    WHERE (check_kind = 1)
+      AND (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (first_seen_month <= {seen_by:Date})
       AND (destination_country IN {scope:Array(String)})

@@ -18,8 +18,9 @@ FROM (
         seized OR returned OR duty AS found,
         presented_at IS NOT NULL AND released_at IS NOT NULL AND assumeNotNull(released_at) >= assumeNotNull(presented_at) AS cleared,
         (toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at))) / 3600 AS hours
-    FROM {db:Identifier}.item_facts FINAL
-    WHERE (first_seen_month <= {seen_by:Date})
+    FROM {db:Identifier}.item_checks FINAL
+    WHERE (check_kind = 1)
+      AND (first_seen_month <= {seen_by:Date})
       AND (last_month >= {from_month:Date})
       AND (inspected_at >= {from:DateTime('UTC')} AND inspected_at < {to:DateTime('UTC')})
 )
