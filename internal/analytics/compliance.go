@@ -57,6 +57,7 @@ var compliance = &family[struct{}, postclear.ComplianceStat]{
 			"toUInt8(0) AS b", complianceIgnore,
 		})
 		items := complianceItems(b)
+		b.eager = true // comparisons and flags, which fail on no row
 		return b.aggregate(nil, []string{
 			fmt.Sprintf("countIf(kind = %d) AS n_arrived", kindArrived),
 			fmt.Sprintf("countIf(kind = %d AND a) AS n_ead_population", kindArrived),

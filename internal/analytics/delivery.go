@@ -82,6 +82,10 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 			population = b.milestones(start, append(cols,
 				"start_day + {standard_days:Int64} AS due_day",
 				"due_day + 2 AS late_day"))
+			// Date arithmetic and comparisons, which fail on no row;
+			// eager cost the same with working days (their join
+			// dominates), so it is left to calendar days.
+			b.eager = true
 		}
 		return b.aggregate(nil, []string{
 			"count() AS n_items",

@@ -61,3 +61,4 @@ FROM (
 GROUP BY period, k_origin, k_destination, k_mail_class, k_office, k_category, k_risk_channel
 HAVING count() > 0
 LIMIT 100001
+SETTINGS short_circuit_function_evaluation = 'disable'

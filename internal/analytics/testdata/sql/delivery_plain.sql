@@ -32,3 +32,4 @@ FROM (
 )
 HAVING count() > 0
 LIMIT 100001
+SETTINGS short_circuit_function_evaluation = 'disable'
