@@ -1064,7 +1064,8 @@ CREATE TABLE IF NOT EXISTS postclear.item_checks_local ON CLUSTER postclear_clus
     version UInt64,
     is_deleted UInt8
 ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/postclear/item_checks_local', '{replica}', version, is_deleted)
-ORDER BY (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id);
+ORDER BY (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id)
+SETTINGS index_granularity = 1024;
 
 -- migration item_checks
 CREATE TABLE IF NOT EXISTS postclear.item_checks ON CLUSTER postclear_cluster AS postclear.item_checks_local

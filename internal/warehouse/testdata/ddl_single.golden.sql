@@ -905,7 +905,8 @@ CREATE TABLE IF NOT EXISTS postclear.item_checks (
     version UInt64,
     is_deleted UInt8
 ) ENGINE = ReplacingMergeTree(version, is_deleted)
-ORDER BY (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id);
+ORDER BY (check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id)
+SETTINGS index_granularity = 1024;
 
 -- migration item_checks
 TRUNCATE TABLE IF EXISTS postclear.item_checks;
