@@ -450,7 +450,8 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 
 // CheckKinds are item_checks' kinds of check (migration 0014), by the
 // item_facts column whose presence gives an item a row of that kind: an
-// inspection and a hold request.
+// inspection and a hold request. Migration 0014, which fills the table
+// from item_facts, repeats them.
 var CheckKinds = map[string]int{"inspected_at": 1, "requested_at": 2}
 
 // checksSQL copies the item_facts rows of this refresh (version) to
