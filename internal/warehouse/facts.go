@@ -454,23 +454,33 @@ WHERE item_id ` + in + ` (` + dirty + `)`,
 // from item_facts, repeats them.
 var CheckKinds = map[string]int{"inspected_at": 1, "requested_at": 2}
 
+// checkKindsSQL returns the array of every kind of check, and that of
+// the kinds an item_facts row has.
+func checkKindsSQL() (all, has string) {
+	var kinds, conds []string
+	for _, column := range slices.Sorted(maps.Keys(CheckKinds)) {
+		kinds = append(kinds, fmt.Sprint(CheckKinds[column]))
+		conds = append(conds, fmt.Sprintf("(k = %d AND %s IS NOT NULL)", CheckKinds[column], column))
+	}
+	all = "[" + strings.Join(kinds, ", ") + "]"
+	return all, "arrayFilter(k -> " + strings.Join(conds, " OR ") + ", " + all + ")"
+}
+
 // checksSQL copies the item_facts rows of this refresh (version) to
 // item_checks, under every kind of check the item's new row has: its new
-// row, and its deletion rows for the keys it has left. A check never
-// goes away (inspected_at and requested_at are minima over records that
-// are only added), so the kinds of its new row are all it was stored
-// under before.
+// row, and its deletion rows for the keys it has left (which have no
+// milestones, hence the kinds of the new row). A check never goes away
+// (inspected_at and requested_at are minima over records that are only
+// added), so the kinds of its new row are all it was stored under before.
 func checksSQL(in string) string {
-	var branches []string
-	for _, column := range slices.Sorted(maps.Keys(CheckKinds)) {
-		branches = append(branches, fmt.Sprintf(`SELECT %d, `+FactKey+`, item_id, `+factColumns+`, version, is_deleted
-FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64}
-  AND item_id %s (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND %s IS NOT NULL)`, CheckKinds[column], in, column))
-	}
+	all, has := checkKindsSQL()
 	return `INSERT INTO {db:Identifier}.item_checks (check_kind, ` + FactKey + `, item_id, ` + factColumns + `, version, is_deleted)
-` + strings.Join(branches, "\nUNION ALL\n")
+SELECT check_kind, ` + FactKey + `, item_id, ` + factColumns + `, version, is_deleted
+FROM {db:Identifier}.item_facts
+ARRAY JOIN ` + all + ` AS check_kind
+WHERE version = {version:UInt64}
+  AND (item_id, check_kind) ` + in + ` (SELECT item_id, arrayJoin(` + has + `) FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0)`
 }
 
 // MaintenanceLimit bounds each statement of a refresh that runs outside a

@@ -15,7 +15,7 @@
 --     row of each kind.
 -- and every other column as in item_facts (migration 0011), so that the
 -- KPIs' filters, groupings and bounds of the sort key apply unchanged
--- (analytics: builder.checked).
+-- (analytics: builder.milestones).
 --
 -- A refresh copies the rows it writes to item_facts (warehouse.Facts,
 -- finalize): an item's new row under each kind it has, and its deletion

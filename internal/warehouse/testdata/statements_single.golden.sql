@@ -51,23 +51,15 @@ INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, un
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+SELECT check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted
 FROM {db:Identifier}.item_facts
+ARRAY JOIN [1, 2] AS check_kind
 WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
-UNION ALL
-SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
-    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
-    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
-    customs_secs, duty, returned, first_seen_at, version, is_deleted
-FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+  AND (item_id, check_kind) IN (SELECT item_id, arrayJoin(arrayFilter(k -> (k = 1 AND inspected_at IS NOT NULL) OR (k = 2 AND requested_at IS NOT NULL), [1, 2])) FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0)
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
@@ -137,23 +129,15 @@ INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, un
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+SELECT check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted
 FROM {db:Identifier}.item_facts
+ARRAY JOIN [1, 2] AS check_kind
 WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
-UNION ALL
-SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
-    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
-    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
-    customs_secs, duty, returned, first_seen_at, version, is_deleted
-FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+  AND (item_id, check_kind) IN (SELECT item_id, arrayJoin(arrayFilter(k -> (k = 1 AND inspected_at IS NOT NULL) OR (k = 2 AND requested_at IS NOT NULL), [1, 2])) FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0)
 SETTINGS max_execution_time = 3600;
 
 SELECT toString(destination_country_key), min(first_seen_at)
@@ -232,23 +216,15 @@ INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, un
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+SELECT check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted
 FROM {db:Identifier}.item_facts
+ARRAY JOIN [1, 2] AS check_kind
 WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
-UNION ALL
-SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
-    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
-    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
-    customs_secs, duty, returned, first_seen_at, version, is_deleted
-FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+  AND (item_id, check_kind) IN (SELECT item_id, arrayJoin(arrayFilter(k -> (k = 1 AND inspected_at IS NOT NULL) OR (k = 2 AND requested_at IS NOT NULL), [1, 2])) FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0)
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
@@ -316,23 +292,15 @@ INSERT INTO {db:Identifier}.item_checks (check_kind, destination_country_key, un
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted)
-SELECT 1, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
+SELECT check_kind, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
     posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
     departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
     customs_secs, duty, returned, first_seen_at, version, is_deleted
 FROM {db:Identifier}.item_facts
+ARRAY JOIN [1, 2] AS check_kind
 WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND inspected_at IS NOT NULL)
-UNION ALL
-SELECT 2, destination_country_key, unclosed, last_month, first_seen_month, item_id, origin_country, destination_country, mail_class, office, category,
-    posted_at, arrived_at, presented_at, released_at, delivered_at, ead_at, inspected, seized, intervened,
-    departed_origin_at, departed_inward_at, requested_at, inspected_at, inspection_channel, closed_at,
-    customs_secs, duty, returned, first_seen_at, version, is_deleted
-FROM {db:Identifier}.item_facts
-WHERE version = {version:UInt64}
-  AND item_id IN (SELECT item_id FROM {db:Identifier}.item_facts
-      WHERE version = {version:UInt64} AND is_deleted = 0 AND requested_at IS NOT NULL)
+  AND (item_id, check_kind) IN (SELECT item_id, arrayJoin(arrayFilter(k -> (k = 1 AND inspected_at IS NOT NULL) OR (k = 2 AND requested_at IS NOT NULL), [1, 2])) FROM {db:Identifier}.item_facts
+      WHERE version = {version:UInt64} AND is_deleted = 0)
 SETTINGS max_execution_time = 3600;
 
 INSERT INTO {db:Identifier}.declaration_facts (destination_country, received_at, item_id, origin_country, mail_class,
