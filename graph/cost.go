@@ -29,18 +29,20 @@ const EStatementLimit = "STATEMENT_LIMIT_EXCEEDED"
 // (one attempt in the common case; at most report.MaxAttempts). MoU.activities, MoU.disputes and MoU.actions
 // read the engine once per MoU they are asked on, Action.history once per action; they are counted once.
 // An openItems page reads the page and the list's watermark; an item its
-// facts and its three kinds of records.
+// facts and its three kinds of records. deliveryTimes in working days reads
+// the calendars before its query (counted for every deliveryTimes); the
+// evaluations' working-day delivery adds that statement to theirs.
 // TestStatementCostsMatchTheEngine holds these against the statements the
 // fields really send.
 var statements = map[string]int{
 	"Query.dataStatus":    2,
 	"Query.viewer":        0,
-	"Query.mouEvaluation": 28,
+	"Query.mouEvaluation": 29,
 	// targetBreaches reads the load time, the MoUs, one running query per
 	// KPI family for all MoUs of a time zone together and the backlog at
 	// asOf (report.TargetBreaches); counted for one zone (each further
-	// zone among the active MoUs adds ten).
-	"Query.targetBreaches": 12,
+	// zone among the active MoUs adds eleven).
+	"Query.targetBreaches": 13,
 	"MoU.activities":       1,
 	"MoU.disputes":         1,
 	"MoU.actions":          1,
@@ -49,6 +51,7 @@ var statements = map[string]int{
 	// latest versions, writes, and reads the new version back.
 	"Mutation.updateAction": 5,
 	"Query.openItems":       2,
+	"Query.deliveryTimes":   2,
 	"Query.item":            4,
 }
 
@@ -98,7 +101,7 @@ func (l statementLimit) MutateOperationContext(ctx context.Context, oc *graphql.
 		return nil
 	}
 	if n := countStatements(oc.Operation.SelectionSet, map[string]bool{}); n > l.max {
-		err := gqlerror.Errorf("the request needs %d engine statements (a KPI field needs one, an MoU evaluation %d); the limit is %d: split it into several requests",
+		err := gqlerror.Errorf("the request needs %d engine statements (a KPI field needs one, deliveryTimes two, an MoU evaluation %d); the limit is %d: split it into several requests",
 			n, statements["Query.mouEvaluation"], l.max)
 		err.Extensions = map[string]any{"code": EStatementLimit}
 		return err

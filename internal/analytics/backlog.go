@@ -134,7 +134,7 @@ func (s *Service) Backlog(ctx context.Context, q postclear.KPIQuery, a postclear
 
 // BacklogSQL returns the SQL and parameters of Backlog.
 func (s *Service) BacklogSQL(q postclear.KPIQuery, a postclear.BacklogArgs) (string, warehouse.Params, error) {
-	return backlog.SQL(s, q, a)
+	return backlog.SQL(context.Background(), s, q, a)
 }
 
 // MaxAges bounds backlog's agesHours.

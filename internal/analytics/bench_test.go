@@ -60,7 +60,9 @@ func BenchmarkKPIs(b *testing.B) {
 		sql  func() (string, warehouse.Params, error)
 	}{
 		{"clearance", func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) }},
-		{"delivery", func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, postclear.StandardDelivery(5)) }},
+		{"delivery", func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(ctx, q, postclear.StandardDelivery(5))
+		}},
 		{"compliance", func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) }},
 		{"seizures", func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) }},
 		// DOMAIN.md 6, 7 and 8: each within 1.5× of clearance (issue 12).
@@ -77,10 +79,10 @@ func BenchmarkKPIs(b *testing.B) {
 			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
 		}},
 		{"delivery_inbound_net", func() (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+			return svc.DeliverySQL(ctx, q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
 		}},
 		{"delivery_working", func() (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, DayCount: postclear.WorkingDays})
+			return svc.DeliverySQL(ctx, q, postclear.DeliveryOptions{StandardDays: 5, DayCount: postclear.WorkingDays})
 		}},
 	}
 	// run runs a statement to its end and returns the rows and bytes

@@ -37,6 +37,9 @@ type builder struct {
 	// "Eager conditions"). Only for a statement none of whose functions
 	// can fail on a row that a condition would have excluded.
 	eager bool
+	// calendars are the working-day calendars a family's prepare read
+	// (delivery in working days).
+	calendars []workCalendar
 }
 
 // newBuilder binds the parameters every KPI uses for the validated q: the

@@ -17,7 +17,7 @@ func (s *Service) ClearanceTimes(ctx context.Context, q postclear.KPIQuery, targ
 // ClearanceSQL returns the SQL and parameters of ClearanceTimes, for
 // benchmarks that run it straight against an engine.
 func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (string, warehouse.Params, error) {
-	return clearance.SQL(s, q, targetHours)
+	return clearance.SQL(context.Background(), s, q, targetHours)
 }
 
 // clearance: items with presented_at and released_at, released_at ≥

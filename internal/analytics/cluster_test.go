@@ -1,6 +1,7 @@
 package analytics_test
 
 import (
+	"context"
 	"regexp"
 	"testing"
 
@@ -16,20 +17,23 @@ var plainSubqueryIn = regexp.MustCompile(`(^|[^L]\s)IN\s*\(\s*SELECT`)
 // a subquery over a Distributed table inside a distributed query (its
 // default distributed_product_mode = 'deny'): each such IN is GLOBAL IN.
 func TestClusterSQLUsesGlobalIn(t *testing.T) {
-	svc := &analytics.Service{Layout: warehouse.Layout{Database: "postclear", Cluster: "c1"}}
+	ctx := context.Background()
+	svc := &analytics.Service{Engine: &analytics.CalendarEngine{}, Layout: warehouse.Layout{Database: "postclear", Cluster: "c1"}}
 	g := postclear.Month
 	q := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: date("2025-01-01"), To: date("2025-04-01"), DestinationCountries: []string{"KE"}},
 		GroupBy: []postclear.Dimension{postclear.DimOriginCountry}, Granularity: &g}
 	sqls := map[string]func() (string, warehouse.Params, error){
-		"clearance":  func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
-		"delivery":   func() (string, warehouse.Params, error) { return svc.DeliverySQL(q, postclear.StandardDelivery(5)) },
+		"clearance": func() (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
+		"delivery": func() (string, warehouse.Params, error) {
+			return svc.DeliverySQL(ctx, q, postclear.StandardDelivery(5))
+		},
 		"compliance": func() (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func() (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
 		"stages": func() (string, warehouse.Params, error) {
 			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
 		},
 		"delivery in working days": func() (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+			return svc.DeliverySQL(ctx, q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
 		},
 	}
 	for name, sqlOf := range sqls {

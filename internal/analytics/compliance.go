@@ -28,7 +28,7 @@ func (s *Service) ComplianceRates(ctx context.Context, q postclear.KPIQuery) ([]
 
 // ComplianceSQL returns the SQL and parameters of ComplianceRates.
 func (s *Service) ComplianceSQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	return compliance.SQL(s, q, struct{}{})
+	return compliance.SQL(context.Background(), s, q, struct{}{})
 }
 
 // compliance: its four sub-populations have their own attribution dates,

@@ -18,7 +18,7 @@ func (s *Service) DataQuality(ctx context.Context, q postclear.KPIQuery) ([]post
 
 // DataQualitySQL returns the SQL and parameters of DataQuality.
 func (s *Service) DataQualitySQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	return dataQuality.SQL(s, q, struct{}{})
+	return dataQuality.SQL(context.Background(), s, q, struct{}{})
 }
 
 // dataQualityChecks are the issues' conditions on item_facts and the

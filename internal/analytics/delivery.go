@@ -13,9 +13,10 @@ func (s *Service) DeliveryTimes(ctx context.Context, q postclear.KPIQuery, opts 
 	return delivery.run(ctx, s, q, opts.Canonical())
 }
 
-// DeliverySQL returns the SQL and parameters of DeliveryTimes.
-func (s *Service) DeliverySQL(q postclear.KPIQuery, opts postclear.DeliveryOptions) (string, warehouse.Params, error) {
-	return delivery.SQL(s, q, opts.Canonical())
+// DeliverySQL returns the SQL and parameters of DeliveryTimes. In working
+// days it reads the calendars first, which become parameters.
+func (s *Service) DeliverySQL(ctx context.Context, q postclear.KPIQuery, opts postclear.DeliveryOptions) (string, warehouse.Params, error) {
+	return delivery.SQL(ctx, s, q, opts.Canonical())
 }
 
 // deliveryStarts are the start milestones of the legs.
@@ -57,6 +58,12 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 	name:  "delivery times",
 	api:   "deliveryTimes",
 	check: validDeliveryOptions,
+	prepare: func(ctx context.Context, s *Service, b *builder, o postclear.DeliveryOptions) (err error) {
+		if o.DayCount == postclear.WorkingDays {
+			b.calendars, err = s.readCalendars(ctx, b.span(o.StandardDays))
+		}
+		return err
+	},
 	sql: func(b *builder, o postclear.DeliveryOptions) string {
 		// "today" is a parameter, not SQL today(), so that an
 		// injected clock decides it and a server in another time
@@ -75,18 +82,16 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 			daySQL("assumeNotNull("+start+")") + " AS start_day",
 			daySQL(delivered) + " AS delivered_day",
 		}
-		var population string
 		if o.DayCount == postclear.WorkingDays {
-			population = b.workingDeadlines(b.milestones(start, append(cols, b.calendarCountry())), o.StandardDays)
+			cols = append(cols, b.workingDeadlines(b.span(o.StandardDays), b.calendars, o.StandardDays)...)
 		} else {
-			population = b.milestones(start, append(cols,
-				"start_day + {standard_days:Int64} AS due_day",
-				"due_day + 2 AS late_day"))
-			// Date arithmetic and comparisons, which fail on no row;
-			// eager cost the same with working days (their join
-			// dominates), so it is left to calendar days.
-			b.eager = true
+			cols = append(cols, "start_day + {standard_days:Int64} AS due_day", "due_day + 2 AS late_day")
 		}
+		population := b.milestones(start, cols)
+		// Date arithmetic, comparisons and reading constant arrays by
+		// position (a position out of range reads 0), which fail on no
+		// row.
+		b.eager = true
 		return b.aggregate(nil, []string{
 			"count() AS n_items",
 			"countIf(is_delivered) AS n_delivered",

@@ -16,7 +16,7 @@ func (s *Service) EadTimeliness(ctx context.Context, q postclear.KPIQuery, minLe
 
 // EadSQL returns the SQL and parameters of EadTimeliness.
 func (s *Service) EadSQL(q postclear.KPIQuery, minLeadHours float64) (string, warehouse.Params, error) {
-	return ead.SQL(s, q, minLeadHours)
+	return ead.SQL(context.Background(), s, q, minLeadHours)
 }
 
 // ead: eadCoverage's population (arrived items whose category is not

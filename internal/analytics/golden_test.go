@@ -24,7 +24,17 @@ var update = flag.Bool("update", false, "rewrite the golden SQL files of testdat
 // parameters, for a query without options and for one with every option
 // (granularity, every dimension, every filter, an agency's scope).
 func TestGoldenSQL(t *testing.T) {
-	svc := &Service{Layout: warehouse.Layout{Database: "postclear"}, Now: func() time.Time { return time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC) }}
+	// Kenya's holidays of the range and a Friday–Saturday weekend, which
+	// working-day delivery binds as its calendars.
+	day := func(s string) int64 {
+		d, _ := time.Parse(time.DateOnly, s)
+		return d.Unix() / 86400
+	}
+	calendars := &CalendarEngine{Calendars: []CalendarRow{
+		{Country: "AE", Weekend: []uint8{5, 6}},
+		{Country: "KE", Holidays: []int64{day("2025-08-15"), day("2025-10-10"), day("2025-10-20")}},
+	}}
+	svc := &Service{Engine: calendars, Layout: warehouse.Layout{Database: "postclear"}, Now: func() time.Time { return time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC) }}
 	month := postclear.Month
 	plain := postclear.KPIQuery{Filter: postclear.AnalyticsFilter{From: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}}
 	full := plain
@@ -45,7 +55,7 @@ func TestGoldenSQL(t *testing.T) {
 	families := map[string]func(q postclear.KPIQuery) (string, warehouse.Params, error){
 		"clearance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ClearanceSQL(q, 24) },
 		"delivery": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.StandardDelivery(5))
+			return svc.DeliverySQL(context.Background(), q, postclear.StandardDelivery(5))
 		},
 		"compliance": func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.ComplianceSQL(q) },
 		"seizures":   func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.SeizureSQL(q) },
@@ -53,10 +63,10 @@ func TestGoldenSQL(t *testing.T) {
 			return svc.StageSQL(q, postclear.Stages, postclear.DefaultThresholdsHours)
 		},
 		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
+			return svc.DeliverySQL(context.Background(), q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
 		},
 		"delivery_working": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
-			return svc.DeliverySQL(q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+			return svc.DeliverySQL(context.Background(), q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
 		},
 		"risk":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.RiskSQL(q) },
 		"hold":    func(q postclear.KPIQuery) (string, warehouse.Params, error) { return svc.HoldSQL(q, 24) },

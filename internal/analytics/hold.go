@@ -16,7 +16,7 @@ func (s *Service) HoldFulfilment(ctx context.Context, q postclear.KPIQuery, with
 
 // HoldSQL returns the SQL and parameters of HoldFulfilment.
 func (s *Service) HoldSQL(q postclear.KPIQuery, withinHours float64) (string, warehouse.Params, error) {
-	return hold.SQL(s, q, withinHours)
+	return hold.SQL(context.Background(), s, q, withinHours)
 }
 
 // hold: items customs asked the post to hold or present (requested_at,

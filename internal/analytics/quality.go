@@ -18,7 +18,7 @@ func (s *Service) DeclarationQuality(ctx context.Context, q postclear.KPIQuery) 
 
 // QualitySQL returns the SQL and parameters of DeclarationQuality.
 func (s *Service) QualitySQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	return quality.SQL(s, q, struct{}{})
+	return quality.SQL(context.Background(), s, q, struct{}{})
 }
 
 // ruleColumn is the declaration_facts column holding whether a declaration

@@ -16,7 +16,7 @@ func (s *Service) RiskEffectiveness(ctx context.Context, q postclear.KPIQuery) (
 
 // RiskSQL returns the SQL and parameters of RiskEffectiveness.
 func (s *Service) RiskSQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	return risk.SQL(s, q, struct{}{})
+	return risk.SQL(context.Background(), s, q, struct{}{})
 }
 
 // risk: items with an INSPECT decision, attributed to the first one

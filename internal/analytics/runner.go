@@ -27,6 +27,9 @@ type family[A, R any] struct {
 	// sql writes the family's query with b, which holds the validated
 	// query and its parameters; it adds the parameters of a.
 	sql func(b *builder, a A) string
+	// prepare reads what sql takes from the data besides the facts (the
+	// working-day calendars) into b, before sql runs; nil when nothing.
+	prepare func(ctx context.Context, s *Service, b *builder, a A) error
 	// scan reads one engine row (keys first, through sc) into a row.
 	// A family whose rows depend on one another sets pass instead.
 	scan func(sc *scanner) (R, error)
@@ -151,13 +154,17 @@ func (f *family[A, R]) validate(s *Service, q postclear.KPIQuery, a A) (postclea
 }
 
 // SQL returns the family's SQL text and parameters for q and a, validated,
-// as compute would run them.
-func (f *family[A, R]) SQL(s *Service, q postclear.KPIQuery, a A) (string, warehouse.Params, error) {
+// as compute would run them. ctx is that of what the family reads before
+// (prepare); a family without prepare reads nothing with it.
+func (f *family[A, R]) SQL(ctx context.Context, s *Service, q postclear.KPIQuery, a A) (string, warehouse.Params, error) {
 	q, err := f.validate(s, q, a)
 	if err != nil {
 		return "", nil, err
 	}
-	b := newBuilder(s.Layout, q, s.now(), maxEngineRows+1)
+	b, err := f.builder(ctx, s, q, a, s.now())
+	if err != nil {
+		return "", nil, err
+	}
 	text := f.sql(b, a)
 	if s.CountPopulations {
 		text = countSQL(b.populations...)
@@ -197,13 +204,16 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 	if q.Limit != nil {
 		bound = maxEngineRows
 	}
-	b := newBuilder(s.Layout, q, now, maxEngineRows+1)
+	b, err := f.builder(ctx, s, q, a, now)
+	if err != nil {
+		return nil, err
+	}
 	sqlText := f.sql(b, a)
 	p := f.newPass(q)
 	sc := newScanner(q)
 	var rows []R
 	read := 0
-	err := s.query(ctx, sqlText, b.params, func(r warehouse.Rows) error {
+	err = s.query(ctx, sqlText, b.params, func(r warehouse.Rows) error {
 		if read++; read > maxEngineRows {
 			return tooManyRows(q, -1)
 		}
@@ -232,6 +242,18 @@ func (f *family[A, R]) compute(ctx context.Context, s *Service, q postclear.KPIQ
 		rows = rows[:*q.Limit]
 	}
 	return rows, nil
+}
+
+// builder returns the builder of the validated q answered at now, with
+// what the family reads before its SQL.
+func (f *family[A, R]) builder(ctx context.Context, s *Service, q postclear.KPIQuery, a A, now time.Time) (*builder, error) {
+	b := newBuilder(s.Layout, q, now, maxEngineRows+1)
+	if f.prepare != nil {
+		if err := f.prepare(ctx, s, b, a); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 func (f *family[A, R]) newPass(q postclear.KPIQuery) pass[R] {

@@ -16,7 +16,7 @@ func (s *Service) SeizureTrends(ctx context.Context, q postclear.KPIQuery) ([]po
 
 // SeizureSQL returns the SQL and parameters of SeizureTrends.
 func (s *Service) SeizureSQL(q postclear.KPIQuery) (string, warehouse.Params, error) {
-	return seizures.SQL(s, q, struct{}{})
+	return seizures.SQL(context.Background(), s, q, struct{}{})
 }
 
 // seizures: a UNION ALL of seized items, one row per item and seizure

@@ -21,7 +21,7 @@ func (s *Service) StageTimes(ctx context.Context, q postclear.KPIQuery, stages [
 
 // StageSQL returns the SQL and parameters of StageTimes.
 func (s *Service) StageSQL(q postclear.KPIQuery, stages []postclear.Stage, thresholdsHours []float64) (string, warehouse.Params, error) {
-	return stageTimes.SQL(s, q, stageArgs{stages, thresholdsHours})
+	return stageTimes.SQL(context.Background(), s, q, stageArgs{stages, thresholdsHours})
 }
 
 // stageArgs are stageTimes' own arguments.

@@ -1,8 +1,12 @@
 package analytics
 
 import (
+	"context"
 	"fmt"
-	"time"
+	"slices"
+
+	"github.com/postclear/postclear/internal/resultcache"
+	"github.com/postclear/postclear/internal/warehouse"
 )
 
 // Working days (docs/domain.md, 2b): a day that is neither a weekend day
@@ -12,15 +16,20 @@ import (
 // and a delivery after it is late by two or more working days from the
 // second working day after the deadline on.
 //
-// They are computed in SQL, per country and day J, never per item: for
-// each country with a calendar of its own (a holiday in the range, or a
-// weekend setting) and for the default calendar (country ''), the days of
-// the range and beyond are numbered by their working-day ordinal o(d)
-// (the working days up to d, arrayCumSum) and the working days listed in
-// order (nth). Then for each J of [from, to), deadline = nth[o(J) + n]
-// and late = nth[o(J) + n + 2], which holds for n = 0 too. That is a few
-// thousand rows, joined to the items by (country, J); an item whose
-// country has no calendar of its own takes the default one.
+// They are computed per country and day J, never per item: before a
+// working-day query's SQL is written, the service reads the calendars
+// (readCalendars: each country with one of its own, a holiday in the range
+// or a weekend setting, and the default calendar) and numbers their days
+// by working-day ordinal o(d), the working days up to d, listing the
+// working days in order (nth). Then for each J of [from, to), deadline =
+// nth[o(J) + n] and late = nth[o(J) + n + 2], which holds for n = 0 too.
+// The query gets them as two array parameters, one block of days per
+// calendar, and each item reads its own by position: its destination's
+// block (the default one when its destination has none), then J's day.
+// Reading constant arrays by position costs the engine next to nothing;
+// the first version joined a calendar computed in SQL to the items, which
+// took 40 % of working-day delivery's time (docs/benchmarks.md, "Working
+// days without a join").
 //
 // The calendar runs from `from` to a year past the later of `to` and
 // today plus seven days per counted day, which holds every deadline and
@@ -35,79 +44,130 @@ const calendarSlack = 366
 // beyondCalendar stands for a day past the calendar's end.
 const beyondCalendar = 1 << 31
 
-// workingDeadlines returns population (a SELECT with the columns
-// cal_country and start_day, the item's calendar country (calendarCountry)
-// and J) with due_day, the deadline of J+n in working days, and late_day,
-// the second working day after it. It binds the calendar's parameters.
-func (b *builder) workingDeadlines(population string, n int) string {
-	from, to := b.q.Filter.From, b.q.Filter.To
+// A workCalendar is one country's weekend (ISO weekdays, Monday 1 … Sunday
+// 7; none means Saturday and Sunday) and its holidays in the calendar's
+// range, as day numbers (days from 1970-01-01).
+type workCalendar struct {
+	country  string
+	weekend  []uint8
+	holidays []int64
+}
+
+// calendarSpan is the range of days a working-day query's calendar
+// covers: first, the day number of `from`, and the number of days; jDays
+// are the days J of [from, to).
+type calendarSpan struct {
+	first      int64
+	days, jDay int64
+}
+
+// span returns the calendar's range for a deadline of n working days.
+func (b *builder) span(n int) calendarSpan {
+	from, to := utcDate(b.q.Filter.From), utcDate(b.q.Filter.To)
 	end := to
 	if today := localDate(b.now, b.loc); today.After(end) {
 		end = today
 	}
 	end = end.AddDate(0, 0, 7*(n+2)+calendarSlack)
-	b.params["cal_from"] = from.Format(time.DateOnly)
-	b.params["cal_days"] = int64(end.Sub(from).Hours() / 24)
-	b.params["j_days"] = int64(to.Sub(from).Hours() / 24)
-
-	// The countries with a calendar of their own, and their holidays in
-	// the calendar's range; '' is the default calendar.
-	calendars := `SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
-            FROM (
-                SELECT country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toDate(0) AS day
-                FROM {db:Identifier}.weekend_days FINAL
-                UNION ALL
-                SELECT country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(date, 'UTC') AS day
-                FROM {db:Identifier}.holidays FINAL
-                WHERE ` + calendarRange + `
-                UNION ALL
-                SELECT '' AS country, 3 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(0) AS day
-            )
-            GROUP BY country`
-	// Per country: every day of the calendar (day numbers), whether it is
-	// a working day, its working-day ordinal, and the working days.
-	ordinals := `SELECT
-            country,
-            arrayMap(i -> {cal_from:Date} + i, range({cal_days:UInt32})) AS days,
-            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(d)) AND NOT has(holidays, d), days) AS working,
-            arrayCumSum(working) AS ordinal,
-            arrayFilter((d, w) -> w, days, working) AS nth
-        FROM (
-            ` + calendars + `
-        )`
-	b.params["standard_days"] = int64(n)
-	deadlines := fmt.Sprintf(`SELECT
-        country,
-        toInt64(j) AS j_day,
-        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), toInt64(nth[o + {standard_days:Int64}]), %[1]d)) AS deadline_day,
-        if(o + {standard_days:Int64} + 2 <= length(nth), toInt64(nth[o + {standard_days:Int64} + 2]), %[1]d) AS late_day
-    FROM (
-        %[2]s
-    )
-    ARRAY JOIN arraySlice(days, 1, {j_days:UInt32}) AS j, arraySlice(ordinal, 1, {j_days:UInt32}) AS o`, beyondCalendar, ordinals)
-	return `SELECT
-        i.*,
-        cal.deadline_day AS due_day,
-        cal.late_day AS late_day
-    FROM (
-    ` + population + `
-    ) AS i
-    ANY LEFT JOIN (
-    ` + deadlines + `
-    ) AS cal ON cal.country = i.cal_country AND cal.j_day = i.start_day`
+	first := from.Unix() / 86400
+	return calendarSpan{first: first, days: end.Unix()/86400 - first, jDay: to.Unix()/86400 - first}
 }
 
-// calendarCountry is the country whose calendar an item's days are
-// counted in: its destination's when that has one of its own, else the
-// default calendar (”).
-func (b *builder) calendarCountry() string {
-	return "if(destination_country_key " + b.in + ` (
-            SELECT country FROM {db:Identifier}.weekend_days
-            UNION ALL
-            SELECT country FROM {db:Identifier}.holidays
-            WHERE ` + calendarRange + `
-        ), destination_country_key, '') AS cal_country`
+// calendarsSQL reads the calendars of the countries with one of their own
+// over {first, first + days): weekend_days is read whole (a country with a
+// row has its own calendar even without a holiday in range).
+const calendarsSQL = `SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
+FROM (
+    SELECT toString(country) AS country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toInt64(0) AS day
+    FROM {db:Identifier}.weekend_days FINAL
+    UNION ALL
+    SELECT toString(country) AS country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toInt64(toDate(date, 'UTC')) AS day
+    FROM {db:Identifier}.holidays FINAL
+    WHERE date >= toDateTime({first:Int64} * 86400, 'UTC') AND date < toDateTime(({first:Int64} + {days:Int64}) * 86400, 'UTC')
+)
+GROUP BY country
+ORDER BY country`
+
+// readCalendars reads the calendars of sp, through the cache: they are
+// data, and the data version moves when a holiday is loaded or a weekend
+// set.
+func (s *Service) readCalendars(ctx context.Context, sp calendarSpan) ([]workCalendar, error) {
+	key := fmt.Sprintf("calendars %d+%d", sp.first, sp.days)
+	return resultcache.Do(ctx, s.Cache, key, func(ctx context.Context) ([]workCalendar, error) {
+		var out []workCalendar
+		p := warehouse.Params{"db": s.Layout.Database, "first": sp.first, "days": sp.days}
+		err := warehouse.Each(ctx, s.Engine, calendarsSQL, p, func(r warehouse.Rows) error {
+			var c workCalendar
+			if err := r.Scan(&c.country, &c.weekend, &c.holidays); err != nil {
+				return fmt.Errorf("calendars: %w", err)
+			}
+			out = append(out, c)
+			return nil
+		})
+		return out, err
+	})
 }
 
-// calendarRange is the calendar's range of holidays' dates.
-const calendarRange = "date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})"
+// deadlines returns, for each J of sp's [from, to) in turn, the deadline
+// of J+n and the second working day after it in c (day numbers, or
+// beyondCalendar past the calendar's end).
+func (c *workCalendar) deadlines(sp calendarSpan, n int) (due, late []int64) {
+	weekend := c.weekend
+	if len(weekend) == 0 {
+		weekend = []uint8{6, 7}
+	}
+	ordinal := make([]int, sp.days) // working days up to and including the day
+	var nth []int64                 // the working days, in order
+	for i := range sp.days {
+		day := sp.first + i
+		iso := uint8((day+3)%7) + 1 // 1970-01-01 was a Thursday
+		if !slices.Contains(weekend, iso) && !slices.Contains(c.holidays, day) {
+			nth = append(nth, day)
+		}
+		ordinal[i] = len(nth)
+	}
+	// nthOr is the k-th working day (from 1), or beyondCalendar.
+	nthOr := func(k int) int64 {
+		if k <= len(nth) {
+			return nth[k-1]
+		}
+		return beyondCalendar
+	}
+	for j := range sp.jDay {
+		o := ordinal[j]
+		d := sp.first + j
+		if n > 0 {
+			d = nthOr(o + n)
+		}
+		due, late = append(due, d), append(late, nthOr(o+n+2))
+	}
+	return due, late
+}
+
+// workingDeadlines binds the deadlines of working-day J+n in cals and
+// returns the columns that give an item of a population with start_day
+// (J) its deadline, due_day, and late_day, the second working day after
+// it. Block 0 of the arrays is the default calendar; block k the k-th of
+// cals, in the order of cal_countries.
+func (b *builder) workingDeadlines(sp calendarSpan, cals []workCalendar, n int) []string {
+	due, late := (&workCalendar{}).deadlines(sp, n)
+	countries, blocks := []string{}, []int64{}
+	for i := range cals {
+		d, l := cals[i].deadlines(sp, n)
+		due, late = append(due, d...), append(late, l...)
+		countries = append(countries, cals[i].country)
+		blocks = append(blocks, int64(i+1)*sp.jDay)
+	}
+	b.params["cal_first"] = sp.first
+	b.params["cal_countries"] = countries
+	b.params["cal_blocks"] = blocks
+	b.params["cal_due"] = due
+	b.params["cal_late"] = late
+	// J lies in [from, to) (the population is attributed to its start), so
+	// its position is in its block.
+	return []string{
+		"transform(destination_country_key, {cal_countries:Array(String)}, {cal_blocks:Array(Int64)}, toInt64(0)) + (start_day - {cal_first:Int64}) + 1 AS cal_at",
+		"{cal_due:Array(Int64)}[cal_at] AS due_day",
+		"{cal_late:Array(Int64)}[cal_at] AS late_day",
+	}
+}

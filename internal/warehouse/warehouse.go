@@ -151,6 +151,17 @@ func FormatValue(v any) (string, error) {
 		return time.Time(x).UTC().Format("2006-01-02"), nil
 	case postclear.Decimal:
 		return x.String(), nil
+	case []int64:
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, n := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(n, 10))
+		}
+		b.WriteByte(']')
+		return b.String(), nil
 	case []string:
 		var b strings.Builder
 		b.WriteByte('[')

@@ -179,9 +179,9 @@ func SQL(ctx context.Context, svc *analytics.Service, c Case) ([]string, warehou
 	case Clearance:
 		return one(svc.ClearanceSQL(c.Query, TargetHours))
 	case Delivery:
-		return one(svc.DeliverySQL(c.Query, postclear.StandardDelivery(StandardDays)))
+		return one(svc.DeliverySQL(ctx, c.Query, postclear.StandardDelivery(StandardDays)))
 	case DeliveryWorking:
-		return one(svc.DeliverySQL(c.Query, workingDelivery))
+		return one(svc.DeliverySQL(ctx, c.Query, workingDelivery))
 	case Compliance:
 		return one(svc.ComplianceSQL(c.Query))
 	case Seizures:

@@ -1,9 +1,11 @@
--- {cal_days} = 568
--- {cal_from} = 2025-07-01
+-- {cal_blocks} = [92,184]
+-- {cal_countries} = ['AE','KE']
+-- {cal_due} = [20277,20278,20279,20280,20280,20280,20283,20284,20285,20286,20287,20287,20287,20290,20291,20292,20293,20294,20294,20294,20297,20298,20299,20300,20301,20301,20301,20304,20305,20306,20307,20308,20308,20308,20311,20312,20313,20314,20315,20315,20315,20318,20319,20320,20321,20322,20322,20322,20325,20326,20327,20328,20329,20329,20329,20332,20333,20334,20335,20336,20336,20336,20339,20340,20341,20342,20343,20343,20343,20346,20347,20348,20349,20350,20350,20350,20353,20354,20355,20356,20357,20357,20357,20360,20361,20362,20363,20364,20364,20364,20367,20368,20277,20278,20279,20279,20279,20282,20283,20284,20285,20286,20286,20286,20289,20290,20291,20292,20293,20293,20293,20296,20297,20298,20299,20300,20300,20300,20303,20304,20305,20306,20307,20307,20307,20310,20311,20312,20313,20314,20314,20314,20317,20318,20319,20320,20321,20321,20321,20324,20325,20326,20327,20328,20328,20328,20331,20332,20333,20334,20335,20335,20335,20338,20339,20340,20341,20342,20342,20342,20345,20346,20347,20348,20349,20349,20349,20352,20353,20354,20355,20356,20356,20356,20359,20360,20361,20362,20363,20363,20363,20366,20367,20368,20277,20278,20279,20280,20280,20280,20283,20284,20285,20286,20287,20287,20287,20290,20291,20292,20293,20294,20294,20294,20297,20298,20299,20300,20301,20301,20301,20304,20305,20306,20307,20308,20308,20308,20311,20312,20313,20314,20318,20318,20318,20319,20320,20321,20322,20322,20322,20322,20325,20326,20327,20328,20329,20329,20329,20332,20333,20334,20335,20336,20336,20336,20339,20340,20341,20342,20343,20343,20343,20346,20347,20348,20349,20350,20350,20350,20353,20354,20355,20356,20357,20357,20357,20360,20361,20362,20363,20364,20364,20364,20367,20368]
+-- {cal_first} = 20270
+-- {cal_late} = [20279,20280,20283,20284,20284,20284,20285,20286,20287,20290,20291,20291,20291,20292,20293,20294,20297,20298,20298,20298,20299,20300,20301,20304,20305,20305,20305,20306,20307,20308,20311,20312,20312,20312,20313,20314,20315,20318,20319,20319,20319,20320,20321,20322,20325,20326,20326,20326,20327,20328,20329,20332,20333,20333,20333,20334,20335,20336,20339,20340,20340,20340,20341,20342,20343,20346,20347,20347,20347,20348,20349,20350,20353,20354,20354,20354,20355,20356,20357,20360,20361,20361,20361,20362,20363,20364,20367,20368,20368,20368,20369,20370,20279,20282,20283,20283,20283,20284,20285,20286,20289,20290,20290,20290,20291,20292,20293,20296,20297,20297,20297,20298,20299,20300,20303,20304,20304,20304,20305,20306,20307,20310,20311,20311,20311,20312,20313,20314,20317,20318,20318,20318,20319,20320,20321,20324,20325,20325,20325,20326,20327,20328,20331,20332,20332,20332,20333,20334,20335,20338,20339,20339,20339,20340,20341,20342,20345,20346,20346,20346,20347,20348,20349,20352,20353,20353,20353,20354,20355,20356,20359,20360,20360,20360,20361,20362,20363,20366,20367,20367,20367,20368,20369,20370,20279,20280,20283,20284,20284,20284,20285,20286,20287,20290,20291,20291,20291,20292,20293,20294,20297,20298,20298,20298,20299,20300,20301,20304,20305,20305,20305,20306,20307,20308,20311,20312,20312,20312,20313,20314,20318,20319,20320,20320,20320,20321,20322,20325,20326,20326,20326,20326,20327,20328,20329,20332,20333,20333,20333,20334,20335,20336,20339,20340,20340,20340,20341,20342,20343,20346,20347,20347,20347,20348,20349,20350,20353,20354,20354,20354,20355,20356,20357,20360,20361,20361,20361,20362,20363,20364,20367,20368,20368,20368,20369,20370]
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
 -- {from_month} = 2025-07-01
--- {j_days} = 92
 -- {seen_by} = 2025-09-01
 -- {standard_days} = 5
 -- {to} = 2025-10-01 00:00:00
@@ -21,57 +23,19 @@ SELECT
     countIf(due_day < {today:Int64} AND NOT is_delivered) AS n_not_delivered
 FROM (
     SELECT
-        i.*,
-        cal.deadline_day AS due_day,
-        cal.late_day AS late_day
-    FROM (
-    SELECT
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(arrived_at)) AS secs,
         secs / 86400 AS days,
         toInt64(toDate(assumeNotNull(arrived_at), {tz:String})) AS start_day,
         toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day,
-        if(destination_country_key IN (
-            SELECT country FROM {db:Identifier}.weekend_days
-            UNION ALL
-            SELECT country FROM {db:Identifier}.holidays
-            WHERE date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})
-        ), destination_country_key, '') AS cal_country
+        transform(destination_country_key, {cal_countries:Array(String)}, {cal_blocks:Array(Int64)}, toInt64(0)) + (start_day - {cal_first:Int64}) + 1 AS cal_at,
+        {cal_due:Array(Int64)}[cal_at] AS due_day,
+        {cal_late:Array(Int64)}[cal_at] AS late_day
     FROM {db:Identifier}.item_facts FINAL
     WHERE (first_seen_month <= {seen_by:Date})
       AND (last_month >= {from_month:Date})
       AND (arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')})
-    ) AS i
-    ANY LEFT JOIN (
-    SELECT
-        country,
-        toInt64(j) AS j_day,
-        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), toInt64(nth[o + {standard_days:Int64}]), 2147483648)) AS deadline_day,
-        if(o + {standard_days:Int64} + 2 <= length(nth), toInt64(nth[o + {standard_days:Int64} + 2]), 2147483648) AS late_day
-    FROM (
-        SELECT
-            country,
-            arrayMap(i -> {cal_from:Date} + i, range({cal_days:UInt32})) AS days,
-            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(d)) AND NOT has(holidays, d), days) AS working,
-            arrayCumSum(working) AS ordinal,
-            arrayFilter((d, w) -> w, days, working) AS nth
-        FROM (
-            SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
-            FROM (
-                SELECT country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toDate(0) AS day
-                FROM {db:Identifier}.weekend_days FINAL
-                UNION ALL
-                SELECT country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(date, 'UTC') AS day
-                FROM {db:Identifier}.holidays FINAL
-                WHERE date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})
-                UNION ALL
-                SELECT '' AS country, 3 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(0) AS day
-            )
-            GROUP BY country
-        )
-    )
-    ARRAY JOIN arraySlice(days, 1, {j_days:UInt32}) AS j, arraySlice(ordinal, 1, {j_days:UInt32}) AS o
-    ) AS cal ON cal.country = i.cal_country AND cal.j_day = i.start_day
 )
 HAVING count() > 0
 LIMIT 100001
+SETTINGS short_circuit_function_evaluation = 'disable'
