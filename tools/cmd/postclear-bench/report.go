@@ -91,6 +91,11 @@ func markdown(r *Result) string {
 		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h.Case, cell(h.First), cell(h.Repeated), eng, cell(h.Engine), overhead(h, e),
 			naive, ratioN, pgCell, ratioPG, rows, read, readMB, needed, ratioRead)
 	}
+	for _, h := range r.HTTP {
+		if h.FirstReads != nil {
+			p("\n%s: its timed runs read items read once before (as every case's warm-up reads what its runs read); the first read of each, before them: %s ms (median / p95).\n", h.Case, cell(*h.FirstReads))
+		}
+	}
 	p("\nServer RSS: peak (VmHWM) %.0f MB, largest sampled during queries %.0f MB, idle after start %.0f MB.\n",
 		float64(r.RSS.PeakKB)/1024, float64(r.RSS.MaxSampledKB)/1024, float64(r.RSS.IdleKB)/1024)
 	if r.PGLoad > 0 {
