@@ -24,9 +24,10 @@ func (s *Service) ClearanceSQL(q postclear.KPIQuery, targetHours float64) (strin
 // presented_at, attributed to released_at.
 //
 // Columns after the keys: items, the sum of the clearance times in
-// seconds, the p50/p90/p95 hours and the count within target. The mean is
-// computed from the integer sum so that it does not depend on the order
-// the engine adds rows in.
+// seconds, the p50/p90/p95 seconds (converted to hours here: see
+// quantileSeconds) and the count within target. The mean is computed from
+// the integer sum so that it does not depend on the order the engine adds
+// rows in.
 var clearance = &family[float64, postclear.ClearanceStat]{
 	name:  "clearance times",
 	api:   "clearanceTimes",
@@ -36,7 +37,7 @@ var clearance = &family[float64, postclear.ClearanceStat]{
 		return b.aggregate(nil, []string{
 			"count() AS n_items",
 			"sum(secs) AS total_secs",
-			"quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours",
+			"quantilesExactInclusive(0.5, 0.9, 0.95)(toUInt32(secs)) AS q_secs",
 			"countIf(hours <= {target_hours:Float64}) AS n_within",
 		}, b.milestones("released_at", []string{
 			"toInt64(assumeNotNull(released_at)) - toInt64(assumeNotNull(presented_at)) AS secs",
@@ -55,9 +56,9 @@ var clearance = &family[float64, postclear.ClearanceStat]{
 			Key:              key,
 			Items:            int64(n),
 			MeanHours:        stat(float64(secs)/float64(n)/3600, n),
-			P50Hours:         stat(qs[0], n),
-			P90Hours:         stat(qs[1], n),
-			P95Hours:         stat(qs[2], n),
+			P50Hours:         stat(qs[0]/3600, n),
+			P90Hours:         stat(qs[1]/3600, n),
+			P95Hours:         stat(qs[2]/3600, n),
 			WithinTargetRate: rate(within, n),
 		}, nil
 	},

@@ -51,7 +51,8 @@ func validDeliveryOptions(o postclear.DeliveryOptions) error {
 // dayNumber), whatever the server's time zone.
 //
 // Columns after the keys: items, delivered, the sum of delivery times in
-// seconds, the p50/p90 days of delivered items, the due items (deadline
+// seconds, the p50/p90 seconds of delivered items (in days here;
+// quantileSeconds), the due items (deadline
 // before today), and of those: delivered on time, late by one counted day,
 // by two or more, and not delivered.
 var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
@@ -78,7 +79,6 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 		cols := []string{
 			"delivered_at IS NOT NULL AS is_delivered",
 			"toInt64(" + delivered + ") - toInt64(assumeNotNull(" + start + ")) AS secs",
-			"secs / 86400 AS days",
 			daySQL("assumeNotNull("+start+")") + " AS start_day",
 			daySQL(delivered) + " AS delivered_day",
 		}
@@ -96,7 +96,7 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 			"count() AS n_items",
 			"countIf(is_delivered) AS n_delivered",
 			"sumIf(secs, is_delivered) AS total_secs",
-			"quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days",
+			"quantilesExactInclusiveIf(0.5, 0.9)(toInt32(secs), is_delivered) AS q_secs",
 			"countIf(due_day < {today:Int64}) AS n_due",
 			"countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time",
 			"countIf(due_day < {today:Int64} AND is_delivered AND delivered_day > due_day AND delivered_day < late_day) AS n_late_1",
@@ -117,8 +117,8 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 			Items:               int64(n),
 			Delivered:           int64(delivered),
 			MeanDays:            stat(float64(secs)/float64(delivered)/86400, delivered),
-			P50Days:             stat(qs[0], delivered),
-			P90Days:             stat(qs[1], delivered),
+			P50Days:             stat(qs[0]/86400, delivered),
+			P90Days:             stat(qs[1]/86400, delivered),
 			OnTimeRate:          rate(onTime, due),
 			DueItems:            int64(due),
 			LateBy1DayRate:      rate(late1, due),

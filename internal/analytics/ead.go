@@ -27,7 +27,8 @@ func (s *Service) EadSQL(q postclear.KPIQuery, minLeadHours float64) (string, wa
 // Columns after the keys: items, with EAD, EAD at or before the departure
 // from the origin (an item without that departure is not before it), at
 // or before arrival, at least minLeadHours before arrival, and the
-// p10/p50 lead hours over the items with EAD.
+// p10/p50 lead seconds over the items with EAD (in hours here;
+// quantileSeconds).
 var ead = &family[float64, postclear.EadTimelinessStat]{
 	name:  "EAD timeliness",
 	api:   "eadTimeliness",
@@ -40,7 +41,7 @@ var ead = &family[float64, postclear.EadTimelinessStat]{
 			"countIf(before_departure) AS n_before_departure",
 			"countIf(has_ead AND lead_secs >= 0) AS n_before_arrival",
 			"countIf(has_ead AND lead_secs >= {min_lead_hours:Float64} * 3600) AS n_lead",
-			"quantilesExactInclusiveIf(0.1, 0.5)(lead_secs / 3600, has_ead) AS q_lead",
+			"quantilesExactInclusiveIf(0.1, 0.5)(toInt32(lead_secs), has_ead) AS q_lead",
 		}, b.milestones("arrived_at", []string{
 			"ead_at IS NOT NULL AS has_ead",
 			"toUInt8(ifNull(ead_at <= departed_origin_at, 0)) AS before_departure",
@@ -61,8 +62,8 @@ var ead = &family[float64, postclear.EadTimelinessStat]{
 			BeforeDepartureRate: rate(beforeDeparture, n),
 			BeforeArrivalRate:   rate(beforeArrival, n),
 			LeadTimeRate:        rate(lead, n),
-			P10LeadHours:        stat(qs[0], withEad),
-			P50LeadHours:        stat(qs[1], withEad),
+			P10LeadHours:        stat(qs[0]/3600, withEad),
+			P50LeadHours:        stat(qs[1]/3600, withEad),
 		}, nil
 	},
 	key: func(r *postclear.EadTimelinessStat) *postclear.GroupKey { return &r.Key },

@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,16 @@ func TestFilterListsAreBounded(t *testing.T) {
 				t.Errorf("%s with %d values: %v (code %s), want %s naming %s", arg, c.n, err, code, postclear.EInvalid, arg)
 			}
 		}
+	}
+}
+
+// quantileSeconds takes a difference of two record timestamps as Int32,
+// which holds while records span less than 68 years: from the year
+// postclear.MinTimestampYear to today.
+func TestSecondsFitInt32(t *testing.T) {
+	oldest := time.Date(postclear.MinTimestampYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	newest := time.Now().Add(postclear.MaxFutureSkew)
+	if secs := newest.Unix() - oldest.Unix(); secs > math.MaxInt32 {
+		t.Fatalf("records may be %d s apart, more than Int32 holds: quantileSeconds must take Int64", secs)
 	}
 }

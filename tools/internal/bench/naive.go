@@ -166,7 +166,7 @@ func (n naive) destFilter(e string) string {
 func (n naive) clearance() string {
 	return `SELECT ` + n.keyList() + `count() AS n_items,
     sum(secs) AS total_secs,
-    quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours,
+    quantilesExactInclusive(0.5, 0.9, 0.95)(secs) AS q_secs,
     countIf(hours <= {target_hours:Float64}) AS n_within
 FROM (
     SELECT ` + strings.Join(append(n.keys("released_at", ""),
@@ -188,7 +188,7 @@ func (n naive) delivery() string {
 	return `SELECT ` + n.keyList() + `count() AS n_items,
     countIf(is_delivered) AS n_delivered,
     sumIf(secs, is_delivered) AS total_secs,
-    quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
+    quantilesExactInclusiveIf(0.5, 0.9)(secs, is_delivered) AS q_secs,
     countIf(due_day < {today:Int64}) AS n_judged,
     countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
     countIf(due_day < {today:Int64} AND is_delivered AND delivered_day - due_day = 1) AS n_late_1,
@@ -198,7 +198,6 @@ FROM (
     SELECT ` + strings.Join(append(n.keys("posted_at", ""),
 		"delivered_at IS NOT NULL AS is_delivered",
 		"toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs",
-		"secs / 86400 AS days",
 		"intDiv(toInt64(assumeNotNull(posted_at)), 86400) + {standard_days:Int64} AS due_day",
 		"intDiv(toInt64(assumeNotNull(delivered_at)), 86400) AS delivered_day"), ",\n        ") + `
     FROM ` + n.itemEvents() + `

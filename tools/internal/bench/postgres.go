@@ -156,7 +156,7 @@ WHERE presented_at IS NOT NULL AND released_at >= presented_at AND ` + p.inRange
 	return p.outer([]string{
 		"count(*) AS n_items",
 		"sum(secs) AS total_secs",
-		"percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY hours) AS q_hours",
+		"percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY secs) AS q_secs",
 		fmt.Sprintf("count(*) FILTER (WHERE hours <= %v) AS n_within", p.params["target_hours"]),
 	}, inner)
 }
@@ -165,7 +165,6 @@ func (p pg) delivery() string {
 	inner := "SELECT " + strings.Join(append(p.keys("posted_at", ""),
 		"delivered_at IS NOT NULL AS is_delivered",
 		"extract(epoch FROM delivered_at - posted_at)::bigint AS secs",
-		"extract(epoch FROM delivered_at - posted_at)::float8 / 86400 AS days",
 		fmt.Sprintf("(posted_at::date - DATE '1970-01-01') + %v AS due_day", p.params["standard_days"]),
 		"(delivered_at::date - DATE '1970-01-01') AS delivered_day"), ", ") + `
 FROM milestones
@@ -175,7 +174,7 @@ WHERE ` + p.inRange("posted_at") + p.dest("")
 		"count(*) AS n_items",
 		"count(*) FILTER (WHERE is_delivered) AS n_delivered",
 		"coalesce(sum(secs) FILTER (WHERE is_delivered), 0) AS total_secs",
-		"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days) FILTER (WHERE is_delivered) AS q_days",
+		"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs) FILTER (WHERE is_delivered) AS q_secs",
 		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v) AS n_judged", today),
 		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND is_delivered AND delivered_day <= due_day) AS n_on_time", today),
 		fmt.Sprintf("count(*) FILTER (WHERE due_day < %v AND is_delivered AND delivered_day - due_day = 1) AS n_late_1", today),

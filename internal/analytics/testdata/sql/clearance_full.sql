@@ -21,7 +21,7 @@ SELECT
     k_risk_channel,
     count() AS n_items,
     sum(secs) AS total_secs,
-    quantilesExactInclusive(0.5, 0.9, 0.95)(hours) AS q_hours,
+    quantilesExactInclusive(0.5, 0.9, 0.95)(toUInt32(secs)) AS q_secs,
     countIf(hours <= {target_hours:Float64}) AS n_within
 FROM (
     SELECT

@@ -10,7 +10,7 @@ SELECT
     count() AS n_items,
     countIf(is_delivered) AS n_delivered,
     sumIf(secs, is_delivered) AS total_secs,
-    quantilesExactInclusiveIf(0.5, 0.9)(days, is_delivered) AS q_days,
+    quantilesExactInclusiveIf(0.5, 0.9)(toInt32(secs), is_delivered) AS q_secs,
     countIf(due_day < {today:Int64}) AS n_due,
     countIf(due_day < {today:Int64} AND is_delivered AND delivered_day <= due_day) AS n_on_time,
     countIf(due_day < {today:Int64} AND is_delivered AND delivered_day > due_day AND delivered_day < late_day) AS n_late_1,
@@ -20,7 +20,6 @@ FROM (
     SELECT
         delivered_at IS NOT NULL AS is_delivered,
         toInt64(assumeNotNull(delivered_at)) - toInt64(assumeNotNull(posted_at)) AS secs,
-        secs / 86400 AS days,
         toInt64(toDate(assumeNotNull(posted_at), {tz:String})) AS start_day,
         toInt64(toDate(assumeNotNull(delivered_at), {tz:String})) AS delivered_day,
         start_day + {standard_days:Int64} AS due_day,

@@ -24,7 +24,7 @@ SELECT
     countIf(before_departure) AS n_before_departure,
     countIf(has_ead AND lead_secs >= 0) AS n_before_arrival,
     countIf(has_ead AND lead_secs >= {min_lead_hours:Float64} * 3600) AS n_lead,
-    quantilesExactInclusiveIf(0.1, 0.5)(lead_secs / 3600, has_ead) AS q_lead
+    quantilesExactInclusiveIf(0.1, 0.5)(toInt32(lead_secs), has_ead) AS q_lead
 FROM (
     SELECT
         toStartOfMonth(arrived_at, {tz:String}) AS period,

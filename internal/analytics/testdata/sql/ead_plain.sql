@@ -11,7 +11,7 @@ SELECT
     countIf(before_departure) AS n_before_departure,
     countIf(has_ead AND lead_secs >= 0) AS n_before_arrival,
     countIf(has_ead AND lead_secs >= {min_lead_hours:Float64} * 3600) AS n_lead,
-    quantilesExactInclusiveIf(0.1, 0.5)(lead_secs / 3600, has_ead) AS q_lead
+    quantilesExactInclusiveIf(0.1, 0.5)(toInt32(lead_secs), has_ead) AS q_lead
 FROM (
     SELECT
         ead_at IS NOT NULL AS has_ead,
