@@ -152,30 +152,27 @@ func FormatValue(v any) (string, error) {
 	case postclear.Decimal:
 		return x.String(), nil
 	case []int64:
-		var b strings.Builder
-		b.WriteByte('[')
-		for i, n := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatInt(n, 10))
-		}
-		b.WriteByte(']')
-		return b.String(), nil
+		return arrayLiteral(x, func(n int64) string { return strconv.FormatInt(n, 10) }), nil
 	case []string:
-		var b strings.Builder
-		b.WriteByte('[')
-		for i, s := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(QuoteString(s))
-		}
-		b.WriteByte(']')
-		return b.String(), nil
+		return arrayLiteral(x, QuoteString), nil
 	default:
 		return "", fmt.Errorf("unsupported parameter type %T", v)
 	}
+}
+
+// arrayLiteral renders xs as a ClickHouse array literal, each element by
+// format.
+func arrayLiteral[T any](xs []T, format func(T) string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(format(x))
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 var textEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`, "\x00", `\0`)
