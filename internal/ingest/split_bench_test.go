@@ -15,6 +15,7 @@ import (
 	"github.com/postclear/postclear/internal/postclear"
 	"github.com/postclear/postclear/internal/testenv"
 	"github.com/postclear/postclear/internal/warehouse"
+	"github.com/postclear/postclear/internal/warehouse/chdb"
 )
 
 // timedEngine adds up, per kind of statement, the wall time and the
@@ -90,31 +91,56 @@ func (e *timedEngine) InsertColumns(ctx context.Context, table string, columns [
 // and CPU time and their split by statement (docs/benchmarks.md, "Where
 // `postclear ingest` spends its time"). SPLIT_SERIAL=1 runs one statement
 // at a time.
+//
+// With POSTCLEAR_BENCH_DATA it loads into that embedded database instead (a
+// copy of a loaded one: it is written to) the one file
+// POSTCLEAR_BENCH_FILE of kind POSTCLEAR_BENCH_KIND, to measure a load
+// into a large database without loading it first (docs/benchmarks.md,
+// "Refreshing by ranges of item_id").
 func BenchmarkLoadSplit(b *testing.B) {
+	ctx := context.Background()
+	if data := os.Getenv("POSTCLEAR_BENCH_DATA"); data != "" {
+		e, err := chdb.Open(ctx, chdb.Options{DataDir: data})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer e.Close()
+		te := &timedEngine{Engine: e, b: b, serial: os.Getenv("SPLIT_SERIAL") != ""}
+		store := warehouse.NewStore(te, warehouse.Layout{Database: "postclear"})
+		for b.Loop() {
+			loadSplit(ctx, b, te, store, postclear.RecordKind(os.Getenv("POSTCLEAR_BENCH_KIND")), os.Getenv("POSTCLEAR_BENCH_FILE"))
+		}
+		return
+	}
 	dir := os.Getenv("POSTCLEAR_BENCH_SEED")
 	if dir == "" {
 		b.Skip("POSTCLEAR_BENCH_SEED not set")
 	}
 	e := testenv.Embedded(b)
-	ctx := context.Background()
 	for b.Loop() {
 		te := &timedEngine{Engine: e, b: b, serial: os.Getenv("SPLIT_SERIAL") != ""}
 		store := warehouse.NewStore(te, testenv.Database(b, e))
 		for _, kind := range []postclear.RecordKind{postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions} {
-			te.wall, te.cpu = map[string]time.Duration{}, map[string]time.Duration{}
-			start, cpu0 := time.Now(), cpuTime(b)
-			sum, err := LoadFiles(ctx, store, kind, []string{filepath.Join(dir, string(kind)+".csv")}, LoadOptions{})
-			if err != nil || sum.Rejected > 0 {
-				b.Fatalf("%s: %d rejected: %v", kind, sum.Rejected, err)
-			}
-			wall, cpu := time.Since(start), cpuTime(b)-cpu0
-			n := float64(sum.Accepted)
-			fmt.Printf("%s: %d rows, wall %.2f s (%.0f rows/s), cpu %.2f s (%.2f µs/row)\n",
-				kind, sum.Accepted, wall.Seconds(), n/wall.Seconds(), cpu.Seconds(), cpu.Seconds()*1e6/n)
-			for _, l := range slices.Sorted(maps.Keys(te.wall)) {
-				fmt.Printf("    %-50s wall %6.2f s  cpu %6.2f s  %5.2f µs/row\n",
-					l, te.wall[l].Seconds(), te.cpu[l].Seconds(), te.cpu[l].Seconds()*1e6/n)
-			}
+			loadSplit(ctx, b, te, store, kind, filepath.Join(dir, string(kind)+".csv"))
 		}
+	}
+}
+
+// loadSplit loads file, records of kind, into store over te and prints
+// the load's time and its split by statement.
+func loadSplit(ctx context.Context, b *testing.B, te *timedEngine, store *warehouse.Store, kind postclear.RecordKind, file string) {
+	te.wall, te.cpu = map[string]time.Duration{}, map[string]time.Duration{}
+	start, cpu0 := time.Now(), cpuTime(b)
+	sum, err := LoadFiles(ctx, store, kind, []string{file}, LoadOptions{})
+	if err != nil || sum.Rejected > 0 {
+		b.Fatalf("%s: %d rejected: %v", kind, sum.Rejected, err)
+	}
+	wall, cpu := time.Since(start), cpuTime(b)-cpu0
+	n := float64(sum.Accepted)
+	fmt.Printf("%s: %d rows, wall %.2f s (%.0f rows/s), cpu %.2f s (%.2f µs/row)\n",
+		kind, sum.Accepted, wall.Seconds(), n/wall.Seconds(), cpu.Seconds(), cpu.Seconds()*1e6/n)
+	for _, l := range slices.Sorted(maps.Keys(te.wall)) {
+		fmt.Printf("    %-50s wall %6.2f s  cpu %6.2f s  %5.2f µs/row\n",
+			l, te.wall[l].Seconds(), te.cpu[l].Seconds(), te.cpu[l].Seconds()*1e6/n)
 	}
 }

@@ -10,3 +10,11 @@ func SetRefreshSlice(n uint64) (restore func()) {
 	refreshSlice = n
 	return func() { refreshSlice = old }
 }
+
+// SetSliceSample sets about how many dirty items the bounds of a refresh's
+// slices are taken from, and returns a function that restores it.
+func SetSliceSample(n uint64) (restore func()) {
+	old := sliceSample
+	sliceSample = n
+	return func() { sliceSample = old }
+}

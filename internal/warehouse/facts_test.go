@@ -832,34 +832,40 @@ func (c *settingsEngine) Exec(ctx context.Context, q string, p warehouse.Params)
 
 // A load's refresh finalizes its items in slices of at most the refresh
 // slice (2 M declarations, up to 2 M items, asked for more memory than the
-// engine allows at 5 M items when finalized in one statement), each item
-// once, all of them.
+// engine allows at 5 M items when finalized in one statement), each a
+// range of item_id, each item once, all of them: with the slices' bounds
+// taken from every dirty item, and from a sample of them.
 func TestLoadRefreshIsSliced(t *testing.T) {
 	defer warehouse.SetRefreshSlice(3)()
-	e := &countingEngine{Engine: testenv.Embedded(t)}
-	layout := testenv.Database(t, e)
-	s := warehouse.NewStore(e, layout)
-	ctx := context.Background()
-	if err := s.Refresh(ctx); err != nil { // the first, which recovers
-		t.Fatal(err)
+	for _, sample := range []uint64{1_000_000, 4} {
+		t.Run(fmt.Sprintf("sample %d", sample), func(t *testing.T) {
+			defer warehouse.SetSliceSample(sample)()
+			e := &countingEngine{Engine: testenv.Embedded(t)}
+			layout := testenv.Database(t, e)
+			s := warehouse.NewStore(e, layout)
+			ctx := context.Background()
+			if err := s.Refresh(ctx); err != nil { // the first, which recovers
+				t.Fatal(err)
+			}
+			var evs []postclear.Event
+			for i := range 10 {
+				evs = append(evs, postclear.Event{ItemID: fmt.Sprintf("LX%08d0CN", i), EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"),
+					Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"})
+			}
+			if err := s.InsertEvents(ctx, evs); err != nil {
+				t.Fatal(err)
+			}
+			before := e.factWrites.Load()
+			if err := s.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.factWrites.Load() - before; n < 4 {
+				t.Errorf("10 dirty items with a slice of 3 were finalized in %d statements, want at least 4", n)
+			}
+			if got := rowsOf(t, e, layout.Database, "item_id", "item_facts FINAL"); len(got) != len(evs) {
+				t.Errorf("item_facts FINAL holds %d items, want %d: %v", len(got), len(evs), got)
+			}
+			checkFacts(t, e, layout.Database)
+		})
 	}
-	var evs []postclear.Event
-	for i := range 10 {
-		evs = append(evs, postclear.Event{ItemID: fmt.Sprintf("LX%08d0CN", i), EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"),
-			Office: "CNPEKA", OriginCountry: "CN", DestinationCountry: "KE", MailClass: "LETTER"})
-	}
-	if err := s.InsertEvents(ctx, evs); err != nil {
-		t.Fatal(err)
-	}
-	before := e.factWrites.Load()
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n := e.factWrites.Load() - before; n < 4 {
-		t.Errorf("10 dirty items with a slice of 3 were finalized in %d statements, want at least 4", n)
-	}
-	if got := rowsOf(t, e, layout.Database, "item_id", "item_facts FINAL"); len(got) != len(evs) {
-		t.Errorf("item_facts FINAL holds %d items, want %d: %v", len(got), len(evs), got)
-	}
-	checkFacts(t, e, layout.Database)
 }
