@@ -713,17 +713,24 @@ func TestVersionOfOnAServer(t *testing.T) {
 	t.Fatal("the data version never stood still")
 }
 
+// recoveredStore returns a store over a counting engine and a database of
+// its own, after its first refresh (which recovers).
+func recoveredStore(t *testing.T) (*countingEngine, warehouse.Layout, *warehouse.Store) {
+	e := &countingEngine{Engine: testenv.Embedded(t)}
+	layout := testenv.Database(t, e)
+	s := warehouse.NewStore(e, layout)
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e, layout, s
+}
+
 // Callers that arrive while a refresh runs share the next one instead of
 // each running its own: under a stream of small ingests, the number of
 // refreshes stays near the number of refresh durations, not of ingests.
 func TestConcurrentRefreshesAreShared(t *testing.T) {
-	e := &countingEngine{Engine: testenv.Embedded(t)}
-	layout := testenv.Database(t, e)
-	s := warehouse.NewStore(e, layout)
+	e, layout, s := recoveredStore(t)
 	ctx := context.Background()
-	if err := s.Refresh(ctx); err != nil { // the first, which recovers
-		t.Fatal(err)
-	}
 	// Eight clients, each storing and refreshing five times in a row,
 	// as the ingest mutations do: inserts keep coming while refreshes run.
 	const clients, rounds, ingests = 8, 5, 8 * 5
@@ -840,13 +847,8 @@ func TestLoadRefreshIsSliced(t *testing.T) {
 	for _, sample := range []uint64{1_000_000, 4} {
 		t.Run(fmt.Sprintf("sample %d", sample), func(t *testing.T) {
 			defer warehouse.SetSliceSample(sample)()
-			e := &countingEngine{Engine: testenv.Embedded(t)}
-			layout := testenv.Database(t, e)
-			s := warehouse.NewStore(e, layout)
+			e, layout, s := recoveredStore(t)
 			ctx := context.Background()
-			if err := s.Refresh(ctx); err != nil { // the first, which recovers
-				t.Fatal(err)
-			}
 			var evs []postclear.Event
 			for i := range 10 {
 				evs = append(evs, postclear.Event{ItemID: fmt.Sprintf("LX%08d0CN", i), EventCode: "EMA", EventTime: ts("2025-03-01T10:00:00Z"),
