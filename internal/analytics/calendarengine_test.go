@@ -66,3 +66,12 @@ func (r *calendarRows) Scan(dest ...any) error {
 func (r *calendarRows) Columns() []string { return []string{"country", "weekend", "holidays"} }
 func (r *calendarRows) Err() error        { return nil }
 func (r *calendarRows) Close() error      { return nil }
+
+// SetMaxCalendarCells sets the most days × calendars working-day delivery
+// binds as parameters (0: it always joins the calendar computed in SQL),
+// and returns a function that restores it.
+func SetMaxCalendarCells(n int64) (restore func()) {
+	old := maxCalendarCells
+	maxCalendarCells = n
+	return func() { maxCalendarCells = old }
+}

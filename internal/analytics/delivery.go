@@ -82,15 +82,19 @@ var delivery = &family[postclear.DeliveryOptions, postclear.DeliveryStat]{
 			daySQL("assumeNotNull("+start+")") + " AS start_day",
 			daySQL(delivered) + " AS delivered_day",
 		}
-		if o.DayCount == postclear.WorkingDays {
-			cols = append(cols, b.workingDeadlines(b.span(o.StandardDays), b.calendars, o.StandardDays)...)
-		} else {
-			cols = append(cols, "start_day + {standard_days:Int64} AS due_day", "due_day + 2 AS late_day")
+		var population string
+		switch sp := b.span(o.StandardDays); {
+		case o.DayCount != postclear.WorkingDays:
+			population = b.milestones(start, append(cols, "start_day + {standard_days:Int64} AS due_day", "due_day + 2 AS late_day"))
+		case arrayCalendar(sp, b.calendars):
+			population = b.milestones(start, append(cols, b.workingDeadlines(sp, b.calendars, o.StandardDays)...))
+		default:
+			population = b.joinedDeadlines(b.milestones(start, append(cols, b.calendarCountry())), sp, o.StandardDays)
 		}
-		population := b.milestones(start, cols)
 		// Date arithmetic, comparisons and reading constant arrays by
 		// position (a position out of range reads 0), which fail on no
-		// row.
+		// row; the joined calendar's array reads are guarded by if, and
+		// read 0 out of range too.
 		b.eager = true
 		return b.aggregate(nil, []string{
 			"count() AS n_items",

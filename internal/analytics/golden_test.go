@@ -65,6 +65,10 @@ func TestGoldenSQL(t *testing.T) {
 		"delivery_inbound_net": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
 			return svc.DeliverySQL(context.Background(), q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, NetOfCustomsTime: true})
 		},
+		"delivery_working_joined": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
+			defer SetMaxCalendarCells(0)()
+			return svc.DeliverySQL(context.Background(), q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
+		},
 		"delivery_working": func(q postclear.KPIQuery) (string, warehouse.Params, error) {
 			return svc.DeliverySQL(context.Background(), q, postclear.DeliveryOptions{StandardDays: 5, Leg: postclear.Inbound, DayCount: postclear.WorkingDays})
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -28,8 +29,12 @@ import (
 // block (the default one when its destination has none), then J's day.
 // Reading constant arrays by position costs the engine next to nothing;
 // the first version joined a calendar computed in SQL to the items, which
-// took 40 % of working-day delivery's time (docs/benchmarks.md, "Working
-// days without a join").
+// took half of working-day delivery's time (docs/benchmarks.md, "Working
+// days without a join"). The arrays grow with the days of the range times
+// the calendars, and parameters are bounded (warehouse.MaxParamBytes): past
+// maxCalendarCells, a range of several years, the query joins the calendar
+// computed in SQL as before (joinedDeadlines), which costs the engine more
+// but no parameter text.
 //
 // The calendar runs from `from` to a year past the later of `to` and
 // today plus seven days per counted day, which holds every deadline and
@@ -57,8 +62,8 @@ type workCalendar struct {
 // covers: first, the day number of `from`, and the number of days; jDays
 // are the days J of [from, to).
 type calendarSpan struct {
-	first      int64
-	days, jDay int64
+	first       int64
+	days, jDays int64
 }
 
 // span returns the calendar's range for a deadline of n working days.
@@ -70,7 +75,7 @@ func (b *builder) span(n int) calendarSpan {
 	}
 	end = end.AddDate(0, 0, 7*(n+2)+calendarSlack)
 	first := from.Unix() / 86400
-	return calendarSpan{first: first, days: end.Unix()/86400 - first, jDay: to.Unix()/86400 - first}
+	return calendarSpan{first: first, days: end.Unix()/86400 - first, jDays: to.Unix()/86400 - first}
 }
 
 // calendarsSQL reads the calendars of the countries with one of their own
@@ -133,7 +138,7 @@ func (c *workCalendar) deadlines(sp calendarSpan, n int) (due, late []int64) {
 		}
 		return beyondCalendar
 	}
-	for j := range sp.jDay {
+	for j := range sp.jDays {
 		o := ordinal[j]
 		d := sp.first + j
 		if n > 0 {
@@ -142,6 +147,18 @@ func (c *workCalendar) deadlines(sp calendarSpan, n int) (due, late []int64) {
 		due, late = append(due, d), append(late, nthOr(o+n+2))
 	}
 	return due, late
+}
+
+// maxCalendarCells bounds the days × calendars that workingDeadlines binds
+// as parameters: two numbers of up to 14 characters each, about 220 KB at
+// most, within warehouse.MaxParamBytes with room for the filters. A year
+// with four calendars of their own is 1,825. A variable for the tests.
+var maxCalendarCells int64 = 8_000
+
+// arrayCalendar reports whether the deadlines of sp in cals fit in
+// parameters (maxCalendarCells).
+func arrayCalendar(sp calendarSpan, cals []workCalendar) bool {
+	return int64(len(cals)+1)*sp.jDays <= maxCalendarCells
 }
 
 // workingDeadlines binds the deadlines of working-day J+n in cals and
@@ -156,7 +173,7 @@ func (b *builder) workingDeadlines(sp calendarSpan, cals []workCalendar, n int) 
 		d, l := cals[i].deadlines(sp, n)
 		due, late = append(due, d...), append(late, l...)
 		countries = append(countries, cals[i].country)
-		blocks = append(blocks, int64(i+1)*sp.jDay)
+		blocks = append(blocks, int64(i+1)*sp.jDays)
 	}
 	b.params["cal_first"] = sp.first
 	b.params["cal_countries"] = countries
@@ -171,3 +188,72 @@ func (b *builder) workingDeadlines(sp calendarSpan, cals []workCalendar, n int) 
 		"{cal_late:Array(Int64)}[cal_at] AS late_day",
 	}
 }
+
+// joinedDeadlines returns population (a SELECT with the columns
+// cal_country, the item's calendar country (calendarCountry), and
+// start_day, J) with due_day and late_day as workingDeadlines gives them,
+// computed in SQL: for each country with a calendar of its own and for
+// the default one (the empty country), the days of sp numbered by working-day ordinal
+// (arrayCumSum) and the working days listed (nth), then one row per
+// country and J of [from, to), joined to the items by (country, J). For
+// ranges too long for workingDeadlines' parameters.
+func (b *builder) joinedDeadlines(population string, sp calendarSpan, n int) string {
+	b.params["cal_from"] = warehouse.Date(time.Unix(sp.first*86400, 0).UTC())
+	b.params["cal_days"] = sp.days
+	b.params["j_days"] = sp.jDays
+	calendars := `SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
+            FROM (
+                SELECT country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toDate(0) AS day
+                FROM {db:Identifier}.weekend_days FINAL
+                UNION ALL
+                SELECT country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(date, 'UTC') AS day
+                FROM {db:Identifier}.holidays FINAL
+                WHERE ` + calendarRange + `
+                UNION ALL
+                SELECT '' AS country, 3 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(0) AS day
+            )
+            GROUP BY country`
+	ordinals := `SELECT
+            country,
+            arrayMap(i -> {cal_from:Date} + i, range({cal_days:UInt32})) AS days,
+            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(d)) AND NOT has(holidays, d), days) AS working,
+            arrayCumSum(working) AS ordinal,
+            arrayFilter((d, w) -> w, days, working) AS nth
+        FROM (
+            ` + calendars + `
+        )`
+	deadlines := fmt.Sprintf(`SELECT
+        country,
+        toInt64(j) AS j_day,
+        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), toInt64(nth[o + {standard_days:Int64}]), %[1]d)) AS deadline_day,
+        if(o + {standard_days:Int64} + 2 <= length(nth), toInt64(nth[o + {standard_days:Int64} + 2]), %[1]d) AS late_day
+    FROM (
+        %[2]s
+    )
+    ARRAY JOIN arraySlice(days, 1, {j_days:UInt32}) AS j, arraySlice(ordinal, 1, {j_days:UInt32}) AS o`, beyondCalendar, ordinals)
+	return `SELECT
+        i.*,
+        cal.deadline_day AS due_day,
+        cal.late_day AS late_day
+    FROM (
+    ` + population + `
+    ) AS i
+    ANY LEFT JOIN (
+    ` + deadlines + `
+    ) AS cal ON cal.country = i.cal_country AND cal.j_day = i.start_day`
+}
+
+// calendarCountry is the country whose calendar an item's days are
+// counted in, for joinedDeadlines: its destination's when that has one of
+// its own, else the default calendar (the empty country).
+func (b *builder) calendarCountry() string {
+	return "if(destination_country_key " + b.in + ` (
+            SELECT country FROM {db:Identifier}.weekend_days
+            UNION ALL
+            SELECT country FROM {db:Identifier}.holidays
+            WHERE ` + calendarRange + `
+        ), destination_country_key, '') AS cal_country`
+}
+
+// calendarRange is joinedDeadlines' range of holidays' dates.
+const calendarRange = "date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})"
