@@ -304,16 +304,12 @@ func (r *refresh) run(ctx context.Context) error {
 			return err
 		}
 	}
-	slices := (n + refreshSlice - 1) / refreshSlice
-	if slices < 2 {
-		if err := r.finalize(ctx, r.dirty); err != nil {
+	var bounds []string // none: one slice
+	if slices := (n + refreshSlice - 1) / refreshSlice; slices > 1 {
+		var err error
+		if bounds, err = r.sliceBounds(ctx, n, slices); err != nil {
 			return err
 		}
-		return r.clear(ctx)
-	}
-	bounds, err := r.sliceBounds(ctx, n, slices)
-	if err != nil {
-		return err
 	}
 	for i := range len(bounds) + 1 {
 		var conds []string
@@ -325,7 +321,10 @@ func (r *refresh) run(ctx context.Context) error {
 			r.params["slice_to"] = bounds[i]
 			conds = append(conds, "item_id < {slice_to:String}")
 		}
-		dirty := "SELECT item_id FROM (" + r.dirty + ") WHERE " + strings.Join(conds, " AND ")
+		dirty := r.dirty
+		if len(conds) > 0 {
+			dirty = "SELECT item_id FROM (" + r.dirty + ") WHERE " + strings.Join(conds, " AND ")
+		}
 		if err := r.finalize(ctx, dirty); err != nil {
 			return err
 		}
