@@ -172,13 +172,7 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	if c.pg {
-		if err := postgres(ctx, c, exportDir, res); err != nil {
-			// PostgreSQL is a comparison, not the subject: report why it
-			// is missing rather than lose the rest.
-			res.PGNote = err.Error()
-			fmt.Fprintln(os.Stderr, "postgres:", err)
-		}
-		os.RemoveAll(exportDir)
+		comparePostgres(ctx, c, exportDir, res)
 	}
 	for i := range res.Engine {
 		res.Engine[i].Lines = nil
@@ -194,7 +188,8 @@ func runQueries(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("queries", flag.ContinueOnError)
 	var c config
 	dataDir := fs.String("data-dir", "", "the chDB data directory to query (a copy: it is written to)")
-	c.flags(fs, "items in the database (names the results)", "where the server's log goes", 0)
+	c.flags(fs, "items in the database (names the results)", "where the server's log goes and the PostgreSQL cluster", 0)
+	fs.BoolVar(&c.pg, "postgres", false, "compare with PostgreSQL too (a cluster in --work)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -213,14 +208,34 @@ func runQueries(ctx context.Context, args []string) error {
 	if res.HTTP, res.RSS, item, err = serveAndQuery(ctx, c, *dataDir); err != nil {
 		return err
 	}
-	if err := childJSON(ctx, &res.Engine, self, "engine", "--data-dir", *dataDir, "--chdb-lib", c.lib,
-		"--warmup", strconv.Itoa(c.warmup), "--reps", strconv.Itoa(c.reps), "--naive-reps", strconv.Itoa(c.naiveReps), "--item", item); err != nil {
+	engineArgs := []string{"engine", "--data-dir", *dataDir, "--chdb-lib", c.lib,
+		"--warmup", strconv.Itoa(c.warmup), "--reps", strconv.Itoa(c.reps), "--naive-reps", strconv.Itoa(c.naiveReps), "--item", item}
+	exportDir := filepath.Join(c.work, fmt.Sprintf("pg-export-%d", c.items))
+	if c.pg {
+		engineArgs = append(engineArgs, "--export-dir", exportDir)
+	}
+	if err := childJSON(ctx, &res.Engine, self, engineArgs...); err != nil {
 		return err
+	}
+	if c.pg {
+		comparePostgres(ctx, c, exportDir, res)
 	}
 	for i := range res.Engine {
 		res.Engine[i].Lines = nil
 	}
 	return writeResult(c, res)
+}
+
+// comparePostgres runs the PostgreSQL comparison over the milestones the
+// engine phase exported to exportDir, then removes them. PostgreSQL is a
+// comparison, not the subject: a failure is reported in the result
+// rather than losing the rest.
+func comparePostgres(ctx context.Context, c config, exportDir string, res *Result) {
+	if err := postgres(ctx, c, exportDir, res); err != nil {
+		res.PGNote = err.Error()
+		fmt.Fprintln(os.Stderr, "postgres:", err)
+	}
+	os.RemoveAll(exportDir)
 }
 
 func machine() Machine {
