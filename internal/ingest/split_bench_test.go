@@ -32,6 +32,12 @@ type timedEngine struct {
 	cpu    map[string]time.Duration
 }
 
+// newTimedEngine times e's statements, one at a time with SPLIT_SERIAL.
+func newTimedEngine(b *testing.B, e warehouse.Engine) *timedEngine {
+	return &timedEngine{Engine: e, b: b, serial: os.Getenv("SPLIT_SERIAL") != "",
+		wall: map[string]time.Duration{}, cpu: map[string]time.Duration{}}
+}
+
 func (e *timedEngine) timed(label string, fn func() error) error {
 	if e.serial {
 		e.run.Lock()
@@ -105,8 +111,7 @@ func BenchmarkLoadSplit(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer e.Close()
-		te := &timedEngine{Engine: e, b: b, serial: os.Getenv("SPLIT_SERIAL") != "",
-			wall: map[string]time.Duration{}, cpu: map[string]time.Duration{}}
+		te := newTimedEngine(b, e)
 		store := warehouse.NewStore(te, warehouse.Layout{Database: "postclear"})
 		// As postclear ingest opens its store: a first refresh, which
 		// finalizes what a crash left and after which a process refreshes
@@ -125,7 +130,7 @@ func BenchmarkLoadSplit(b *testing.B) {
 	}
 	e := testenv.Embedded(b)
 	for b.Loop() {
-		te := &timedEngine{Engine: e, b: b, serial: os.Getenv("SPLIT_SERIAL") != ""}
+		te := newTimedEngine(b, e)
 		store := warehouse.NewStore(te, testenv.Database(b, e))
 		for _, kind := range []postclear.RecordKind{postclear.KindEvents, postclear.KindDeclarations, postclear.KindDecisions} {
 			loadSplit(ctx, b, te, store, kind, filepath.Join(dir, string(kind)+".csv"))
