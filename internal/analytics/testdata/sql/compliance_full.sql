@@ -30,20 +30,18 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        toStartOfMonth(if(kind = 1, arrived_at, presented_at), {tz:String}) AS period,
+        toStartOfMonth(assumeNotNull(arrived_at), {tz:String}) AS period,
         origin_country AS k_origin,
         destination_country AS k_destination,
         mail_class AS k_mail_class,
         office AS k_office,
         category AS k_category,
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
-        kind,
-        toUInt8(if(kind = 1, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a,
-        toUInt8(if(kind = 1, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b,
-        toUInt8(kind = 3 AND released_at IS NOT NULL) AS c,
-        toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
+        toUInt8(1) AS kind,
+        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
+        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
+        toUInt8(0) AS c, toUInt8(0) AS d
     FROM {db:Identifier}.item_facts FINAL
-    ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
     WHERE (destination_country_key IN {scope:Array(String)})
       AND (destination_country_key IN {f_destination:Array(String)})
       AND (first_seen_month <= {seen_by:Date})
@@ -54,7 +52,33 @@ FROM (
       AND (office IN {f_office:Array(String)})
       AND (category IN {f_category:Array(String)})
       AND (last_month >= {from_month:Date})
-      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
+      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0))
+    UNION ALL
+    SELECT
+        toStartOfMonth(assumeNotNull(presented_at), {tz:String}) AS period,
+        origin_country AS k_origin,
+        destination_country AS k_destination,
+        mail_class AS k_mail_class,
+        office AS k_office,
+        category AS k_category,
+        ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel,
+        toUInt8(3) AS kind,
+        toUInt8(inspected) AS a,
+        toUInt8(inspected AND seized) AS b,
+        toUInt8(released_at IS NOT NULL) AS c,
+        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (destination_country_key IN {scope:Array(String)})
+      AND (destination_country_key IN {f_destination:Array(String)})
+      AND (first_seen_month <= {seen_by:Date})
+      AND (destination_country IN {scope:Array(String)})
+      AND (origin_country IN {f_origin:Array(String)})
+      AND (destination_country IN {f_destination:Array(String)})
+      AND (mail_class IN {f_mail_class:Array(String)})
+      AND (office IN {f_office:Array(String)})
+      AND (category IN {f_category:Array(String)})
+      AND (last_month >= {from_month:Date})
+      AND (ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toStartOfMonth(received_at, {tz:String}) AS period,

@@ -17,16 +17,25 @@ SELECT
     countIf(kind = 3 AND d) AS n_released_clean
 FROM (
     SELECT
-        kind,
-        toUInt8(if(kind = 1, ifNull(category, '') != 'DOCUMENTS', inspected)) AS a,
-        toUInt8(if(kind = 1, ifNull(ead_at <= arrived_at, 0), inspected AND seized)) AS b,
-        toUInt8(kind = 3 AND released_at IS NOT NULL) AS c,
-        toUInt8(kind = 3 AND released_at IS NOT NULL AND NOT intervened) AS d
+        toUInt8(1) AS kind,
+        toUInt8(ifNull(category, '') != 'DOCUMENTS') AS a,
+        toUInt8(ifNull(ead_at <= arrived_at, 0)) AS b,
+        toUInt8(0) AS c, toUInt8(0) AS d
     FROM {db:Identifier}.item_facts FINAL
-    ARRAY JOIN arrayFilter(k -> if(k = 1, ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0), ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0)), [toUInt8(1), toUInt8(3)]) AS kind
     WHERE (first_seen_month <= {seen_by:Date})
       AND (last_month >= {from_month:Date})
-      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0) OR ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
+      AND (ifNull(arrived_at >= {from:DateTime('UTC')} AND arrived_at < {to:DateTime('UTC')}, 0))
+    UNION ALL
+    SELECT
+        toUInt8(3) AS kind,
+        toUInt8(inspected) AS a,
+        toUInt8(inspected AND seized) AS b,
+        toUInt8(released_at IS NOT NULL) AS c,
+        toUInt8(released_at IS NOT NULL AND NOT intervened) AS d
+    FROM {db:Identifier}.item_facts FINAL
+    WHERE (first_seen_month <= {seen_by:Date})
+      AND (last_month >= {from_month:Date})
+      AND (ifNull(presented_at >= {from:DateTime('UTC')} AND presented_at < {to:DateTime('UTC')}, 0))
     UNION ALL
     SELECT
         toUInt8(2) AS kind,
