@@ -197,15 +197,19 @@ func (p openQuery) stage() string {
 // order, read in one pass (groupArraySorted keeps only the first n+1,
 // which tell whether another page follows; its If form those after the
 // position). Without a position, the first items. With withMark, the
-// list's watermark in the last two columns, otherwise zeros. One row per
-// item, or one row with an empty item_id when the page is empty.
+// list's watermark in the last two columns of a row of its own, with an
+// empty item_id and a zero total (the page's rows have zeros there). One
+// row per item, or one row with an empty item_id when the page is empty.
 //
 // The first page must read the watermark before the page: a change made
 // after that reading then shows as newer. On a serial engine a statement
-// sees no write while it runs, so the watermark is a subquery of the
-// page, which saves a statement (a tenth of the page's time at 1 M
-// items); a server reads each table when it gets to it, so there the
-// watermark is a statement of its own, run first (openPage).
+// sees no write while it runs, so the watermark is a branch of the page's
+// statement, which saves a statement, and a UNION ALL branch, which the
+// engine reads beside the page rather than before it as it would a
+// scalar subquery (the page's wall time at 20 M items −25 %:
+// docs/benchmarks.md, "The open-items watermark beside the page"); a
+// server reads each table when it gets to it, so there the watermark is a
+// statement of its own, run first (openPage).
 func (p openQuery) page(first int, after *position, withMark bool) string {
 	p.b.params["n"] = first + 1
 	delete(p.b.params, "after_at")
@@ -213,17 +217,12 @@ func (p openQuery) page(first int, after *position, withMark bool) string {
 	if after != nil {
 		p.b.params["after_at"], p.b.params["after_id"] = time.Unix(after.At, 0).UTC(), after.ID
 	}
-	mark := "(toUInt64(0), toUInt64(0))"
-	if withMark {
-		mark = "(\n    " + p.watermark() + "\n)"
-	}
 	tuple := "(entered_at, " + strings.Join(openColumns[:6], ", ") + ", age_hours)"
 	items := "groupArraySorted({n:UInt64})(" + tuple + ")"
 	if after != nil {
 		items = "groupArraySortedIf({n:UInt64})(" + tuple + ", (entered_at, item_id) > ({after_at:DateTime('UTC')}, {after_id:String}))"
 	}
-	return `WITH ` + mark + ` AS mark
-SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, mark.1, mark.2
+	text := `SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, toUInt64(0), toUInt64(0)
 FROM (
     SELECT
         count() AS total,
@@ -233,6 +232,14 @@ FROM (
     )
 )
 LEFT ARRAY JOIN items AS p`
+	if withMark {
+		text += `
+UNION ALL
+SELECT 0, '', NULL, NULL, NULL, NULL, NULL, toDateTime(0, 'UTC'), 0, m.1, m.2 FROM (
+    ` + p.watermark() + `
+)`
+	}
+	return text
 }
 
 // openPage reads one page, and after a later page checks that the data
@@ -250,14 +257,25 @@ func (s *Service) openPage(ctx context.Context, p openQuery, first int, after *p
 	}
 	err := s.query(ctx, p.page(first, after, withMark), p.b.params, func(r warehouse.Rows) error {
 		var total uint64
+		var m watermark
 		it, err := scanOpenItem(func(dest ...any) error {
-			return r.Scan(append(append([]any{&total}, dest...), &folded.Version, &folded.Rows)...)
+			return r.Scan(append(append([]any{&total}, dest...), &m.Version, &m.Rows)...)
 		})
-		out.TotalCount = int64(total)
-		if err == nil && it.ItemID != "" {
-			items = append(items, it)
+		if err != nil {
+			return err
 		}
-		return err
+		// The watermark's row has no item and a zero total; the page's
+		// rows have a zero watermark.
+		if it.ItemID == "" {
+			out.TotalCount = max(out.TotalCount, int64(total))
+			if m != (watermark{}) {
+				folded = m
+			}
+			return nil
+		}
+		out.TotalCount = int64(total)
+		items = append(items, it)
+		return nil
 	})
 	if err != nil {
 		return out, err

@@ -14,14 +14,7 @@
 -- {seen_by} = 2025-11-01
 -- {to} = 2025-11-30 21:00:00
 -- {tz} = Africa/Nairobi
-WITH (
-    SELECT (max(version), argMax(rows, version)) AS m FROM (
-        SELECT version, count() AS rows FROM {db:Identifier}.item_facts
-        WHERE last_month >= {from_month:Date} AND first_seen_at <= {as_of:DateTime('UTC')} AND first_seen_month <= {as_of_month:Date} AND (unclosed = 1 OR last_month >= {as_of_month:Date}) AND destination_country_key IN {scope:Array(String)} AND destination_country_key IN {f_destination:Array(String)}
-        GROUP BY version
-    )
-) AS mark
-SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, mark.1, mark.2
+SELECT total, p.2, p.3, p.4, p.5, p.6, p.7, p.1, p.8, toUInt64(0), toUInt64(0)
 FROM (
     SELECT
         count() AS total,
@@ -57,3 +50,11 @@ FROM (
     )
 )
 LEFT ARRAY JOIN items AS p
+UNION ALL
+SELECT 0, '', NULL, NULL, NULL, NULL, NULL, toDateTime(0, 'UTC'), 0, m.1, m.2 FROM (
+    SELECT (max(version), argMax(rows, version)) AS m FROM (
+        SELECT version, count() AS rows FROM {db:Identifier}.item_facts
+        WHERE last_month >= {from_month:Date} AND first_seen_at <= {as_of:DateTime('UTC')} AND first_seen_month <= {as_of_month:Date} AND (unclosed = 1 OR last_month >= {as_of_month:Date}) AND destination_country_key IN {scope:Array(String)} AND destination_country_key IN {f_destination:Array(String)}
+        GROUP BY version
+    )
+)
