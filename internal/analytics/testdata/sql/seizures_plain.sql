@@ -32,7 +32,7 @@ FROM (
         category AS k_category,
         ifNull(inspection_channel, 'NOT_INSPECTED') AS k_risk_channel
     FROM {db:Identifier}.item_facts FINAL
-    WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_state WHERE first_seized_at >= {seized_from:DateTime('UTC')} AND first_seized_at < {to:DateTime('UTC')}))
+    WHERE (item_id IN (SELECT item_id FROM {db:Identifier}.seizure_decisions WHERE seized_at >= {seized_from:DateTime('UTC')} AND seized_at < {to:DateTime('UTC')}))
       AND (last_month = toDate('2149-06-01'))
       AND (first_seen_month <= {seen_by:Date})
     ) AS m ON m.item_id = s.item_id
