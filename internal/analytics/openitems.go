@@ -206,7 +206,7 @@ func (p openQuery) stage() string {
 // sees no write while it runs, so the watermark is a branch of the page's
 // statement, which saves a statement, and a UNION ALL branch, which the
 // engine reads beside the page rather than before it as it would a
-// scalar subquery (the page's wall time at 20 M items −25 %:
+// scalar subquery (the page's wall time at 20 M items −21 %:
 // docs/benchmarks.md, "The open-items watermark beside the page"); a
 // server reads each table when it gets to it, so there the watermark is a
 // statement of its own, run first (openPage).
