@@ -60,7 +60,7 @@ var seizures = &family[struct{}, postclear.SeizureStat]{
 		// null attributes and falls in the null groups; it is left out
 		// as soon as a filter asks for an attribute. The items with a
 		// SEIZE in the range are read from seizure_decisions itself: a set
-		// of item ids needs no view's GROUP BY (seizures 4–8 % faster at
+		// of item ids needs no view's GROUP BY (seizures 6–8 % faster at
 		// 20 M items: docs/benchmarks.md, "Seizures: the seized items'
 		// set without the view").
 		attrs := b.attributes("SELECT item_id FROM {db:Identifier}.seizure_decisions WHERE " + seizedRange)
