@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/postclear/postclear/internal/resultcache"
 	"github.com/postclear/postclear/internal/warehouse"
@@ -79,8 +78,10 @@ func (b *builder) span(n int) calendarSpan {
 }
 
 // calendarsSQL reads the calendars of the countries with one of their own
-// over {first, first + days): weekend_days is read whole (a country with a
-// row has its own calendar even without a holiday in range).
+// over {cal_first, cal_first + cal_days) (day numbers): weekend_days is
+// read whole (a country with a row has its own calendar even without a
+// holiday in range), holidays as day numbers. readCalendars reads it for
+// workingDeadlines, joinedDeadlines joins it.
 const calendarsSQL = `SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
 FROM (
     SELECT toString(country) AS country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toInt64(0) AS day
@@ -88,10 +89,13 @@ FROM (
     UNION ALL
     SELECT toString(country) AS country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toInt64(toDate(date, 'UTC')) AS day
     FROM {db:Identifier}.holidays FINAL
-    WHERE date >= toDateTime({first:Int64} * 86400, 'UTC') AND date < toDateTime(({first:Int64} + {days:Int64}) * 86400, 'UTC')
+    WHERE ` + holidaysInSpan + `
 )
 GROUP BY country
 ORDER BY country`
+
+// holidaysInSpan keeps the holidays in calendarsSQL's days.
+const holidaysInSpan = "date >= toDateTime({cal_first:Int64} * 86400, 'UTC') AND date < toDateTime(({cal_first:Int64} + {cal_days:Int64}) * 86400, 'UTC')"
 
 // readCalendars reads the calendars of sp, through the cache: they are
 // data, and the data version moves when a holiday is loaded or a weekend
@@ -100,7 +104,7 @@ func (s *Service) readCalendars(ctx context.Context, sp calendarSpan) ([]workCal
 	key := fmt.Sprintf("calendars %d+%d", sp.first, sp.days)
 	return resultcache.Do(ctx, s.Cache, key, func(ctx context.Context) ([]workCalendar, error) {
 		var out []workCalendar
-		p := warehouse.Params{"db": s.Layout.Database, "first": sp.first, "days": sp.days}
+		p := warehouse.Params{"db": s.Layout.Database, "cal_first": sp.first, "cal_days": sp.days}
 		err := warehouse.Each(ctx, s.Engine, calendarsSQL, p, func(r warehouse.Rows) error {
 			var c workCalendar
 			if err := r.Scan(&c.country, &c.weekend, &c.holidays); err != nil {
@@ -192,41 +196,32 @@ func (b *builder) workingDeadlines(sp calendarSpan, cals []workCalendar, n int) 
 // joinedDeadlines returns population (a SELECT with the columns
 // cal_country, the item's calendar country (calendarCountry), and
 // start_day, J) with due_day and late_day as workingDeadlines gives them,
-// computed in SQL: for each country with a calendar of its own and for
-// the default one (the empty country), the days of sp numbered by working-day ordinal
-// (arrayCumSum) and the working days listed (nth), then one row per
-// country and J of [from, to), joined to the items by (country, J). For
-// ranges too long for workingDeadlines' parameters.
+// computed in SQL: for each country with a calendar of its own
+// (calendarsSQL) and for the default one (the empty country), the days of
+// sp numbered by working-day ordinal (arrayCumSum) and the working days
+// listed (nth), then one row per country and J of [from, to), joined to
+// the items by (country, J). For ranges too long for workingDeadlines'
+// parameters.
 func (b *builder) joinedDeadlines(population string, sp calendarSpan, n int) string {
-	b.params["cal_from"] = warehouse.Date(time.Unix(sp.first*86400, 0).UTC())
+	b.params["cal_first"] = sp.first
 	b.params["cal_days"] = sp.days
 	b.params["j_days"] = sp.jDays
-	calendars := `SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
-            FROM (
-                SELECT country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toDate(0) AS day
-                FROM {db:Identifier}.weekend_days FINAL
-                UNION ALL
-                SELECT country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(date, 'UTC') AS day
-                FROM {db:Identifier}.holidays FINAL
-                WHERE ` + calendarRange + `
-                UNION ALL
-                SELECT '' AS country, 3 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(0) AS day
-            )
-            GROUP BY country`
 	ordinals := `SELECT
             country,
-            arrayMap(i -> {cal_from:Date} + i, range({cal_days:UInt32})) AS days,
-            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(d)) AND NOT has(holidays, d), days) AS working,
+            arrayMap(i -> {cal_first:Int64} + i, range(toUInt64({cal_days:Int64}))) AS days,
+            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(toDate(0) + d)) AND NOT has(holidays, d), days) AS working,
             arrayCumSum(working) AS ordinal,
             arrayFilter((d, w) -> w, days, working) AS nth
         FROM (
-            ` + calendars + `
+            SELECT * FROM (` + calendarsSQL + `)
+            UNION ALL
+            SELECT '' AS country, CAST([], 'Array(UInt8)') AS weekend, CAST([], 'Array(Int64)') AS holidays
         )`
 	deadlines := fmt.Sprintf(`SELECT
         country,
-        toInt64(j) AS j_day,
-        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), toInt64(nth[o + {standard_days:Int64}]), %[1]d)) AS deadline_day,
-        if(o + {standard_days:Int64} + 2 <= length(nth), toInt64(nth[o + {standard_days:Int64} + 2]), %[1]d) AS late_day
+        j AS j_day,
+        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), nth[o + {standard_days:Int64}], %[1]d)) AS deadline_day,
+        if(o + {standard_days:Int64} + 2 <= length(nth), nth[o + {standard_days:Int64} + 2], %[1]d) AS late_day
     FROM (
         %[2]s
     )
@@ -251,9 +246,6 @@ func (b *builder) calendarCountry() string {
             SELECT country FROM {db:Identifier}.weekend_days
             UNION ALL
             SELECT country FROM {db:Identifier}.holidays
-            WHERE ` + calendarRange + `
+            WHERE ` + holidaysInSpan + `
         ), destination_country_key, '') AS cal_country`
 }
-
-// calendarRange is joinedDeadlines' range of holidays' dates.
-const calendarRange = "date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})"

@@ -1,5 +1,5 @@
 -- {cal_days} = 568
--- {cal_from} = 2025-07-01
+-- {cal_first} = 20270
 -- {db} = postclear
 -- {from} = 2025-07-01 00:00:00
 -- {from_month} = 2025-07-01
@@ -34,7 +34,7 @@ FROM (
             SELECT country FROM {db:Identifier}.weekend_days
             UNION ALL
             SELECT country FROM {db:Identifier}.holidays
-            WHERE date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})
+            WHERE date >= toDateTime({cal_first:Int64} * 86400, 'UTC') AND date < toDateTime(({cal_first:Int64} + {cal_days:Int64}) * 86400, 'UTC')
         ), destination_country_key, '') AS cal_country
     FROM {db:Identifier}.item_facts FINAL
     WHERE (first_seen_month <= {seen_by:Date})
@@ -44,29 +44,30 @@ FROM (
     ANY LEFT JOIN (
     SELECT
         country,
-        toInt64(j) AS j_day,
-        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), toInt64(nth[o + {standard_days:Int64}]), 2147483648)) AS deadline_day,
-        if(o + {standard_days:Int64} + 2 <= length(nth), toInt64(nth[o + {standard_days:Int64} + 2]), 2147483648) AS late_day
+        j AS j_day,
+        if({standard_days:Int64} = 0, j_day, if(o + {standard_days:Int64} <= length(nth), nth[o + {standard_days:Int64}], 2147483648)) AS deadline_day,
+        if(o + {standard_days:Int64} + 2 <= length(nth), nth[o + {standard_days:Int64} + 2], 2147483648) AS late_day
     FROM (
         SELECT
             country,
-            arrayMap(i -> {cal_from:Date} + i, range({cal_days:UInt32})) AS days,
-            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(d)) AND NOT has(holidays, d), days) AS working,
+            arrayMap(i -> {cal_first:Int64} + i, range(toUInt64({cal_days:Int64}))) AS days,
+            arrayMap(d -> NOT has(if(empty(weekend), [6, 7], weekend), toDayOfWeek(toDate(0) + d)) AND NOT has(holidays, d), days) AS working,
             arrayCumSum(working) AS ordinal,
             arrayFilter((d, w) -> w, days, working) AS nth
         FROM (
-            SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
-            FROM (
-                SELECT country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toDate(0) AS day
-                FROM {db:Identifier}.weekend_days FINAL
-                UNION ALL
-                SELECT country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(date, 'UTC') AS day
-                FROM {db:Identifier}.holidays FINAL
-                WHERE date >= toDateTime({cal_from:Date}, 'UTC') AND date < toDateTime({cal_from:Date}, 'UTC') + toIntervalDay({cal_days:UInt32})
-                UNION ALL
-                SELECT '' AS country, 3 AS kind, CAST([], 'Array(UInt8)') AS days, toDate(0) AS day
-            )
-            GROUP BY country
+            SELECT * FROM (SELECT country, anyIf(days, kind = 1) AS weekend, groupArrayIf(day, kind = 2) AS holidays
+FROM (
+    SELECT toString(country) AS country, 1 AS kind, CAST(days, 'Array(UInt8)') AS days, toInt64(0) AS day
+    FROM {db:Identifier}.weekend_days FINAL
+    UNION ALL
+    SELECT toString(country) AS country, 2 AS kind, CAST([], 'Array(UInt8)') AS days, toInt64(toDate(date, 'UTC')) AS day
+    FROM {db:Identifier}.holidays FINAL
+    WHERE date >= toDateTime({cal_first:Int64} * 86400, 'UTC') AND date < toDateTime(({cal_first:Int64} + {cal_days:Int64}) * 86400, 'UTC')
+)
+GROUP BY country
+ORDER BY country)
+            UNION ALL
+            SELECT '' AS country, CAST([], 'Array(UInt8)') AS weekend, CAST([], 'Array(Int64)') AS holidays
         )
     )
     ARRAY JOIN arraySlice(days, 1, {j_days:UInt32}) AS j, arraySlice(ordinal, 1, {j_days:UInt32}) AS o
