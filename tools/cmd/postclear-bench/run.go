@@ -158,7 +158,15 @@ func runBench(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	return queryAndWrite(ctx, c, dataDir, res)
+}
+
+// queryAndWrite times the queries over dataDir, through the server and
+// then on the engine alone, compares with PostgreSQL when c.pg (over the
+// milestones the engine phase exports), and writes the results.
+func queryAndWrite(ctx context.Context, c config, dataDir string, res *Result) error {
 	var item string
+	var err error
 	if res.HTTP, res.RSS, item, err = serveAndQuery(ctx, c, dataDir); err != nil {
 		return err
 	}
@@ -200,30 +208,12 @@ func runQueries(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	c.self = self
 	if err := os.MkdirAll(c.work, 0o755); err != nil {
 		return err
 	}
 	res := &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}
-	var item string
-	if res.HTTP, res.RSS, item, err = serveAndQuery(ctx, c, *dataDir); err != nil {
-		return err
-	}
-	engineArgs := []string{"engine", "--data-dir", *dataDir, "--chdb-lib", c.lib,
-		"--warmup", strconv.Itoa(c.warmup), "--reps", strconv.Itoa(c.reps), "--naive-reps", strconv.Itoa(c.naiveReps), "--item", item}
-	exportDir := filepath.Join(c.work, fmt.Sprintf("pg-export-%d", c.items))
-	if c.pg {
-		engineArgs = append(engineArgs, "--export-dir", exportDir)
-	}
-	if err := childJSON(ctx, &res.Engine, self, engineArgs...); err != nil {
-		return err
-	}
-	if c.pg {
-		comparePostgres(ctx, c, exportDir, res)
-	}
-	for i := range res.Engine {
-		res.Engine[i].Lines = nil
-	}
-	return writeResult(c, res)
+	return queryAndWrite(ctx, c, *dataDir, res)
 }
 
 // comparePostgres runs the PostgreSQL comparison over the milestones the
