@@ -122,12 +122,10 @@ func runBench(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	self, err := os.Executable()
+	res, err := c.start()
 	if err != nil {
 		return err
 	}
-	c.self = self
-	res := &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}
 	seedDir := filepath.Join(c.work, fmt.Sprintf("seed-%d", c.items))
 	dataDir := filepath.Join(c.work, fmt.Sprintf("db-%d", c.items))
 
@@ -180,7 +178,13 @@ func queryAndWrite(ctx context.Context, c config, dataDir string, res *Result) e
 		return err
 	}
 	if c.pg {
-		comparePostgres(ctx, c, exportDir, res)
+		// PostgreSQL is a comparison, not the subject: report why it is
+		// missing rather than lose the rest.
+		if err := postgres(ctx, c, exportDir, res); err != nil {
+			res.PGNote = err.Error()
+			fmt.Fprintln(os.Stderr, "postgres:", err)
+		}
+		os.RemoveAll(exportDir)
 	}
 	for i := range res.Engine {
 		res.Engine[i].Lines = nil
@@ -204,28 +208,26 @@ func runQueries(ctx context.Context, args []string) error {
 	if *dataDir == "" {
 		return errors.New("queries: --data-dir is required")
 	}
-	self, err := os.Executable()
+	res, err := c.start()
 	if err != nil {
 		return err
 	}
-	c.self = self
 	if err := os.MkdirAll(c.work, 0o755); err != nil {
 		return err
 	}
-	res := &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}
 	return queryAndWrite(ctx, c, *dataDir, res)
 }
 
-// comparePostgres runs the PostgreSQL comparison over the milestones the
-// engine phase exported to exportDir, then removes them. PostgreSQL is a
-// comparison, not the subject: a failure is reported in the result
-// rather than losing the rest.
-func comparePostgres(ctx context.Context, c config, exportDir string, res *Result) {
-	if err := postgres(ctx, c, exportDir, res); err != nil {
-		res.PGNote = err.Error()
-		fmt.Fprintln(os.Stderr, "postgres:", err)
+// start sets c.self (the driver runs itself for its child phases) and
+// returns the result of a run of c, stamped with its command, machine and
+// start time.
+func (c *config) start() (*Result, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
 	}
-	os.RemoveAll(exportDir)
+	c.self = self
+	return &Result{Items: c.items, Command: strings.Join(os.Args, " "), Machine: machine(), Started: time.Now().UTC()}, nil
 }
 
 func machine() Machine {
