@@ -247,7 +247,7 @@ SELECT 0, '', NULL, NULL, NULL, NULL, NULL, toDateTime(0, 'UTC'), 0, m.1, m.2 FR
 func (s *Service) openPage(ctx context.Context, p openQuery, first int, after *position) (postclear.OpenItemConnection, error) {
 	out := postclear.OpenItemConnection{Edges: []postclear.OpenItemEdge{}}
 	var items []postclear.OpenItem
-	var mark, folded watermark
+	var mark watermark
 	withMark := after == nil && s.Engine.Capabilities().Serial
 	if after == nil && !withMark {
 		var err error
@@ -264,12 +264,12 @@ func (s *Service) openPage(ctx context.Context, p openQuery, first int, after *p
 		if err != nil {
 			return err
 		}
-		// The watermark's row has no item and a zero total; the page's
-		// rows have a zero watermark.
+		// The watermark's row (withMark) has no item and a zero total;
+		// the page's rows have a zero watermark.
 		if it.ItemID == "" {
 			out.TotalCount = max(out.TotalCount, int64(total))
 			if m != (watermark{}) {
-				folded = m
+				mark = m
 			}
 			return nil
 		}
@@ -279,9 +279,6 @@ func (s *Service) openPage(ctx context.Context, p openQuery, first int, after *p
 	})
 	if err != nil {
 		return out, err
-	}
-	if withMark {
-		mark = folded
 	}
 	if after != nil {
 		mark = after.watermark
